@@ -1,1 +1,14 @@
+//! SkillStream invitations: the HTTP API, persistence, mail delivery and configuration behind
+//! the `skillstream` binary.
 
+pub mod auth;
+pub mod bootstrap;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod openapi;
+pub mod outbox;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod tokens;

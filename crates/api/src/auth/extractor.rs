@@ -1,0 +1,147 @@
+use crate::db::schema::{api_tokens, users};
+use crate::db::{from_db, to_db, DbConnection};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::tokens::{hash_token, API_TOKEN_PREFIX};
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use chrono::{Duration, Utc};
+use diesel::prelude::*;
+use skillstream_domain::Role;
+use std::future::Future;
+use std::pin::Pin;
+
+/// How the caller proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    Session,
+    ApiToken(i64),
+}
+
+/// A signed-in, active member. Every request re-reads the member, so a removed or suspended
+/// account loses access at once, whatever its token says.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: i64,
+    pub organization_id: i64,
+    pub role: Role,
+    pub email: String,
+    pub credential: Credential,
+}
+
+/// A caller who is an admin of their organization; anyone else gets 403.
+#[derive(Debug, Clone)]
+pub struct Admin(pub Caller);
+
+impl std::ops::Deref for Admin {
+    type Target = Caller;
+    fn deref(&self) -> &Caller {
+        &self.0
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+async fn authenticate(req: HttpRequest) -> ApiResult<Caller> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState is not registered")))?;
+    let token = bearer(&req).ok_or_else(|| ApiError::unauthorized("Sign in to continue."))?;
+    let invalid = || ApiError::unauthorized("Your session is not valid or has expired. Sign in again.");
+    if token.starts_with(API_TOKEN_PREFIX) {
+        let hash = hash_token(&token);
+        state.db(move |conn| caller_by_api_token(conn, &hash)).await?.ok_or_else(invalid)
+    } else {
+        let claims = state.jwt.verify(&token).ok_or_else(invalid)?;
+        let user_id: i64 = claims.sub.parse().map_err(|_| invalid())?;
+        let organization_id = claims.org;
+        state
+            .db(move |conn| caller_by_user(conn, user_id, organization_id, Credential::Session))
+            .await?
+            .ok_or_else(invalid)
+    }
+}
+
+fn caller_by_user(
+    conn: &mut DbConnection,
+    user_id: i64,
+    organization_id: i64,
+    credential: Credential,
+) -> ApiResult<Option<Caller>> {
+    let row: Option<(String, String)> = users::table
+        .filter(users::id.eq(user_id))
+        .filter(users::organization_id.eq(organization_id))
+        .filter(users::status.eq("active"))
+        .select((users::role, users::email))
+        .first(conn)
+        .optional()?;
+    Ok(row.and_then(|(role, email)| {
+        Some(Caller {
+            user_id,
+            organization_id,
+            role: Role::parse(&role).ok()?,
+            email,
+            credential,
+        })
+    }))
+}
+
+fn caller_by_api_token(conn: &mut DbConnection, hash: &str) -> ApiResult<Option<Caller>> {
+    let row: Option<(i64, i64, i64, Option<chrono::NaiveDateTime>)> = api_tokens::table
+        .filter(api_tokens::token_hash.eq(hash))
+        .filter(api_tokens::revoked_at.is_null())
+        .select((
+            api_tokens::id,
+            api_tokens::user_id,
+            api_tokens::organization_id,
+            api_tokens::last_used_at,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((token_id, user_id, organization_id, last_used)) = row else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    // Record use at most once a minute: a write per request would serialise SQLite.
+    if last_used.is_none_or(|at| now - from_db(at) > Duration::minutes(1)) {
+        diesel::update(api_tokens::table.find(token_id))
+            .set(api_tokens::last_used_at.eq(to_db(now)))
+            .execute(conn)?;
+    }
+    caller_by_user(conn, user_id, organization_id, Credential::ApiToken(token_id))
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(authenticate(req.clone()))
+    }
+}
+
+impl FromRequest for Admin {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let caller = authenticate(req).await?;
+            if caller.role == Role::Admin {
+                Ok(Admin(caller))
+            } else {
+                Err(ApiError::forbidden())
+            }
+        })
+    }
+}

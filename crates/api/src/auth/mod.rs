@@ -1,0 +1,8 @@
+//! Who is calling: bearer JWTs from sign-in, long-lived API tokens for integrators, and the
+//! role checks admin operations need.
+
+pub mod extractor;
+pub mod jwt;
+pub mod password;
+
+pub use extractor::{Admin, Caller};

@@ -1,0 +1,221 @@
+//! Settings, loaded once at the edge from environment variables and handed to
+//! `Application::build`. Secrets are wrapped so they never print.
+
+use crate::db::DatabaseTarget;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A value that must not appear in logs or debug output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// The shortest JWT secret we accept: HS256 keys need at least 256 bits.
+pub const MIN_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database: DatabaseTarget,
+    pub bind_addr: String,
+    /// The address people use to reach the app, without a trailing slash; links in emails
+    /// are built on it.
+    pub public_url: String,
+    pub jwt_secret: Secret,
+    pub smtp_url: Option<Secret>,
+    pub mail_from: String,
+    pub mail_dir: PathBuf,
+    pub data_dir: PathBuf,
+    /// The built SPA (`frontend/dist`), served at `/` when the folder exists.
+    pub static_dir: PathBuf,
+    pub db_pool_size: u32,
+    /// Largest JSON body accepted, in bytes.
+    pub max_json_bytes: usize,
+    pub session_ttl_minutes: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("cannot read or write {0}: {1}")]
+    Io(PathBuf, std::io::Error),
+}
+
+/// Where a setting comes from; the environment in production, a map in tests.
+pub trait Source {
+    fn get(&self, key: &str) -> Option<String>;
+}
+
+pub struct Environment;
+
+impl Source for Environment {
+    fn get(&self, key: &str) -> Option<String> {
+        std::env::var(key).ok().filter(|v| !v.trim().is_empty())
+    }
+}
+
+/// What start-up should tell the operator about the secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretOrigin {
+    Environment,
+    StoredFile,
+    Generated,
+}
+
+impl Settings {
+    /// Reads every setting; without `JWT_SECRET` a secret is generated on first start and kept
+    /// in the data folder so sessions survive restarts.
+    pub fn load(source: &dyn Source) -> Result<(Self, SecretOrigin), ConfigError> {
+        let data_dir = PathBuf::from(source.get("DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = source
+            .get("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("skillstream.db").display()));
+        let database = DatabaseTarget::parse(&database_url).map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        let bind_addr = source.get("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let public_url = source
+            .get("PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{}", bind_addr.replace("0.0.0.0", "localhost")))
+            .trim_end_matches('/')
+            .to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::Invalid(
+                "PUBLIC_URL must start with http:// or https://".into(),
+            ));
+        }
+        let (jwt_secret, origin) = match source.get("JWT_SECRET") {
+            Some(secret) => (Secret::new(secret), SecretOrigin::Environment),
+            None => load_or_generate_secret(&data_dir)?,
+        };
+        if jwt_secret.expose().len() < MIN_SECRET_BYTES {
+            return Err(ConfigError::Invalid(format!(
+                "JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes long"
+            )));
+        }
+        let parse_number = |key: &str, default: u64| -> Result<u64, ConfigError> {
+            match source.get(key) {
+                None => Ok(default),
+                Some(v) => v
+                    .trim()
+                    .parse()
+                    .map_err(|_| ConfigError::Invalid(format!("{key} must be a whole number (got {v:?})"))),
+            }
+        };
+        let settings = Settings {
+            database,
+            bind_addr,
+            public_url,
+            jwt_secret,
+            smtp_url: source.get("SMTP_URL").map(Secret::new),
+            mail_from: source
+                .get("MAIL_FROM")
+                .unwrap_or_else(|| "SkillStream LMS <no-reply@skillstream.local>".into()),
+            mail_dir: source
+                .get("MAIL_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_dir.join("mail")),
+            static_dir: source
+                .get("STATIC_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("frontend/dist")),
+            db_pool_size: u32::try_from(parse_number("DB_POOL_SIZE", 10)?.clamp(1, 100)).unwrap_or(10),
+            max_json_bytes: usize::try_from(parse_number("MAX_JSON_BYTES", 1024 * 1024)?).unwrap_or(1024 * 1024),
+            session_ttl_minutes: i64::try_from(parse_number("SESSION_TTL_MINUTES", 8 * 60)?.clamp(5, 60 * 24 * 30))
+                .unwrap_or(8 * 60),
+            data_dir,
+        };
+        Ok((settings, origin))
+    }
+}
+
+fn load_or_generate_secret(data_dir: &Path) -> Result<(Secret, SecretOrigin), ConfigError> {
+    let path = data_dir.join("jwt_secret");
+    match std::fs::read_to_string(&path) {
+        Ok(stored) => Ok((Secret::new(stored.trim().to_string()), SecretOrigin::StoredFile)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(data_dir).map_err(|e| ConfigError::Io(data_dir.to_path_buf(), e))?;
+            let secret = crate::tokens::random_token(48);
+            write_private(&path, &secret).map_err(|e| ConfigError::Io(path.clone(), e))?;
+            Ok((Secret::new(secret), SecretOrigin::Generated))
+        }
+        Err(e) => Err(ConfigError::Io(path, e)),
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct Map(HashMap<&'static str, String>);
+    impl Source for Map {
+        fn get(&self, key: &str) -> Option<String> {
+            self.0.get(key).cloned()
+        }
+    }
+
+    #[test]
+    fn a_short_secret_is_refused() {
+        let source = Map(HashMap::from([("JWT_SECRET", "short".to_string())]));
+        assert!(matches!(Settings::load(&source), Err(ConfigError::Invalid(_))));
+    }
+
+    #[test]
+    fn a_generated_secret_is_kept_for_the_next_start() {
+        let dir = tempfile_dir();
+        let source = Map(HashMap::from([("DATA_DIR", dir.display().to_string())]));
+        let (first, origin) = Settings::load(&source).unwrap();
+        assert_eq!(origin, SecretOrigin::Generated);
+        let (second, origin) = Settings::load(&source).unwrap();
+        assert_eq!(origin, SecretOrigin::StoredFile);
+        assert_eq!(first.jwt_secret, second.jwt_secret);
+        assert!(matches!(first.database, DatabaseTarget::Sqlite(_)));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn an_unknown_database_scheme_is_refused() {
+        let source = Map(HashMap::from([
+            ("DATABASE_URL", "mysql://localhost/x".to_string()),
+            ("JWT_SECRET", "x".repeat(40)),
+        ]));
+        assert!(Settings::load(&source).is_err());
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("skillstream-config-{}", crate::tokens::random_token(8)));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+}

@@ -1,0 +1,210 @@
+//! diesel over SQLite and PostgreSQL through one code path: a `MultiConnection` enum whose
+//! variant is chosen from the URL scheme, never by trying each backend in turn.
+
+pub mod schema;
+
+use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+/// Where the data lives, parsed from `DATABASE_URL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DatabaseUrlError {
+    #[error("DATABASE_URL must start with postgres://, postgresql:// or sqlite:// (got {0:?})")]
+    UnknownScheme(String),
+}
+
+impl DatabaseTarget {
+    /// `postgres://…` / `postgresql://…` select PostgreSQL; `sqlite://PATH` (or `sqlite:PATH`)
+    /// selects an SQLite file. Anything else is refused rather than guessed.
+    pub fn parse(url: &str) -> Result<Self, DatabaseUrlError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_string()))
+        } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            Ok(Self::Sqlite(PathBuf::from(path)))
+        } else {
+            Err(DatabaseUrlError::UnknownScheme(url.chars().take(40).collect()))
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Self::Postgres(_) => "postgres",
+            Self::Sqlite(_) => "sqlite",
+        }
+    }
+}
+
+/// An r2d2 manager that opens the variant the URL names and applies SQLite's pragmas.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    target: DatabaseTarget,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.target {
+            DatabaseTarget::Postgres(url) => PgConnection::establish(url)
+                .map(DbConnection::Postgres)
+                .map_err(r2d2::Error::ConnectionError),
+            DatabaseTarget::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+                    .map_err(r2d2::Error::ConnectionError)?;
+                // busy_timeout makes a second writer wait instead of failing; foreign keys are
+                // off by default in SQLite. WAL is set once per file, in `connect`.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error("cannot create the database folder {0}: {1}")]
+    Folder(PathBuf, std::io::Error),
+    #[error("cannot open the database: {0}")]
+    Open(String),
+    #[error("cannot open the database: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("cannot run migrations: {0}")]
+    Migrations(String),
+}
+
+/// Opens a pool on the target; an SQLite file's folder is created when missing.
+pub fn connect(target: &DatabaseTarget, max_size: u32) -> Result<Pool, DbSetupError> {
+    if let DatabaseTarget::Sqlite(path) = target {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| DbSetupError::Folder(parent.to_path_buf(), e))?;
+        }
+        // WAL lets readers run beside the writer. It is a property of the file, so one
+        // connection sets it before the pool opens several at once.
+        let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+            .map_err(|e| DbSetupError::Open(e.to_string()))?;
+        conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")
+            .map_err(|e| DbSetupError::Open(e.to_string()))?;
+    }
+    let manager = ConnectionManager { target: target.clone() };
+    Ok(r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(Duration::from_secs(5))
+        .build(manager)?)
+}
+
+/// Runs the pending embedded migrations of the connection's backend. On PostgreSQL an
+/// advisory lock makes instances that start together take turns.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<(), DbSetupError> {
+    let migrate = |e: Box<dyn std::error::Error + Send + Sync>| DbSetupError::Migrations(e.to_string());
+    match conn {
+        DbConnection::Postgres(pg) => {
+            pg.batch_execute("SELECT pg_advisory_lock(7466311001)")
+                .map_err(|e| DbSetupError::Migrations(e.to_string()))?;
+            let result = pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()).map_err(migrate);
+            let unlock = pg
+                .batch_execute("SELECT pg_advisory_unlock(7466311001)")
+                .map_err(|e| DbSetupError::Migrations(e.to_string()));
+            result.and(unlock)
+        }
+        DbConnection::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()).map_err(migrate),
+    }
+}
+
+/// Runs `f` in a transaction that takes the write lock up front on SQLite (`BEGIN IMMEDIATE`),
+/// so two writers queue on busy_timeout instead of deadlocking on a read-to-write upgrade.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    match conn {
+        DbConnection::Sqlite(sqlite) => AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?,
+        DbConnection::Postgres(_) => Manager::begin_transaction(conn)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            Manager::rollback_transaction(conn)?;
+            Err(error)
+        }
+    }
+}
+
+/// The stored form of an instant: UTC, truncated to microseconds (PostgreSQL's precision), so
+/// a value reads back equal on both backends.
+pub fn to_db(at: DateTime<Utc>) -> NaiveDateTime {
+    at.trunc_subsecs(6).naive_utc()
+}
+
+pub fn from_db(at: NaiveDateTime) -> DateTime<Utc> {
+    at.and_utc()
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern that uses `\` as its escape character.
+pub fn like_contains(needle: &str) -> String {
+    let mut pattern = String::with_capacity(needle.len() + 2);
+    pattern.push('%');
+    for c in needle.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// True when the error is a unique-constraint violation (a conflict, not a failure).
+pub fn is_unique_violation(error: &diesel::result::Error) -> bool {
+    matches!(
+        error,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower()`, for case-insensitive matching that works the same on both backends.
+    fn lower(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}

@@ -1,0 +1,159 @@
+// One portable schema for SQLite and PostgreSQL: ids are BIGINT, timestamps are UTC without zone.
+
+diesel::table! {
+    organizations (id) {
+        id -> BigInt,
+        name -> Text,
+        invitation_ttl_days -> Integer,
+        sso_enforced -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    departments (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_groups (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        email -> Text,
+        email_folded -> Text,
+        password_hash -> Nullable<Text>,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        role -> Text,
+        department_id -> Nullable<BigInt>,
+        group_id -> Nullable<BigInt>,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    courses (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        title -> Text,
+        description -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enrollments (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        course_id -> BigInt,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        email -> Text,
+        email_folded -> Text,
+        role -> Text,
+        department_id -> Nullable<BigInt>,
+        group_id -> Nullable<BigInt>,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        token_hash -> Text,
+        status -> Text,
+        expires_at -> Timestamp,
+        invited_by -> Nullable<BigInt>,
+        sent_at -> Timestamp,
+        send_count -> Integer,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_user_id -> Nullable<BigInt>,
+        cancelled_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invitation_courses (invitation_id, course_id) {
+        invitation_id -> BigInt,
+        course_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    email_outbox (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        invitation_id -> BigInt,
+        recipient -> Text,
+        sealed_token -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        token_prefix -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(departments -> organizations (organization_id));
+diesel::joinable!(user_groups -> organizations (organization_id));
+diesel::joinable!(users -> organizations (organization_id));
+diesel::joinable!(users -> departments (department_id));
+diesel::joinable!(users -> user_groups (group_id));
+diesel::joinable!(courses -> organizations (organization_id));
+diesel::joinable!(enrollments -> users (user_id));
+diesel::joinable!(enrollments -> courses (course_id));
+diesel::joinable!(invitations -> organizations (organization_id));
+diesel::joinable!(invitations -> departments (department_id));
+diesel::joinable!(invitations -> user_groups (group_id));
+diesel::joinable!(invitation_courses -> invitations (invitation_id));
+diesel::joinable!(invitation_courses -> courses (course_id));
+diesel::joinable!(email_outbox -> invitations (invitation_id));
+diesel::joinable!(api_tokens -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    departments,
+    user_groups,
+    users,
+    courses,
+    enrollments,
+    invitations,
+    invitation_courses,
+    email_outbox,
+    api_tokens,
+);

@@ -1,0 +1,154 @@
+//! Long-lived tokens for integrators: the secret is shown once at creation, stored hashed,
+//! and revocable. A token acts as the admin who created it.
+
+use crate::auth::Admin;
+use crate::db::schema::api_tokens;
+use crate::db::{from_db, to_db};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use crate::tokens::{hash_token, new_api_token};
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+/// An API token as listed: never its secret.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiToken {
+    pub id: i64,
+    #[schema(example = "HR sync")]
+    pub name: String,
+    /// The first characters of the secret, to recognise it.
+    #[schema(example = "sst_AbCd")]
+    pub prefix: String,
+    pub created_by: i64,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A newly created token, with its secret: shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedApiToken {
+    #[serde(flatten)]
+    pub info: ApiToken,
+    /// The secret: use as `Authorization: Bearer <token>`. It cannot be shown again.
+    pub token: String,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct CreateApiToken {
+    #[validate(length(min = 1, max = 100, message = "Name must be 1 to 100 characters."))]
+    #[schema(example = "HR sync")]
+    pub name: String,
+}
+
+type Row = (i64, String, String, i64, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
+
+fn token((id, name, prefix, created_by, created_at, last_used_at, revoked_at): Row) -> ApiToken {
+    ApiToken {
+        id,
+        name,
+        prefix,
+        created_by,
+        created_at: from_db(created_at),
+        last_used_at: last_used_at.map(from_db),
+        revoked_at: revoked_at.map(from_db),
+    }
+}
+
+macro_rules! columns {
+    () => {
+        (
+            api_tokens::id,
+            api_tokens::name,
+            api_tokens::token_prefix,
+            api_tokens::user_id,
+            api_tokens::created_at,
+            api_tokens::last_used_at,
+            api_tokens::revoked_at,
+        )
+    };
+}
+
+#[utoipa::path(get, path = "/api/v1/api-tokens", tag = "API tokens",
+    responses((status = 200, body = [ApiToken]), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list_api_tokens(admin: Admin, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let org = admin.organization_id;
+    let rows: Vec<Row> = state
+        .db(move |conn| {
+            Ok(api_tokens::table
+                .filter(api_tokens::organization_id.eq(org))
+                .order(api_tokens::id.desc())
+                .select(columns!())
+                .load(conn)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(token).collect::<Vec<_>>()))
+}
+
+#[utoipa::path(post, path = "/api/v1/api-tokens", tag = "API tokens", request_body = CreateApiToken,
+    responses((status = 201, body = CreatedApiToken), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create_api_token(
+    admin: Admin,
+    state: web::Data<AppState>,
+    body: web::Json<CreateApiToken>,
+) -> ApiResult<HttpResponse> {
+    let name = body.name.trim().to_string();
+    CreateApiToken { name: name.clone() }.validate()?;
+    let secret = new_api_token();
+    let hash = hash_token(&secret);
+    let prefix: String = secret.chars().take(8).collect();
+    let (org, user) = (admin.organization_id, admin.user_id);
+    let now = to_db(Utc::now());
+    let row: Row = state
+        .db(move |conn| {
+            Ok(diesel::insert_into(api_tokens::table)
+                .values((
+                    api_tokens::organization_id.eq(org),
+                    api_tokens::user_id.eq(user),
+                    api_tokens::name.eq(&name),
+                    api_tokens::token_hash.eq(&hash),
+                    api_tokens::token_prefix.eq(&prefix),
+                    api_tokens::created_at.eq(now),
+                ))
+                .returning(columns!())
+                .get_result(conn)?)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(CreatedApiToken { info: token(row), token: secret }))
+}
+
+/// Revokes the token: it stops working at once and stays listed as revoked.
+#[utoipa::path(delete, path = "/api/v1/api-tokens/{id}", tag = "API tokens", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn revoke_api_token(admin: Admin, state: web::Data<AppState>, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let (org, id) = (admin.organization_id, id.into_inner());
+    let now = to_db(Utc::now());
+    let updated = state
+        .db(move |conn| {
+            Ok(diesel::update(
+                api_tokens::table
+                    .find(id)
+                    .filter(api_tokens::organization_id.eq(org))
+                    .filter(api_tokens::revoked_at.is_null()),
+            )
+            .set(api_tokens::revoked_at.eq(now))
+            .execute(conn)?)
+        })
+        .await?;
+    if updated == 0 {
+        return Err(ApiError::not_found("API token"));
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/api/v1/api-tokens").get(list_api_tokens).post(create_api_token))
+        .route("/api/v1/api-tokens/{id}", web::delete().to(revoke_api_token));
+}

@@ -1,0 +1,88 @@
+//! The course catalog: enough to pre-assign enrollments on invitations.
+
+use crate::auth::Admin;
+use crate::db::schema::courses;
+use crate::db::to_db;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Course {
+    pub id: i64,
+    #[schema(example = "Workplace Safety 101")]
+    pub title: String,
+    pub description: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct CreateCourse {
+    #[validate(length(min = 1, max = 200, message = "Title must be 1 to 200 characters."))]
+    pub title: String,
+    #[validate(length(max = 2000, message = "Description must be at most 2000 characters."))]
+    pub description: Option<String>,
+}
+
+type Row = (i64, String, Option<String>, NaiveDateTime);
+
+fn course((id, title, description, created_at): Row) -> Course {
+    Course {
+        id,
+        title,
+        description,
+        created_at: created_at.and_utc(),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/courses", tag = "Courses",
+    responses((status = 200, body = [Course]), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list_courses(admin: Admin, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let org = admin.organization_id;
+    let rows: Vec<Row> = state
+        .db(move |conn| {
+            Ok(courses::table
+                .filter(courses::organization_id.eq(org))
+                .order((courses::title.asc(), courses::id.asc()))
+                .select((courses::id, courses::title, courses::description, courses::created_at))
+                .load(conn)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(course).collect::<Vec<_>>()))
+}
+
+#[utoipa::path(post, path = "/api/v1/courses", tag = "Courses", request_body = CreateCourse,
+    responses((status = 201, body = Course), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create_course(admin: Admin, state: web::Data<AppState>, body: web::Json<CreateCourse>) -> ApiResult<HttpResponse> {
+    let mut body = body.into_inner();
+    body.title = body.title.trim().to_string();
+    body.description = body.description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
+    body.validate().map_err(ApiError::from)?;
+    let org = admin.organization_id;
+    let now = to_db(Utc::now());
+    let row: Row = state
+        .db(move |conn| {
+            Ok(diesel::insert_into(courses::table)
+                .values((
+                    courses::organization_id.eq(org),
+                    courses::title.eq(&body.title),
+                    courses::description.eq(&body.description),
+                    courses::created_at.eq(now),
+                ))
+                .returning((courses::id, courses::title, courses::description, courses::created_at))
+                .get_result(conn)?)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(course(row)))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/api/v1/courses").get(list_courses).post(create_course));
+}

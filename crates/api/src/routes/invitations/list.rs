@@ -1,0 +1,101 @@
+use super::view::{load_views, Invitation, InvitationRow};
+use crate::auth::Admin;
+use crate::db::schema::invitations;
+use crate::db::{like_contains, to_db};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::routes::pagination::{Page, PageParams};
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
+use diesel::prelude::*;
+use serde::Deserialize;
+use skillstream_domain::InvitationStatus;
+use utoipa::IntoParams;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InvitationFilters {
+    /// `pending`, `expired`, `accepted` or `cancelled`.
+    pub status: Option<String>,
+    /// Text to find in the email address (case-insensitive).
+    pub q: Option<String>,
+    /// Same as `q`.
+    pub email: Option<String>,
+}
+
+macro_rules! filter_invitations {
+    ($org:expr, $status:expr, $pattern:expr, $now:expr) => {{
+        let mut query = invitations::table
+            .filter(invitations::organization_id.eq($org))
+            .into_boxed();
+        match $status {
+            Some(InvitationStatus::Pending) => {
+                query = query
+                    .filter(invitations::status.eq("pending"))
+                    .filter(invitations::expires_at.gt($now))
+            }
+            Some(InvitationStatus::Expired) => {
+                query = query.filter(
+                    invitations::status
+                        .eq("expired")
+                        .or(invitations::status.eq("pending").and(invitations::expires_at.le($now))),
+                )
+            }
+            Some(other) => query = query.filter(invitations::status.eq(other.as_str())),
+            None => {}
+        }
+        if let Some(pattern) = $pattern {
+            query = query.filter(invitations::email_folded.like(pattern.clone()).escape('\\'));
+        }
+        query
+    }};
+}
+
+/// Newest first.
+#[utoipa::path(get, path = "/api/v1/invitations", tag = "Invitations",
+    params(InvitationFilters, PageParams),
+    responses((status = 200, body = inline(Page<Invitation>)), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list_invitations(
+    admin: Admin,
+    state: web::Data<AppState>,
+    filters: web::Query<InvitationFilters>,
+    page: web::Query<PageParams>,
+) -> ApiResult<HttpResponse> {
+    let params = page.into_inner();
+    let status = match filters.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(raw) => Some(InvitationStatus::parse(&raw.to_lowercase()).ok_or_else(|| {
+            ApiError::field(
+                "status",
+                "invalid_status",
+                format!("Status \"{raw}\" is not valid. Use pending, expired, accepted or cancelled."),
+            )
+        })?),
+    };
+    let pattern = filters
+        .q
+        .as_deref()
+        .or(filters.email.as_deref())
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(|q| like_contains(&q.to_lowercase()));
+    let org = admin.organization_id;
+    let now = Utc::now();
+    let at = to_db(now);
+    let (items, total) = state
+        .db(move |conn| {
+            let total: i64 = filter_invitations!(org, status, pattern.as_ref(), at)
+                .count()
+                .get_result(conn)?;
+            let rows: Vec<InvitationRow> = filter_invitations!(org, status, pattern.as_ref(), at)
+                .order((invitations::created_at.desc(), invitations::id.desc()))
+                .limit(params.per_page())
+                .offset(params.offset())
+                .select(InvitationRow::as_select())
+                .load(conn)?;
+            Ok((load_views(conn, rows, now)?, total))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Page::new(items, &params, total)))
+}

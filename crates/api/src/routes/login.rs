@@ -1,0 +1,114 @@
+//! Sign-in with email and password.
+
+use crate::auth::password::{burn_verification_time, verify_password};
+use crate::db::schema::users;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::routes::users::{find_user, User};
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use chrono::Utc;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use skillstream_domain::email::fold;
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    #[schema(example = "admin@example.com")]
+    pub email: Option<String>,
+    pub password: Option<String>,
+    /// Only needed when one address belongs to members of several organizations.
+    pub organization_id: Option<i64>,
+}
+
+/// A signed-in session: a bearer token and who it belongs to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Session {
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds until the token expires.
+    pub expires_in: i64,
+    pub user: User,
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "Auth", request_body = LoginRequest,
+    responses((status = 200, body = Session), (status = 401, description = "Wrong email or password", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let mut missing = Vec::new();
+    let email = body.email.as_deref().map(str::trim).unwrap_or_default().to_string();
+    let password = body.password.unwrap_or_default();
+    if email.is_empty() {
+        missing.push(crate::error::FieldError::new("email", "required", "Email is required."));
+    }
+    if password.is_empty() {
+        missing.push(crate::error::FieldError::new("password", "required", "Password is required."));
+    }
+    if !missing.is_empty() {
+        return Err(ApiError::validation(missing));
+    }
+    let org_filter = body.organization_id;
+    let folded = fold(&email);
+    let candidates: Vec<(i64, i64, Option<String>)> = state
+        .db(move |conn| {
+            let mut query = users::table
+                .filter(users::email_folded.eq(folded))
+                .filter(users::status.eq("active"))
+                .select((users::id, users::organization_id, users::password_hash))
+                .into_boxed();
+            if let Some(org) = org_filter {
+                query = query.filter(users::organization_id.eq(org));
+            }
+            Ok(query.order(users::id.asc()).limit(10).load(conn)?)
+        })
+        .await?;
+    let matched = web::block(move || {
+        if candidates.is_empty() {
+            burn_verification_time(&password);
+        }
+        candidates
+            .into_iter()
+            .filter(|(_, _, hash)| hash.as_deref().is_some_and(|h| verify_password(&password, h)))
+            .map(|(id, org, _)| (id, org))
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let (user_id, org) = match matched.as_slice() {
+        [one] => *one,
+        [] => return Err(ApiError::unauthorized("The email or password is not correct.")),
+        _ => {
+            return Err(ApiError::field(
+                "organization_id",
+                "organization_required",
+                "This email belongs to several organizations: say which one to sign in to.",
+            ))
+        }
+    };
+    let session = start_session(&state, user_id, org).await?;
+    Ok(HttpResponse::Ok().json(session))
+}
+
+/// Issues a session token for a member who has just proved who they are.
+pub async fn start_session(state: &AppState, user_id: i64, organization_id: i64) -> ApiResult<Session> {
+    let (access_token, expires_in) = state
+        .jwt
+        .issue(user_id, organization_id, Utc::now())
+        .map_err(ApiError::internal)?;
+    let user = state
+        .db(move |conn| find_user(conn, user_id))
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("The account no longer exists."))?;
+    Ok(Session {
+        access_token,
+        token_type: "Bearer",
+        expires_in,
+        user,
+    })
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/auth/login", web::post().to(login));
+}

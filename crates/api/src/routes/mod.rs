@@ -1,0 +1,28 @@
+//! HTTP routes, one module per resource and, for invitations, one file per action.
+
+pub mod api_tokens;
+pub mod catalog;
+pub(crate) mod catalog_routes;
+pub mod courses;
+pub mod departments;
+pub mod groups;
+pub mod health;
+pub mod invitations;
+pub mod login;
+pub mod me;
+pub mod pagination;
+pub mod users;
+
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    health::configure(cfg);
+    login::configure(cfg);
+    me::configure(cfg);
+    departments::configure(cfg);
+    groups::configure(cfg);
+    courses::configure(cfg);
+    users::configure(cfg);
+    invitations::configure(cfg);
+    api_tokens::configure(cfg);
+}

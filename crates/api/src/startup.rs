@@ -1,0 +1,152 @@
+//! Builds the application from settings: the pool, migrations, the HTTP server on a bound
+//! port (0 in tests), and the SPA and docs beside the API.
+
+use crate::auth::jwt::JwtKeys;
+use crate::config::Settings;
+use crate::db::{self, Pool};
+use crate::error::ApiError;
+use crate::openapi::ApiDoc;
+use crate::routes;
+use crate::state::AppState;
+use actix_web::dev::{fn_service, Server, ServiceRequest, ServiceResponse};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::header;
+use actix_web::middleware::{DefaultHeaders, Logger};
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use std::net::TcpListener;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+impl Application {
+    /// Opens the database, runs migrations and binds the listener. The server runs when
+    /// `run_until_stopped` is awaited.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let pool = open_database(&settings).await?;
+        let listener = TcpListener::bind(&settings.bind_addr)?;
+        let port = listener.local_addr()?.port();
+        let jwt = JwtKeys::new(&settings.jwt_secret, settings.session_ttl_minutes);
+        let state = web::Data::new(AppState { pool, settings, jwt });
+        let server = run(listener, state.clone())?;
+        Ok(Self { port, server, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn pool(&self) -> Pool {
+        self.state.pool.clone()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Connects and migrates, off the async runtime.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
+    let target = settings.database.clone();
+    let size = settings.db_pool_size;
+    actix_web::rt::task::spawn_blocking(move || -> anyhow::Result<Pool> {
+        let pool = db::connect(&target, size)?;
+        let mut conn = pool.get()?;
+        db::run_migrations(&mut conn)?;
+        Ok(pool)
+    })
+    .await?
+}
+
+fn json_error(err: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
+    let api = match &err {
+        JsonPayloadError::OverflowKnownLength { limit, .. } | JsonPayloadError::Overflow { limit } => ApiError::new(
+            actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("The request body is larger than the limit of {limit} bytes."),
+        ),
+        JsonPayloadError::ContentType => ApiError::new(
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Send the body as JSON with Content-Type: application/json.",
+        ),
+        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::new(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+            format!("The JSON body does not have the expected shape: {e}"),
+        ),
+        JsonPayloadError::Deserialize(e) => {
+            ApiError::bad_request("invalid_json", format!("The request body is not valid JSON: {e}"))
+        }
+        _ => ApiError::bad_request("invalid_body", "The request body could not be read."),
+    };
+    api.into()
+}
+
+fn path_error(_: PathError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::not_found("Resource").into()
+}
+
+fn query_error(err: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::bad_request("invalid_query", format!("The query string is not valid: {err}")).into()
+}
+
+fn run(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Server> {
+    let openapi = ApiDoc::openapi();
+    let max_json = state.settings.max_json_bytes;
+    let static_dir = state.settings.static_dir.clone();
+    let server = HttpServer::new(move || {
+        let spa_dir = static_dir.clone();
+        let mut app = App::new()
+            .wrap(
+                DefaultHeaders::new()
+                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                    .add((header::REFERRER_POLICY, "no-referrer"))
+                    .add((header::X_FRAME_OPTIONS, "DENY")),
+            )
+            .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+            .app_data(state.clone())
+            .app_data(web::JsonConfig::default().limit(max_json).error_handler(json_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .configure(routes::configure)
+            .service(web::redirect("/docs", "/docs/"))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi.clone()));
+        if spa_dir.join("index.html").is_file() {
+            let index = spa_dir.join("index.html");
+            app = app.service(
+                actix_files::Files::new("/", &spa_dir)
+                    .index_file("index.html")
+                    .default_handler(fn_service(move |req: ServiceRequest| {
+                        let index = index.clone();
+                        async move { spa_fallback(req, &index).await }
+                    })),
+            );
+        } else {
+            app = app.default_service(web::to(not_found));
+        }
+        app
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::not_found("Resource"))
+}
+
+/// Client-side routes get `index.html`; unknown API paths still get a JSON 404.
+async fn spa_fallback(req: ServiceRequest, index: &std::path::Path) -> Result<ServiceResponse, actix_web::Error> {
+    let (req, _) = req.into_parts();
+    if req.path().starts_with("/api/") {
+        return Err(ApiError::not_found("Resource").into());
+    }
+    let file = actix_files::NamedFile::open_async(index).await?;
+    let response = file.into_response(&req);
+    Ok(ServiceResponse::new(req, response))
+}

@@ -1,0 +1,31 @@
+use crate::auth::jwt::JwtKeys;
+use crate::config::Settings;
+use crate::db::{DbConnection, Pool};
+use crate::error::{ApiError, ApiResult};
+
+/// What every handler can reach: the pool, the settings and the signing keys.
+pub struct AppState {
+    pub pool: Pool,
+    pub settings: Settings,
+    pub jwt: JwtKeys,
+}
+
+impl AppState {
+    /// Runs blocking database work off the async workers, on a pooled connection, inside the
+    /// caller's tracing span. The closure owns any transaction it needs.
+    pub async fn db<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let span = tracing::Span::current();
+        actix_web::rt::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+}

@@ -1,0 +1,10 @@
+DROP TABLE api_tokens;
+DROP TABLE email_outbox;
+DROP TABLE invitation_courses;
+DROP TABLE invitations;
+DROP TABLE enrollments;
+DROP TABLE courses;
+DROP TABLE users;
+DROP TABLE user_groups;
+DROP TABLE departments;
+DROP TABLE organizations;
