@@ -1,1 +1,14 @@
+//! Black-box tests of the HTTP API: each test starts the app on port 0 with a database of its
+//! own (SQLite by default, PostgreSQL when TEST_DATABASE_URL is set).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod api_tokens;
+mod auth;
+mod bad_input;
+mod catalog;
+mod invitations_list;
+mod invitations_resend_cancel;
+mod invitations_send;
+mod openapi;
+mod tenancy;
+mod users;

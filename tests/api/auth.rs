@@ -1,0 +1,130 @@
+use chrono::Utc;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use skillstream_api::auth::jwt::{Claims, AUDIENCE, ISSUER};
+use skillstream_tests::{spawn_app, ADMIN_PASSWORD};
+
+#[tokio::test]
+async fn an_admin_signs_in_with_any_letter_case_of_their_email_and_sees_themselves() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+
+    let reply = app.login("ADMIN@Acme.example.com", ADMIN_PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body["token_type"], "Bearer");
+    assert!(reply.body["expires_in"].as_i64().unwrap() > 0);
+
+    let me = app.get("/api/v1/me", &admin.token).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.body["email"], "admin@acme.example.com");
+    assert_eq!(me.body["role"], "admin");
+    assert_eq!(me.body["status"], "active");
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
+    let app = spawn_app().await;
+    app.admin_of("Acme").await;
+
+    let wrong = app.login("admin@acme.example.com", "not the password").await;
+    let unknown = app.login("nobody@acme.example.com", "not the password").await;
+
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.body, unknown.body);
+}
+
+#[tokio::test]
+async fn login_without_fields_lists_what_is_missing() {
+    let app = spawn_app().await;
+    let reply = app
+        .request(Method::POST, "/api/v1/auth/login", None, Some(&json!({})))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.field_error("email").is_some());
+    assert!(reply.field_error("password").is_some());
+}
+
+#[tokio::test]
+async fn requests_without_a_valid_token_are_unauthorized() {
+    let app = spawn_app().await;
+    let none = app.request(Method::GET, "/api/v1/me", None, None).await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(none.code(), "unauthorized");
+
+    let garbage = app.get("/api/v1/me", "not-a-jwt").await;
+    assert_eq!(garbage.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_token_signed_with_another_secret_is_refused() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let claims = Claims {
+        sub: admin.user_id.to_string(),
+        org: admin.organization_id,
+        iss: ISSUER.into(),
+        aud: AUDIENCE.into(),
+        iat: Utc::now().timestamp(),
+        exp: Utc::now().timestamp() + 3600,
+    };
+    let forged = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(&[7u8; 48]),
+    )
+    .unwrap();
+    assert_eq!(app.get("/api/v1/me", &forged).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_expired_session_is_refused() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let keys = skillstream_api::auth::jwt::JwtKeys::new(&app.settings.jwt_secret, 5);
+    let (expired, _) = keys
+        .issue(admin.user_id, admin.organization_id, Utc::now() - chrono::Duration::hours(1))
+        .unwrap();
+    assert_eq!(app.get("/api/v1/me", &expired).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn learners_and_instructors_get_403_on_admin_operations() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    for role in ["learner", "instructor"] {
+        let member = app
+            .member_of(admin.organization_id, &format!("{role}@acme.example.com"), role)
+            .await;
+        for path in ["/api/v1/invitations", "/api/v1/users", "/api/v1/departments", "/api/v1/api-tokens"] {
+            let reply = app.get(path, &member.token).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{role} {path}");
+            assert_eq!(reply.code(), "forbidden");
+        }
+        let send = app
+            .post("/api/v1/invitations", &member.token, json!({ "email": "x@example.com" }))
+            .await;
+        assert_eq!(send.status, StatusCode::FORBIDDEN);
+        // Their own profile and dashboard stay open to them.
+        assert_eq!(app.get("/api/v1/me", &member.token).await.status, StatusCode::OK);
+        assert_eq!(app.get("/api/v1/me/enrollments", &member.token).await.status, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn a_suspended_member_loses_access_at_once() {
+    use diesel::prelude::*;
+    use skillstream_api::db::schema::users;
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let member = app.member_of(admin.organization_id, "l@acme.example.com", "learner").await;
+    let id = member.user_id;
+    app.with_db(move |conn| {
+        diesel::update(users::table.find(id))
+            .set(users::status.eq("suspended"))
+            .execute(conn)
+            .unwrap()
+    })
+    .await;
+    assert_eq!(app.get("/api/v1/me", &member.token).await.status, StatusCode::UNAUTHORIZED);
+}
