@@ -8,7 +8,11 @@ async fn an_api_token_is_shown_once_works_as_a_bearer_and_stops_when_revoked() {
     let admin = app.admin_of("Acme").await;
 
     let created = app
-        .post("/api/v1/api-tokens", &admin.token, json!({ "name": "HR sync" }))
+        .post(
+            "/api/v1/api-tokens",
+            &admin.token,
+            json!({ "name": "HR sync" }),
+        )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let secret = created.body["token"].as_str().unwrap().to_string();
@@ -17,7 +21,11 @@ async fn an_api_token_is_shown_once_works_as_a_bearer_and_stops_when_revoked() {
 
     // The integrator can invite with it.
     let invited = app
-        .post("/api/v1/invitations", &secret, json!({ "email": "new@example.com" }))
+        .post(
+            "/api/v1/invitations",
+            &secret,
+            json!({ "email": "new@example.com" }),
+        )
         .await;
     assert_eq!(invited.status, StatusCode::CREATED, "{}", invited.text);
     assert_eq!(invited.body["invited_by"]["id"], admin.user_id);
@@ -34,15 +42,25 @@ async fn an_api_token_is_shown_once_works_as_a_bearer_and_stops_when_revoked() {
         .with_db(|conn| {
             use diesel::prelude::*;
             use skillstream_api::db::schema::api_tokens;
-            api_tokens::table.select(api_tokens::token_hash).load(conn).unwrap()
+            api_tokens::table
+                .select(api_tokens::token_hash)
+                .load(conn)
+                .unwrap()
         })
         .await;
     assert!(stored.iter().all(|h| !h.contains(&secret[4..])));
 
-    let revoked = app.delete(&format!("/api/v1/api-tokens/{id}"), &admin.token).await;
+    let revoked = app
+        .delete(&format!("/api/v1/api-tokens/{id}"), &admin.token)
+        .await;
     assert_eq!(revoked.status, StatusCode::NO_CONTENT);
-    assert_eq!(app.get("/api/v1/invitations", &secret).await.status, StatusCode::UNAUTHORIZED);
-    let again = app.delete(&format!("/api/v1/api-tokens/{id}"), &admin.token).await;
+    assert_eq!(
+        app.get("/api/v1/invitations", &secret).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let again = app
+        .delete(&format!("/api/v1/api-tokens/{id}"), &admin.token)
+        .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
 }
 
@@ -57,7 +75,9 @@ async fn an_unknown_api_token_is_unauthorized() {
 async fn an_api_token_needs_a_name() {
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
-    let reply = app.post("/api/v1/api-tokens", &admin.token, json!({ "name": "  " })).await;
+    let reply = app
+        .post("/api/v1/api-tokens", &admin.token, json!({ "name": "  " }))
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.field_error("name").is_some());
 }

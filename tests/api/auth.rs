@@ -26,8 +26,12 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     let app = spawn_app().await;
     app.admin_of("Acme").await;
 
-    let wrong = app.login("admin@acme.example.com", "not the password").await;
-    let unknown = app.login("nobody@acme.example.com", "not the password").await;
+    let wrong = app
+        .login("admin@acme.example.com", "not the password")
+        .await;
+    let unknown = app
+        .login("nobody@acme.example.com", "not the password")
+        .await;
 
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
@@ -74,7 +78,10 @@ async fn a_token_signed_with_another_secret_is_refused() {
         &jsonwebtoken::EncodingKey::from_secret(&[7u8; 48]),
     )
     .unwrap();
-    assert_eq!(app.get("/api/v1/me", &forged).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get("/api/v1/me", &forged).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -83,9 +90,16 @@ async fn an_expired_session_is_refused() {
     let admin = app.admin_of("Acme").await;
     let keys = skillstream_api::auth::jwt::JwtKeys::new(&app.settings.jwt_secret, 5);
     let (expired, _) = keys
-        .issue(admin.user_id, admin.organization_id, Utc::now() - chrono::Duration::hours(1))
+        .issue(
+            admin.user_id,
+            admin.organization_id,
+            Utc::now() - chrono::Duration::hours(1),
+        )
         .unwrap();
-    assert_eq!(app.get("/api/v1/me", &expired).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get("/api/v1/me", &expired).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -94,20 +108,41 @@ async fn learners_and_instructors_get_403_on_admin_operations() {
     let admin = app.admin_of("Acme").await;
     for role in ["learner", "instructor"] {
         let member = app
-            .member_of(admin.organization_id, &format!("{role}@acme.example.com"), role)
+            .member_of(
+                admin.organization_id,
+                &format!("{role}@acme.example.com"),
+                role,
+            )
             .await;
-        for path in ["/api/v1/invitations", "/api/v1/users", "/api/v1/departments", "/api/v1/api-tokens"] {
+        for path in [
+            "/api/v1/invitations",
+            "/api/v1/users",
+            "/api/v1/departments",
+            "/api/v1/api-tokens",
+        ] {
             let reply = app.get(path, &member.token).await;
             assert_eq!(reply.status, StatusCode::FORBIDDEN, "{role} {path}");
             assert_eq!(reply.code(), "forbidden");
         }
         let send = app
-            .post("/api/v1/invitations", &member.token, json!({ "email": "x@example.com" }))
+            .post(
+                "/api/v1/invitations",
+                &member.token,
+                json!({ "email": "x@example.com" }),
+            )
             .await;
         assert_eq!(send.status, StatusCode::FORBIDDEN);
         // Their own profile and dashboard stay open to them.
-        assert_eq!(app.get("/api/v1/me", &member.token).await.status, StatusCode::OK);
-        assert_eq!(app.get("/api/v1/me/enrollments", &member.token).await.status, StatusCode::OK);
+        assert_eq!(
+            app.get("/api/v1/me", &member.token).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            app.get("/api/v1/me/enrollments", &member.token)
+                .await
+                .status,
+            StatusCode::OK
+        );
     }
 }
 
@@ -117,7 +152,9 @@ async fn a_suspended_member_loses_access_at_once() {
     use skillstream_api::db::schema::users;
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
-    let member = app.member_of(admin.organization_id, "l@acme.example.com", "learner").await;
+    let member = app
+        .member_of(admin.organization_id, "l@acme.example.com", "learner")
+        .await;
     let id = member.user_id;
     app.with_db(move |conn| {
         diesel::update(users::table.find(id))
@@ -126,5 +163,8 @@ async fn a_suspended_member_loses_access_at_once() {
             .unwrap()
     })
     .await;
-    assert_eq!(app.get("/api/v1/me", &member.token).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get("/api/v1/me", &member.token).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }

@@ -7,7 +7,9 @@ use skillstream_api::db::to_db;
 use skillstream_tests::{spawn_app, Member, TestApp};
 
 async fn invite(app: &TestApp, admin: &Member, email: &str) -> i64 {
-    app.invite(admin, json!({ "email": email })).await["id"].as_i64().unwrap()
+    app.invite(admin, json!({ "email": email })).await["id"]
+        .as_i64()
+        .unwrap()
 }
 
 fn emails(reply: &skillstream_tests::Reply) -> Vec<String> {
@@ -26,7 +28,12 @@ async fn the_list_filters_by_status_including_derived_expiry() {
     invite(&app, &admin, "pending@example.com").await;
     let expired = invite(&app, &admin, "expired@example.com").await;
     let cancelled = invite(&app, &admin, "cancelled@example.com").await;
-    app.post(&format!("/api/v1/invitations/{cancelled}/cancel"), &admin.token, json!({})).await;
+    app.post(
+        &format!("/api/v1/invitations/{cancelled}/cancel"),
+        &admin.token,
+        json!({}),
+    )
+    .await;
     app.with_db(move |conn| {
         diesel::update(invitations::table.find(expired))
             .set(invitations::expires_at.eq(to_db(Utc::now() - Duration::minutes(1))))
@@ -42,11 +49,18 @@ async fn the_list_filters_by_status_including_derived_expiry() {
         ("expired", "expired@example.com"),
         ("cancelled", "cancelled@example.com"),
     ] {
-        let reply = app.get(&format!("/api/v1/invitations?status={status}"), &admin.token).await;
+        let reply = app
+            .get(
+                &format!("/api/v1/invitations?status={status}"),
+                &admin.token,
+            )
+            .await;
         assert_eq!(emails(&reply), [expected], "{status}");
         assert_eq!(reply.body["items"][0]["status"], status);
     }
-    let accepted = app.get("/api/v1/invitations?status=accepted", &admin.token).await;
+    let accepted = app
+        .get("/api/v1/invitations?status=accepted", &admin.token)
+        .await;
     assert_eq!(accepted.body["total"], 0);
 }
 
@@ -54,7 +68,9 @@ async fn the_list_filters_by_status_including_derived_expiry() {
 async fn an_unknown_status_filter_is_a_field_error() {
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
-    let reply = app.get("/api/v1/invitations?status=lost", &admin.token).await;
+    let reply = app
+        .get("/api/v1/invitations?status=lost", &admin.token)
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.field_error("status").is_some());
 }
@@ -69,7 +85,9 @@ async fn the_list_searches_by_email_case_insensitively() {
 
     let reply = app.get("/api/v1/invitations?q=GRACE", &admin.token).await;
     assert_eq!(emails(&reply), ["Grace.Hopper@navy.example.com"]);
-    let by_email = app.get("/api/v1/invitations?email=navy", &admin.token).await;
+    let by_email = app
+        .get("/api/v1/invitations?email=navy", &admin.token)
+        .await;
     assert_eq!(emails(&by_email), ["Grace.Hopper@navy.example.com"]);
     // LIKE wildcards in the search are literal characters.
     let literal = app.get("/api/v1/invitations?q=_100%25", &admin.token).await;
@@ -83,15 +101,23 @@ async fn the_list_is_paginated_newest_first() {
     for i in 0..5 {
         invite(&app, &admin, &format!("user{i}@example.com")).await;
     }
-    let first = app.get("/api/v1/invitations?per_page=2", &admin.token).await;
+    let first = app
+        .get("/api/v1/invitations?per_page=2", &admin.token)
+        .await;
     assert_eq!(emails(&first), ["user4@example.com", "user3@example.com"]);
     assert_eq!(first.body["total"], 5);
     assert_eq!(first.body["total_pages"], 3);
-    let last = app.get("/api/v1/invitations?per_page=2&page=3", &admin.token).await;
+    let last = app
+        .get("/api/v1/invitations?per_page=2&page=3", &admin.token)
+        .await;
     assert_eq!(emails(&last), ["user0@example.com"]);
-    let beyond = app.get("/api/v1/invitations?per_page=2&page=9", &admin.token).await;
+    let beyond = app
+        .get("/api/v1/invitations?per_page=2&page=9", &admin.token)
+        .await;
     assert!(emails(&beyond).is_empty());
-    let clamped = app.get("/api/v1/invitations?per_page=100000", &admin.token).await;
+    let clamped = app
+        .get("/api/v1/invitations?per_page=100000", &admin.token)
+        .await;
     assert_eq!(clamped.body["per_page"], 100);
 }
 
@@ -100,7 +126,9 @@ async fn one_invitation_shows_its_delivery_state() {
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
     let id = invite(&app, &admin, "one@example.com").await;
-    let reply = app.get(&format!("/api/v1/invitations/{id}"), &admin.token).await;
+    let reply = app
+        .get(&format!("/api/v1/invitations/{id}"), &admin.token)
+        .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body["email_delivery"]["status"], "queued");
     assert_eq!(reply.body["email_delivery"]["attempts"], 0);

@@ -7,7 +7,9 @@ use skillstream_api::db::to_db;
 use skillstream_tests::{spawn_app, Member, TestApp};
 
 async fn invite(app: &TestApp, admin: &Member, email: &str) -> i64 {
-    app.invite(admin, json!({ "email": email })).await["id"].as_i64().unwrap()
+    app.invite(admin, json!({ "email": email })).await["id"]
+        .as_i64()
+        .unwrap()
 }
 
 fn at(body: &Value, field: &str) -> DateTime<Utc> {
@@ -44,14 +46,26 @@ async fn resend_issues_a_new_token_a_fresh_expiry_and_queues_the_email_again() {
     let admin = app.admin_of("Acme").await;
     let id = invite(&app, &admin, "ada@example.com").await;
     age(&app, id, 3).await;
-    let before = app.get(&format!("/api/v1/invitations/{id}"), &admin.token).await.body;
+    let before = app
+        .get(&format!("/api/v1/invitations/{id}"), &admin.token)
+        .await
+        .body;
     let old_hash = token_hash(&app, id).await;
 
-    let reply = app.post(&format!("/api/v1/invitations/{id}/resend"), &admin.token, json!({})).await;
+    let reply = app
+        .post(
+            &format!("/api/v1/invitations/{id}/resend"),
+            &admin.token,
+            json!({}),
+        )
+        .await;
 
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert!(at(&reply.body, "expires_at") > at(&before, "expires_at"));
-    assert_eq!(at(&reply.body, "expires_at") - at(&reply.body, "sent_at"), Duration::days(7));
+    assert_eq!(
+        at(&reply.body, "expires_at") - at(&reply.body, "sent_at"),
+        Duration::days(7)
+    );
     assert_eq!(reply.body["send_count"], 2);
     assert_eq!(reply.body["status"], "pending");
     assert_ne!(token_hash(&app, id).await, old_hash);
@@ -75,9 +89,20 @@ async fn an_expired_invitation_can_be_resent_and_becomes_pending() {
     let admin = app.admin_of("Acme").await;
     let id = invite(&app, &admin, "late@example.com").await;
     age(&app, id, 10).await;
-    assert_eq!(app.get(&format!("/api/v1/invitations/{id}"), &admin.token).await.body["status"], "expired");
+    assert_eq!(
+        app.get(&format!("/api/v1/invitations/{id}"), &admin.token)
+            .await
+            .body["status"],
+        "expired"
+    );
 
-    let reply = app.post(&format!("/api/v1/invitations/{id}/resend"), &admin.token, json!({})).await;
+    let reply = app
+        .post(
+            &format!("/api/v1/invitations/{id}/resend"),
+            &admin.token,
+            json!({}),
+        )
+        .await;
 
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body["status"], "pending");
@@ -92,7 +117,13 @@ async fn resending_a_superseded_expired_invitation_points_at_the_newer_one() {
     age(&app, old, 10).await;
     let new = invite(&app, &admin, "twice@example.com").await;
 
-    let reply = app.post(&format!("/api/v1/invitations/{old}/resend"), &admin.token, json!({})).await;
+    let reply = app
+        .post(
+            &format!("/api/v1/invitations/{old}/resend"),
+            &admin.token,
+            json!({}),
+        )
+        .await;
 
     assert_eq!(reply.status, StatusCode::CONFLICT);
     assert_eq!(reply.code(), "invitation_already_pending");
@@ -105,7 +136,13 @@ async fn cancel_stops_the_invitation_and_withdraws_its_unsent_email() {
     let admin = app.admin_of("Acme").await;
     let id = invite(&app, &admin, "bye@example.com").await;
 
-    let reply = app.post(&format!("/api/v1/invitations/{id}/cancel"), &admin.token, json!({})).await;
+    let reply = app
+        .post(
+            &format!("/api/v1/invitations/{id}/cancel"),
+            &admin.token,
+            json!({}),
+        )
+        .await;
 
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body["status"], "cancelled");
@@ -128,7 +165,13 @@ async fn an_expired_invitation_can_be_cancelled() {
     let admin = app.admin_of("Acme").await;
     let id = invite(&app, &admin, "old@example.com").await;
     age(&app, id, 10).await;
-    let reply = app.post(&format!("/api/v1/invitations/{id}/cancel"), &admin.token, json!({})).await;
+    let reply = app
+        .post(
+            &format!("/api/v1/invitations/{id}/cancel"),
+            &admin.token,
+            json!({}),
+        )
+        .await;
     assert_eq!(reply.body["status"], "cancelled");
 }
 
@@ -137,10 +180,27 @@ async fn a_cancelled_invitation_can_be_neither_resent_nor_cancelled_again() {
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
     let id = invite(&app, &admin, "done@example.com").await;
-    app.post(&format!("/api/v1/invitations/{id}/cancel"), &admin.token, json!({})).await;
+    app.post(
+        &format!("/api/v1/invitations/{id}/cancel"),
+        &admin.token,
+        json!({}),
+    )
+    .await;
 
-    let resend = app.post(&format!("/api/v1/invitations/{id}/resend"), &admin.token, json!({})).await;
-    let cancel = app.post(&format!("/api/v1/invitations/{id}/cancel"), &admin.token, json!({})).await;
+    let resend = app
+        .post(
+            &format!("/api/v1/invitations/{id}/resend"),
+            &admin.token,
+            json!({}),
+        )
+        .await;
+    let cancel = app
+        .post(
+            &format!("/api/v1/invitations/{id}/cancel"),
+            &admin.token,
+            json!({}),
+        )
+        .await;
 
     assert_eq!(resend.status, StatusCode::CONFLICT);
     assert_eq!(resend.code(), "invitation_cancelled");
@@ -160,12 +220,27 @@ async fn an_accepted_invitation_can_be_neither_resent_nor_cancelled() {
     })
     .await;
 
-    let resend = app.post(&format!("/api/v1/invitations/{id}/resend"), &admin.token, json!({})).await;
-    let cancel = app.post(&format!("/api/v1/invitations/{id}/cancel"), &admin.token, json!({})).await;
+    let resend = app
+        .post(
+            &format!("/api/v1/invitations/{id}/resend"),
+            &admin.token,
+            json!({}),
+        )
+        .await;
+    let cancel = app
+        .post(
+            &format!("/api/v1/invitations/{id}/cancel"),
+            &admin.token,
+            json!({}),
+        )
+        .await;
 
     assert_eq!(resend.status, StatusCode::CONFLICT);
     assert_eq!(resend.code(), "invitation_already_accepted");
-    assert!(resend.body["error"]["message"].as_str().unwrap().contains("accepted"));
+    assert!(resend.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("accepted"));
     assert_eq!(cancel.status, StatusCode::CONFLICT);
     assert_eq!(cancel.code(), "invitation_already_accepted");
 }
@@ -183,6 +258,11 @@ async fn an_organization_with_a_longer_expiry_gives_its_invitations_that_expiry(
             .unwrap()
     })
     .await;
-    let body = app.invite(&admin, json!({ "email": "x@example.com" })).await;
-    assert_eq!(at(&body, "expires_at") - at(&body, "sent_at"), Duration::days(14));
+    let body = app
+        .invite(&admin, json!({ "email": "x@example.com" }))
+        .await;
+    assert_eq!(
+        at(&body, "expires_at") - at(&body, "sent_at"),
+        Duration::days(14)
+    );
 }

@@ -70,35 +70,64 @@ async fn an_invitation_carries_role_department_group_courses_and_a_queued_email(
 async fn role_defaults_to_learner_and_ignores_case() {
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
-    assert_eq!(app.invite(&admin, json!({ "email": "a@example.com" })).await["role"], "learner");
-    assert_eq!(app.invite(&admin, json!({ "email": "b@example.com", "role": "" })).await["role"], "learner");
-    assert_eq!(app.invite(&admin, json!({ "email": "c@example.com", "role": " ADMIN " })).await["role"], "admin");
+    assert_eq!(
+        app.invite(&admin, json!({ "email": "a@example.com" }))
+            .await["role"],
+        "learner"
+    );
+    assert_eq!(
+        app.invite(&admin, json!({ "email": "b@example.com", "role": "" }))
+            .await["role"],
+        "learner"
+    );
+    assert_eq!(
+        app.invite(
+            &admin,
+            json!({ "email": "c@example.com", "role": " ADMIN " })
+        )
+        .await["role"],
+        "admin"
+    );
 }
 
 #[tokio::test]
 async fn inviting_an_address_with_a_pending_invitation_points_at_it_whatever_the_case() {
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
-    let first = app.invite(&admin, json!({ "email": "bob@example.com" })).await;
+    let first = app
+        .invite(&admin, json!({ "email": "bob@example.com" }))
+        .await;
 
     let reply = app
-        .post("/api/v1/invitations", &admin.token, json!({ "email": "BOB@Example.COM" }))
+        .post(
+            "/api/v1/invitations",
+            &admin.token,
+            json!({ "email": "BOB@Example.COM" }),
+        )
         .await;
 
     assert_eq!(reply.status, StatusCode::CONFLICT);
     assert_eq!(reply.code(), "invitation_already_pending");
     assert_eq!(reply.body["error"]["invitation_id"], first["id"]);
-    assert!(reply.body["error"]["message"].as_str().unwrap().contains("Resend"));
+    assert!(reply.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Resend"));
 }
 
 #[tokio::test]
 async fn inviting_a_member_is_a_conflict() {
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
-    app.member_of(admin.organization_id, "member@acme.example.com", "learner").await;
+    app.member_of(admin.organization_id, "member@acme.example.com", "learner")
+        .await;
 
     let reply = app
-        .post("/api/v1/invitations", &admin.token, json!({ "email": "Member@ACME.example.com" }))
+        .post(
+            "/api/v1/invitations",
+            &admin.token,
+            json!({ "email": "Member@ACME.example.com" }),
+        )
         .await;
 
     assert_eq!(reply.status, StatusCode::CONFLICT);
@@ -112,7 +141,11 @@ async fn an_unknown_department_is_a_field_error_with_a_suggestion() {
     app.create_department(&admin, "Sales").await;
 
     let reply = app
-        .post("/api/v1/invitations", &admin.token, json!({ "email": "a@example.com", "department": "sales" }))
+        .post(
+            "/api/v1/invitations",
+            &admin.token,
+            json!({ "email": "a@example.com", "department": "sales" }),
+        )
         .await;
 
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -120,7 +153,10 @@ async fn an_unknown_department_is_a_field_error_with_a_suggestion() {
     let error = reply.field_error("department").unwrap();
     assert_eq!(error["code"], "not_found");
     assert_eq!(error["suggestion"], "Sales");
-    assert_eq!(error["message"], "Department \"sales\" does not exist. Did you mean \"Sales\"?");
+    assert_eq!(
+        error["message"],
+        "Department \"sales\" does not exist. Did you mean \"Sales\"?"
+    );
 }
 
 #[tokio::test]
@@ -129,7 +165,11 @@ async fn an_unknown_group_far_from_any_name_has_no_suggestion() {
     let admin = app.admin_of("Acme").await;
     app.create_group(&admin, "Managers").await;
     let reply = app
-        .post("/api/v1/invitations", &admin.token, json!({ "email": "a@example.com", "group": "Contractors" }))
+        .post(
+            "/api/v1/invitations",
+            &admin.token,
+            json!({ "email": "a@example.com", "group": "Contractors" }),
+        )
         .await;
     let error = reply.field_error("group").unwrap();
     assert!(error.get("suggestion").is_none());
@@ -156,10 +196,24 @@ async fn every_invalid_field_is_reported_at_once_and_nothing_is_stored() {
         .await;
 
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for field in ["email", "role", "department", "first_name", "last_name", "course_ids"] {
-        assert!(reply.field_error(field).is_some(), "{field} missing in {}", reply.text);
+    for field in [
+        "email",
+        "role",
+        "department",
+        "first_name",
+        "last_name",
+        "course_ids",
+    ] {
+        assert!(
+            reply.field_error(field).is_some(),
+            "{field} missing in {}",
+            reply.text
+        );
     }
-    let role = reply.field_error("role").unwrap()["message"].as_str().unwrap().to_string();
+    let role = reply.field_error("role").unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(role.contains("learner") && role.contains("instructor") && role.contains("admin"));
     let stored: i64 = app
         .with_db(|conn| invitations::table.count().get_result(conn).unwrap())
@@ -171,7 +225,13 @@ async fn every_invalid_field_is_reported_at_once_and_nothing_is_stored() {
 async fn a_missing_email_is_required() {
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
-    let reply = app.post("/api/v1/invitations", &admin.token, json!({ "role": "learner" })).await;
+    let reply = app
+        .post(
+            "/api/v1/invitations",
+            &admin.token,
+            json!({ "role": "learner" }),
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(reply.field_error("email").unwrap()["code"], "required");
 }
@@ -180,21 +240,30 @@ async fn a_missing_email_is_required() {
 async fn an_expired_invitation_does_not_block_a_new_one_and_stays_as_history() {
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
-    let old = app.invite(&admin, json!({ "email": "late@example.com" })).await["id"]
+    let old = app
+        .invite(&admin, json!({ "email": "late@example.com" }))
+        .await["id"]
         .as_i64()
         .unwrap();
     app.with_db(move |conn| {
         diesel::update(invitations::table.find(old))
-            .set(invitations::expires_at.eq(skillstream_api::db::to_db(Utc::now() - Duration::days(1))))
+            .set(
+                invitations::expires_at
+                    .eq(skillstream_api::db::to_db(Utc::now() - Duration::days(1))),
+            )
             .execute(conn)
             .unwrap()
     })
     .await;
 
-    let new = app.invite(&admin, json!({ "email": "late@example.com" })).await;
+    let new = app
+        .invite(&admin, json!({ "email": "late@example.com" }))
+        .await;
 
     assert_ne!(new["id"].as_i64().unwrap(), old);
-    let old_view = app.get(&format!("/api/v1/invitations/{old}"), &admin.token).await;
+    let old_view = app
+        .get(&format!("/api/v1/invitations/{old}"), &admin.token)
+        .await;
     assert_eq!(old_view.body["status"], "expired");
 }
 
@@ -202,11 +271,19 @@ async fn an_expired_invitation_does_not_block_a_new_one_and_stays_as_history() {
 async fn a_cancelled_invitation_does_not_block_a_new_one() {
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
-    let old = app.invite(&admin, json!({ "email": "again@example.com" })).await["id"]
+    let old = app
+        .invite(&admin, json!({ "email": "again@example.com" }))
+        .await["id"]
         .as_i64()
         .unwrap();
-    app.post(&format!("/api/v1/invitations/{old}/cancel"), &admin.token, json!({})).await;
-    app.invite(&admin, json!({ "email": "again@example.com" })).await;
+    app.post(
+        &format!("/api/v1/invitations/{old}/cancel"),
+        &admin.token,
+        json!({}),
+    )
+    .await;
+    app.invite(&admin, json!({ "email": "again@example.com" }))
+        .await;
 }
 
 #[tokio::test]
@@ -214,11 +291,25 @@ async fn concurrent_invitations_of_one_address_create_exactly_one() {
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
     let requests = (0..6).map(|i| {
-        let email = if i % 2 == 0 { "race@example.com" } else { "RACE@example.com" };
-        app.post("/api/v1/invitations", &admin.token, json!({ "email": email }))
+        let email = if i % 2 == 0 {
+            "race@example.com"
+        } else {
+            "RACE@example.com"
+        };
+        app.post(
+            "/api/v1/invitations",
+            &admin.token,
+            json!({ "email": email }),
+        )
     });
     let replies = futures::future::join_all(requests).await;
-    let created = replies.iter().filter(|r| r.status == StatusCode::CREATED).count();
-    let conflicts = replies.iter().filter(|r| r.status == StatusCode::CONFLICT).count();
+    let created = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::CREATED)
+        .count();
+    let conflicts = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::CONFLICT)
+        .count();
     assert_eq!((created, conflicts), (1, 5), "{replies:?}");
 }

@@ -26,13 +26,27 @@ pub enum TestDatabase {
 
 impl TestDatabase {
     fn create(data_dir: &std::path::Path) -> (Self, DatabaseTarget) {
-        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        match std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
             Some(admin_url) => {
-                let name = format!("test_{}", skillstream_api::tokens::random_token(12).to_lowercase().replace(['-', '_'], "x"));
-                let mut conn = diesel::PgConnection::establish(&admin_url).expect("TEST_DATABASE_URL must reach PostgreSQL");
-                diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).unwrap();
+                let name = format!(
+                    "test_{}",
+                    skillstream_api::tokens::random_token(12)
+                        .to_lowercase()
+                        .replace(['-', '_'], "x")
+                );
+                let mut conn = diesel::PgConnection::establish(&admin_url)
+                    .expect("TEST_DATABASE_URL must reach PostgreSQL");
+                diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+                    .execute(&mut conn)
+                    .unwrap();
                 let url = replace_database(&admin_url, &name);
-                (Self::Postgres { admin_url, name }, DatabaseTarget::Postgres(url))
+                (
+                    Self::Postgres { admin_url, name },
+                    DatabaseTarget::Postgres(url),
+                )
             }
             None => {
                 let dir = tempfile::tempdir().unwrap();
@@ -46,9 +60,13 @@ impl TestDatabase {
 
 /// `postgres://user@host:port/db?x` with the database name replaced.
 fn replace_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
+    let path_start = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
     let mut out = format!("{}/{name}", &base[..path_start]);
     if let Some(q) = query {
         out.push('?');
@@ -61,7 +79,9 @@ impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Self::Postgres { admin_url, name } = self {
             if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
+                let _ =
+                    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .execute(&mut conn);
             }
         }
     }
@@ -112,7 +132,9 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     let (database, target) = TestDatabase::create(data.path());
     let mut settings = test_settings(target, data.path().to_path_buf());
     customize(&mut settings);
-    let app = Application::build(settings.clone()).await.expect("the app starts");
+    let app = Application::build(settings.clone())
+        .await
+        .expect("the app starts");
     let port = app.port();
     let pool = app.pool();
     settings.public_url = format!("http://127.0.0.1:{port}");
@@ -120,7 +142,10 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         port,
-        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
         pool,
         settings,
         _data: data,
@@ -152,8 +177,16 @@ impl Reply {
 }
 
 impl TestApp {
-    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<&Value>) -> Reply {
-        let mut request = self.client.request(method, format!("{}{path}", self.address));
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Reply {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -168,11 +201,13 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
-        self.request(Method::POST, path, Some(token), Some(&body)).await
+        self.request(Method::POST, path, Some(token), Some(&body))
+            .await
     }
 
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
-        self.request(Method::PATCH, path, Some(token), Some(&body)).await
+        self.request(Method::PATCH, path, Some(token), Some(&body))
+            .await
     }
 
     pub async fn delete(&self, path: &str, token: &str) -> Reply {
@@ -244,23 +279,31 @@ impl TestApp {
         f: impl FnOnce(&mut skillstream_api::db::DbConnection) -> T + Send + 'static,
     ) -> T {
         let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || f(&mut pool.get().unwrap())).await.unwrap()
+        tokio::task::spawn_blocking(move || f(&mut pool.get().unwrap()))
+            .await
+            .unwrap()
     }
 
     pub async fn create_department(&self, admin: &Member, name: &str) -> i64 {
-        let reply = self.post("/api/v1/departments", &admin.token, json!({ "name": name })).await;
+        let reply = self
+            .post("/api/v1/departments", &admin.token, json!({ "name": name }))
+            .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
         reply.body["id"].as_i64().unwrap()
     }
 
     pub async fn create_group(&self, admin: &Member, name: &str) -> i64 {
-        let reply = self.post("/api/v1/groups", &admin.token, json!({ "name": name })).await;
+        let reply = self
+            .post("/api/v1/groups", &admin.token, json!({ "name": name }))
+            .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
         reply.body["id"].as_i64().unwrap()
     }
 
     pub async fn create_course(&self, admin: &Member, title: &str) -> i64 {
-        let reply = self.post("/api/v1/courses", &admin.token, json!({ "title": title })).await;
+        let reply = self
+            .post("/api/v1/courses", &admin.token, json!({ "title": title }))
+            .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
         reply.body["id"].as_i64().unwrap()
     }

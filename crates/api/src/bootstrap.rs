@@ -30,10 +30,17 @@ pub struct CreatedAdmin {
 /// Makes `email` an admin of the organization named `org_name` with `password`, creating the
 /// organization if it does not exist. An existing member of it becomes an admin with the new
 /// password (so the command also recovers a lost admin password).
-pub fn create_admin(conn: &mut DbConnection, org_name: &str, email: &str, password: &str) -> Result<CreatedAdmin, BootstrapError> {
+pub fn create_admin(
+    conn: &mut DbConnection,
+    org_name: &str,
+    email: &str,
+    password: &str,
+) -> Result<CreatedAdmin, BootstrapError> {
     let org_name = org_name.trim();
     if org_name.is_empty() || org_name.chars().count() > 200 {
-        return Err(BootstrapError::Invalid("The organization name must be 1 to 200 characters.".into()));
+        return Err(BootstrapError::Invalid(
+            "The organization name must be 1 to 200 characters.".into(),
+        ));
     }
     let email = EmailAddress::parse(email).map_err(|e| BootstrapError::Invalid(e.to_string()))?;
     check_policy(password).map_err(|e| BootstrapError::Invalid(e.to_string()))?;

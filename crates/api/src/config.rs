@@ -85,8 +85,11 @@ impl Settings {
         let database_url = source
             .get("DATABASE_URL")
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("skillstream.db").display()));
-        let database = DatabaseTarget::parse(&database_url).map_err(|e| ConfigError::Invalid(e.to_string()))?;
-        let bind_addr = source.get("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let database = DatabaseTarget::parse(&database_url)
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        let bind_addr = source
+            .get("BIND_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
         let public_url = source
             .get("PUBLIC_URL")
             .unwrap_or_else(|| format!("http://{}", bind_addr.replace("0.0.0.0", "localhost")))
@@ -109,10 +112,9 @@ impl Settings {
         let parse_number = |key: &str, default: u64| -> Result<u64, ConfigError> {
             match source.get(key) {
                 None => Ok(default),
-                Some(v) => v
-                    .trim()
-                    .parse()
-                    .map_err(|_| ConfigError::Invalid(format!("{key} must be a whole number (got {v:?})"))),
+                Some(v) => v.trim().parse().map_err(|_| {
+                    ConfigError::Invalid(format!("{key} must be a whole number (got {v:?})"))
+                }),
             }
         };
         let settings = Settings {
@@ -132,10 +134,14 @@ impl Settings {
                 .get("STATIC_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| PathBuf::from("frontend/dist")),
-            db_pool_size: u32::try_from(parse_number("DB_POOL_SIZE", 10)?.clamp(1, 100)).unwrap_or(10),
-            max_json_bytes: usize::try_from(parse_number("MAX_JSON_BYTES", 1024 * 1024)?).unwrap_or(1024 * 1024),
-            session_ttl_minutes: i64::try_from(parse_number("SESSION_TTL_MINUTES", 8 * 60)?.clamp(5, 60 * 24 * 30))
-                .unwrap_or(8 * 60),
+            db_pool_size: u32::try_from(parse_number("DB_POOL_SIZE", 10)?.clamp(1, 100))
+                .unwrap_or(10),
+            max_json_bytes: usize::try_from(parse_number("MAX_JSON_BYTES", 1024 * 1024)?)
+                .unwrap_or(1024 * 1024),
+            session_ttl_minutes: i64::try_from(
+                parse_number("SESSION_TTL_MINUTES", 8 * 60)?.clamp(5, 60 * 24 * 30),
+            )
+            .unwrap_or(8 * 60),
             data_dir,
         };
         Ok((settings, origin))
@@ -145,9 +151,13 @@ impl Settings {
 fn load_or_generate_secret(data_dir: &Path) -> Result<(Secret, SecretOrigin), ConfigError> {
     let path = data_dir.join("jwt_secret");
     match std::fs::read_to_string(&path) {
-        Ok(stored) => Ok((Secret::new(stored.trim().to_string()), SecretOrigin::StoredFile)),
+        Ok(stored) => Ok((
+            Secret::new(stored.trim().to_string()),
+            SecretOrigin::StoredFile,
+        )),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(data_dir).map_err(|e| ConfigError::Io(data_dir.to_path_buf(), e))?;
+            std::fs::create_dir_all(data_dir)
+                .map_err(|e| ConfigError::Io(data_dir.to_path_buf(), e))?;
             let secret = crate::tokens::random_token(48);
             write_private(&path, &secret).map_err(|e| ConfigError::Io(path.clone(), e))?;
             Ok((Secret::new(secret), SecretOrigin::Generated))
@@ -188,7 +198,10 @@ mod tests {
     #[test]
     fn a_short_secret_is_refused() {
         let source = Map(HashMap::from([("JWT_SECRET", "short".to_string())]));
-        assert!(matches!(Settings::load(&source), Err(ConfigError::Invalid(_))));
+        assert!(matches!(
+            Settings::load(&source),
+            Err(ConfigError::Invalid(_))
+        ));
     }
 
     #[test]
@@ -214,7 +227,10 @@ mod tests {
     }
 
     fn tempfile_dir() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("skillstream-config-{}", crate::tokens::random_token(8)));
+        let dir = std::env::temp_dir().join(format!(
+            "skillstream-config-{}",
+            crate::tokens::random_token(8)
+        ));
         std::fs::create_dir_all(&dir).unwrap();
         dir
     }

@@ -86,7 +86,11 @@ impl ApiError {
             [only] => only.message.clone(),
             _ => "Some fields are not valid.".to_string(),
         };
-        let mut error = Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", message);
+        let mut error = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            message,
+        );
         error.body.details = details;
         error
     }
@@ -112,7 +116,11 @@ impl ApiError {
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found."))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what} not found."),
+        )
     }
 
     pub fn conflict(code: &str, message: impl Into<String>) -> Self {
@@ -193,7 +201,9 @@ impl ResponseError for ApiError {
         if let Some(seconds) = self.retry_after {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
-        response.json(ErrorBody { error: self.body.clone() })
+        response.json(ErrorBody {
+            error: self.body.clone(),
+        })
     }
 }
 
@@ -201,12 +211,17 @@ impl From<diesel::result::Error> for ApiError {
     fn from(error: diesel::result::Error) -> Self {
         match &error {
             diesel::result::Error::NotFound => ApiError::not_found("Resource"),
-            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-                ApiError::conflict("conflict", "This conflicts with something that already exists.")
-            }
-            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::ClosedConnection, _) => {
-                ApiError::unavailable(error)
-            }
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ) => ApiError::conflict(
+                "conflict",
+                "This conflicts with something that already exists.",
+            ),
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::ClosedConnection,
+                _,
+            ) => ApiError::unavailable(error),
             _ => ApiError::internal(error),
         }
     }

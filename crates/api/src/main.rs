@@ -20,12 +20,16 @@ Configuration comes from environment variables; see README.md.";
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("LOG").unwrap_or_else(|_| "info,actix_server=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("LOG")
+                .unwrap_or_else(|_| "info,actix_server=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -51,7 +55,10 @@ async fn dispatch(args: Vec<String>) -> anyhow::Result<()> {
         Some("migrate") => {
             let (settings, _) = Settings::load(&Environment)?;
             open_database(&settings).await?;
-            println!("Migrations are up to date ({}).", settings.database.backend_name());
+            println!(
+                "Migrations are up to date ({}).",
+                settings.database.backend_name()
+            );
             Ok(())
         }
         Some("create-admin") => {
@@ -96,14 +103,20 @@ async fn serve() -> anyhow::Result<()> {
             path = %settings.data_dir.join("jwt_secret").display(),
             "JWT_SECRET is not set: generated one and stored it in the data folder. Set JWT_SECRET in production."
         ),
-        SecretOrigin::StoredFile => tracing::warn!("JWT_SECRET is not set: using the secret stored in the data folder."),
+        SecretOrigin::StoredFile => {
+            tracing::warn!("JWT_SECRET is not set: using the secret stored in the data folder.")
+        }
         SecretOrigin::Environment => {}
     }
     let public_url = settings.public_url.clone();
     let app = Application::build(settings).await?;
     let pool = app.pool();
-    let org = Environment.get("ORG_NAME").unwrap_or_else(|| "SkillStream".into());
-    let email = Environment.get("ADMIN_EMAIL").unwrap_or_else(|| "admin@example.com".into());
+    let org = Environment
+        .get("ORG_NAME")
+        .unwrap_or_else(|| "SkillStream".into());
+    let email = Environment
+        .get("ADMIN_EMAIL")
+        .unwrap_or_else(|| "admin@example.com".into());
     let password = Environment.get("ADMIN_PASSWORD");
     let first = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let mut conn = pool.get()?;
@@ -112,10 +125,16 @@ async fn serve() -> anyhow::Result<()> {
     .await??;
     println!("SkillStream is running at {public_url} (API docs: {public_url}/docs/)");
     if let Some(first) = first {
-        println!("First start: created organization \"{}\" and its admin.", first.organization);
+        println!(
+            "First start: created organization \"{}\" and its admin.",
+            first.organization
+        );
         match first.generated_password {
             Some(password) => println!("Sign in as {} with password {password}", first.email),
-            None => println!("Sign in as {} with the password in ADMIN_PASSWORD.", first.email),
+            None => println!(
+                "Sign in as {} with the password in ADMIN_PASSWORD.",
+                first.email
+            ),
         }
     } else {
         println!("Sign in with an admin account (create one with: skillstream create-admin --org NAME --email EMAIL --password PASSWORD).");

@@ -36,7 +36,11 @@ pub fn enqueue_invitation_email(
 
 /// Withdraws emails of the invitation that have not gone out yet (its link no longer works),
 /// and wipes their sealed tokens.
-pub fn supersede_unsent(conn: &mut DbConnection, invitation_id: i64, now: DateTime<Utc>) -> QueryResult<usize> {
+pub fn supersede_unsent(
+    conn: &mut DbConnection,
+    invitation_id: i64,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
     diesel::update(
         email_outbox::table
             .filter(email_outbox::invitation_id.eq(invitation_id))

@@ -31,9 +31,17 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind_addr)?;
         let port = listener.local_addr()?.port();
         let jwt = JwtKeys::new(&settings.jwt_secret, settings.session_ttl_minutes);
-        let state = web::Data::new(AppState { pool, settings, jwt });
+        let state = web::Data::new(AppState {
+            pool,
+            settings,
+            jwt,
+        });
         let server = run(listener, state.clone())?;
-        Ok(Self { port, server, state })
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -64,7 +72,8 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Pool> {
 
 fn json_error(err: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
     let api = match &err {
-        JsonPayloadError::OverflowKnownLength { limit, .. } | JsonPayloadError::Overflow { limit } => ApiError::new(
+        JsonPayloadError::OverflowKnownLength { limit, .. }
+        | JsonPayloadError::Overflow { limit } => ApiError::new(
             actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
             format!("The request body is larger than the limit of {limit} bytes."),
@@ -79,9 +88,10 @@ fn json_error(err: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
             "invalid_body",
             format!("The JSON body does not have the expected shape: {e}"),
         ),
-        JsonPayloadError::Deserialize(e) => {
-            ApiError::bad_request("invalid_json", format!("The request body is not valid JSON: {e}"))
-        }
+        JsonPayloadError::Deserialize(e) => ApiError::bad_request(
+            "invalid_json",
+            format!("The request body is not valid JSON: {e}"),
+        ),
         _ => ApiError::bad_request("invalid_body", "The request body could not be read."),
     };
     api.into()
@@ -92,7 +102,11 @@ fn path_error(_: PathError, _: &HttpRequest) -> actix_web::Error {
 }
 
 fn query_error(err: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::bad_request("invalid_query", format!("The query string is not valid: {err}")).into()
+    ApiError::bad_request(
+        "invalid_query",
+        format!("The query string is not valid: {err}"),
+    )
+    .into()
 }
 
 fn run(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Server> {
@@ -110,7 +124,11 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Ser
             )
             .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
             .app_data(state.clone())
-            .app_data(web::JsonConfig::default().limit(max_json).error_handler(json_error))
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(max_json)
+                    .error_handler(json_error),
+            )
             .app_data(web::PathConfig::default().error_handler(path_error))
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .configure(routes::configure)
@@ -141,7 +159,10 @@ async fn not_found() -> Result<HttpResponse, ApiError> {
 }
 
 /// Client-side routes get `index.html`; unknown API paths still get a JSON 404.
-async fn spa_fallback(req: ServiceRequest, index: &std::path::Path) -> Result<ServiceResponse, actix_web::Error> {
+async fn spa_fallback(
+    req: ServiceRequest,
+    index: &std::path::Path,
+) -> Result<ServiceResponse, actix_web::Error> {
     let (req, _) = req.into_parts();
     if req.path().starts_with("/api/") {
         return Err(ApiError::not_found("Resource").into());

@@ -133,7 +133,10 @@ mod tests {
         let token = new_link_token();
         let sealed = seal("secret-one-secret-one-secret-one!", &token);
         assert!(!sealed.contains(&token));
-        assert_eq!(unseal("secret-one-secret-one-secret-one!", &sealed), Some(token));
+        assert_eq!(
+            unseal("secret-one-secret-one-secret-one!", &sealed),
+            Some(token)
+        );
         assert_eq!(unseal("secret-two-secret-two-secret-two!", &sealed), None);
     }
 

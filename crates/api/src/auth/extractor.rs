@@ -56,10 +56,14 @@ async fn authenticate(req: HttpRequest) -> ApiResult<Caller> {
         .cloned()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState is not registered")))?;
     let token = bearer(&req).ok_or_else(|| ApiError::unauthorized("Sign in to continue."))?;
-    let invalid = || ApiError::unauthorized("Your session is not valid or has expired. Sign in again.");
+    let invalid =
+        || ApiError::unauthorized("Your session is not valid or has expired. Sign in again.");
     if token.starts_with(API_TOKEN_PREFIX) {
         let hash = hash_token(&token);
-        state.db(move |conn| caller_by_api_token(conn, &hash)).await?.ok_or_else(invalid)
+        state
+            .db(move |conn| caller_by_api_token(conn, &hash))
+            .await?
+            .ok_or_else(invalid)
     } else {
         let claims = state.jwt.verify(&token).ok_or_else(invalid)?;
         let user_id: i64 = claims.sub.parse().map_err(|_| invalid())?;
@@ -117,7 +121,12 @@ fn caller_by_api_token(conn: &mut DbConnection, hash: &str) -> ApiResult<Option<
             .set(api_tokens::last_used_at.eq(to_db(now)))
             .execute(conn)?;
     }
-    caller_by_user(conn, user_id, organization_id, Credential::ApiToken(token_id))
+    caller_by_user(
+        conn,
+        user_id,
+        organization_id,
+        Credential::ApiToken(token_id),
+    )
 }
 
 impl FromRequest for Caller {

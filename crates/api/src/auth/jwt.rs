@@ -42,7 +42,12 @@ impl JwtKeys {
     }
 
     /// Signs a session for `user_id`, valid from `now` for the configured lifetime.
-    pub fn issue(&self, user_id: i64, organization_id: i64, now: DateTime<Utc>) -> anyhow::Result<(String, i64)> {
+    pub fn issue(
+        &self,
+        user_id: i64,
+        organization_id: i64,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<(String, i64)> {
         let claims = Claims {
             sub: user_id.to_string(),
             org: organization_id,

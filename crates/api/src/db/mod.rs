@@ -45,10 +45,15 @@ impl DatabaseTarget {
         let url = url.trim();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Self::Postgres(url.to_string()))
-        } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        } else if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             Ok(Self::Sqlite(PathBuf::from(path)))
         } else {
-            Err(DatabaseUrlError::UnknownScheme(url.chars().take(40).collect()))
+            Err(DatabaseUrlError::UnknownScheme(
+                url.chars().take(40).collect(),
+            ))
         }
     }
 
@@ -114,7 +119,8 @@ pub enum DbSetupError {
 pub fn connect(target: &DatabaseTarget, max_size: u32) -> Result<Pool, DbSetupError> {
     if let DatabaseTarget::Sqlite(path) = target {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| DbSetupError::Folder(parent.to_path_buf(), e))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| DbSetupError::Folder(parent.to_path_buf(), e))?;
         }
         // WAL lets readers run beside the writer. It is a property of the file, so one
         // connection sets it before the pool opens several at once.
@@ -123,7 +129,9 @@ pub fn connect(target: &DatabaseTarget, max_size: u32) -> Result<Pool, DbSetupEr
         conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")
             .map_err(|e| DbSetupError::Open(e.to_string()))?;
     }
-    let manager = ConnectionManager { target: target.clone() };
+    let manager = ConnectionManager {
+        target: target.clone(),
+    };
     Ok(r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(5))
@@ -133,18 +141,25 @@ pub fn connect(target: &DatabaseTarget, max_size: u32) -> Result<Pool, DbSetupEr
 /// Runs the pending embedded migrations of the connection's backend. On PostgreSQL an
 /// advisory lock makes instances that start together take turns.
 pub fn run_migrations(conn: &mut DbConnection) -> Result<(), DbSetupError> {
-    let migrate = |e: Box<dyn std::error::Error + Send + Sync>| DbSetupError::Migrations(e.to_string());
+    let migrate =
+        |e: Box<dyn std::error::Error + Send + Sync>| DbSetupError::Migrations(e.to_string());
     match conn {
         DbConnection::Postgres(pg) => {
             pg.batch_execute("SELECT pg_advisory_lock(7466311001)")
                 .map_err(|e| DbSetupError::Migrations(e.to_string()))?;
-            let result = pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()).map_err(migrate);
+            let result = pg
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|_| ())
+                .map_err(migrate);
             let unlock = pg
                 .batch_execute("SELECT pg_advisory_unlock(7466311001)")
                 .map_err(|e| DbSetupError::Migrations(e.to_string()));
             result.and(unlock)
         }
-        DbConnection::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()).map_err(migrate),
+        DbConnection::Sqlite(sqlite) => sqlite
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|_| ())
+            .map_err(migrate),
     }
 }
 
@@ -157,7 +172,9 @@ where
 {
     type Manager = <DbConnection as Connection>::TransactionManager;
     match conn {
-        DbConnection::Sqlite(sqlite) => AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?,
+        DbConnection::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?
+        }
         DbConnection::Postgres(_) => Manager::begin_transaction(conn)?,
     }
     match f(conn) {

@@ -45,7 +45,15 @@ pub struct CreateApiToken {
     pub name: String,
 }
 
-type Row = (i64, String, String, i64, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>);
+type Row = (
+    i64,
+    String,
+    String,
+    i64,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+);
 
 fn token((id, name, prefix, created_by, created_at, last_used_at, revoked_at): Row) -> ApiToken {
     ApiToken {
@@ -120,14 +128,21 @@ pub async fn create_api_token(
                 .get_result(conn)?)
         })
         .await?;
-    Ok(HttpResponse::Created().json(CreatedApiToken { info: token(row), token: secret }))
+    Ok(HttpResponse::Created().json(CreatedApiToken {
+        info: token(row),
+        token: secret,
+    }))
 }
 
 /// Revokes the token: it stops working at once and stays listed as revoked.
 #[utoipa::path(delete, path = "/api/v1/api-tokens/{id}", tag = "API tokens", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn revoke_api_token(admin: Admin, state: web::Data<AppState>, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn revoke_api_token(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let (org, id) = (admin.organization_id, id.into_inner());
     let now = to_db(Utc::now());
     let updated = state
@@ -149,6 +164,13 @@ pub async fn revoke_api_token(admin: Admin, state: web::Data<AppState>, id: web:
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/api/v1/api-tokens").get(list_api_tokens).post(create_api_token))
-        .route("/api/v1/api-tokens/{id}", web::delete().to(revoke_api_token));
+    cfg.service(
+        web::resource("/api/v1/api-tokens")
+            .get(list_api_tokens)
+            .post(create_api_token),
+    )
+    .route(
+        "/api/v1/api-tokens/{id}",
+        web::delete().to(revoke_api_token),
+    );
 }

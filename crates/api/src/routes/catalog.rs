@@ -56,7 +56,11 @@ impl NameBody {
             return Err(ApiError::field("name", "required", "Name is required."));
         }
         if name.chars().count() > 100 {
-            return Err(ApiError::field("name", "too_long", "Name must be at most 100 characters."));
+            return Err(ApiError::field(
+                "name",
+                "too_long",
+                "Name must be at most 100 characters.",
+            ));
         }
         if name.chars().any(char::is_control) {
             return Err(ApiError::field(
@@ -112,7 +116,13 @@ fn map_unique(kind: Kind, name: &str) -> impl FnOnce(diesel::result::Error) -> A
     }
 }
 
-pub fn create(conn: &mut DbConnection, kind: Kind, org: i64, name: &str, now: DateTime<Utc>) -> ApiResult<CatalogEntry> {
+pub fn create(
+    conn: &mut DbConnection,
+    kind: Kind,
+    org: i64,
+    name: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<CatalogEntry> {
     let created = to_db(now);
     let id: i64 = match kind {
         Kind::Department => diesel::insert_into(departments::table)
@@ -136,34 +146,56 @@ pub fn create(conn: &mut DbConnection, kind: Kind, org: i64, name: &str, now: Da
     Ok(entry((id, name.to_string(), created)))
 }
 
-pub fn rename(conn: &mut DbConnection, kind: Kind, org: i64, id: i64, name: &str) -> ApiResult<CatalogEntry> {
+pub fn rename(
+    conn: &mut DbConnection,
+    kind: Kind,
+    org: i64,
+    id: i64,
+    name: &str,
+) -> ApiResult<CatalogEntry> {
     write_transaction(conn, |conn| {
         let updated: Option<Row> = match kind {
-            Kind::Department => diesel::update(departments::table.find(id).filter(departments::organization_id.eq(org)))
-                .set(departments::name.eq(name))
-                .returning((departments::id, departments::name, departments::created_at))
-                .get_result(conn)
-                .optional(),
-            Kind::Group => diesel::update(user_groups::table.find(id).filter(user_groups::organization_id.eq(org)))
-                .set(user_groups::name.eq(name))
-                .returning((user_groups::id, user_groups::name, user_groups::created_at))
-                .get_result(conn)
-                .optional(),
+            Kind::Department => diesel::update(
+                departments::table
+                    .find(id)
+                    .filter(departments::organization_id.eq(org)),
+            )
+            .set(departments::name.eq(name))
+            .returning((departments::id, departments::name, departments::created_at))
+            .get_result(conn)
+            .optional(),
+            Kind::Group => diesel::update(
+                user_groups::table
+                    .find(id)
+                    .filter(user_groups::organization_id.eq(org)),
+            )
+            .set(user_groups::name.eq(name))
+            .returning((user_groups::id, user_groups::name, user_groups::created_at))
+            .get_result(conn)
+            .optional(),
         }
         .map_err(map_unique(kind, name))?;
-        updated.map(entry).ok_or_else(|| ApiError::not_found(kind.label()))
+        updated
+            .map(entry)
+            .ok_or_else(|| ApiError::not_found(kind.label()))
     })
 }
 
 /// Deletes the entry; members and invitations that named it keep no department / group.
 pub fn delete(conn: &mut DbConnection, kind: Kind, org: i64, id: i64) -> ApiResult<()> {
     let deleted = match kind {
-        Kind::Department => {
-            diesel::delete(departments::table.find(id).filter(departments::organization_id.eq(org))).execute(conn)?
-        }
-        Kind::Group => {
-            diesel::delete(user_groups::table.find(id).filter(user_groups::organization_id.eq(org))).execute(conn)?
-        }
+        Kind::Department => diesel::delete(
+            departments::table
+                .find(id)
+                .filter(departments::organization_id.eq(org)),
+        )
+        .execute(conn)?,
+        Kind::Group => diesel::delete(
+            user_groups::table
+                .find(id)
+                .filter(user_groups::organization_id.eq(org)),
+        )
+        .execute(conn)?,
     };
     if deleted == 0 {
         return Err(ApiError::not_found(kind.label()));
@@ -173,7 +205,12 @@ pub fn delete(conn: &mut DbConnection, kind: Kind, org: i64, id: i64) -> ApiResu
 
 /// Resolves an optional name to the id of the organization's entry with exactly that name.
 /// A name that does not match is a field error suggesting the closest existing name.
-pub fn resolve(conn: &mut DbConnection, kind: Kind, org: i64, name: Option<&str>) -> ApiResult<Result<Option<i64>, FieldError>> {
+pub fn resolve(
+    conn: &mut DbConnection,
+    kind: Kind,
+    org: i64,
+    name: Option<&str>,
+) -> ApiResult<Result<Option<i64>, FieldError>> {
     let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
         return Ok(Ok(None));
     };
@@ -181,11 +218,19 @@ pub fn resolve(conn: &mut DbConnection, kind: Kind, org: i64, name: Option<&str>
     if let Some(found) = entries.iter().find(|e| e.name == name) {
         return Ok(Ok(Some(found.id)));
     }
-    Ok(Err(not_found_error(kind, name, entries.iter().map(|e| e.name.as_str()))))
+    Ok(Err(not_found_error(
+        kind,
+        name,
+        entries.iter().map(|e| e.name.as_str()),
+    )))
 }
 
 /// The error for a name with no exact match, with "did you mean" when a name is close.
-pub fn not_found_error<'a>(kind: Kind, name: &str, existing: impl IntoIterator<Item = &'a str>) -> FieldError {
+pub fn not_found_error<'a>(
+    kind: Kind,
+    name: &str,
+    existing: impl IntoIterator<Item = &'a str>,
+) -> FieldError {
     let suggestion = suggest(name, existing);
     let mut message = format!("{} \"{name}\" does not exist.", kind.label());
     if let Some(s) = suggestion {

@@ -50,7 +50,12 @@ pub async fn list_courses(admin: Admin, state: web::Data<AppState>) -> ApiResult
             Ok(courses::table
                 .filter(courses::organization_id.eq(org))
                 .order((courses::title.asc(), courses::id.asc()))
-                .select((courses::id, courses::title, courses::description, courses::created_at))
+                .select((
+                    courses::id,
+                    courses::title,
+                    courses::description,
+                    courses::created_at,
+                ))
                 .load(conn)?)
         })
         .await?;
@@ -60,10 +65,17 @@ pub async fn list_courses(admin: Admin, state: web::Data<AppState>) -> ApiResult
 #[utoipa::path(post, path = "/api/v1/courses", tag = "Courses", request_body = CreateCourse,
     responses((status = 201, body = Course), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn create_course(admin: Admin, state: web::Data<AppState>, body: web::Json<CreateCourse>) -> ApiResult<HttpResponse> {
+pub async fn create_course(
+    admin: Admin,
+    state: web::Data<AppState>,
+    body: web::Json<CreateCourse>,
+) -> ApiResult<HttpResponse> {
     let mut body = body.into_inner();
     body.title = body.title.trim().to_string();
-    body.description = body.description.map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
+    body.description = body
+        .description
+        .map(|d| d.trim().to_string())
+        .filter(|d| !d.is_empty());
     body.validate().map_err(ApiError::from)?;
     let org = admin.organization_id;
     let now = to_db(Utc::now());
@@ -76,7 +88,12 @@ pub async fn create_course(admin: Admin, state: web::Data<AppState>, body: web::
                     courses::description.eq(&body.description),
                     courses::created_at.eq(now),
                 ))
-                .returning((courses::id, courses::title, courses::description, courses::created_at))
+                .returning((
+                    courses::id,
+                    courses::title,
+                    courses::description,
+                    courses::created_at,
+                ))
                 .get_result(conn)?)
         })
         .await?;
@@ -84,5 +101,9 @@ pub async fn create_course(admin: Admin, state: web::Data<AppState>, body: web::
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/api/v1/courses").get(list_courses).post(create_course));
+    cfg.service(
+        web::resource("/api/v1/courses")
+            .get(list_courses)
+            .post(create_course),
+    );
 }

@@ -16,7 +16,10 @@ pub struct Health {
 #[utoipa::path(get, path = "/healthz", tag = "Operations",
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let reachable = state.db(|conn| Ok(conn.batch_execute("SELECT 1")?)).await.is_ok();
+    let reachable = state
+        .db(|conn| Ok(conn.batch_execute("SELECT 1")?))
+        .await
+        .is_ok();
     if reachable {
         HttpResponse::Ok().json(Health {
             status: "ok",

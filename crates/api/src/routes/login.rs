@@ -35,16 +35,32 @@ pub struct Session {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "Auth", request_body = LoginRequest,
     responses((status = 200, body = Session), (status = 401, description = "Wrong email or password", body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) -> ApiResult<HttpResponse> {
+pub async fn login(
+    state: web::Data<AppState>,
+    body: web::Json<LoginRequest>,
+) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let mut missing = Vec::new();
-    let email = body.email.as_deref().map(str::trim).unwrap_or_default().to_string();
+    let email = body
+        .email
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_string();
     let password = body.password.unwrap_or_default();
     if email.is_empty() {
-        missing.push(crate::error::FieldError::new("email", "required", "Email is required."));
+        missing.push(crate::error::FieldError::new(
+            "email",
+            "required",
+            "Email is required.",
+        ));
     }
     if password.is_empty() {
-        missing.push(crate::error::FieldError::new("password", "required", "Password is required."));
+        missing.push(crate::error::FieldError::new(
+            "password",
+            "required",
+            "Password is required.",
+        ));
     }
     if !missing.is_empty() {
         return Err(ApiError::validation(missing));
@@ -70,7 +86,10 @@ pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) ->
         }
         candidates
             .into_iter()
-            .filter(|(_, _, hash)| hash.as_deref().is_some_and(|h| verify_password(&password, h)))
+            .filter(|(_, _, hash)| {
+                hash.as_deref()
+                    .is_some_and(|h| verify_password(&password, h))
+            })
             .map(|(id, org, _)| (id, org))
             .collect::<Vec<_>>()
     })
@@ -78,7 +97,11 @@ pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) ->
     .map_err(ApiError::internal)?;
     let (user_id, org) = match matched.as_slice() {
         [one] => *one,
-        [] => return Err(ApiError::unauthorized("The email or password is not correct.")),
+        [] => {
+            return Err(ApiError::unauthorized(
+                "The email or password is not correct.",
+            ))
+        }
         _ => {
             return Err(ApiError::field(
                 "organization_id",
@@ -92,7 +115,11 @@ pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) ->
 }
 
 /// Issues a session token for a member who has just proved who they are.
-pub async fn start_session(state: &AppState, user_id: i64, organization_id: i64) -> ApiResult<Session> {
+pub async fn start_session(
+    state: &AppState,
+    user_id: i64,
+    organization_id: i64,
+) -> ApiResult<Session> {
     let (access_token, expires_in) = state
         .jwt
         .issue(user_id, organization_id, Utc::now())

@@ -60,14 +60,16 @@ pub async fn my_enrollments(caller: Caller, state: web::Data<AppState>) -> ApiRe
         .await?;
     let items: Vec<Enrollment> = rows
         .into_iter()
-        .map(|(id, course_id, title, description, status, at)| Enrollment {
-            id,
-            course_id,
-            title,
-            description,
-            status,
-            enrolled_at: at.and_utc(),
-        })
+        .map(
+            |(id, course_id, title, description, status, at)| Enrollment {
+                id,
+                course_id,
+                title,
+                description,
+                status,
+                enrolled_at: at.and_utc(),
+            },
+        )
         .collect();
     Ok(HttpResponse::Ok().json(items))
 }

@@ -21,7 +21,9 @@ impl PageParams {
     }
 
     pub fn per_page(&self) -> i64 {
-        self.per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE)
+        self.per_page
+            .unwrap_or(DEFAULT_PER_PAGE)
+            .clamp(1, MAX_PER_PAGE)
     }
 
     pub fn offset(&self) -> i64 {

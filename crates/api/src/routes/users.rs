@@ -51,8 +51,20 @@ type Row = (
 );
 
 fn user(row: Row) -> User {
-    let (id, organization_id, email, first_name, last_name, role, status, department_id, department, group_id, group, created_at) =
-        row;
+    let (
+        id,
+        organization_id,
+        email,
+        first_name,
+        last_name,
+        role,
+        status,
+        department_id,
+        department,
+        group_id,
+        group,
+        created_at,
+    ) = row;
     User {
         id,
         organization_id,
@@ -166,7 +178,10 @@ pub async fn list_users(
                 .count()
                 .get_result(conn)?;
             let rows: Vec<Row> = filter_users!(
-                users::table.left_join(departments::table).left_join(user_groups::table).into_boxed(),
+                users::table
+                    .left_join(departments::table)
+                    .left_join(user_groups::table)
+                    .into_boxed(),
                 org,
                 filters,
                 q.as_ref()

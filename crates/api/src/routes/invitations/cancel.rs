@@ -17,7 +17,11 @@ use diesel::prelude::*;
         (status = 404, body = ErrorBody),
         (status = 409, description = "Accepted or cancelled invitations cannot be cancelled", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn cancel_invitation(admin: Admin, state: web::Data<AppState>, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn cancel_invitation(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let (org, id) = (admin.organization_id, id.into_inner());
     let now = Utc::now();
     let invitation = state

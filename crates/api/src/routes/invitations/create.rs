@@ -52,7 +52,11 @@ pub struct ValidInvitation {
 }
 
 /// Checks every field, reporting all problems at once.
-pub fn validate(conn: &mut DbConnection, org: i64, input: &SendInvitation) -> ApiResult<Result<ValidInvitation, Vec<FieldError>>> {
+pub fn validate(
+    conn: &mut DbConnection,
+    org: i64,
+    input: &SendInvitation,
+) -> ApiResult<Result<ValidInvitation, Vec<FieldError>>> {
     let mut errors = Vec::new();
     let email = EmailAddress::parse(input.email.as_deref().unwrap_or_default())
         .map_err(|e| errors.push(FieldError::new("email", e.code(), e.to_string())))
@@ -89,7 +93,10 @@ pub fn validate(conn: &mut DbConnection, org: i64, input: &SendInvitation) -> Ap
         errors.push(FieldError::new(
             "course_ids",
             "not_found",
-            format!("No course with id {} in this organization.", missing.join(", ")),
+            format!(
+                "No course with id {} in this organization.",
+                missing.join(", ")
+            ),
         ));
     }
     Ok(match (email, role, errors.is_empty()) {
@@ -124,7 +131,12 @@ pub fn already_pending_error(email: &str, invitation_id: i64) -> ApiError {
 /// Refuses an address that belongs to a member or has a live pending invitation. A pending
 /// invitation that has lapsed is recorded as expired, so it stays as history and the new one
 /// can take its place.
-pub fn check_conflicts(conn: &mut DbConnection, org: i64, email: &EmailAddress, now: DateTime<Utc>) -> ApiResult<()> {
+pub fn check_conflicts(
+    conn: &mut DbConnection,
+    org: i64,
+    email: &EmailAddress,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
     let member: Option<i64> = users::table
         .filter(users::organization_id.eq(org))
         .filter(users::email_folded.eq(email.folded()))
@@ -146,7 +158,10 @@ pub fn check_conflicts(conn: &mut DbConnection, org: i64, email: &EmailAddress, 
             return Err(already_pending_error(email.as_str(), id));
         }
         diesel::update(invitations::table.find(id))
-            .set((invitations::status.eq("expired"), invitations::updated_at.eq(to_db(now))))
+            .set((
+                invitations::status.eq("expired"),
+                invitations::updated_at.eq(to_db(now)),
+            ))
             .execute(conn)?;
     }
     Ok(())
@@ -172,32 +187,36 @@ pub struct SendContext<'a> {
 
 /// Writes the invitation, its courses and its email job. The caller owns the transaction
 /// and has checked conflicts; a concurrent duplicate still fails on the unique index.
-pub fn insert(conn: &mut DbConnection, ctx: &SendContext<'_>, valid: &ValidInvitation) -> ApiResult<i64> {
+pub fn insert(
+    conn: &mut DbConnection,
+    ctx: &SendContext<'_>,
+    valid: &ValidInvitation,
+) -> ApiResult<i64> {
     let token = new_link_token();
     let now = to_db(ctx.now);
     // A savepoint, so a unique violation leaves the outer transaction usable on PostgreSQL.
     let inserted = conn.transaction(|conn| {
         diesel::insert_into(invitations::table)
-        .values((
-            invitations::organization_id.eq(ctx.organization_id),
-            invitations::email.eq(valid.email.as_str()),
-            invitations::email_folded.eq(valid.email.folded()),
-            invitations::role.eq(valid.role.as_str()),
-            invitations::department_id.eq(valid.department_id),
-            invitations::group_id.eq(valid.group_id),
-            invitations::first_name.eq(valid.first_name.as_ref().map(PersonName::as_str)),
-            invitations::last_name.eq(valid.last_name.as_ref().map(PersonName::as_str)),
-            invitations::token_hash.eq(hash_token(&token)),
-            invitations::status.eq("pending"),
-            invitations::expires_at.eq(to_db(ctx.ttl.expiry_from(ctx.now))),
-            invitations::invited_by.eq(ctx.inviter_id),
-            invitations::sent_at.eq(now),
-            invitations::send_count.eq(1),
-            invitations::created_at.eq(now),
-            invitations::updated_at.eq(now),
-        ))
-        .returning(invitations::id)
-        .get_result::<i64>(conn)
+            .values((
+                invitations::organization_id.eq(ctx.organization_id),
+                invitations::email.eq(valid.email.as_str()),
+                invitations::email_folded.eq(valid.email.folded()),
+                invitations::role.eq(valid.role.as_str()),
+                invitations::department_id.eq(valid.department_id),
+                invitations::group_id.eq(valid.group_id),
+                invitations::first_name.eq(valid.first_name.as_ref().map(PersonName::as_str)),
+                invitations::last_name.eq(valid.last_name.as_ref().map(PersonName::as_str)),
+                invitations::token_hash.eq(hash_token(&token)),
+                invitations::status.eq("pending"),
+                invitations::expires_at.eq(to_db(ctx.ttl.expiry_from(ctx.now))),
+                invitations::invited_by.eq(ctx.inviter_id),
+                invitations::sent_at.eq(now),
+                invitations::send_count.eq(1),
+                invitations::created_at.eq(now),
+                invitations::updated_at.eq(now),
+            ))
+            .returning(invitations::id)
+            .get_result::<i64>(conn)
     });
     let id = match inserted {
         Ok(id) => id,
@@ -266,6 +285,9 @@ pub async fn send_invitation(
         })
         .await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/invitations/{}", invitation.id)))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/invitations/{}", invitation.id),
+        ))
         .json(invitation))
 }

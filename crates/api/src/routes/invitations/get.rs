@@ -8,8 +8,14 @@ use chrono::Utc;
 #[utoipa::path(get, path = "/api/v1/invitations/{id}", tag = "Invitations", params(("id" = i64, Path)),
     responses((status = 200, body = Invitation), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn get_invitation(admin: Admin, state: web::Data<AppState>, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn get_invitation(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let (org, id) = (admin.organization_id, id.into_inner());
-    let invitation = state.db(move |conn| load_one(conn, org, id, Utc::now())).await?;
+    let invitation = state
+        .db(move |conn| load_one(conn, org, id, Utc::now()))
+        .await?;
     Ok(HttpResponse::Ok().json(invitation))
 }

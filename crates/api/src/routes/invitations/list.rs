@@ -36,9 +36,9 @@ macro_rules! filter_invitations {
             }
             Some(InvitationStatus::Expired) => {
                 query = query.filter(
-                    invitations::status
-                        .eq("expired")
-                        .or(invitations::status.eq("pending").and(invitations::expires_at.le($now))),
+                    invitations::status.eq("expired").or(invitations::status
+                        .eq("pending")
+                        .and(invitations::expires_at.le($now))),
                 )
             }
             Some(other) => query = query.filter(invitations::status.eq(other.as_str())),
@@ -63,13 +63,20 @@ pub async fn list_invitations(
     page: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let params = page.into_inner();
-    let status = match filters.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let status = match filters
+        .status
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(raw) => Some(InvitationStatus::parse(&raw.to_lowercase()).ok_or_else(|| {
             ApiError::field(
                 "status",
                 "invalid_status",
-                format!("Status \"{raw}\" is not valid. Use pending, expired, accepted or cancelled."),
+                format!(
+                    "Status \"{raw}\" is not valid. Use pending, expired, accepted or cancelled."
+                ),
             )
         })?),
     };

@@ -15,7 +15,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .get(list::list_invitations)
             .post(create::send_invitation),
     )
-    .route("/api/v1/invitations/{id}", web::get().to(get::get_invitation))
-    .route("/api/v1/invitations/{id}/resend", web::post().to(resend::resend_invitation))
-    .route("/api/v1/invitations/{id}/cancel", web::post().to(cancel::cancel_invitation));
+    .route(
+        "/api/v1/invitations/{id}",
+        web::get().to(get::get_invitation),
+    )
+    .route(
+        "/api/v1/invitations/{id}/resend",
+        web::post().to(resend::resend_invitation),
+    )
+    .route(
+        "/api/v1/invitations/{id}/cancel",
+        web::post().to(cancel::cancel_invitation),
+    );
 }

@@ -19,7 +19,11 @@ use diesel::prelude::*;
         (status = 404, body = ErrorBody),
         (status = 409, description = "Accepted or cancelled invitations cannot be resent", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn resend_invitation(admin: Admin, state: web::Data<AppState>, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn resend_invitation(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let (org, id) = (admin.organization_id, id.into_inner());
     let secret = state.settings.jwt_secret.clone();
     let now = Utc::now();

@@ -1,6 +1,8 @@
 //! The invitation as admins see it, with its courses and the state of its email.
 
-use crate::db::schema::{courses, departments, email_outbox, invitation_courses, invitations, user_groups, users};
+use crate::db::schema::{
+    courses, departments, email_outbox, invitation_courses, invitations, user_groups, users,
+};
 use crate::db::{from_db, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -103,8 +105,13 @@ pub struct InvitationRow {
 impl InvitationRow {
     /// The rules' view of this row. A status outside the CHECK constraint cannot be stored.
     pub fn rules(&self) -> ApiResult<Rules> {
-        let stored = StoredStatus::parse(&self.status)
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("invitation {} has status {:?}", self.id, self.status)))?;
+        let stored = StoredStatus::parse(&self.status).ok_or_else(|| {
+            ApiError::internal(anyhow::anyhow!(
+                "invitation {} has status {:?}",
+                self.id,
+                self.status
+            ))
+        })?;
         Ok(Rules {
             stored,
             expires_at: from_db(self.expires_at),
@@ -123,7 +130,12 @@ pub fn find_row(conn: &mut DbConnection, org: i64, id: i64) -> ApiResult<Invitat
         .ok_or_else(|| ApiError::not_found("Invitation"))
 }
 
-pub fn load_one(conn: &mut DbConnection, org: i64, id: i64, now: DateTime<Utc>) -> ApiResult<Invitation> {
+pub fn load_one(
+    conn: &mut DbConnection,
+    org: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> ApiResult<Invitation> {
     let row = find_row(conn, org, id)?;
     load_views(conn, vec![row], now)?
         .pop()
@@ -131,7 +143,11 @@ pub fn load_one(conn: &mut DbConnection, org: i64, id: i64, now: DateTime<Utc>) 
 }
 
 /// Turns rows into views with four queries whatever the number of rows.
-pub fn load_views(conn: &mut DbConnection, rows: Vec<InvitationRow>, now: DateTime<Utc>) -> ApiResult<Vec<Invitation>> {
+pub fn load_views(
+    conn: &mut DbConnection,
+    rows: Vec<InvitationRow>,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<Invitation>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let department_ids: Vec<i64> = rows.iter().filter_map(|r| r.department_id).collect();
     let group_ids: Vec<i64> = rows.iter().filter_map(|r| r.group_id).collect();
@@ -155,7 +171,11 @@ pub fn load_views(conn: &mut DbConnection, rows: Vec<InvitationRow>, now: DateTi
         .load::<(i64, String, Option<String>, Option<String>)>(conn)?
         .into_iter()
         .map(|(id, email, first, last)| {
-            let name = [first, last].into_iter().flatten().collect::<Vec<_>>().join(" ");
+            let name = [first, last]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
             (
                 id,
                 Inviter {
@@ -171,7 +191,11 @@ pub fn load_views(conn: &mut DbConnection, rows: Vec<InvitationRow>, now: DateTi
         .inner_join(courses::table)
         .filter(invitation_courses::invitation_id.eq_any(&ids))
         .order((courses::title.asc(), courses::id.asc()))
-        .select((invitation_courses::invitation_id, courses::id, courses::title))
+        .select((
+            invitation_courses::invitation_id,
+            courses::id,
+            courses::title,
+        ))
         .load::<(i64, i64, String)>(conn)?
     {
         courses_by_invitation
@@ -182,29 +206,41 @@ pub fn load_views(conn: &mut DbConnection, rows: Vec<InvitationRow>, now: DateTi
     // The newest email of each invitation is the one that matters; older ones were superseded
     // (and the newest reads `superseded` when a cancel withdrew it before it went out).
     let mut deliveries: HashMap<i64, EmailDelivery> = HashMap::new();
-    type OutboxRow = (i64, String, i32, NaiveDateTime, Option<String>, Option<NaiveDateTime>, NaiveDateTime);
-    for (invitation_id, status, attempts, next, last_error, sent_at, created_at) in email_outbox::table
-        .filter(email_outbox::invitation_id.eq_any(&ids))
-        .order(email_outbox::id.desc())
-        .select((
-            email_outbox::invitation_id,
-            email_outbox::status,
-            email_outbox::attempts,
-            email_outbox::next_attempt_at,
-            email_outbox::last_error,
-            email_outbox::sent_at,
-            email_outbox::created_at,
-        ))
-        .load::<OutboxRow>(conn)?
+    type OutboxRow = (
+        i64,
+        String,
+        i32,
+        NaiveDateTime,
+        Option<String>,
+        Option<NaiveDateTime>,
+        NaiveDateTime,
+    );
+    for (invitation_id, status, attempts, next, last_error, sent_at, created_at) in
+        email_outbox::table
+            .filter(email_outbox::invitation_id.eq_any(&ids))
+            .order(email_outbox::id.desc())
+            .select((
+                email_outbox::invitation_id,
+                email_outbox::status,
+                email_outbox::attempts,
+                email_outbox::next_attempt_at,
+                email_outbox::last_error,
+                email_outbox::sent_at,
+                email_outbox::created_at,
+            ))
+            .load::<OutboxRow>(conn)?
     {
-        deliveries.entry(invitation_id).or_insert_with(|| EmailDelivery {
-            next_attempt_at: matches!(status.as_str(), "queued" | "sending").then(|| from_db(next)),
-            status,
-            attempts,
-            last_error,
-            sent_at: sent_at.map(from_db),
-            queued_at: from_db(created_at),
-        });
+        deliveries
+            .entry(invitation_id)
+            .or_insert_with(|| EmailDelivery {
+                next_attempt_at: matches!(status.as_str(), "queued" | "sending")
+                    .then(|| from_db(next)),
+                status,
+                attempts,
+                last_error,
+                sent_at: sent_at.map(from_db),
+                queued_at: from_db(created_at),
+            });
     }
 
     rows.into_iter()
@@ -213,7 +249,9 @@ pub fn load_views(conn: &mut DbConnection, rows: Vec<InvitationRow>, now: DateTi
             Ok(Invitation {
                 id: row.id,
                 role: Role::parse(&row.role).unwrap_or_default(),
-                department: row.department_id.and_then(|id| departments.get(&id).cloned()),
+                department: row
+                    .department_id
+                    .and_then(|id| departments.get(&id).cloned()),
                 department_id: row.department_id,
                 group: row.group_id.and_then(|id| groups.get(&id).cloned()),
                 group_id: row.group_id,
