@@ -2,6 +2,7 @@
 //! own (SQLite by default, PostgreSQL when TEST_DATABASE_URL is set).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accept;
 mod api_tokens;
 mod auth;
 mod bad_input;

@@ -3,6 +3,8 @@
 //! helpers to drive it over HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod smtp;
+
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel::Connection;
@@ -10,7 +12,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use skillstream_api::auth::password::hash_password;
 use skillstream_api::bootstrap::create_admin;
-use skillstream_api::config::{Secret, Settings};
+use skillstream_api::config::{MailSettings, RateLimits, Secret, Settings};
 use skillstream_api::db::schema::users;
 use skillstream_api::db::{to_db, DatabaseTarget, Pool};
 use skillstream_api::startup::Application;
@@ -119,6 +121,14 @@ pub fn test_settings(database: DatabaseTarget, data_dir: PathBuf) -> Settings {
         db_pool_size: 4,
         max_json_bytes: 64 * 1024,
         session_ttl_minutes: 60,
+        // Tests that deliver email switch the worker on; the rest inspect the queue as written.
+        outbox_worker: false,
+        mail: MailSettings {
+            retry_base: std::time::Duration::from_millis(50),
+            idle_poll: std::time::Duration::from_millis(50),
+            ..MailSettings::default()
+        },
+        rate_limits: RateLimits::default(),
         data_dir,
     }
 }
@@ -306,6 +316,47 @@ impl TestApp {
             .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
         reply.body["id"].as_i64().unwrap()
+    }
+
+    /// The raw token of the invitation's newest queued link, recovered the way the outbox
+    /// worker does (tests that do not run the worker use it to follow the link).
+    pub async fn link_token(&self, invitation_id: i64) -> String {
+        use skillstream_api::db::schema::email_outbox;
+        let sealed: Option<String> = self
+            .with_db(move |conn| {
+                email_outbox::table
+                    .filter(email_outbox::invitation_id.eq(invitation_id))
+                    .order(email_outbox::id.desc())
+                    .select(email_outbox::sealed_token)
+                    .first(conn)
+                    .unwrap()
+            })
+            .await;
+        skillstream_api::tokens::unseal(
+            self.settings.jwt_secret.expose(),
+            &sealed.expect("a queued email"),
+        )
+        .expect("the seal opens")
+    }
+
+    /// Polls `check` until it returns `Some`, for state that another task changes (the
+    /// outbox worker); panics after `within`.
+    pub async fn eventually<T, F, Fut>(&self, within: std::time::Duration, mut check: F) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Option<T>>,
+    {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            if let Some(value) = check().await {
+                return value;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "condition not met within {within:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 
     /// Sends an invitation that must succeed; returns its JSON.

@@ -46,6 +46,54 @@ pub struct Settings {
     /// Largest JSON body accepted, in bytes.
     pub max_json_bytes: usize,
     pub session_ttl_minutes: i64,
+    /// Run the outbox worker in this process (`OUTBOX_WORKER=false` for API-only instances).
+    pub outbox_worker: bool,
+    pub mail: MailSettings,
+    pub rate_limits: RateLimits,
+}
+
+/// How the outbox worker delivers.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub max_attempts: i32,
+    pub retry_base: std::time::Duration,
+    pub concurrency: usize,
+    pub smtp_pool_size: u32,
+    pub idle_poll: std::time::Duration,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            max_attempts: 10,
+            retry_base: std::time::Duration::from_secs(10),
+            concurrency: 16,
+            smtp_pool_size: 16,
+            idle_poll: std::time::Duration::from_millis(500),
+        }
+    }
+}
+
+/// Requests allowed per minute before 429, per client address and per target (an email
+/// address for sign-in, a token for the public invitation endpoints). Kept in each instance's
+/// memory: with N instances behind a balancer the effective limit is up to N times higher.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimits {
+    pub login_per_ip: u32,
+    pub login_per_email: u32,
+    pub public_per_ip: u32,
+    pub public_per_token: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            login_per_ip: 30,
+            login_per_email: 10,
+            public_per_ip: 60,
+            public_per_token: 30,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -142,6 +190,35 @@ impl Settings {
                 parse_number("SESSION_TTL_MINUTES", 8 * 60)?.clamp(5, 60 * 24 * 30),
             )
             .unwrap_or(8 * 60),
+            outbox_worker: !matches!(
+                source
+                    .get("OUTBOX_WORKER")
+                    .map(|v| v.trim().to_lowercase())
+                    .as_deref(),
+                Some("false" | "0" | "no" | "off")
+            ),
+            mail: MailSettings {
+                max_attempts: i32::try_from(parse_number("MAIL_MAX_ATTEMPTS", 10)?.clamp(1, 100))
+                    .unwrap_or(10),
+                retry_base: std::time::Duration::from_millis(
+                    parse_number("MAIL_RETRY_BASE_MS", 10_000)?.max(1),
+                ),
+                concurrency: usize::try_from(parse_number("MAIL_CONCURRENCY", 16)?.clamp(1, 256))
+                    .unwrap_or(16),
+                smtp_pool_size: u32::try_from(parse_number("SMTP_POOL_SIZE", 16)?.clamp(1, 256))
+                    .unwrap_or(16),
+                ..MailSettings::default()
+            },
+            rate_limits: RateLimits {
+                login_per_ip: u32::try_from(parse_number("RATE_LIMIT_LOGIN_PER_IP", 30)?)
+                    .unwrap_or(30),
+                login_per_email: u32::try_from(parse_number("RATE_LIMIT_LOGIN_PER_EMAIL", 10)?)
+                    .unwrap_or(10),
+                public_per_ip: u32::try_from(parse_number("RATE_LIMIT_PUBLIC_PER_IP", 60)?)
+                    .unwrap_or(60),
+                public_per_token: u32::try_from(parse_number("RATE_LIMIT_PUBLIC_PER_TOKEN", 30)?)
+                    .unwrap_or(30),
+            },
             data_dir,
         };
         Ok((settings, origin))

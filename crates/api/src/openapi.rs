@@ -57,11 +57,14 @@ impl Modify for BearerAuth {
         routes::api_tokens::list_api_tokens,
         routes::api_tokens::create_api_token,
         routes::api_tokens::revoke_api_token,
+        routes::public::show::show_invitation,
+        routes::public::accept::accept_invitation,
     ),
     components(schemas(ErrorBody, ErrorObject, FieldError)),
     tags(
         (name = "Invitations", description = "Admin → People → Invitations"),
         (name = "Users", description = "Admin → People → Users"),
+        (name = "Accept an invitation", description = "Public endpoints behind the link in the email (no sign-in; rate limited)"),
     )
 )]
 pub struct ApiDoc;

@@ -35,7 +35,8 @@ pub fn enqueue_invitation_email(
 }
 
 /// Withdraws emails of the invitation that have not gone out yet (its link no longer works),
-/// and wipes their sealed tokens.
+/// and wipes their sealed tokens. An email a worker is sending at this very moment may still
+/// go out with the old, now dead, link; the worker's outcome does not revive a withdrawn row.
 pub fn supersede_unsent(
     conn: &mut DbConnection,
     invitation_id: i64,
@@ -44,7 +45,7 @@ pub fn supersede_unsent(
     diesel::update(
         email_outbox::table
             .filter(email_outbox::invitation_id.eq(invitation_id))
-            .filter(email_outbox::status.eq("queued")),
+            .filter(email_outbox::status.eq_any(["queued", "sending"])),
     )
     .set((
         email_outbox::status.eq("superseded"),
@@ -52,4 +53,144 @@ pub fn supersede_unsent(
         email_outbox::updated_at.eq(to_db(now)),
     ))
     .execute(conn)
+}
+
+/// An email the worker has claimed: it is `sending` under a lease until `locked_until`.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct ClaimedEmail {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub invitation_id: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub organization_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub recipient: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub sealed_token: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub attempts: i32,
+}
+
+/// Claims up to `limit` due emails — queued ones whose time has come, and `sending` ones whose
+/// lease ran out (their worker died) — marking them `sending` until `lease_until`.
+/// PostgreSQL skips rows another instance holds (`FOR UPDATE SKIP LOCKED`), so no email is
+/// claimed twice; SQLite has one writer at a time, and the caller's `BEGIN IMMEDIATE` makes the
+/// select-and-update atomic.
+pub fn claim_due(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+) -> QueryResult<Vec<ClaimedEmail>> {
+    use diesel::sql_types::{BigInt, Timestamp};
+    const RETURNING: &str =
+        "RETURNING id, invitation_id, organization_id, recipient, sealed_token, attempts";
+    let (now, lease_until) = (to_db(now), to_db(lease_until));
+    match conn {
+        DbConnection::Postgres(pg) => diesel::sql_query(format!(
+            "UPDATE email_outbox SET status = 'sending', attempts = attempts + 1, locked_until = $1, updated_at = $2 \
+             WHERE id IN (SELECT id FROM email_outbox \
+                 WHERE (status = 'queued' AND next_attempt_at <= $2) OR (status = 'sending' AND locked_until < $2) \
+                 ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) {RETURNING}"
+        ))
+        .bind::<Timestamp, _>(lease_until)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load(pg),
+        DbConnection::Sqlite(sqlite) => diesel::sql_query(format!(
+            "UPDATE email_outbox SET status = 'sending', attempts = attempts + 1, locked_until = ?1, updated_at = ?2 \
+             WHERE id IN (SELECT id FROM email_outbox \
+                 WHERE (status = 'queued' AND next_attempt_at <= ?2) OR (status = 'sending' AND locked_until < ?2) \
+                 ORDER BY next_attempt_at, id LIMIT ?3) {RETURNING}"
+        ))
+        .bind::<Timestamp, _>(lease_until)
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load(sqlite),
+    }
+}
+
+/// How one delivery attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    /// A transient failure: try again at the given time.
+    Retry {
+        at: DateTime<Utc>,
+        error: String,
+    },
+    /// A permanent failure, or the attempts ran out.
+    Failed {
+        error: String,
+    },
+    /// The invitation was resent, cancelled or accepted meanwhile: this email must not go out.
+    Superseded,
+}
+
+/// Records outcomes. Only rows still `sending` are touched, so a row a resend withdrew stays
+/// withdrawn. Sent and finished rows lose their sealed token.
+pub fn record(
+    conn: &mut DbConnection,
+    outcomes: &[(i64, Outcome)],
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let at = to_db(now);
+    for (id, outcome) in outcomes {
+        let row = email_outbox::table
+            .find(*id)
+            .filter(email_outbox::status.eq("sending"));
+        match outcome {
+            Outcome::Sent => diesel::update(row)
+                .set((
+                    email_outbox::status.eq("sent"),
+                    email_outbox::sent_at.eq(at),
+                    email_outbox::sealed_token.eq(None::<String>),
+                    email_outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
+                    email_outbox::last_error.eq(None::<String>),
+                    email_outbox::updated_at.eq(at),
+                ))
+                .execute(conn)?,
+            Outcome::Retry { at: next, error } => diesel::update(row)
+                .set((
+                    email_outbox::status.eq("queued"),
+                    email_outbox::next_attempt_at.eq(to_db(*next)),
+                    email_outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
+                    email_outbox::last_error.eq(error),
+                    email_outbox::updated_at.eq(at),
+                ))
+                .execute(conn)?,
+            Outcome::Failed { error } => diesel::update(row)
+                .set((
+                    email_outbox::status.eq("failed"),
+                    email_outbox::sealed_token.eq(None::<String>),
+                    email_outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
+                    email_outbox::last_error.eq(error),
+                    email_outbox::updated_at.eq(at),
+                ))
+                .execute(conn)?,
+            Outcome::Superseded => diesel::update(row)
+                .set((
+                    email_outbox::status.eq("superseded"),
+                    email_outbox::sealed_token.eq(None::<String>),
+                    email_outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
+                    email_outbox::updated_at.eq(at),
+                ))
+                .execute(conn)?,
+        };
+    }
+    Ok(())
+}
+
+/// Emails waiting to go out and the age of the oldest, for metrics and health.
+pub fn backlog(conn: &mut DbConnection) -> QueryResult<(i64, Option<chrono::NaiveDateTime>)> {
+    let depth: i64 = email_outbox::table
+        .filter(email_outbox::status.eq_any(["queued", "sending"]))
+        .count()
+        .get_result(conn)?;
+    let oldest: Option<chrono::NaiveDateTime> = email_outbox::table
+        .filter(email_outbox::status.eq_any(["queued", "sending"]))
+        .select(diesel::dsl::min(email_outbox::created_at))
+        .first(conn)?;
+    Ok((depth, oldest))
 }

@@ -5,7 +5,10 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::Settings;
 use crate::db::{self, Pool};
 use crate::error::ApiError;
+use crate::mail::transport::Transport;
+use crate::mail::worker::{OutboxWorker, Wakeup, WorkerConfig};
 use crate::openapi::ApiDoc;
+use crate::rate_limit::RateLimiter;
 use crate::routes;
 use crate::state::AppState;
 use actix_web::dev::{fn_service, Server, ServiceRequest, ServiceResponse};
@@ -14,6 +17,7 @@ use actix_web::http::header;
 use actix_web::middleware::{DefaultHeaders, Logger};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use std::net::TcpListener;
+use tokio::sync::watch;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -21,6 +25,7 @@ pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
+    worker: Option<(watch::Sender<bool>, tokio::task::JoinHandle<()>)>,
 }
 
 impl Application {
@@ -31,16 +36,27 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind_addr)?;
         let port = listener.local_addr()?.port();
         let jwt = JwtKeys::new(&settings.jwt_secret, settings.session_ttl_minutes);
+        let wakeup = Wakeup::default();
+        let worker = if settings.outbox_worker {
+            let worker = build_worker(&settings, pool.clone(), wakeup.clone())?;
+            let (stop, stopped) = watch::channel(false);
+            Some((stop, tokio::spawn(worker.run(stopped))))
+        } else {
+            None
+        };
         let state = web::Data::new(AppState {
             pool,
             settings,
             jwt,
+            wakeup,
+            limiter: RateLimiter::default(),
         });
         let server = run(listener, state.clone())?;
         Ok(Self {
             port,
             server,
             state,
+            worker,
         })
     }
 
@@ -52,9 +68,46 @@ impl Application {
         self.state.pool.clone()
     }
 
+    /// Serves until the server stops (SIGINT / SIGTERM: in-flight requests finish first),
+    /// then lets the outbox worker finish the batch in hand.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        if let Some((stop, handle)) = self.worker {
+            let _ = stop.send(true);
+            let _ = handle.await;
+        }
+        result
     }
+}
+
+/// The outbox worker with the transport the settings name.
+pub fn build_worker(
+    settings: &Settings,
+    pool: Pool,
+    wakeup: Wakeup,
+) -> anyhow::Result<OutboxWorker> {
+    let transport = match &settings.smtp_url {
+        Some(url) => {
+            Transport::smtp(url, settings.mail.smtp_pool_size).map_err(anyhow::Error::msg)?
+        }
+        None => Transport::files(settings.mail_dir.clone()),
+    };
+    let mail_from = settings
+        .mail_from
+        .parse()
+        .map_err(|e| anyhow::anyhow!("MAIL_FROM is not a valid address ({e})"))?;
+    let config = WorkerConfig {
+        public_url: settings.public_url.clone(),
+        mail_from,
+        secret: settings.jwt_secret.clone(),
+        max_attempts: settings.mail.max_attempts,
+        retry_base: settings.mail.retry_base,
+        concurrency: settings.mail.concurrency,
+        batch_size: 100,
+        lease: chrono::Duration::minutes(2),
+        idle_poll: settings.mail.idle_poll,
+    };
+    Ok(OutboxWorker::new(pool, config, transport, wakeup)?)
 }
 
 /// Connects and migrates, off the async runtime.

@@ -2,12 +2,17 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::Settings;
 use crate::db::{DbConnection, Pool};
 use crate::error::{ApiError, ApiResult};
+use crate::mail::worker::Wakeup;
+use crate::rate_limit::RateLimiter;
 
 /// What every handler can reach: the pool, the settings and the signing keys.
 pub struct AppState {
     pub pool: Pool,
     pub settings: Settings,
     pub jwt: JwtKeys,
+    /// Wakes this instance's outbox worker after a request queued an email.
+    pub wakeup: Wakeup,
+    pub limiter: RateLimiter,
 }
 
 impl AppState {

@@ -157,3 +157,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_outbox,
     api_tokens,
 );
+
+diesel::table! {
+    invitation_retired_tokens (token_hash) {
+        token_hash -> Text,
+        invitation_id -> BigInt,
+        retired_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(invitation_retired_tokens -> invitations (invitation_id));
+diesel::allow_tables_to_appear_in_same_query!(invitation_retired_tokens, invitations);

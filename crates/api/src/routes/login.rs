@@ -5,7 +5,7 @@ use crate::db::schema::users;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::routes::users::{find_user, User};
 use crate::state::AppState;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -34,12 +34,22 @@ pub struct Session {
 
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "Auth", request_body = LoginRequest,
     responses((status = 200, body = Session), (status = 401, description = "Wrong email or password", body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+        (status = 422, body = ErrorBody),
+        (status = 429, description = "Too many attempts; see Retry-After", body = ErrorBody)))]
 pub async fn login(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
+    let limits = state.settings.rate_limits;
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    state
+        .limiter
+        .check(&format!("login-ip:{ip}"), limits.login_per_ip)?;
     let mut missing = Vec::new();
     let email = body
         .email
@@ -67,6 +77,9 @@ pub async fn login(
     }
     let org_filter = body.organization_id;
     let folded = fold(&email);
+    state
+        .limiter
+        .check(&format!("login-email:{folded}"), limits.login_per_email)?;
     let candidates: Vec<(i64, i64, Option<String>)> = state
         .db(move |conn| {
             let mut query = users::table

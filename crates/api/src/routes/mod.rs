@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod login;
 pub mod me;
 pub mod pagination;
+pub mod public;
 pub mod users;
 
 use actix_web::web;
@@ -25,4 +26,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     users::configure(cfg);
     invitations::configure(cfg);
     api_tokens::configure(cfg);
+    public::configure(cfg);
 }

@@ -284,6 +284,7 @@ pub async fn send_invitation(
             load_one(conn, org, id, now)
         })
         .await?;
+    state.wakeup.notify();
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,

@@ -3,7 +3,7 @@
 use super::create::{already_member_error, already_pending_error, organization_ttl};
 use super::view::{find_row, load_one, Invitation};
 use crate::auth::Admin;
-use crate::db::schema::{invitations, users};
+use crate::db::schema::{invitation_retired_tokens, invitations, users};
 use crate::db::{is_unique_violation, to_db, write_transaction};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::outbox::{enqueue_invitation_email, supersede_unsent};
@@ -71,6 +71,13 @@ pub async fn resend_invitation(
                         .first(conn)?;
                     return Err(already_pending_error(&row.email, newer));
                 }
+                diesel::insert_into(invitation_retired_tokens::table)
+                    .values((
+                        invitation_retired_tokens::token_hash.eq(&row.token_hash),
+                        invitation_retired_tokens::invitation_id.eq(id),
+                        invitation_retired_tokens::retired_at.eq(at),
+                    ))
+                    .execute(conn)?;
                 supersede_unsent(conn, id, now)?;
                 enqueue_invitation_email(conn, org, id, &row.email, &token, secret.expose(), now)?;
                 Ok(())
@@ -78,5 +85,6 @@ pub async fn resend_invitation(
             load_one(conn, org, id, now)
         })
         .await?;
+    state.wakeup.notify();
     Ok(HttpResponse::Ok().json(invitation))
 }

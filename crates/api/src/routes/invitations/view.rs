@@ -90,6 +90,7 @@ pub struct InvitationRow {
     pub group_id: Option<i64>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
+    pub token_hash: String,
     pub status: String,
     pub expires_at: NaiveDateTime,
     pub invited_by: Option<i64>,

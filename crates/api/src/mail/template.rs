@@ -1,0 +1,113 @@
+//! The invitation email, rendered from template files: HTML (auto-escaped) and plain text.
+
+use chrono::{DateTime, Utc};
+use minijinja::{context, Environment};
+use skillstream_domain::Role;
+
+pub const SUBJECT: &str = "Welcome to SkillStream LMS";
+
+/// What the email says.
+#[derive(Debug, Clone)]
+pub struct InvitationEmail {
+    pub organization: String,
+    /// The inviter's name, or their email when they have no name.
+    pub inviter: String,
+    pub first_name: Option<String>,
+    pub role: Role,
+    pub courses: Vec<String>,
+    pub accept_url: String,
+    pub expires_at: DateTime<Utc>,
+    pub sso_enforced: bool,
+}
+
+/// Both parts of a rendered email.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    /// Loads the templates compiled into the binary. A syntax error in them is a build-time
+    /// mistake that the unit tests catch.
+    pub fn new() -> Result<Self, minijinja::Error> {
+        let mut env = Environment::new();
+        // Auto-escaping follows the file name: `.html` is escaped, `.txt` is not.
+        env.add_template(
+            "invitation.html",
+            include_str!("../../templates/invitation.html"),
+        )?;
+        env.add_template(
+            "invitation.txt",
+            include_str!("../../templates/invitation.txt"),
+        )?;
+        Ok(Self { env })
+    }
+
+    pub fn invitation(&self, email: &InvitationEmail) -> Result<Rendered, minijinja::Error> {
+        let role = email.role.label();
+        let ctx = context! {
+            organization => &email.organization,
+            inviter => &email.inviter,
+            first_name => &email.first_name,
+            role => role,
+            role_article => if matches!(email.role, Role::Admin | Role::Instructor) { "an" } else { "a" },
+            courses => &email.courses,
+            accept_url => &email.accept_url,
+            expires_on => email.expires_at.format("%A, %-d %B %Y at %H:%M UTC").to_string(),
+            sso_enforced => email.sso_enforced,
+        };
+        Ok(Rendered {
+            subject: SUBJECT.to_string(),
+            text: self.env.get_template("invitation.txt")?.render(&ctx)?,
+            html: self.env.get_template("invitation.html")?.render(&ctx)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn email() -> InvitationEmail {
+        InvitationEmail {
+            organization: "Acme <Corp> & Sons".into(),
+            inviter: "Grace \"Admin\" Hopper".into(),
+            first_name: Some("<script>alert(1)</script>".into()),
+            role: Role::Instructor,
+            courses: vec!["Safety <101>".into(), "Onboarding".into()],
+            accept_url: "https://lms.example.com/invite/abc_DEF-123".into(),
+            expires_at: Utc.with_ymd_and_hms(2026, 12, 4, 9, 30, 0).unwrap(),
+            sso_enforced: false,
+        }
+    }
+
+    #[test]
+    fn both_parts_name_the_organization_inviter_role_courses_link_and_expiry() {
+        let rendered = Templates::new().unwrap().invitation(&email()).unwrap();
+        assert_eq!(rendered.subject, "Welcome to SkillStream LMS");
+        for part in [&rendered.text, &rendered.html] {
+            assert!(part.contains("Instructor"));
+            assert!(part.contains("Onboarding"));
+            assert!(part.contains("https://lms.example.com/invite/abc_DEF-123"));
+            assert!(part.contains("Friday, 4 December 2026"));
+        }
+        assert!(rendered.text.contains("Acme <Corp> & Sons"));
+        assert!(rendered.text.contains("as an Instructor"));
+    }
+
+    #[test]
+    fn user_supplied_text_is_escaped_in_html() {
+        let rendered = Templates::new().unwrap().invitation(&email()).unwrap();
+        assert!(!rendered.html.contains("<script>"));
+        assert!(rendered.html.contains("&lt;script&gt;"));
+        assert!(rendered.html.contains("Acme &lt;Corp&gt; &amp; Sons"));
+        assert!(rendered.html.contains("Safety &lt;101&gt;"));
+    }
+}

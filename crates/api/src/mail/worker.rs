@@ -1,0 +1,360 @@
+//! The outbox worker: claims due emails, renders and sends them with bounded concurrency, and
+//! records each outcome. Transient failures are retried with exponential backoff and jitter up
+//! to a limit; permanent ones stop at once.
+
+use super::template::{InvitationEmail, Templates};
+use super::transport::{SendError, Transport};
+use crate::config::Secret;
+use crate::db::schema::{courses, invitation_courses, invitations, organizations, users};
+use crate::db::{from_db, write_transaction, DbConnection, Pool};
+use crate::outbox::{claim_due, record, ClaimedEmail, Outcome};
+use crate::tokens::unseal;
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use futures::stream::{self, StreamExt};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::Message;
+use rand::Rng;
+use skillstream_domain::Role;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::{watch, Notify};
+
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    pub public_url: String,
+    pub mail_from: Mailbox,
+    pub secret: Secret,
+    /// Attempts before an email is marked failed.
+    pub max_attempts: i32,
+    /// The first retry waits about this long; each next one twice as long (capped at an hour).
+    pub retry_base: std::time::Duration,
+    /// Emails sent at once.
+    pub concurrency: usize,
+    /// Emails claimed per round.
+    pub batch_size: i64,
+    /// How long a claim lasts before another worker may take the email over.
+    pub lease: Duration,
+    /// How often an idle worker looks for due emails (it is also woken on new ones).
+    pub idle_poll: std::time::Duration,
+}
+
+/// Wakes the worker when a request has queued an email, so delivery starts at once.
+#[derive(Debug, Clone, Default)]
+pub struct Wakeup(Arc<Notify>);
+
+impl Wakeup {
+    pub fn notify(&self) {
+        self.0.notify_one();
+    }
+}
+
+pub struct OutboxWorker {
+    pool: Pool,
+    config: WorkerConfig,
+    transport: Transport,
+    templates: Arc<Templates>,
+    wakeup: Wakeup,
+}
+
+/// What the email needs besides the outbox row.
+#[derive(Debug, Clone)]
+struct Context {
+    status: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    role: Role,
+    expires_at: DateTime<Utc>,
+    organization: String,
+    sso_enforced: bool,
+    inviter: String,
+    courses: Vec<String>,
+}
+
+impl OutboxWorker {
+    pub fn new(
+        pool: Pool,
+        config: WorkerConfig,
+        transport: Transport,
+        wakeup: Wakeup,
+    ) -> Result<Self, minijinja::Error> {
+        Ok(Self {
+            pool,
+            config,
+            transport,
+            templates: Arc::new(Templates::new()?),
+            wakeup,
+        })
+    }
+
+    /// Runs until `shutdown` turns true. The batch in hand is finished before stopping.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        tracing::info!(transport = ?self.transport, "outbox worker started");
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            match self.run_once().await {
+                Ok(0) => {
+                    tokio::select! {
+                        _ = self.wakeup.0.notified() => {}
+                        _ = tokio::time::sleep(self.config.idle_poll) => {}
+                        _ = shutdown.changed() => {}
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "outbox worker: database error; retrying shortly");
+                    tokio::select! {
+                        _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                        _ = shutdown.changed() => {}
+                    }
+                }
+            }
+        }
+        tracing::info!("outbox worker stopped");
+    }
+
+    /// Claims one batch of due emails and delivers it; returns how many were claimed.
+    pub async fn run_once(&self) -> anyhow::Result<usize> {
+        let now = Utc::now();
+        let (lease_until, limit) = (now + self.config.lease, self.config.batch_size);
+        let (claimed, contexts) = self
+            .db(move |conn| {
+                let claimed =
+                    write_transaction(conn, |conn| claim_due(conn, now, lease_until, limit))?;
+                let contexts = load_contexts(conn, &claimed)?;
+                Ok((claimed, contexts))
+            })
+            .await?;
+        let count = claimed.len();
+        if count == 0 {
+            return Ok(0);
+        }
+        let contexts = Arc::new(contexts);
+        let outcomes: Vec<(i64, Outcome)> = stream::iter(claimed)
+            .map(|email| {
+                let contexts = contexts.clone();
+                async move {
+                    let outcome = self
+                        .deliver(&email, contexts.get(&email.invitation_id))
+                        .await;
+                    (email.id, outcome)
+                }
+            })
+            .buffer_unordered(self.config.concurrency.max(1))
+            .collect()
+            .await;
+        for (id, outcome) in &outcomes {
+            match outcome {
+                Outcome::Retry { at, error } => {
+                    tracing::warn!(outbox_id = id, %error, retry_at = %at, "email delivery failed; will retry")
+                }
+                Outcome::Failed { error } => {
+                    tracing::error!(outbox_id = id, %error, "email delivery failed permanently")
+                }
+                Outcome::Sent | Outcome::Superseded => {}
+            }
+        }
+        let finished = Utc::now();
+        self.db(move |conn| write_transaction(conn, |conn| record(conn, &outcomes, finished)))
+            .await?;
+        Ok(count)
+    }
+
+    async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> QueryResult<T> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let pool = self.pool.clone();
+        Ok(tokio::task::spawn_blocking(move || -> anyhow::Result<T> {
+            let mut conn = pool.get()?;
+            Ok(f(&mut conn)?)
+        })
+        .await??)
+    }
+
+    async fn deliver(&self, email: &ClaimedEmail, context: Option<&Context>) -> Outcome {
+        let Some(context) = context.filter(|c| c.status == "pending") else {
+            return Outcome::Superseded;
+        };
+        let Some(token) = email
+            .sealed_token
+            .as_deref()
+            .and_then(|s| unseal(self.config.secret.expose(), s))
+        else {
+            return Outcome::Failed {
+                error: "The link in this email can no longer be recovered (the server secret changed). Resend the invitation."
+                    .into(),
+            };
+        };
+        let accept_url = format!("{}/invite/{token}", self.config.public_url);
+        let message = match self.build(email, context, &accept_url) {
+            Ok(message) => message,
+            Err(error) => return Outcome::Failed { error },
+        };
+        match self
+            .transport
+            .send(
+                message,
+                &format!("invitation-{}-{}", email.invitation_id, email.id),
+            )
+            .await
+        {
+            Ok(()) => {
+                if let Transport::Files(dir) = &self.transport {
+                    tracing::info!(to = %email.recipient, folder = %dir.display(), %accept_url, "invitation email written");
+                }
+                Outcome::Sent
+            }
+            Err(SendError::Permanent(error)) => Outcome::Failed { error },
+            Err(SendError::Transient(error)) if email.attempts >= self.config.max_attempts => {
+                Outcome::Failed {
+                    error: format!("Gave up after {} attempts: {error}", email.attempts),
+                }
+            }
+            Err(SendError::Transient(error)) => Outcome::Retry {
+                at: Utc::now() + self.backoff(email.attempts),
+                error,
+            },
+        }
+    }
+
+    /// Exponential backoff with full jitter between half and all of the step.
+    fn backoff(&self, attempts: i32) -> Duration {
+        let base = self.config.retry_base.as_millis().max(1) as f64;
+        let step = (base * 2f64.powi(attempts.clamp(1, 30) - 1)).min(3_600_000.0);
+        let jittered = rand::thread_rng().gen_range(step / 2.0..=step);
+        Duration::milliseconds(jittered as i64)
+    }
+
+    fn build(
+        &self,
+        email: &ClaimedEmail,
+        context: &Context,
+        accept_url: &str,
+    ) -> Result<Message, String> {
+        let rendered = self
+            .templates
+            .invitation(&InvitationEmail {
+                organization: context.organization.clone(),
+                inviter: context.inviter.clone(),
+                first_name: context.first_name.clone(),
+                role: context.role,
+                courses: context.courses.clone(),
+                accept_url: accept_url.to_string(),
+                expires_at: context.expires_at,
+                sso_enforced: context.sso_enforced,
+            })
+            .map_err(|e| format!("The email could not be rendered: {e}"))?;
+        let address = email
+            .recipient
+            .parse()
+            .map_err(|e| format!("The recipient address is not deliverable: {e}"))?;
+        let name = [context.first_name.as_deref(), context.last_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let to = Mailbox::new(Some(name).filter(|n| !n.is_empty()), address);
+        Message::builder()
+            .from(self.config.mail_from.clone())
+            .to(to)
+            .subject(rendered.subject)
+            .multipart(MultiPart::alternative_plain_html(
+                rendered.text,
+                rendered.html,
+            ))
+            .map_err(|e| format!("The email could not be built: {e}"))
+    }
+}
+
+/// Loads what the claimed emails need in five queries, whatever their number.
+fn load_contexts(
+    conn: &mut DbConnection,
+    claimed: &[ClaimedEmail],
+) -> QueryResult<HashMap<i64, Context>> {
+    let ids: Vec<i64> = claimed.iter().map(|c| c.invitation_id).collect();
+    type Row = (
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        chrono::NaiveDateTime,
+        i64,
+        Option<i64>,
+    );
+    let rows: Vec<Row> = invitations::table
+        .filter(invitations::id.eq_any(&ids))
+        .select((
+            invitations::id,
+            invitations::status,
+            invitations::first_name,
+            invitations::last_name,
+            invitations::role,
+            invitations::expires_at,
+            invitations::organization_id,
+            invitations::invited_by,
+        ))
+        .load(conn)?;
+    let org_ids: Vec<i64> = rows.iter().map(|r| r.6).collect();
+    let inviter_ids: Vec<i64> = rows.iter().filter_map(|r| r.7).collect();
+    let orgs: HashMap<i64, (String, bool)> = organizations::table
+        .filter(organizations::id.eq_any(&org_ids))
+        .select((
+            organizations::id,
+            organizations::name,
+            organizations::sso_enforced,
+        ))
+        .load::<(i64, String, bool)>(conn)?
+        .into_iter()
+        .map(|(id, name, sso)| (id, (name, sso)))
+        .collect();
+    let inviters: HashMap<i64, String> = users::table
+        .filter(users::id.eq_any(&inviter_ids))
+        .select((users::id, users::email, users::first_name, users::last_name))
+        .load::<(i64, String, Option<String>, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(id, email, first, last)| {
+            let name = [first, last]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            (id, if name.is_empty() { email } else { name })
+        })
+        .collect();
+    let mut course_titles: HashMap<i64, Vec<String>> = HashMap::new();
+    for (invitation_id, title) in invitation_courses::table
+        .inner_join(courses::table)
+        .filter(invitation_courses::invitation_id.eq_any(&ids))
+        .order(courses::title.asc())
+        .select((invitation_courses::invitation_id, courses::title))
+        .load::<(i64, String)>(conn)?
+    {
+        course_titles.entry(invitation_id).or_default().push(title);
+    }
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, status, first_name, last_name, role, expires_at, org, inviter)| {
+                let (organization, sso_enforced) = orgs.get(&org).cloned().unwrap_or_default();
+                let context = Context {
+                    status,
+                    first_name,
+                    last_name,
+                    role: Role::parse(&role).unwrap_or_default(),
+                    expires_at: from_db(expires_at),
+                    organization,
+                    sso_enforced,
+                    inviter: inviter
+                        .and_then(|i| inviters.get(&i).cloned())
+                        .unwrap_or_else(|| "An administrator".into()),
+                    courses: course_titles.remove(&id).unwrap_or_default(),
+                };
+                (id, context)
+            },
+        )
+        .collect())
+}

@@ -1,0 +1,127 @@
+//! What the landing page shows. Never consumes or changes anything: mail scanners open links.
+
+use super::lookup::{checked_token_hash, usable_invitation};
+use crate::auth::password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+use crate::db::from_db;
+use crate::db::schema::{courses, departments, invitation_courses, organizations, user_groups};
+use crate::error::{ApiResult, ErrorBody};
+use crate::routes::invitations::view::CourseRef;
+use crate::state::AppState;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use skillstream_domain::Role;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizationRef {
+    pub id: i64,
+    #[schema(example = "Acme")]
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PasswordPolicy {
+    #[schema(example = 12)]
+    pub min_length: usize,
+    #[schema(example = 128)]
+    pub max_length: usize,
+}
+
+/// An invitation as its invitee sees it on the landing page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicInvitation {
+    pub organization: OrganizationRef,
+    #[schema(example = "ada@example.com")]
+    pub email: String,
+    #[schema(value_type = String, example = "learner")]
+    pub role: Role,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub department: Option<String>,
+    pub group: Option<String>,
+    /// Courses the invitee will find on their dashboard.
+    pub courses: Vec<CourseRef>,
+    pub expires_at: DateTime<Utc>,
+    /// When true, the invitee signs in with the organization's identity provider instead of
+    /// setting a password.
+    pub sso_enforced: bool,
+    pub password_policy: PasswordPolicy,
+}
+
+#[utoipa::path(get, path = "/api/v1/public/invitations/{token}", tag = "Accept an invitation",
+    params(("token" = String, Path, description = "The token from the link in the email")),
+    responses(
+        (status = 200, body = PublicInvitation),
+        (status = 404, description = "`invitation_not_found`", body = ErrorBody),
+        (status = 410, description = "`invitation_expired`, `invitation_cancelled`, `invitation_already_accepted` or `invitation_superseded` (a resend replaced the link)", body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
+pub async fn show_invitation(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let hash = checked_token_hash(&state, &req, &token)?;
+    let now = Utc::now();
+    let view = state
+        .db(move |conn| {
+            let row = usable_invitation(conn, &hash, now)?;
+            let (org_id, org_name, sso_enforced): (i64, String, bool) = organizations::table
+                .find(row.organization_id)
+                .select((
+                    organizations::id,
+                    organizations::name,
+                    organizations::sso_enforced,
+                ))
+                .first(conn)?;
+            let department = match row.department_id {
+                Some(id) => departments::table
+                    .find(id)
+                    .select(departments::name)
+                    .first(conn)
+                    .optional()?,
+                None => None,
+            };
+            let group = match row.group_id {
+                Some(id) => user_groups::table
+                    .find(id)
+                    .select(user_groups::name)
+                    .first(conn)
+                    .optional()?,
+                None => None,
+            };
+            let courses = invitation_courses::table
+                .inner_join(courses::table)
+                .filter(invitation_courses::invitation_id.eq(row.id))
+                .order(courses::title.asc())
+                .select((courses::id, courses::title))
+                .load::<(i64, String)>(conn)?
+                .into_iter()
+                .map(|(id, title)| CourseRef { id, title })
+                .collect();
+            Ok(PublicInvitation {
+                organization: OrganizationRef {
+                    id: org_id,
+                    name: org_name,
+                },
+                role: Role::parse(&row.role).unwrap_or_default(),
+                first_name: row.first_name,
+                last_name: row.last_name,
+                department,
+                group,
+                courses,
+                expires_at: from_db(row.expires_at),
+                sso_enforced,
+                password_policy: PasswordPolicy {
+                    min_length: MIN_PASSWORD_CHARS,
+                    max_length: MAX_PASSWORD_CHARS,
+                },
+                email: row.email,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(view))
+}
