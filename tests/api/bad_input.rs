@@ -156,7 +156,7 @@ async fn an_unexpected_database_failure_answers_an_opaque_500() {
     app.with_db(|conn| {
         use diesel::connection::SimpleConnection;
         conn.batch_execute(
-            "DROP TABLE invitation_courses; DROP TABLE email_outbox; DROP TABLE invitations;",
+            "DROP TABLE invitation_courses; DROP TABLE email_outbox; DROP TABLE invitation_retired_tokens; DROP TABLE invitations;",
         )
         .unwrap();
     })

@@ -7,6 +7,7 @@ mod api_tokens;
 mod auth;
 mod bad_input;
 mod catalog;
+mod delivery;
 mod invitations_list;
 mod invitations_resend_cancel;
 mod invitations_send;

@@ -112,7 +112,7 @@ pub fn test_settings(database: DatabaseTarget, data_dir: PathBuf) -> Settings {
     Settings {
         database,
         bind_addr: "127.0.0.1:0".into(),
-        public_url: "http://localhost:0".into(),
+        public_url: "http://127.0.0.1:0".into(),
         jwt_secret: Secret::new(skillstream_api::tokens::random_token(48)),
         smtp_url: None,
         mail_from: "SkillStream LMS <no-reply@skillstream.test>".into(),
@@ -147,7 +147,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         .expect("the app starts");
     let port = app.port();
     let pool = app.pool();
-    settings.public_url = format!("http://127.0.0.1:{port}");
+    settings.public_url = app.settings().public_url.clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
@@ -236,7 +236,12 @@ impl TestApp {
 
     /// Creates an organization with an admin and signs the admin in.
     pub async fn admin_of(&self, org: &str) -> Member {
-        let email = format!("admin@{}.example.com", org.to_lowercase().replace(' ', "-"));
+        let domain: String = org
+            .to_lowercase()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        let email = format!("admin@{domain}.example.com");
         let pool = self.pool.clone();
         let (org_name, admin_email) = (org.to_string(), email.clone());
         tokio::task::spawn_blocking(move || {

@@ -31,10 +31,14 @@ pub struct Application {
 impl Application {
     /// Opens the database, runs migrations and binds the listener. The server runs when
     /// `run_until_stopped` is awaited.
-    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+    pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
         let pool = open_database(&settings).await?;
         let listener = TcpListener::bind(&settings.bind_addr)?;
         let port = listener.local_addr()?.port();
+        // Bound on port 0 (tests, ad-hoc runs): links must carry the port actually bound.
+        if let Some(base) = settings.public_url.strip_suffix(":0") {
+            settings.public_url = format!("{base}:{port}");
+        }
         let jwt = JwtKeys::new(&settings.jwt_secret, settings.session_ttl_minutes);
         let wakeup = Wakeup::default();
         let worker = if settings.outbox_worker {
@@ -62,6 +66,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The settings in force (with `public_url` naming the bound port).
+    pub fn settings(&self) -> &Settings {
+        &self.state.settings
     }
 
     pub fn pool(&self) -> Pool {

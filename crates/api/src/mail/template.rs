@@ -1,7 +1,7 @@
 //! The invitation email, rendered from template files: HTML (auto-escaped) and plain text.
 
 use chrono::{DateTime, Utc};
-use minijinja::{context, Environment};
+use minijinja::{context, Environment, Value};
 use skillstream_domain::Role;
 
 pub const SUBJECT: &str = "Welcome to SkillStream LMS";
@@ -58,7 +58,9 @@ impl Templates {
             role => role,
             role_article => if matches!(email.role, Role::Admin | Role::Instructor) { "an" } else { "a" },
             courses => &email.courses,
-            accept_url => &email.accept_url,
+            // minijinja's escaper also encodes `/`, which some mail clients show literally in
+            // links; the URL is escaped here for the characters that matter in an attribute.
+            accept_url => Value::from_safe_string(escape_attribute(&email.accept_url)),
             expires_on => email.expires_at.format("%A, %-d %B %Y at %H:%M UTC").to_string(),
             sso_enforced => email.sso_enforced,
         };
@@ -68,6 +70,21 @@ impl Templates {
             html: self.env.get_template("invitation.html")?.render(&ctx)?,
         })
     }
+}
+
+fn escape_attribute(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -167,11 +167,11 @@ impl OutboxWorker {
         f: impl FnOnce(&mut DbConnection) -> QueryResult<T> + Send + 'static,
     ) -> anyhow::Result<T> {
         let pool = self.pool.clone();
-        Ok(tokio::task::spawn_blocking(move || -> anyhow::Result<T> {
+        tokio::task::spawn_blocking(move || -> anyhow::Result<T> {
             let mut conn = pool.get()?;
             Ok(f(&mut conn)?)
         })
-        .await??)
+        .await?
     }
 
     async fn deliver(&self, email: &ClaimedEmail, context: Option<&Context>) -> Outcome {
