@@ -67,8 +67,8 @@ impl Default for MailSettings {
         Self {
             max_attempts: 10,
             retry_base: std::time::Duration::from_secs(10),
-            concurrency: 16,
-            smtp_pool_size: 16,
+            concurrency: 32,
+            smtp_pool_size: 32,
             idle_poll: std::time::Duration::from_millis(500),
         }
     }

@@ -112,7 +112,7 @@ pub fn build_worker(
         max_attempts: settings.mail.max_attempts,
         retry_base: settings.mail.retry_base,
         concurrency: settings.mail.concurrency,
-        batch_size: 100,
+        batch_size: (settings.mail.concurrency as i64 * 8).clamp(50, 1000),
         lease: chrono::Duration::minutes(2),
         idle_poll: settings.mail.idle_poll,
     };
