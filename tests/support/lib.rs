@@ -12,7 +12,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use skillstream_api::auth::password::hash_password;
 use skillstream_api::bootstrap::create_admin;
-use skillstream_api::config::{MailSettings, RateLimits, Secret, Settings};
+use skillstream_api::config::{ImportLimits, MailSettings, RateLimits, Secret, Settings};
 use skillstream_api::db::schema::users;
 use skillstream_api::db::{to_db, DatabaseTarget, Pool};
 use skillstream_api::startup::Application;
@@ -129,6 +129,7 @@ pub fn test_settings(database: DatabaseTarget, data_dir: PathBuf) -> Settings {
             ..MailSettings::default()
         },
         rate_limits: RateLimits::default(),
+        imports: ImportLimits::default(),
         data_dir,
     }
 }

@@ -50,6 +50,23 @@ pub struct Settings {
     pub outbox_worker: bool,
     pub mail: MailSettings,
     pub rate_limits: RateLimits,
+    pub imports: ImportLimits,
+}
+
+/// Limits on one CSV upload or batch call.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportLimits {
+    pub max_bytes: usize,
+    pub max_rows: usize,
+}
+
+impl Default for ImportLimits {
+    fn default() -> Self {
+        Self {
+            max_bytes: 20 * 1024 * 1024,
+            max_rows: 100_000,
+        }
+    }
 }
 
 /// How the outbox worker delivers.
@@ -218,6 +235,12 @@ impl Settings {
                     .unwrap_or(60),
                 public_per_token: u32::try_from(parse_number("RATE_LIMIT_PUBLIC_PER_TOKEN", 30)?)
                     .unwrap_or(30),
+            },
+            imports: ImportLimits {
+                max_bytes: usize::try_from(parse_number("IMPORT_MAX_BYTES", 20 * 1024 * 1024)?)
+                    .unwrap_or(20 * 1024 * 1024),
+                max_rows: usize::try_from(parse_number("IMPORT_MAX_ROWS", 100_000)?)
+                    .unwrap_or(100_000),
             },
             data_dir,
         };

@@ -26,6 +26,9 @@ pub struct ErrorObject {
     /// For `invitation_already_pending`: the pending invitation the request collided with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invitation_id: Option<i64>,
+    /// For `import_has_errors`: how many rows have errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invalid_rows: Option<i64>,
 }
 
 /// One problem with one field of the request.
@@ -61,7 +64,8 @@ impl FieldError {
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    body: ErrorObject,
+    // Boxed: errors travel through every `Result` of the request path, so keep them small.
+    body: Box<ErrorObject>,
     retry_after: Option<u64>,
     cause: Option<anyhow::Error>,
 }
@@ -70,12 +74,13 @@ impl ApiError {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
         Self {
             status,
-            body: ErrorObject {
+            body: Box::new(ErrorObject {
                 code: code.to_string(),
                 message: message.into(),
                 details: Vec::new(),
                 invitation_id: None,
-            },
+                invalid_rows: None,
+            }),
             retry_after: None,
             cause: None,
         }
@@ -164,6 +169,11 @@ impl ApiError {
         self
     }
 
+    pub fn with_invalid_rows(mut self, count: i64) -> Self {
+        self.body.invalid_rows = Some(count);
+        self
+    }
+
     pub fn with_details(mut self, details: Vec<FieldError>) -> Self {
         self.body.details = details;
         self
@@ -202,7 +212,7 @@ impl ResponseError for ApiError {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
         response.json(ErrorBody {
-            error: self.body.clone(),
+            error: (*self.body).clone(),
         })
     }
 }

@@ -57,6 +57,12 @@ impl Modify for BearerAuth {
         routes::api_tokens::list_api_tokens,
         routes::api_tokens::create_api_token,
         routes::api_tokens::revoke_api_token,
+        routes::imports::template::csv_template,
+        routes::imports::upload::upload_import,
+        routes::imports::show::show_import,
+        routes::imports::send::send_import,
+        routes::imports::errors_csv::error_report,
+        routes::imports::batch::batch_invite,
         routes::public::show::show_invitation,
         routes::public::accept::accept_invitation,
     ),
@@ -64,6 +70,7 @@ impl Modify for BearerAuth {
     tags(
         (name = "Invitations", description = "Admin → People → Invitations"),
         (name = "Users", description = "Admin → People → Users"),
+        (name = "Bulk invitations", description = "Import from CSV (template, upload → preview, send, error report) and the batch API"),
         (name = "Accept an invitation", description = "Public endpoints behind the link in the email (no sign-in; rate limited)"),
     )
 )]

@@ -53,7 +53,28 @@ fn prf(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
 /// come from HMAC-SHA256 under a key derived from the server secret. A database dump alone
 /// does not reveal the link.
 pub fn seal(secret: &str, token: &str) -> String {
-    let key = prf(secret.as_bytes(), &[b"skillstream outbox seal v1"]);
+    Sealer::new(secret).seal(token)
+}
+
+/// `seal` with the key derived once, for sealing many tokens.
+pub struct Sealer {
+    key: [u8; 32],
+}
+
+impl Sealer {
+    pub fn new(secret: &str) -> Self {
+        Self {
+            key: prf(secret.as_bytes(), &[b"skillstream outbox seal v1"]),
+        }
+    }
+
+    pub fn seal(&self, token: &str) -> String {
+        seal_with(&self.key, token)
+    }
+}
+
+fn seal_with(key: &[u8; 32], token: &str) -> String {
+    let key = *key;
     let mut nonce = [0u8; 16];
     OsRng.fill_bytes(&mut nonce);
     let plain = token.as_bytes();

@@ -4,6 +4,8 @@
 //! Every type here is parsed, not validated: its constructor is the only way in, so a value of
 //! the type is valid by construction.
 
+pub mod bulk;
+pub mod csv_import;
 pub mod email;
 pub mod invitation;
 pub mod matching;

@@ -2,7 +2,8 @@
 
 /// Suggests the existing name closest to `input`, when one is close enough to be what the
 /// user meant: the same name in another letter case or spacing, or a small edit away
-/// (one edit for short names, up to a quarter of the length for longer ones, at most three).
+/// (one edit for short names, up to a quarter of the length for longer ones, at most three),
+/// or a name that begins with the input (or the other way round).
 /// Returns `None` when `input` matches a candidate exactly (nothing to suggest) or when no
 /// candidate is close.
 pub fn suggest<'a, I>(input: &str, candidates: I) -> Option<&'a str>
@@ -15,9 +16,13 @@ where
         if candidate == input {
             return None;
         }
-        let distance = levenshtein(&wanted, &normalize(candidate));
+        let normalized = normalize(candidate);
+        let distance = levenshtein(&wanted, &normalized);
         let limit = (wanted.chars().count().max(candidate.chars().count()) / 4).clamp(1, 3);
-        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+        // A name that begins with what was typed ("Sales" for "Sales EMEA") is close too.
+        let prefix = wanted.chars().count() >= 3
+            && (normalized.starts_with(&wanted) || wanted.starts_with(&normalized));
+        if (distance <= limit || prefix) && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
     }
@@ -71,6 +76,15 @@ mod tests {
     fn a_typo_suggests_the_existing_name() {
         assert_eq!(suggest("Enginering", DEPARTMENTS), Some("Engineering"));
         assert_eq!(suggest("Sale", DEPARTMENTS), Some("Sales"));
+    }
+
+    #[test]
+    fn a_longer_name_that_begins_with_the_input_is_suggested() {
+        assert_eq!(
+            suggest("Sales", ["Sales EMEA", "Support"]),
+            Some("Sales EMEA")
+        );
+        assert_eq!(suggest("IT", ["IT Support"]), None);
     }
 
     #[test]

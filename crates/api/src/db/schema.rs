@@ -87,6 +87,7 @@ diesel::table! {
         cancelled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        import_id -> Nullable<BigInt>,
     }
 }
 
@@ -168,3 +169,43 @@ diesel::table! {
 
 diesel::joinable!(invitation_retired_tokens -> invitations (invitation_id));
 diesel::allow_tables_to_appear_in_same_query!(invitation_retired_tokens, invitations);
+
+diesel::table! {
+    invitation_imports (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        created_by -> Nullable<BigInt>,
+        source -> Text,
+        filename -> Nullable<Text>,
+        header -> Text,
+        total -> Integer,
+        valid -> Integer,
+        invalid -> Integer,
+        status -> Text,
+        skip_invalid -> Nullable<Bool>,
+        created_count -> Nullable<Integer>,
+        skipped_count -> Nullable<Integer>,
+        idempotency_key -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    invitation_import_rows (import_id, line) {
+        import_id -> BigInt,
+        line -> BigInt,
+        email -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        role -> Text,
+        department -> Text,
+        group_name -> Text,
+        valid -> Bool,
+        errors -> Text,
+    }
+}
+
+diesel::joinable!(invitation_import_rows -> invitation_imports (import_id));
+diesel::allow_tables_to_appear_in_same_query!(invitation_import_rows, invitation_imports);

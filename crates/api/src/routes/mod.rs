@@ -7,6 +7,7 @@ pub mod courses;
 pub mod departments;
 pub mod groups;
 pub mod health;
+pub mod imports;
 pub mod invitations;
 pub mod login;
 pub mod me;
@@ -24,7 +25,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     groups::configure(cfg);
     courses::configure(cfg);
     users::configure(cfg);
+    imports::configure_invitation_paths(cfg);
     invitations::configure(cfg);
+    imports::configure(cfg);
     api_tokens::configure(cfg);
     public::configure(cfg);
 }

@@ -1,0 +1,41 @@
+use super::send::stored_result;
+use super::store::{find_import, page_of_rows};
+use super::view::{Import, ImportRow, RowsQuery};
+use crate::auth::Admin;
+use crate::error::{ApiResult, ErrorBody};
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+
+#[utoipa::path(get, path = "/api/v1/invitation-imports/{id}", tag = "Bulk invitations",
+    params(("id" = i64, Path), RowsQuery),
+    responses((status = 200, body = Import), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn show_import(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<RowsQuery>,
+) -> ApiResult<HttpResponse> {
+    let (org, id, query) = (admin.organization_id, id.into_inner(), query.into_inner());
+    let import = state
+        .db(move |conn| {
+            let record = find_import(conn, org, id)?;
+            let (rows, total) = page_of_rows(
+                conn,
+                id,
+                query.errors_only(),
+                query.offset(),
+                query.per_page(),
+            )?;
+            let result = stored_result(conn, &record)?;
+            Ok(Import::new(
+                &record,
+                rows.iter().map(ImportRow::from).collect(),
+                &query,
+                total,
+                result,
+            ))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(import))
+}

@@ -1,0 +1,451 @@
+//! Persistence of imports and the bulk writes of a send. Bulk writes use each backend's fast
+//! path on its own connection: multi-row inserts in chunks on SQLite, binary COPY on
+//! PostgreSQL — never row by row through the generic connection.
+
+use crate::db::schema::{
+    departments, email_outbox, invitation_import_rows, invitation_imports, invitations,
+    user_groups, users,
+};
+use crate::db::{to_db, DbConnection};
+use crate::error::{ApiError, ApiResult};
+use crate::tokens::{hash_token, new_link_token, Sealer};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use skillstream_domain::bulk::{CheckedRow, Directory, RowError, ValidRow};
+use skillstream_domain::csv_import::RawRow;
+use std::collections::HashMap;
+
+/// Rows per multi-row INSERT on SQLite (10 columns × 1,000 stays under its bind limit).
+const CHUNK: usize = 1000;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = invitation_imports)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub organization_id: i64,
+    pub source: String,
+    pub filename: Option<String>,
+    pub header: String,
+    pub total: i32,
+    pub valid: i32,
+    pub invalid: i32,
+    pub status: String,
+    pub skip_invalid: Option<bool>,
+    pub created_count: Option<i32>,
+    pub skipped_count: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = invitation_import_rows, treat_none_as_default_value = false)]
+pub struct RowRecord {
+    pub import_id: i64,
+    pub line: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: String,
+    pub department: String,
+    pub group_name: String,
+    pub valid: bool,
+    pub errors: String,
+}
+
+impl RowRecord {
+    pub fn new(import_id: i64, raw: &RawRow, checked: &CheckedRow) -> Self {
+        Self {
+            import_id,
+            line: i64::try_from(raw.line).unwrap_or(i64::MAX),
+            email: raw.email.clone(),
+            first_name: raw.first_name.clone(),
+            last_name: raw.last_name.clone(),
+            role: raw.role.clone(),
+            department: raw.department.clone(),
+            group_name: raw.group.clone(),
+            valid: checked.errors.is_empty(),
+            errors: encode_errors(&checked.errors),
+        }
+    }
+
+    pub fn raw(&self) -> RawRow {
+        RawRow {
+            line: u64::try_from(self.line).unwrap_or_default(),
+            email: self.email.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            role: self.role.clone(),
+            department: self.department.clone(),
+            group: self.group_name.clone(),
+        }
+    }
+
+    pub fn decoded_errors(&self) -> Vec<RowError> {
+        serde_json::from_str(&self.errors).unwrap_or_default()
+    }
+}
+
+pub fn encode_errors(errors: &[RowError]) -> String {
+    serde_json::to_string(errors).unwrap_or_else(|_| "[]".into())
+}
+
+/// The organization's names and addresses as rows are checked against them. Pending
+/// invitations that have lapsed are recorded as expired first, so they neither block a new
+/// invitation nor collide with it on the unique index.
+pub fn load_directory(
+    conn: &mut DbConnection,
+    org: i64,
+    now: DateTime<Utc>,
+) -> QueryResult<Directory> {
+    let at = to_db(now);
+    diesel::update(
+        invitations::table
+            .filter(invitations::organization_id.eq(org))
+            .filter(invitations::status.eq("pending"))
+            .filter(invitations::expires_at.le(at)),
+    )
+    .set((
+        invitations::status.eq("expired"),
+        invitations::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(Directory {
+        departments: departments::table
+            .filter(departments::organization_id.eq(org))
+            .select(departments::name)
+            .load(conn)?,
+        groups: user_groups::table
+            .filter(user_groups::organization_id.eq(org))
+            .select(user_groups::name)
+            .load(conn)?,
+        members: users::table
+            .filter(users::organization_id.eq(org))
+            .select(users::email_folded)
+            .load::<String>(conn)?
+            .into_iter()
+            .collect(),
+        pending: invitations::table
+            .filter(invitations::organization_id.eq(org))
+            .filter(invitations::status.eq("pending"))
+            .select(invitations::email_folded)
+            .load::<String>(conn)?
+            .into_iter()
+            .collect(),
+    })
+}
+
+/// What a new import records about itself.
+pub struct NewImport<'a> {
+    pub organization_id: i64,
+    pub created_by: i64,
+    pub source: &'a str,
+    pub filename: Option<&'a str>,
+    pub header: &'a [String],
+    pub idempotency_key: Option<&'a str>,
+    pub now: DateTime<Utc>,
+}
+
+/// Imports can be sent for a day after the preview.
+pub const IMPORT_LIFETIME_HOURS: i64 = 24;
+
+/// Stores the import and every row with its errors; the caller owns the transaction.
+pub fn insert_import(
+    conn: &mut DbConnection,
+    new: &NewImport<'_>,
+    raw: &[RawRow],
+    checked: &[CheckedRow],
+) -> ApiResult<i64> {
+    let invalid = checked.iter().filter(|c| !c.errors.is_empty()).count();
+    let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+    let id: i64 = diesel::insert_into(invitation_imports::table)
+        .values((
+            invitation_imports::organization_id.eq(new.organization_id),
+            invitation_imports::created_by.eq(new.created_by),
+            invitation_imports::source.eq(new.source),
+            invitation_imports::filename.eq(new.filename),
+            invitation_imports::header
+                .eq(serde_json::to_string(new.header).map_err(ApiError::internal)?),
+            invitation_imports::total.eq(count(raw.len())),
+            invitation_imports::valid.eq(count(raw.len() - invalid)),
+            invitation_imports::invalid.eq(count(invalid)),
+            invitation_imports::status.eq("previewed"),
+            invitation_imports::idempotency_key.eq(new.idempotency_key),
+            invitation_imports::created_at.eq(to_db(new.now)),
+            invitation_imports::expires_at.eq(to_db(
+                new.now + chrono::Duration::hours(IMPORT_LIFETIME_HOURS),
+            )),
+        ))
+        .returning(invitation_imports::id)
+        .get_result(conn)?;
+    let records: Vec<RowRecord> = raw
+        .iter()
+        .zip(checked)
+        .map(|(r, c)| RowRecord::new(id, r, c))
+        .collect();
+    match conn {
+        DbConnection::Sqlite(sqlite) => {
+            for chunk in records.chunks(CHUNK) {
+                diesel::insert_into(invitation_import_rows::table)
+                    .values(chunk)
+                    .execute(sqlite)?;
+            }
+        }
+        DbConnection::Postgres(pg) => {
+            diesel::copy_from(invitation_import_rows::table)
+                .from_insertable(records)
+                .execute(pg)?;
+        }
+    }
+    Ok(id)
+}
+
+pub fn find_import(conn: &mut DbConnection, org: i64, id: i64) -> ApiResult<ImportRecord> {
+    invitation_imports::table
+        .filter(invitation_imports::id.eq(id))
+        .filter(invitation_imports::organization_id.eq(org))
+        .select(ImportRecord::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("Import"))
+}
+
+/// Takes the import's row lock on PostgreSQL, so concurrent sends of one import run one after
+/// the other (SQLite's `BEGIN IMMEDIATE` already serialises writers).
+pub fn lock_import(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT id FROM invitation_imports WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::BigInt, _>(id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// A page of rows (all, or only those with errors) and how many match.
+pub fn page_of_rows(
+    conn: &mut DbConnection,
+    import_id: i64,
+    errors_only: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<RowRecord>, i64)> {
+    let mut count = invitation_import_rows::table
+        .filter(invitation_import_rows::import_id.eq(import_id))
+        .into_boxed();
+    let mut page = invitation_import_rows::table
+        .filter(invitation_import_rows::import_id.eq(import_id))
+        .into_boxed();
+    if errors_only {
+        count = count.filter(invitation_import_rows::valid.eq(false));
+        page = page.filter(invitation_import_rows::valid.eq(false));
+    }
+    let total: i64 = count.count().get_result(conn)?;
+    let rows = page
+        .order(invitation_import_rows::line.asc())
+        .offset(offset)
+        .limit(limit)
+        .select(RowRecord::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+pub fn all_rows(conn: &mut DbConnection, import_id: i64) -> QueryResult<Vec<RowRecord>> {
+    invitation_import_rows::table
+        .filter(invitation_import_rows::import_id.eq(import_id))
+        .order(invitation_import_rows::line.asc())
+        .select(RowRecord::as_select())
+        .load(conn)
+}
+
+/// Rewrites the rows whose verdict changed since the preview.
+pub fn update_rows(conn: &mut DbConnection, changed: &[RowRecord]) -> QueryResult<()> {
+    for row in changed {
+        diesel::update(invitation_import_rows::table.find((row.import_id, row.line)))
+            .set((
+                invitation_import_rows::valid.eq(row.valid),
+                invitation_import_rows::errors.eq(&row.errors),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+// Every column is given (None is NULL), as COPY and SQLite's multi-row VALUES need.
+#[derive(Insertable)]
+#[diesel(table_name = invitations, treat_none_as_default_value = false)]
+struct NewInvitation {
+    organization_id: i64,
+    email: String,
+    email_folded: String,
+    role: String,
+    department_id: Option<i64>,
+    group_id: Option<i64>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    token_hash: String,
+    status: String,
+    expires_at: NaiveDateTime,
+    invited_by: Option<i64>,
+    sent_at: NaiveDateTime,
+    send_count: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    import_id: Option<i64>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = email_outbox, treat_none_as_default_value = false)]
+struct NewEmail {
+    organization_id: i64,
+    invitation_id: i64,
+    recipient: String,
+    sealed_token: Option<String>,
+    status: String,
+    attempts: i32,
+    next_attempt_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// Who sends a bulk invitation, and when.
+pub struct BulkSend<'a> {
+    pub organization_id: i64,
+    pub inviter_id: i64,
+    pub import_id: i64,
+    pub secret: &'a str,
+    pub now: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Creates an invitation and its queued email for every row; the caller owns the transaction
+/// and has checked the rows. Returns how many were created.
+pub fn create_invitations(
+    conn: &mut DbConnection,
+    send: &BulkSend<'_>,
+    rows: &[ValidRow],
+) -> ApiResult<usize> {
+    let department_ids = name_ids(conn, send.organization_id, true)?;
+    let group_ids = name_ids(conn, send.organization_id, false)?;
+    let at = to_db(send.now);
+    let expires_at = to_db(send.expires_at);
+    let mut tokens: HashMap<String, String> = HashMap::with_capacity(rows.len());
+    let new_invitations: Vec<NewInvitation> = rows
+        .iter()
+        .map(|row| {
+            let token = new_link_token();
+            let token_hash = hash_token(&token);
+            tokens.insert(row.email.folded().to_string(), token);
+            NewInvitation {
+                organization_id: send.organization_id,
+                email: row.email.as_str().to_string(),
+                email_folded: row.email.folded().to_string(),
+                role: row.role.as_str().to_string(),
+                department_id: row
+                    .department
+                    .as_ref()
+                    .and_then(|n| department_ids.get(n).copied()),
+                group_id: row.group.as_ref().and_then(|n| group_ids.get(n).copied()),
+                first_name: row.first_name.as_ref().map(|n| n.as_str().to_string()),
+                last_name: row.last_name.as_ref().map(|n| n.as_str().to_string()),
+                token_hash,
+                status: "pending".into(),
+                expires_at,
+                invited_by: Some(send.inviter_id),
+                sent_at: at,
+                send_count: 1,
+                created_at: at,
+                updated_at: at,
+                import_id: Some(send.import_id),
+            }
+        })
+        .collect();
+    bulk_insert_invitations(conn, &new_invitations).map_err(|e| {
+        if crate::db::is_unique_violation(&e) {
+            ApiError::conflict(
+                "invitation_already_pending",
+                "Someone was invited meanwhile by another request. Send the import again: rows already invited will be reported.",
+            )
+        } else {
+            e.into()
+        }
+    })?;
+    let created: Vec<(i64, String, String)> = invitations::table
+        .filter(invitations::import_id.eq(send.import_id))
+        .select((
+            invitations::id,
+            invitations::email,
+            invitations::email_folded,
+        ))
+        .load(conn)?;
+    let sealer = Sealer::new(send.secret);
+    let emails: Vec<NewEmail> = created
+        .into_iter()
+        .filter_map(|(invitation_id, email, folded)| {
+            let token = tokens.get(&folded)?;
+            Some(NewEmail {
+                organization_id: send.organization_id,
+                invitation_id,
+                recipient: email,
+                sealed_token: Some(sealer.seal(token)),
+                status: "queued".into(),
+                attempts: 0,
+                next_attempt_at: at,
+                created_at: at,
+                updated_at: at,
+            })
+        })
+        .collect();
+    let count = emails.len();
+    match conn {
+        DbConnection::Sqlite(sqlite) => {
+            for chunk in emails.chunks(CHUNK) {
+                diesel::insert_into(email_outbox::table)
+                    .values(chunk)
+                    .execute(sqlite)?;
+            }
+        }
+        DbConnection::Postgres(pg) => {
+            diesel::copy_from(email_outbox::table)
+                .from_insertable(emails)
+                .execute(pg)?;
+        }
+    }
+    Ok(count)
+}
+
+fn bulk_insert_invitations(conn: &mut DbConnection, rows: &[NewInvitation]) -> QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(sqlite) => {
+            for chunk in rows.chunks(CHUNK / 2) {
+                diesel::insert_into(invitations::table)
+                    .values(chunk)
+                    .execute(sqlite)?;
+            }
+        }
+        DbConnection::Postgres(pg) => {
+            diesel::copy_from(invitations::table)
+                .from_insertable(rows)
+                .execute(pg)?;
+        }
+    }
+    Ok(())
+}
+
+fn name_ids(
+    conn: &mut DbConnection,
+    org: i64,
+    departments_not_groups: bool,
+) -> QueryResult<HashMap<String, i64>> {
+    let pairs: Vec<(String, i64)> = if departments_not_groups {
+        departments::table
+            .filter(departments::organization_id.eq(org))
+            .select((departments::name, departments::id))
+            .load(conn)?
+    } else {
+        user_groups::table
+            .filter(user_groups::organization_id.eq(org))
+            .select((user_groups::name, user_groups::id))
+            .load(conn)?
+    };
+    Ok(pairs.into_iter().collect())
+}

@@ -1,0 +1,189 @@
+//! The import as the API shows it: summary, rows with their errors, and the send's result.
+
+use super::store::{ImportRecord, RowRecord};
+use crate::db::from_db;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use skillstream_domain::bulk::RowError;
+use utoipa::{IntoParams, ToSchema};
+
+pub const DEFAULT_ROWS_PER_PAGE: i64 = 5000;
+pub const MAX_ROWS_PER_PAGE: i64 = 10_000;
+
+/// Which rows to show: pages of up to 10,000 (5,000 by default), optionally only rows with
+/// errors.
+#[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RowsQuery {
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+    /// Only rows with errors.
+    pub errors_only: Option<bool>,
+}
+
+impl RowsQuery {
+    pub fn page(&self) -> i64 {
+        self.page.unwrap_or(1).max(1)
+    }
+    pub fn per_page(&self) -> i64 {
+        self.per_page
+            .unwrap_or(DEFAULT_ROWS_PER_PAGE)
+            .clamp(1, MAX_ROWS_PER_PAGE)
+    }
+    pub fn offset(&self) -> i64 {
+        (self.page() - 1).saturating_mul(self.per_page())
+    }
+    pub fn errors_only(&self) -> bool {
+        self.errors_only.unwrap_or(false)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportSummary {
+    pub total: i64,
+    pub valid: i64,
+    pub invalid: i64,
+}
+
+/// A row's cells as read (trimmed).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RowValues {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: String,
+    pub department: String,
+    pub group: String,
+}
+
+/// One problem with one cell of a row.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RowProblem {
+    /// `email`, `first_name`, `last_name`, `role`, `department` or `group`.
+    #[schema(example = "department")]
+    pub column: String,
+    #[schema(example = "not_found")]
+    pub code: String,
+    #[schema(example = "Department \"sales\" does not exist. Did you mean \"Sales\"?")]
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+}
+
+impl From<RowError> for RowProblem {
+    fn from(e: RowError) -> Self {
+        Self {
+            column: e.column,
+            code: e.code,
+            message: e.message,
+            suggestion: e.suggestion,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportRow {
+    /// The line in the file (the header is line 1); for the batch API, the 1-based position.
+    pub line: i64,
+    pub values: RowValues,
+    pub valid: bool,
+    /// Every problem of the row (empty when valid).
+    pub errors: Vec<RowProblem>,
+}
+
+impl From<&RowRecord> for ImportRow {
+    fn from(r: &RowRecord) -> Self {
+        Self {
+            line: r.line,
+            values: RowValues {
+                email: r.email.clone(),
+                first_name: r.first_name.clone(),
+                last_name: r.last_name.clone(),
+                role: r.role.clone(),
+                department: r.department.clone(),
+                group: r.group_name.clone(),
+            },
+            valid: r.valid,
+            errors: r
+                .decoded_errors()
+                .into_iter()
+                .map(RowProblem::from)
+                .collect(),
+        }
+    }
+}
+
+/// What a send did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SendResult {
+    pub import_id: i64,
+    /// Invitations created (each with its email queued).
+    pub created: i64,
+    /// Rows left out because they have errors.
+    pub skipped: i64,
+    pub skip_invalid: bool,
+    pub sent_at: DateTime<Utc>,
+    /// Lines of the skipped rows.
+    pub skipped_lines: Vec<i64>,
+}
+
+/// An uploaded file (or batch call) as previewed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Import {
+    pub id: i64,
+    /// `previewed` or `sent`.
+    #[schema(example = "previewed")]
+    pub status: String,
+    /// `csv` or `api`.
+    pub source: String,
+    pub filename: Option<String>,
+    /// The header cells as written in the file.
+    pub columns: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    /// The import can be sent until then.
+    pub expires_at: DateTime<Utc>,
+    pub summary: ImportSummary,
+    /// This page of rows, in file order.
+    pub rows: Vec<ImportRow>,
+    pub page: i64,
+    pub per_page: i64,
+    pub errors_only: bool,
+    /// Rows matching the filter, over all pages.
+    pub rows_total: i64,
+    pub total_pages: i64,
+    /// Present once sent.
+    pub result: Option<SendResult>,
+}
+
+impl Import {
+    pub fn new(
+        record: &ImportRecord,
+        rows: Vec<ImportRow>,
+        query: &RowsQuery,
+        rows_total: i64,
+        result: Option<SendResult>,
+    ) -> Self {
+        let per_page = query.per_page();
+        Self {
+            id: record.id,
+            status: record.status.clone(),
+            source: record.source.clone(),
+            filename: record.filename.clone(),
+            columns: serde_json::from_str(&record.header).unwrap_or_default(),
+            created_at: from_db(record.created_at),
+            expires_at: from_db(record.expires_at),
+            summary: ImportSummary {
+                total: i64::from(record.total),
+                valid: i64::from(record.valid),
+                invalid: i64::from(record.invalid),
+            },
+            rows,
+            page: query.page(),
+            per_page,
+            errors_only: query.errors_only(),
+            rows_total,
+            total_pages: (rows_total + per_page - 1) / per_page,
+            result,
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! Row rules of a bulk invitation (CSV file or batch API): every problem of every row, with
+//! "did you mean" suggestions, checked against what the organization has right now.
+
+use crate::csv_import::{Column, RawRow};
+use crate::email::fold;
+use crate::matching::suggest;
+use crate::{EmailAddress, PersonName, Role};
+use std::collections::{HashMap, HashSet};
+
+/// What rows are checked against: the organization's names and addresses.
+#[derive(Debug, Clone, Default)]
+pub struct Directory {
+    pub departments: Vec<String>,
+    pub groups: Vec<String>,
+    /// Case-folded addresses of members.
+    pub members: HashSet<String>,
+    /// Case-folded addresses with a live pending invitation.
+    pub pending: HashSet<String>,
+}
+
+/// One problem with one cell.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RowError {
+    pub column: String,
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub suggestion: Option<String>,
+}
+
+impl RowError {
+    fn new(column: Column, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            column: column.name().to_string(),
+            code: code.to_string(),
+            message: message.into(),
+            suggestion: None,
+        }
+    }
+}
+
+/// A row whose every cell is valid: ready to become an invitation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidRow {
+    pub email: EmailAddress,
+    pub role: Role,
+    pub department: Option<String>,
+    pub group: Option<String>,
+    pub first_name: Option<PersonName>,
+    pub last_name: Option<PersonName>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedRow {
+    pub errors: Vec<RowError>,
+    /// Present exactly when `errors` is empty.
+    pub valid: Option<ValidRow>,
+}
+
+/// Checks every row, reporting all of each row's problems. The same address twice in the
+/// input (whatever its case) is an error on the later row, naming the first.
+pub fn check_rows(rows: &[RawRow], directory: &Directory) -> Vec<CheckedRow> {
+    let mut first_seen: HashMap<String, u64> = HashMap::with_capacity(rows.len());
+    let mut department_errors: HashMap<&str, RowError> = HashMap::new();
+    let mut group_errors: HashMap<&str, RowError> = HashMap::new();
+    let departments: HashSet<&str> = directory.departments.iter().map(String::as_str).collect();
+    let groups: HashSet<&str> = directory.groups.iter().map(String::as_str).collect();
+    rows.iter()
+        .map(|row| {
+            let mut errors = Vec::new();
+            let email = match EmailAddress::parse(&row.email) {
+                Ok(email) => {
+                    let folded = email.folded().to_string();
+                    if let Some(first) = first_seen.get(&folded) {
+                        errors.push(RowError::new(
+                            Column::Email,
+                            "duplicate_email",
+                            format!("{} appears more than once in the file (first on line {first}).", email.as_str()),
+                        ));
+                    } else {
+                        first_seen.insert(folded.clone(), row.line);
+                    }
+                    if directory.members.contains(&folded) {
+                        errors.push(RowError::new(
+                            Column::Email,
+                            "already_a_member",
+                            format!("{} is already a member of this organization.", email.as_str()),
+                        ));
+                    } else if directory.pending.contains(&folded) {
+                        errors.push(RowError::new(
+                            Column::Email,
+                            "invitation_already_pending",
+                            format!("{} already has a pending invitation. Resend it from the Invitations list instead.", email.as_str()),
+                        ));
+                    }
+                    Some(email)
+                }
+                Err(e) => {
+                    let message = match &e {
+                        crate::EmailError::Empty => "Email is required.".to_string(),
+                        other => other.to_string(),
+                    };
+                    errors.push(RowError::new(Column::Email, e.code(), message));
+                    None
+                }
+            };
+            let role = Role::parse(&row.role)
+                .map_err(|e| errors.push(RowError::new(Column::Role, "invalid_role", e.to_string())))
+                .ok();
+            let mut name = |column: Column, value: &str| {
+                PersonName::parse_optional(Some(value))
+                    .map_err(|e| {
+                        let label = if column == Column::FirstName { "First name" } else { "Last name" };
+                        errors.push(RowError::new(column, e.code(), format!("{label}: {e}")));
+                    })
+                    .ok()
+                    .flatten()
+            };
+            let first_name = name(Column::FirstName, &row.first_name);
+            let last_name = name(Column::LastName, &row.last_name);
+            let department = lookup(&row.department, &departments, &directory.departments, Column::Department, "Department", &mut department_errors, &mut errors);
+            let group = lookup(&row.group, &groups, &directory.groups, Column::Group, "Group", &mut group_errors, &mut errors);
+            let valid = match (email, role, errors.is_empty()) {
+                (Some(email), Some(role), true) => Some(ValidRow {
+                    email,
+                    role,
+                    department,
+                    group,
+                    first_name,
+                    last_name,
+                }),
+                _ => None,
+            };
+            CheckedRow { errors, valid }
+        })
+        .collect()
+}
+
+/// An exact (case-sensitive) name match; otherwise an error with a suggestion, computed once
+/// per distinct unknown name.
+fn lookup<'r>(
+    value: &'r str,
+    names: &HashSet<&str>,
+    all: &[String],
+    column: Column,
+    label: &str,
+    cache: &mut HashMap<&'r str, RowError>,
+    errors: &mut Vec<RowError>,
+) -> Option<String> {
+    let value_trimmed = value.trim();
+    if value_trimmed.is_empty() {
+        return None;
+    }
+    if names.contains(value_trimmed) {
+        return Some(value_trimmed.to_string());
+    }
+    let error = cache.entry(value).or_insert_with(|| {
+        let suggestion = suggest(value_trimmed, all.iter().map(String::as_str));
+        let mut message = format!("{label} \"{value_trimmed}\" does not exist.");
+        if let Some(s) = suggestion {
+            message.push_str(&format!(" Did you mean \"{s}\"?"));
+        }
+        let mut error = RowError::new(column, "not_found", message);
+        error.suggestion = suggestion.map(str::to_string);
+        error
+    });
+    errors.push(error.clone());
+    None
+}
+
+/// Case-folds for the directory's sets.
+pub fn folded(address: &str) -> String {
+    fold(address)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(line: u64, email: &str) -> RawRow {
+        RawRow {
+            line,
+            email: email.into(),
+            ..RawRow::default()
+        }
+    }
+
+    fn directory() -> Directory {
+        Directory {
+            departments: vec!["Sales".into(), "Engineering".into()],
+            groups: vec!["Managers".into()],
+            members: HashSet::from(["member@example.com".to_string()]),
+            pending: HashSet::from(["pending@example.com".to_string()]),
+        }
+    }
+
+    fn codes(checked: &CheckedRow) -> Vec<&str> {
+        checked.errors.iter().map(|e| e.code.as_str()).collect()
+    }
+
+    #[test]
+    fn a_valid_row_becomes_an_invitation_with_learner_as_default_role() {
+        let mut r = row(2, " Ada@Example.com ");
+        r.department = "Sales".into();
+        let checked = check_rows(&[r], &directory());
+        let valid = checked[0].valid.as_ref().unwrap();
+        assert_eq!(valid.email.as_str(), "Ada@Example.com");
+        assert_eq!(valid.role, Role::Learner);
+        assert_eq!(valid.department.as_deref(), Some("Sales"));
+    }
+
+    #[test]
+    fn every_error_of_a_row_is_reported() {
+        let r = RawRow {
+            line: 2,
+            email: "not-an-email".into(),
+            first_name: "x".repeat(101),
+            last_name: "ok".into(),
+            role: "teacher".into(),
+            department: "sales".into(),
+            group: "Nobody".into(),
+        };
+        let checked = &check_rows(&[r], &directory())[0];
+        assert_eq!(
+            codes(checked),
+            [
+                "invalid_email",
+                "invalid_role",
+                "too_long",
+                "not_found",
+                "not_found"
+            ]
+        );
+        assert!(checked.valid.is_none());
+        let department = &checked.errors[3];
+        assert_eq!(department.column, "department");
+        assert_eq!(department.suggestion.as_deref(), Some("Sales"));
+        assert_eq!(
+            department.message,
+            "Department \"sales\" does not exist. Did you mean \"Sales\"?"
+        );
+        assert!(checked.errors[1]
+            .message
+            .contains("learner, instructor or admin"));
+    }
+
+    #[test]
+    fn a_repeated_address_is_an_error_on_the_later_line_naming_the_first() {
+        let checked = check_rows(
+            &[
+                row(2, "a@example.com"),
+                row(3, "b@example.com"),
+                row(7, "A@EXAMPLE.com"),
+            ],
+            &directory(),
+        );
+        assert!(checked[0].errors.is_empty());
+        assert_eq!(codes(&checked[2]), ["duplicate_email"]);
+        assert!(checked[2].errors[0].message.contains("line 2"));
+    }
+
+    #[test]
+    fn members_and_pending_invitations_are_errors() {
+        let checked = check_rows(
+            &[row(2, "Member@example.com"), row(3, "PENDING@example.com")],
+            &directory(),
+        );
+        assert_eq!(codes(&checked[0]), ["already_a_member"]);
+        assert_eq!(codes(&checked[1]), ["invitation_already_pending"]);
+    }
+
+    #[test]
+    fn an_empty_email_is_required() {
+        let checked = check_rows(&[row(2, "")], &directory());
+        assert_eq!(checked[0].errors[0].code, "required");
+    }
+}

@@ -1,0 +1,534 @@
+//! Reading the bulk-invite CSV as people's spreadsheets really are: UTF-8 with or without BOM,
+//! comma / semicolon / tab (sniffed from the header), CRLF or LF, header names in any order and
+//! case, blank lines, quoted fields with delimiters, quotes and newlines. Problems with the file
+//! as a whole are one `FileError`; problems with rows are the row validator's job.
+
+use std::fmt;
+
+/// The columns the file may have; only `email` is required.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Column {
+    Email,
+    FirstName,
+    LastName,
+    Role,
+    Department,
+    Group,
+}
+
+impl Column {
+    pub const ALL: [Column; 6] = [
+        Column::Email,
+        Column::FirstName,
+        Column::LastName,
+        Column::Role,
+        Column::Department,
+        Column::Group,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::Email => "email",
+            Column::FirstName => "first_name",
+            Column::LastName => "last_name",
+            Column::Role => "role",
+            Column::Department => "department",
+            Column::Group => "group",
+        }
+    }
+
+    /// Matches a header cell: case, surrounding spaces, and spaces or dashes for underscores
+    /// ("First Name") are forgiven.
+    pub fn from_header(cell: &str) -> Option<Self> {
+        let normalized: String = cell
+            .trim()
+            .to_lowercase()
+            .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+        Column::ALL.into_iter().find(|c| c.name() == normalized)
+    }
+}
+
+impl fmt::Display for Column {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The template's header row.
+pub const TEMPLATE_HEADER: &str = "email,first_name,last_name,role,department,group";
+
+/// A data row as read: the line it starts on (the header is line 1) and its cells by column.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RawRow {
+    pub line: u64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: String,
+    pub department: String,
+    pub group: String,
+}
+
+impl RawRow {
+    pub fn get(&self, column: Column) -> &str {
+        match column {
+            Column::Email => &self.email,
+            Column::FirstName => &self.first_name,
+            Column::LastName => &self.last_name,
+            Column::Role => &self.role,
+            Column::Department => &self.department,
+            Column::Group => &self.group,
+        }
+    }
+
+    fn set(&mut self, column: Column, value: String) {
+        let slot = match column {
+            Column::Email => &mut self.email,
+            Column::FirstName => &mut self.first_name,
+            Column::LastName => &mut self.last_name,
+            Column::Role => &mut self.role,
+            Column::Department => &mut self.department,
+            Column::Group => &mut self.group,
+        };
+        *slot = value;
+    }
+}
+
+/// A parsed file: the header as written, the columns it maps to, and the rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedFile {
+    /// The header cells as they appear in the file (for the error report).
+    pub header: Vec<String>,
+    pub columns: Vec<Column>,
+    pub delimiter: u8,
+    pub rows: Vec<RawRow>,
+}
+
+/// What is wrong with the file as a whole. Nothing is imported.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileError {
+    #[error("The file is empty. Download the template, fill it in and upload it again.")]
+    Empty,
+    #[error("The file is not UTF-8 text. In Excel, choose File → Save As → \"CSV UTF-8 (Comma delimited) (*.csv)\" and upload that file.")]
+    NotUtf8,
+    #[error(
+        "The file has no \"email\" column. The first row must be the header: {TEMPLATE_HEADER}."
+    )]
+    NoEmailColumn,
+    #[error("Unknown column{} {}. The accepted columns are: {TEMPLATE_HEADER}.", if .0.len() == 1 { "" } else { "s" }, quoted(.0))]
+    UnknownColumns(Vec<String>),
+    #[error("The column{} {} appear{} more than once in the header.", if .0.len() == 1 { "" } else { "s" }, quoted(.0), if .0.len() == 1 { "s" } else { "" })]
+    DuplicateColumns(Vec<String>),
+    #[error("Line {line} has {found} fields but the header has {expected}. Check for a missing or extra delimiter on that line.")]
+    RaggedRow {
+        line: u64,
+        found: usize,
+        expected: usize,
+    },
+    #[error(
+        "A quoted field that starts on line {0} is never closed. Check the quotes on that line."
+    )]
+    UnbalancedQuotes(u64),
+    #[error("The file has {found} rows; at most {limit} can be imported at once. Split it into smaller files.")]
+    TooManyRows { found: usize, limit: usize },
+    #[error("The file has a header but no rows to import.")]
+    NoRows,
+}
+
+impl FileError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            FileError::Empty => "empty_file",
+            FileError::NotUtf8 => "not_utf8",
+            FileError::NoEmailColumn => "missing_email_column",
+            FileError::UnknownColumns(_) => "unknown_columns",
+            FileError::DuplicateColumns(_) => "duplicate_columns",
+            FileError::RaggedRow { .. } => "ragged_row",
+            FileError::UnbalancedQuotes(_) => "unbalanced_quotes",
+            FileError::TooManyRows { .. } => "too_many_rows",
+            FileError::NoRows => "no_rows",
+        }
+    }
+}
+
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Parses the bytes of an uploaded file, refusing files with more than `max_rows` data rows.
+pub fn parse(bytes: &[u8], max_rows: usize) -> Result<ParsedFile, FileError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|_| FileError::NotUtf8)?;
+
+    if text.trim().is_empty() {
+        return Err(FileError::Empty);
+    }
+    if let Some(line) = unclosed_quote(text) {
+        return Err(FileError::UnbalancedQuotes(line));
+    }
+    let delimiter = sniff_delimiter(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header_record = loop {
+        match records.next() {
+            None => return Err(FileError::Empty),
+            // The text is valid UTF-8, so the reader cannot fail on encoding.
+            Some(Err(_)) => return Err(FileError::NotUtf8),
+            Some(Ok(record)) if is_blank(&record) => continue,
+            Some(Ok(record)) => break record,
+        }
+    };
+    let header: Vec<String> = header_record.iter().map(|c| c.trim().to_string()).collect();
+    let columns = map_columns(&header)?;
+    let mut rows = Vec::new();
+    let mut count = 0usize;
+    // The reader's own line numbers skip blank lines; count newlines up to each record's byte
+    // offset instead, so the numbers match what a text editor shows.
+    let mut lines = LineCounter::new(text);
+    for record in records {
+        let record = record.map_err(|_| FileError::NotUtf8)?;
+        if is_blank(&record) {
+            continue;
+        }
+        let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
+        let extra_filled = record
+            .iter()
+            .skip(columns.len())
+            .any(|c| !c.trim().is_empty());
+        if record.len() < columns.len() || extra_filled {
+            return Err(FileError::RaggedRow {
+                line,
+                found: record.len(),
+                expected: columns.len(),
+            });
+        }
+        count += 1;
+        // Past the limit, rows are only counted, to say how many the file has.
+        if count > max_rows {
+            continue;
+        }
+        let mut row = RawRow {
+            line,
+            ..RawRow::default()
+        };
+        for (column, cell) in columns.iter().zip(record.iter()) {
+            row.set(*column, cell.trim().to_string());
+        }
+        rows.push(row);
+    }
+    if count > max_rows {
+        return Err(FileError::TooManyRows {
+            found: count,
+            limit: max_rows,
+        });
+    }
+    if rows.is_empty() {
+        return Err(FileError::NoRows);
+    }
+    Ok(ParsedFile {
+        header,
+        columns,
+        delimiter,
+        rows,
+    })
+}
+
+/// Line numbers of byte offsets, for offsets given in increasing order.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut target = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        // The reader reports a record as starting where the previous line break (or the
+        // blank lines it skipped) began: the record itself starts after them.
+        while target < self.text.len() && matches!(self.text[target], b'\r' | b'\n') {
+            target += 1;
+        }
+        if target > self.offset {
+            self.line += self.text[self.offset..target]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            self.offset = target;
+        }
+        self.line
+    }
+}
+
+fn is_blank(record: &csv::StringRecord) -> bool {
+    record.iter().all(|c| c.trim().is_empty())
+}
+
+fn map_columns(header: &[String]) -> Result<Vec<Column>, FileError> {
+    let mut columns = Vec::with_capacity(header.len());
+    let mut unknown = Vec::new();
+    let mut duplicate = Vec::new();
+    for cell in header {
+        match Column::from_header(cell) {
+            Some(column) if columns.contains(&column) => {
+                if !duplicate.contains(cell) {
+                    duplicate.push(cell.clone());
+                }
+            }
+            Some(column) => columns.push(column),
+            None => unknown.push(cell.clone()),
+        }
+    }
+    if !unknown.is_empty() {
+        // A header without any known column is most likely not a header at all.
+        if !columns.contains(&Column::Email) {
+            return Err(FileError::NoEmailColumn);
+        }
+        return Err(FileError::UnknownColumns(unknown));
+    }
+    if !duplicate.is_empty() {
+        return Err(FileError::DuplicateColumns(duplicate));
+    }
+    if !columns.contains(&Column::Email) {
+        return Err(FileError::NoEmailColumn);
+    }
+    Ok(columns)
+}
+
+/// Picks the delimiter that splits the header line the most: comma, semicolon or tab.
+fn sniff_delimiter(text: &str) -> u8 {
+    let header = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    let count = |d: char| header.chars().filter(|c| *c == d).count();
+    [(b',', count(',')), (b';', count(';')), (b'\t', count('\t'))]
+        .into_iter()
+        .max_by_key(|(d, n)| (*n, *d == b','))
+        .map_or(b',', |(d, _)| d)
+}
+
+/// The line on which a quoted field that never closes starts, if any. Quotes count only at
+/// the start of a field (elsewhere they are literal, as the CSV reader treats them).
+fn unclosed_quote(text: &str) -> Option<u64> {
+    let mut line: u64 = 1;
+    let mut opened_on = 0;
+    let mut in_quotes = false;
+    let mut at_field_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\n' {
+            line += 1;
+        }
+        if in_quotes {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                } else {
+                    in_quotes = false;
+                }
+            }
+            continue;
+        }
+        match c {
+            '"' if at_field_start => {
+                in_quotes = true;
+                opened_on = line;
+                at_field_start = false;
+            }
+            ',' | ';' | '\t' | '\n' | '\r' => at_field_start = true,
+            ' ' => {}
+            _ => at_field_start = false,
+        }
+    }
+    in_quotes.then_some(opened_on)
+}
+
+/// Writes rows in the template's format (header and all six columns), quoting as needed.
+pub fn write(rows: &[RawRow]) -> String {
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = writer.write_record(Column::ALL.iter().map(|c| c.name()));
+    for row in rows {
+        let _ = writer.write_record(Column::ALL.iter().map(|c| row.get(*c)));
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn emails(file: &ParsedFile) -> Vec<&str> {
+        file.rows.iter().map(|r| r.email.as_str()).collect()
+    }
+
+    #[test]
+    fn a_plain_template_file_parses_with_line_numbers() {
+        let file = parse(b"email,first_name,last_name,role,department,group\nada@example.com,Ada,Lovelace,admin,Sales,Managers\nbob@example.com,,,,,\n", 100).unwrap();
+        assert_eq!(file.rows.len(), 2);
+        assert_eq!(file.rows[0].line, 2);
+        assert_eq!(file.rows[0].role, "admin");
+        assert_eq!(file.rows[1].line, 3);
+        assert_eq!(file.rows[1].first_name, "");
+    }
+
+    #[test]
+    fn an_excel_file_with_bom_semicolons_and_crlf_reads_the_same_as_a_plain_one() {
+        let plain = parse(
+            b"email,first_name,department\nada@example.com,Ada,Sales\nbob@example.com,Bob,R&D\n",
+            100,
+        )
+        .unwrap();
+        let excel = parse(b"\xEF\xBB\xBFEmail;First_Name;Department\r\nada@example.com;Ada;Sales\r\nbob@example.com;Bob;R&D\r\n", 100).unwrap();
+        assert_eq!(plain.rows, excel.rows);
+        assert_eq!(excel.delimiter, b';');
+    }
+
+    #[test]
+    fn tabs_are_sniffed_and_headers_may_come_in_any_order_and_case() {
+        let file = parse(b" GROUP \t Email\nManagers\tada@example.com\n", 100).unwrap();
+        assert_eq!(file.delimiter, b'\t');
+        assert_eq!(file.rows[0].group, "Managers");
+        assert_eq!(file.rows[0].email, "ada@example.com");
+    }
+
+    #[test]
+    fn quoted_fields_keep_delimiters_quotes_and_newlines() {
+        let file = parse(b"email,first_name,last_name\nada@example.com,\"Ada, Countess\",\"Love\"\"lace\nof Ockham\"\nbob@example.com,Bob,Smith\n", 100).unwrap();
+        assert_eq!(file.rows[0].first_name, "Ada, Countess");
+        assert_eq!(file.rows[0].last_name, "Love\"lace\nof Ockham");
+        assert_eq!(
+            file.rows[1].line, 4,
+            "the line count includes the newline inside quotes"
+        );
+    }
+
+    #[test]
+    fn blank_lines_and_empty_trailing_rows_are_skipped() {
+        let file = parse(b"email,role\n\nada@example.com,admin\n,\n \n , \n", 100).unwrap();
+        assert_eq!(emails(&file), ["ada@example.com"]);
+        assert_eq!(file.rows[0].line, 3);
+    }
+
+    #[test]
+    fn file_level_problems_are_one_clear_error() {
+        assert_eq!(parse(b"", 10), Err(FileError::Empty));
+        assert_eq!(parse(b"  \n\n", 10), Err(FileError::Empty));
+        assert_eq!(parse(b"email\n\xff\xfe\n", 10), Err(FileError::NotUtf8));
+        assert_eq!(
+            parse(b"name,role\nAda,admin\n", 10),
+            Err(FileError::NoEmailColumn)
+        );
+        assert_eq!(
+            parse(b"email,phone\nada@example.com,123\n", 10),
+            Err(FileError::UnknownColumns(vec!["phone".into()]))
+        );
+        assert_eq!(
+            parse(b"email,Email\na@example.com,b@example.com\n", 10),
+            Err(FileError::DuplicateColumns(vec!["Email".into()]))
+        );
+        assert_eq!(
+            parse(b"email,role\nada@example.com,admin\nbob@example.com\n", 10),
+            Err(FileError::RaggedRow {
+                line: 3,
+                found: 1,
+                expected: 2
+            })
+        );
+        assert_eq!(
+            parse(b"email,role\nada@example.com,admin,extra\n", 10),
+            Err(FileError::RaggedRow {
+                line: 2,
+                found: 3,
+                expected: 2
+            })
+        );
+        assert_eq!(
+            parse(
+                b"email,first_name\nada@example.com,\"Ada\nbob@example.com,Bob\n",
+                10
+            ),
+            Err(FileError::UnbalancedQuotes(2))
+        );
+        assert_eq!(parse(b"email\n", 10), Err(FileError::NoRows));
+    }
+
+    #[test]
+    fn the_not_utf8_message_suggests_csv_utf8() {
+        assert!(FileError::NotUtf8.to_string().contains("CSV UTF-8"));
+    }
+
+    #[test]
+    fn too_many_rows_are_refused_with_the_count() {
+        let mut text = String::from("email\n");
+        for i in 0..12 {
+            text.push_str(&format!("u{i}@example.com\n"));
+        }
+        assert_eq!(parse(text.as_bytes(), 12).map(|f| f.rows.len()), Ok(12));
+        assert_eq!(
+            parse(text.as_bytes(), 10),
+            Err(FileError::TooManyRows {
+                found: 12,
+                limit: 10
+            })
+        );
+    }
+
+    #[test]
+    fn unknown_column_messages_name_the_accepted_columns() {
+        let message = FileError::UnknownColumns(vec!["phone".into()]).to_string();
+        assert!(message.contains("\"phone\"") && message.contains(TEMPLATE_HEADER));
+    }
+
+    fn cell() -> impl Strategy<Value = String> {
+        // Anything a spreadsheet cell can hold, trimmed as the parser trims.
+        "[a-zA-Z0-9 ,;\"'\\t\\r\\n=+@.-]{0,12}".prop_map(|s| s.trim().to_string())
+    }
+
+    proptest! {
+        #[test]
+        fn the_template_format_round_trips(rows in proptest::collection::vec((cell(), cell(), cell(), cell(), cell(), cell()), 1..20)) {
+            let rows: Vec<RawRow> = rows
+                .into_iter()
+                .map(|(email, first_name, last_name, role, department, group)| RawRow { line: 0, email, first_name, last_name, role, department, group })
+                .filter(|r| Column::ALL.iter().any(|c| !r.get(*c).is_empty()))
+                .collect();
+            prop_assume!(!rows.is_empty());
+            let parsed = parse(write(&rows).as_bytes(), 1000).unwrap();
+            let strip = |r: &RawRow| RawRow { line: 0, ..r.clone() };
+            prop_assert_eq!(parsed.rows.iter().map(strip).collect::<Vec<_>>(), rows);
+        }
+
+        #[test]
+        fn the_parser_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let _ = parse(&bytes, 50);
+        }
+
+        #[test]
+        fn the_parser_never_panics_on_csv_like_text(text in "[a-z@.,;\"\\t\\r\\n ]{0,300}") {
+            let _ = parse(format!("email,role\n{text}").as_bytes(), 50);
+        }
+    }
+}

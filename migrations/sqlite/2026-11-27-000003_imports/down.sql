@@ -1,0 +1,4 @@
+DROP INDEX invitations_import;
+ALTER TABLE invitations DROP COLUMN import_id;
+DROP TABLE invitation_import_rows;
+DROP TABLE invitation_imports;
