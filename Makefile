@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run test test-rust test-sqlite test-postgres lint fmt openapi migrate build release frontend
+.PHONY: bench bench-import run test test-rust test-sqlite test-postgres lint fmt openapi migrate build release frontend
 
 ## Run the app: builds the web app (when present) and serves API + SPA + docs on SQLite.
 run: frontend
@@ -44,3 +44,14 @@ frontend:
 	@if [ -f frontend/package.json ]; then \
 	  cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build; \
 	fi
+
+## Benchmarks (release build): bulk import over HTTP and outbox delivery, SQLite then PostgreSQL.
+bench:
+	$(CARGO) build --release --bin skillstream
+	scripts/with-postgres.sh $(CARGO) bench -p skillstream-tests --bench csv_import
+	$(CARGO) bench -p skillstream-tests --bench outbox_delivery
+	scripts/with-postgres.sh $(CARGO) bench -p skillstream-tests --bench outbox_delivery
+
+bench-import:
+	$(CARGO) build --release --bin skillstream
+	scripts/with-postgres.sh $(CARGO) bench -p skillstream-tests --bench csv_import

@@ -1,4 +1,3 @@
-DROP INDEX invitations_import;
 ALTER TABLE invitations DROP COLUMN import_id;
 DROP TABLE invitation_import_rows;
 DROP TABLE invitation_imports;

@@ -37,7 +37,6 @@ CREATE TABLE invitation_import_rows (
     errors TEXT NOT NULL,
     PRIMARY KEY (import_id, line)
 );
-CREATE INDEX invitation_import_rows_invalid ON invitation_import_rows (import_id, valid, line);
 
-ALTER TABLE invitations ADD COLUMN import_id BIGINT REFERENCES invitation_imports(id) ON DELETE SET NULL;
-CREATE INDEX invitations_import ON invitations (import_id);
+-- Not a foreign key: checked once per bulk-written row, for an audit reference.
+ALTER TABLE invitations ADD COLUMN import_id BIGINT;

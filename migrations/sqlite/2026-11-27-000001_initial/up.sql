@@ -65,14 +65,19 @@ CREATE TABLE invitations (
     email TEXT NOT NULL,
     email_folded TEXT NOT NULL,
     role TEXT NOT NULL CHECK (role IN ('learner', 'instructor', 'admin')),
-    department_id BIGINT REFERENCES departments(id) ON DELETE SET NULL,
-    group_id BIGINT REFERENCES user_groups(id) ON DELETE SET NULL,
+    -- Not foreign keys: a bulk send writes up to 100,000 invitations at once and PostgreSQL
+    -- checks a foreign key row by row. Deleting a department or group clears these columns in
+    -- the same transaction (routes/catalog.rs).
+    department_id BIGINT,
+    group_id BIGINT,
     first_name TEXT,
     last_name TEXT,
     token_hash TEXT NOT NULL UNIQUE,
     status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'cancelled', 'expired')),
     expires_at TIMESTAMP NOT NULL,
-    invited_by BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    -- Who sent it. Not a foreign key: bulk sends write 100,000 rows at once and this audit
+    -- reference would cost a check per row; the views tolerate a removed inviter.
+    invited_by BIGINT,
     sent_at TIMESTAMP NOT NULL,
     send_count INTEGER NOT NULL DEFAULT 1,
     accepted_at TIMESTAMP,
@@ -95,7 +100,9 @@ CREATE TABLE invitation_courses (
 -- One row per email to send, written in the transaction that creates or resends an invitation.
 CREATE TABLE email_outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    organization_id BIGINT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    -- The invitation's organization (for per-tenant queries); the invitation's foreign key
+    -- already ties the row to it, so no second check per bulk-written row.
+    organization_id BIGINT NOT NULL,
     invitation_id BIGINT NOT NULL REFERENCES invitations(id) ON DELETE CASCADE,
     recipient TEXT NOT NULL,
     -- The link's token, sealed with a key derived from the server secret; wiped once sent.

@@ -37,8 +37,6 @@ CREATE TABLE invitation_import_rows (
     errors TEXT NOT NULL,
     PRIMARY KEY (import_id, line)
 );
-CREATE INDEX invitation_import_rows_invalid ON invitation_import_rows (import_id, valid, line);
 
 -- No REFERENCES here: SQLite cannot drop a column that takes part in a foreign key.
 ALTER TABLE invitations ADD COLUMN import_id BIGINT;
-CREATE INDEX invitations_import ON invitations (import_id);

@@ -1,7 +1,7 @@
 //! Departments and user groups: the named lists that invitations and CSV rows must match
 //! exactly. Both behave the same, so their persistence lives here once.
 
-use crate::db::schema::{departments, user_groups};
+use crate::db::schema::{departments, invitations, user_groups};
 use crate::db::{to_db, write_transaction, DbConnection};
 use crate::error::{ApiError, ApiResult, FieldError};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -182,25 +182,39 @@ pub fn rename(
 }
 
 /// Deletes the entry; members and invitations that named it keep no department / group.
+/// (Members are cleared by their foreign key; invitations, which have none, here.)
 pub fn delete(conn: &mut DbConnection, kind: Kind, org: i64, id: i64) -> ApiResult<()> {
-    let deleted = match kind {
-        Kind::Department => diesel::delete(
-            departments::table
-                .find(id)
-                .filter(departments::organization_id.eq(org)),
-        )
-        .execute(conn)?,
-        Kind::Group => diesel::delete(
-            user_groups::table
-                .find(id)
-                .filter(user_groups::organization_id.eq(org)),
-        )
-        .execute(conn)?,
-    };
-    if deleted == 0 {
-        return Err(ApiError::not_found(kind.label()));
-    }
-    Ok(())
+    write_transaction(conn, |conn| {
+        let deleted = match kind {
+            Kind::Department => {
+                diesel::update(invitations::table.filter(invitations::department_id.eq(id)))
+                    .set(invitations::department_id.eq(None::<i64>))
+                    .execute(conn)?;
+                diesel::delete(
+                    departments::table
+                        .find(id)
+                        .filter(departments::organization_id.eq(org)),
+                )
+                .execute(conn)?
+            }
+            Kind::Group => {
+                diesel::update(invitations::table.filter(invitations::group_id.eq(id)))
+                    .set(invitations::group_id.eq(None::<i64>))
+                    .execute(conn)?;
+                diesel::delete(
+                    user_groups::table
+                        .find(id)
+                        .filter(user_groups::organization_id.eq(org)),
+                )
+                .execute(conn)?
+            }
+        };
+        if deleted == 0 {
+            // Rolls back the clearing too: another organization's id changes nothing.
+            return Err(ApiError::not_found(kind.label()));
+        }
+        Ok(())
+    })
 }
 
 /// Resolves an optional name to the id of the organization's entry with exactly that name.

@@ -233,7 +233,12 @@ pub async fn batch_invite(
                     idempotency_key: attempt_key.as_deref(),
                     now,
                 };
-                let id = insert_import(conn, &new, &raw, &checked)?;
+                let records = raw
+                    .iter()
+                    .zip(&checked)
+                    .map(|(r, c)| RowRecord::new(0, r, c))
+                    .collect();
+                let id = insert_import(conn, &new, records)?;
                 match send(conn, org, id, user, skip_invalid, secret.expose(), now)? {
                     SendOutcome::Sent(result) => Ok((
                         StatusCode::CREATED,

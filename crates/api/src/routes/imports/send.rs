@@ -104,10 +104,13 @@ pub fn send(
             "This import is more than 24 hours old. Upload the file again to preview it afresh.",
         ));
     }
+    let clock = std::time::Instant::now();
     let rows = all_rows(conn, import_id)?;
+    let loaded = clock.elapsed();
     let directory = load_directory(conn, org, now)?;
     let raw: Vec<_> = rows.iter().map(RowRecord::raw).collect();
     let checked = check_rows(&raw, &directory);
+    let rechecked = clock.elapsed();
     // Rows whose verdict changed since the preview (a department renamed, someone invited
     // meanwhile) are rewritten, so the preview shows why they were not sent.
     let changed: Vec<RowRecord> = rows
@@ -123,11 +126,14 @@ pub fn send(
         })
         .collect();
     update_rows(conn, &changed)?;
+    let total = rows.len();
+    // Large imports hold every row several times over; let go of what is no longer needed.
+    drop((changed, raw, rows));
     let invalid = checked.iter().filter(|c| !c.errors.is_empty()).count();
     let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
     diesel::update(invitation_imports::table.find(import_id))
         .set((
-            invitation_imports::valid.eq(count(rows.len() - invalid)),
+            invitation_imports::valid.eq(count(total - invalid)),
             invitation_imports::invalid.eq(count(invalid)),
         ))
         .execute(conn)?;
@@ -146,6 +152,15 @@ pub fn send(
         expires_at: organization_ttl(conn, org)?.expiry_from(now),
     };
     let created = create_invitations(conn, &bulk, &valid)?;
+    tracing::info!(
+        import_id,
+        created,
+        skipped = invalid,
+        load_ms = loaded.as_millis() as u64,
+        recheck_ms = (rechecked - loaded).as_millis() as u64,
+        write_ms = (clock.elapsed() - rechecked).as_millis() as u64,
+        "import sent"
+    );
     diesel::update(invitation_imports::table.find(import_id))
         .set((
             invitation_imports::status.eq("sent"),

@@ -161,23 +161,26 @@ pub async fn upload_import(
                     idempotency_key: None,
                     now,
                 };
-                let id = insert_import(conn, &new, &parsed.rows, &checked)?;
-                let record = super::store::find_import(conn, org, id)?;
-                // The preview is built from memory: the rows were just written.
-                let matching: Vec<RowRecord> = parsed
-                    .rows
-                    .iter()
-                    .zip(&checked)
-                    .filter(|(_, c)| !query.errors_only() || !c.errors.is_empty())
-                    .map(|(r, c)| RowRecord::new(id, r, c))
+                // The preview page is built before the rows move into their records.
+                let matching: Vec<usize> = (0..checked.len())
+                    .filter(|i| !query.errors_only() || !checked[*i].errors.is_empty())
                     .collect();
                 let total = i64::try_from(matching.len()).unwrap_or(i64::MAX);
-                let rows = matching
+                let rows: Vec<ImportRow> = matching
                     .iter()
                     .skip(usize::try_from(query.offset()).unwrap_or(usize::MAX))
                     .take(usize::try_from(query.per_page()).unwrap_or(0))
-                    .map(ImportRow::from)
+                    .map(|i| ImportRow::from_parts(&parsed.rows[*i], &checked[*i].errors))
                     .collect();
+                let records: Vec<RowRecord> = parsed
+                    .rows
+                    .into_iter()
+                    .zip(&checked)
+                    .map(|(raw, check)| RowRecord::from_parts(0, raw, check))
+                    .collect();
+                drop(checked);
+                let id = insert_import(conn, &new, records)?;
+                let record = super::store::find_import(conn, org, id)?;
                 Ok::<_, ApiError>(Import::new(&record, rows, &query, total, None))
             })
         })

@@ -91,6 +91,26 @@ pub struct ImportRow {
     pub errors: Vec<RowProblem>,
 }
 
+impl ImportRow {
+    /// A row as previewed, straight from the parser and the checks.
+    pub fn from_parts(raw: &skillstream_domain::csv_import::RawRow, errors: &[RowError]) -> Self {
+        let line = i64::try_from(raw.line).unwrap_or(i64::MAX);
+        Self {
+            line,
+            values: RowValues {
+                email: raw.email.clone(),
+                first_name: raw.first_name.clone(),
+                last_name: raw.last_name.clone(),
+                role: raw.role.clone(),
+                department: raw.department.clone(),
+                group: raw.group.clone(),
+            },
+            valid: errors.is_empty(),
+            errors: errors.iter().cloned().map(RowProblem::from).collect(),
+        }
+    }
+}
+
 impl From<&RowRecord> for ImportRow {
     fn from(r: &RowRecord) -> Self {
         Self {
