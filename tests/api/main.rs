@@ -14,5 +14,6 @@ mod invitations_list;
 mod invitations_resend_cancel;
 mod invitations_send;
 mod openapi;
+mod session_cookie;
 mod tenancy;
 mod users;

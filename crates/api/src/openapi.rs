@@ -36,6 +36,7 @@ impl Modify for BearerAuth {
     paths(
         routes::health::healthz,
         routes::login::login,
+        routes::login::logout,
         routes::me::me,
         routes::me::my_enrollments,
         routes::departments::list_departments,

@@ -55,7 +55,11 @@ async fn authenticate(req: HttpRequest) -> ApiResult<Caller> {
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState is not registered")))?;
-    let token = bearer(&req).ok_or_else(|| ApiError::unauthorized("Sign in to continue."))?;
+    let token = match bearer(&req) {
+        Some(token) => token,
+        None => super::cookie::session_from_cookie(&req)?
+            .ok_or_else(|| ApiError::unauthorized("Sign in to continue."))?,
+    };
     let invalid =
         || ApiError::unauthorized("Your session is not valid or has expired. Sign in again.");
     if token.starts_with(API_TOKEN_PREFIX) {

@@ -1,5 +1,6 @@
 //! Sign-in with email and password.
 
+use crate::auth::cookie::{clear_session, set_session};
 use crate::auth::password::{burn_verification_time, verify_password};
 use crate::db::schema::users;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -124,7 +125,33 @@ pub async fn login(
         }
     };
     let session = start_session(&state, user_id, org).await?;
-    Ok(HttpResponse::Ok().json(session))
+    Ok(session_response(&state, session))
+}
+
+/// 200 with the session in the body (for API clients) and in cookies (for the browser).
+pub fn session_response(state: &AppState, session: Session) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    let secure = state.settings.public_url.starts_with("https://");
+    set_session(
+        &mut response,
+        &session.access_token,
+        session.expires_in,
+        secure,
+    );
+    response.insert_header(("Cache-Control", "no-store"));
+    response.json(session)
+}
+
+/// Signs out of the browser session: both cookies are cleared. Bearer tokens are unaffected
+/// (they expire on their own; API tokens are revoked through their endpoint).
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "Auth", responses((status = 204)))]
+pub async fn logout(state: web::Data<AppState>) -> HttpResponse {
+    let mut response = HttpResponse::NoContent();
+    clear_session(
+        &mut response,
+        state.settings.public_url.starts_with("https://"),
+    );
+    response.finish()
 }
 
 /// Issues a session token for a member who has just proved who they are.
@@ -150,5 +177,6 @@ pub async fn start_session(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/auth/login", web::post().to(login));
+    cfg.route("/api/v1/auth/login", web::post().to(login))
+        .route("/api/v1/auth/logout", web::post().to(logout));
 }

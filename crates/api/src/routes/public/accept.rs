@@ -10,7 +10,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody, FieldError};
 use crate::outbox::supersede_unsent;
 use crate::routes::invitations::create::already_member_error;
 use crate::routes::invitations::view::InvitationRow;
-use crate::routes::login::{start_session, Session};
+use crate::routes::login::{session_response, start_session, Session};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -105,7 +105,7 @@ pub async fn accept_invitation(
         })
         .await?;
     let session = start_session(&state, user_id, org).await?;
-    Ok(HttpResponse::Ok().json(session))
+    Ok(session_response(&state, session))
 }
 
 fn refuse_when_sso_enforced(conn: &mut DbConnection, org: i64) -> ApiResult<()> {
