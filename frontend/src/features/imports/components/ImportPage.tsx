@@ -1,0 +1,173 @@
+import { useState } from "react";
+import { Link } from "react-router";
+import { ApiError } from "../../../api/client";
+import { CSV_TEMPLATE_URL, errorReportUrl } from "../api/csv-template";
+import { useImport } from "../api/get-import";
+import { useSendImport } from "../api/send-import";
+import { useUploadImport } from "../api/upload-import";
+import { PreviewTable } from "./PreviewTable";
+
+/** Admin → People → Invitations → Import from CSV. */
+export function ImportPage() {
+  const [file, setFile] = useState<File | null>(null);
+  const [progress, setProgress] = useState(0);
+  const [dragging, setDragging] = useState(false);
+  const [page, setPage] = useState(1);
+  const [errorsOnly, setErrorsOnly] = useState(false);
+  const [skipInvalid, setSkipInvalid] = useState(false);
+  const upload = useUploadImport(setProgress);
+  const importId = upload.data?.id;
+  const preview = useImport(importId, { page, errorsOnly });
+  const send = useSendImport();
+  const data = preview.data;
+  const invalid = data?.summary.invalid ?? 0;
+  const result = send.data ?? data?.result ?? undefined;
+  const uploadError = upload.error instanceof ApiError ? upload.error : undefined;
+  const sendError = send.error instanceof ApiError ? send.error : undefined;
+
+  function choose(chosen: File | undefined) {
+    if (!chosen) return;
+    setFile(chosen);
+    upload.reset();
+    send.reset();
+    setPage(1);
+    setErrorsOnly(false);
+    setSkipInvalid(false);
+  }
+
+  return (
+    <main>
+      <p>
+        <Link to="/admin/people/invitations">← Invitations</Link>
+      </p>
+      <h1>Import from CSV</h1>
+      <section aria-labelledby="step-template">
+        <h2 id="step-template">1. Get the template</h2>
+        <p>
+          Columns: <code>email</code> (required), <code>first_name</code>, <code>last_name</code>, <code>role</code> (learner, instructor or
+          admin; learner when empty), <code>department</code> and <code>group</code> (must match an existing name exactly, including capital
+          letters). Names left empty are filled in by the invitee, or from single sign-on when your organization uses it.
+        </p>
+        <a className="button" href={CSV_TEMPLATE_URL} download>
+          Download the CSV template
+        </a>
+      </section>
+      <section aria-labelledby="step-upload">
+        <h2 id="step-upload">2. Upload your file</h2>
+        <div
+          className={`dropzone${dragging ? " dragging" : ""}`}
+          onDragOver={(e) => {
+            e.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={(e) => {
+            e.preventDefault();
+            setDragging(false);
+            choose(e.dataTransfer.files[0]);
+          }}
+        >
+          <label htmlFor="csv-file">Choose a CSV file or drop it here</label>
+          <input id="csv-file" type="file" accept=".csv,text/csv" onChange={(e) => choose(e.target.files?.[0])} />
+          {file && <p>Selected: {file.name}</p>}
+        </div>
+        <button type="button" className="primary" disabled={!file || upload.isPending} onClick={() => file && upload.mutate(file)}>
+          Preview
+        </button>
+        {upload.isPending && (
+          <div className="progress">
+            <progress aria-label="Upload progress" max={100} value={Math.round(progress * 100)} />
+            <span>{Math.round(progress * 100)}%</span>
+          </div>
+        )}
+        {uploadError && (
+          <p role="alert" className="alert">
+            {uploadError.message}
+          </p>
+        )}
+      </section>
+      {data && (
+        <section aria-labelledby="step-review">
+          <h2 id="step-review">3. Review</h2>
+          <p className="summary" aria-live="polite">
+            {data.summary.total} rows: <strong>{data.summary.valid} ready</strong>
+            {invalid > 0 && (
+              <>
+                , <strong className="bad-text">{invalid} with errors</strong>
+              </>
+            )}
+            .
+          </p>
+          <div className="actions">
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={errorsOnly}
+                onChange={(e) => {
+                  setErrorsOnly(e.target.checked);
+                  setPage(1);
+                }}
+              />
+              Show only rows with errors
+            </label>
+            {invalid > 0 && (
+              <a className="button" href={errorReportUrl(data.id)} download>
+                Download error report
+              </a>
+            )}
+          </div>
+          <PreviewTable rows={data.rows} />
+          {data.total_pages > 1 && (
+            <nav aria-label="Preview pages" className="pager">
+              <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+                Previous
+              </button>
+              <span>
+                Page {page} of {data.total_pages}
+              </span>
+              <button type="button" disabled={page >= data.total_pages} onClick={() => setPage(page + 1)}>
+                Next
+              </button>
+            </nav>
+          )}
+        </section>
+      )}
+      {data && (
+        <section aria-labelledby="step-send">
+          <h2 id="step-send">4. Send</h2>
+          {result ? (
+            <p role="status" className="success">
+              Created {result.created} invitations{result.skipped > 0 ? `; skipped ${result.skipped} rows with errors` : ""}. The emails are on
+              their way.
+            </p>
+          ) : (
+            <>
+              {invalid > 0 && (
+                <>
+                  <p>Fix the rows with errors in your file and upload it again, or send only the valid rows.</p>
+                  <label className="check">
+                    <input type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />
+                    Send only the {data.summary.valid} valid rows (skip {invalid} with errors)
+                  </label>
+                </>
+              )}
+              {sendError && (
+                <p role="alert" className="alert">
+                  {sendError.message}
+                </p>
+              )}
+              <button
+                type="button"
+                className="primary"
+                disabled={(invalid > 0 && !skipInvalid) || data.summary.valid === 0 || send.isPending}
+                onClick={() => send.mutate({ id: data.id, skipInvalid })}
+              >
+                {send.isPending ? "Sending…" : "Send invitations"}
+              </button>
+            </>
+          )}
+        </section>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,18 @@
+import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
+import { api, unwrap } from "../../../api/client";
+
+export type InvitationFilters = { status?: string; q?: string; page?: number };
+
+export const invitationsQuery = (filters: InvitationFilters) =>
+  queryOptions({
+    queryKey: ["invitations", filters],
+    queryFn: async () =>
+      unwrap(
+        await api.GET("/api/v1/invitations", {
+          params: { query: { status: filters.status || undefined, q: filters.q || undefined, page: filters.page, per_page: 25 } },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+
+export const useInvitations = (filters: InvitationFilters) => useQuery(invitationsQuery(filters));

@@ -1,0 +1,195 @@
+import { useState } from "react";
+import { Link, useSearchParams } from "react-router";
+import { ApiError, type Schemas } from "../../../api/client";
+import { Dialog } from "../../../components/Dialog";
+import { formatDate, roleLabel } from "../../../components/format";
+import { Menu } from "../../../components/Menu";
+import { useToast } from "../../../components/Toast";
+import { useCancelInvitation } from "../api/cancel-invitation";
+import { useInvitations } from "../api/list-invitations";
+import { useResendInvitation } from "../api/resend-invitation";
+import { SendInvitationDialog } from "./SendInvitationDialog";
+
+const TABS = [
+  { value: "", label: "All" },
+  { value: "pending", label: "Pending" },
+  { value: "expired", label: "Expired" },
+  { value: "accepted", label: "Accepted" },
+  { value: "cancelled", label: "Cancelled" },
+];
+
+type Invitation = Schemas["Invitation"];
+
+function Delivery({ invitation }: { invitation: Invitation }) {
+  const d = invitation.email_delivery;
+  if (!d) return <span>—</span>;
+  if (d.status === "failed") {
+    return (
+      <span className="badge bad" title={d.last_error ?? undefined}>
+        Failed: {d.last_error}
+      </span>
+    );
+  }
+  const label = { queued: "Queued", sending: "Sending", sent: "Sent", superseded: "Withdrawn" }[d.status] ?? d.status;
+  return <span className={`badge ${d.status === "sent" ? "good" : ""}`}>{label}</span>;
+}
+
+/** Admin → People → Invitations. */
+export function InvitationsPage() {
+  const [params, setParams] = useSearchParams();
+  const status = params.get("status") ?? "";
+  const q = params.get("q") ?? "";
+  const page = Number(params.get("page") ?? "1") || 1;
+  const [search, setSearch] = useState(q);
+  const [sending, setSending] = useState(false);
+  const [cancelling, setCancelling] = useState<Invitation | null>(null);
+  const list = useInvitations({ status, q, page });
+  const resend = useResendInvitation();
+  const cancel = useCancelInvitation();
+  const toast = useToast();
+
+  const update = (next: Record<string, string>) => {
+    const merged = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(next)) {
+      if (v) merged.set(k, v);
+      else merged.delete(k);
+    }
+    setParams(merged);
+  };
+  const failed = (error: unknown) => toast(error instanceof ApiError ? error.message : "Something went wrong.", "error");
+
+  return (
+    <main>
+      <div className="page-head">
+        <h1>Invitations</h1>
+        <div className="actions">
+          <Link className="button" to="/admin/people/invitations/import">
+            Import from CSV
+          </Link>
+          <button type="button" className="primary" onClick={() => setSending(true)}>
+            Send invitations
+          </button>
+        </div>
+      </div>
+      <nav aria-label="Filter by status" className="tabs">
+        {TABS.map((tab) => (
+          <button key={tab.value} type="button" aria-pressed={status === tab.value} onClick={() => update({ status: tab.value, page: "" })}>
+            {tab.label}
+          </button>
+        ))}
+      </nav>
+      <form
+        role="search"
+        className="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          update({ q: search.trim(), page: "" });
+        }}
+      >
+        <label htmlFor="invitation-search">Search by email</label>
+        <input id="invitation-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <button type="submit">Search</button>
+      </form>
+      {list.isError && (
+        <p role="alert" className="alert">
+          {list.error.message}
+        </p>
+      )}
+      <div className="table-wrap">
+        <table>
+          <caption className="visually-hidden">Invitations</caption>
+          <thead>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Department</th>
+              <th scope="col">Group</th>
+              <th scope="col">Status</th>
+              <th scope="col">Sent</th>
+              <th scope="col">Expires</th>
+              <th scope="col">Email</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data?.items.map((inv) => (
+              <tr key={inv.id}>
+                <td>{inv.email}</td>
+                <td>{roleLabel(inv.role)}</td>
+                <td>{inv.department ?? "—"}</td>
+                <td>{inv.group ?? "—"}</td>
+                <td>
+                  <span className={`badge status-${inv.status}`}>{inv.status[0]?.toUpperCase() + inv.status.slice(1)}</span>
+                </td>
+                <td>{formatDate(inv.sent_at)}</td>
+                <td>{formatDate(inv.expires_at)}</td>
+                <td>
+                  <Delivery invitation={inv} />
+                </td>
+                <td>
+                  {(inv.status === "pending" || inv.status === "expired") && (
+                    <Menu
+                      label={`Actions for ${inv.email}`}
+                      items={[
+                        {
+                          label: "Resend",
+                          onSelect: () =>
+                            resend.mutate(inv.id, { onSuccess: () => toast(`Invitation resent to ${inv.email}.`), onError: failed }),
+                        },
+                        { label: "Cancel", onSelect: () => setCancelling(inv) },
+                      ]}
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {list.data && list.data.items.length === 0 && <p className="empty">No invitations match.</p>}
+      </div>
+      {list.data && list.data.total_pages > 1 && (
+        <nav aria-label="Pages" className="pager">
+          <button type="button" disabled={page <= 1} onClick={() => update({ page: String(page - 1) })}>
+            Previous
+          </button>
+          <span>
+            Page {page} of {list.data.total_pages}
+          </span>
+          <button type="button" disabled={page >= list.data.total_pages} onClick={() => update({ page: String(page + 1) })}>
+            Next
+          </button>
+        </nav>
+      )}
+      {sending && <SendInvitationDialog onClose={() => setSending(false)} />}
+      {cancelling && (
+        <Dialog title="Cancel this invitation?" onClose={() => setCancelling(null)}>
+          <p>
+            The link sent to <strong>{cancelling.email}</strong> will stop working. You can invite them again later.
+          </p>
+          <div className="actions">
+            <button type="button" onClick={() => setCancelling(null)}>
+              Keep it
+            </button>
+            <button
+              type="button"
+              className="danger"
+              onClick={() =>
+                cancel.mutate(cancelling.id, {
+                  onSuccess: () => {
+                    toast(`Invitation to ${cancelling.email} cancelled.`);
+                    setCancelling(null);
+                  },
+                  onError: failed,
+                })
+              }
+            >
+              Cancel invitation
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,74 @@
+import { useState } from "react";
+import { formatDate, roleLabel } from "../../../components/format";
+import { useUsers } from "../api/list-users";
+
+/** Admin → People → Users. */
+export function UsersPage() {
+  const [search, setSearch] = useState("");
+  const [q, setQ] = useState("");
+  const [page, setPage] = useState(1);
+  const users = useUsers(q, page);
+  return (
+    <main>
+      <h1>Users</h1>
+      <form
+        role="search"
+        className="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQ(search.trim());
+          setPage(1);
+        }}
+      >
+        <label htmlFor="user-search">Search by name or email</label>
+        <input id="user-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <button type="submit">Search</button>
+      </form>
+      <div className="table-wrap">
+        <table>
+          <caption className="visually-hidden">Members</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">Department</th>
+              <th scope="col">Group</th>
+              <th scope="col">Joined</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.data?.items.map((u) => (
+              <tr key={u.id}>
+                <td>{[u.first_name, u.last_name].filter(Boolean).join(" ") || "—"}</td>
+                <td>{u.email}</td>
+                <td>{roleLabel(u.role)}</td>
+                <td>
+                  <span className={`badge ${u.status === "active" ? "good" : ""}`}>{u.status === "active" ? "Active" : u.status}</span>
+                </td>
+                <td>{u.department ?? "—"}</td>
+                <td>{u.group ?? "—"}</td>
+                <td>{formatDate(u.created_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {users.data?.items.length === 0 && <p className="empty">No members match.</p>}
+      </div>
+      {users.data && users.data.total_pages > 1 && (
+        <nav aria-label="Pages" className="pager">
+          <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+            Previous
+          </button>
+          <span>
+            Page {page} of {users.data.total_pages}
+          </span>
+          <button type="button" disabled={page >= users.data.total_pages} onClick={() => setPage(page + 1)}>
+            Next
+          </button>
+        </nav>
+      )}
+    </main>
+  );
+}
