@@ -2,14 +2,15 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: bench bench-import run test test-rust test-sqlite test-postgres lint fmt openapi migrate build release frontend
+.PHONY: bench bench-import run test test-rust test-sqlite test-postgres test-frontend test-e2e lint fmt openapi migrate build release frontend frontend-deps
 
 ## Run the app: builds the web app (when present) and serves API + SPA + docs on SQLite.
 run: frontend
 	$(CARGO) run --bin skillstream -- serve
 
-## Every test: Rust on SQLite and on a throwaway PostgreSQL, plus the frontend's tests.
-test: test-rust
+## Every test: Rust on SQLite and on a throwaway PostgreSQL, the frontend's checks and unit
+## tests, and the browser journeys in Chromium against the real app.
+test: test-rust test-frontend test-e2e
 
 test-rust: test-sqlite test-postgres
 
@@ -40,10 +41,20 @@ build:
 release: frontend
 	$(CARGO) build --release --bin skillstream
 
-frontend:
-	@if [ -f frontend/package.json ]; then \
-	  cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build; \
-	fi
+frontend-deps:
+	@cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; }
+
+frontend: frontend-deps
+	cd frontend && npm run build
+
+## API types up to date, type check, lint, unit tests.
+test-frontend: frontend-deps
+	cd frontend && npm run api:check && npm run typecheck && npm run lint && FORCE_COLOR=0 npm test
+
+## Playwright in Debian's Chromium against the built binary on a fresh SQLite database.
+test-e2e: frontend
+	$(CARGO) build --bin skillstream
+	cd frontend && FORCE_COLOR=0 npx playwright test
 
 ## Benchmarks (release build): bulk import over HTTP and outbox delivery, SQLite then PostgreSQL.
 bench:

@@ -13,19 +13,31 @@ export function Dialog({ title, onClose, children }: Props) {
   const titleId = useId();
   const ref = useRef<HTMLDivElement>(null);
 
+  const close = useRef(onClose);
+  useEffect(() => {
+    close.current = onClose;
+  });
+
   useEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
     const first = ref.current?.querySelector<HTMLElement>(FOCUSABLE);
     first?.focus();
-    return () => opener?.focus();
+    // Escape closes the dialog wherever focus is (a button disabled while busy drops focus
+    // to the page).
+    const onEscape = (event: KeyboardEvent) => {
+      if (event.key === "Escape") {
+        event.stopPropagation();
+        close.current();
+      }
+    };
+    document.addEventListener("keydown", onEscape);
+    return () => {
+      document.removeEventListener("keydown", onEscape);
+      opener?.focus();
+    };
   }, []);
 
   function onKeyDown(event: React.KeyboardEvent) {
-    if (event.key === "Escape") {
-      event.stopPropagation();
-      onClose();
-      return;
-    }
     if (event.key !== "Tab" || !ref.current) return;
     const items = Array.from(ref.current.querySelectorAll<HTMLElement>(FOCUSABLE));
     const first = items[0];

@@ -12,7 +12,7 @@ const COLUMNS = [
 /** The preview of an upload: each row's values, erroneous cells highlighted, every problem. */
 export function PreviewTable({ rows }: { rows: Schemas["ImportRow"][] }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" role="region" aria-label="Preview of the file" tabIndex={0}>
       <table className="preview">
         <caption className="visually-hidden">Rows of the file</caption>
         <thead>

@@ -95,7 +95,7 @@ export function InvitationsPage() {
           {list.error.message}
         </p>
       )}
-      <div className="table-wrap">
+      <div className="table-wrap" role="region" aria-label="Invitations table" tabIndex={0}>
         <table>
           <caption className="visually-hidden">Invitations</caption>
           <thead>
@@ -123,8 +123,8 @@ export function InvitationsPage() {
                 <td>
                   <span className={`badge status-${inv.status}`}>{inv.status[0]?.toUpperCase() + inv.status.slice(1)}</span>
                 </td>
-                <td>{formatDate(inv.sent_at)}</td>
-                <td>{formatDate(inv.expires_at)}</td>
+                <td className="date">{formatDate(inv.sent_at)}</td>
+                <td className="date">{formatDate(inv.expires_at)}</td>
                 <td>
                   <Delivery invitation={inv} />
                 </td>

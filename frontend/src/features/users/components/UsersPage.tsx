@@ -24,7 +24,7 @@ export function UsersPage() {
         <input id="user-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
         <button type="submit">Search</button>
       </form>
-      <div className="table-wrap">
+      <div className="table-wrap" role="region" aria-label="Members table" tabIndex={0}>
         <table>
           <caption className="visually-hidden">Members</caption>
           <thead>

@@ -1,0 +1,30 @@
+import { expect, test } from "@playwright/test";
+import { expectAccessible, screenshot, signInAsAdmin } from "./support";
+
+test.use({ viewport: { width: 390, height: 844 } });
+
+test("the admin pages work at 390 px wide", async ({ page }, info) => {
+  await signInAsAdmin(page);
+  for (const [link, heading] of [
+    ["Invitations", "Invitations"],
+    ["Users", "Users"],
+    ["Departments and groups", "Departments and groups"],
+  ] as const) {
+    await page.getByRole("link", { name: link }).click();
+    await expect(page.getByRole("heading", { name: heading, level: 1 })).toBeVisible();
+    // Wide tables scroll inside their frame; the page itself does not.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const culprits = await page.evaluate(() =>
+      Array.from(document.querySelectorAll("body *"))
+        .filter((e) => !e.closest(".table-wrap") && e.getBoundingClientRect().right > window.innerWidth + 1)
+        .map((e) => `${location.pathname} ${e.tagName}.${e.className} "${e.textContent}" ${Math.round(e.getBoundingClientRect().right)}`),
+    );
+    expect(culprits).toEqual([]);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await expectAccessible(page);
+    await screenshot(page, info, `mobile-${link.toLowerCase().replace(/ /g, "-")}`);
+  }
+  await page.getByRole("link", { name: "Invitations" }).click();
+  await page.getByRole("button", { name: "Send invitations" }).click();
+  await expect(page.getByRole("dialog").getByRole("button", { name: "Send invitation" })).toBeInViewport();
+});
