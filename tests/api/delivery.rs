@@ -364,7 +364,7 @@ async fn a_cancelled_invitation_s_email_is_not_sent() {
         .await;
 
     let worker =
-        skillstream_api::startup::build_worker(&app.settings, app.pool.clone(), Default::default())
+        skillstream_api::startup::build_worker(&app.settings, app.pool.clone(), Default::default(), Default::default())
             .unwrap();
     worker.run_once().await.unwrap();
 

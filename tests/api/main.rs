@@ -14,6 +14,7 @@ mod invitations_list;
 mod invitations_resend_cancel;
 mod invitations_send;
 mod openapi;
+mod operations;
 mod session_cookie;
 mod tenancy;
 mod users;

@@ -125,7 +125,12 @@ pub fn first_start(
     }
     let generated = password.is_none().then(|| random_token(12));
     let password = password.or(generated.as_deref()).unwrap_or_default();
-    let admin = create_admin(conn, org_name, email, password)?;
+    let admin = match create_admin(conn, org_name, email, password) {
+        Ok(admin) => admin,
+        // Another instance starting at the same moment made it first.
+        Err(BootstrapError::Database(e)) if crate::db::is_unique_violation(&e) => return Ok(None),
+        Err(e) => return Err(e),
+    };
     Ok(Some(FirstStart {
         organization: org_name.to_string(),
         email: admin.email,

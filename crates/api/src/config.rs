@@ -77,6 +77,9 @@ pub struct MailSettings {
     pub concurrency: usize,
     pub smtp_pool_size: u32,
     pub idle_poll: std::time::Duration,
+    /// How long a worker's claim on an email lasts; another instance takes the email over
+    /// after that if the claimer died.
+    pub lease: std::time::Duration,
 }
 
 impl Default for MailSettings {
@@ -87,6 +90,7 @@ impl Default for MailSettings {
             concurrency: 32,
             smtp_pool_size: 32,
             idle_poll: std::time::Duration::from_millis(500),
+            lease: std::time::Duration::from_secs(120),
         }
     }
 }
@@ -220,10 +224,10 @@ impl Settings {
                 retry_base: std::time::Duration::from_millis(
                     parse_number("MAIL_RETRY_BASE_MS", 10_000)?.max(1),
                 ),
-                concurrency: usize::try_from(parse_number("MAIL_CONCURRENCY", 16)?.clamp(1, 256))
-                    .unwrap_or(16),
-                smtp_pool_size: u32::try_from(parse_number("SMTP_POOL_SIZE", 16)?.clamp(1, 256))
-                    .unwrap_or(16),
+                concurrency: usize::try_from(parse_number("MAIL_CONCURRENCY", 32)?.clamp(1, 256)).unwrap_or(32),
+                smtp_pool_size: u32::try_from(parse_number("SMTP_POOL_SIZE", 32)?.clamp(1, 256))
+                    .unwrap_or(32),
+                lease: std::time::Duration::from_secs(parse_number("OUTBOX_LEASE_SECS", 120)?.clamp(1, 3600)),
                 ..MailSettings::default()
             },
             rate_limits: RateLimits {

@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod mail;
+pub mod metrics;
 pub mod openapi;
 pub mod outbox;
 pub mod rate_limit;

@@ -35,6 +35,8 @@ impl Modify for BearerAuth {
     modifiers(&BearerAuth),
     paths(
         routes::health::healthz,
+        routes::health::readyz,
+        routes::health::metrics,
         routes::login::login,
         routes::login::logout,
         routes::me::me,

@@ -8,7 +8,10 @@ use crate::error::ApiError;
 use crate::mail::transport::Transport;
 use crate::mail::worker::{OutboxWorker, Wakeup, WorkerConfig};
 use crate::openapi::ApiDoc;
+use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
+use std::sync::Arc;
+use std::time::Instant;
 use crate::routes;
 use crate::state::AppState;
 use actix_web::dev::{fn_service, Server, ServiceRequest, ServiceResponse};
@@ -41,8 +44,9 @@ impl Application {
         }
         let jwt = JwtKeys::new(&settings.jwt_secret, settings.session_ttl_minutes);
         let wakeup = Wakeup::default();
+        let metrics = Arc::new(Metrics::default());
         let worker = if settings.outbox_worker {
-            let worker = build_worker(&settings, pool.clone(), wakeup.clone())?;
+            let worker = build_worker(&settings, pool.clone(), wakeup.clone(), metrics.clone())?;
             let (stop, stopped) = watch::channel(false);
             Some((stop, tokio::spawn(worker.run(stopped))))
         } else {
@@ -54,6 +58,7 @@ impl Application {
             jwt,
             wakeup,
             limiter: RateLimiter::default(),
+            metrics,
         });
         let server = run(listener, state.clone())?;
         Ok(Self {
@@ -94,6 +99,7 @@ pub fn build_worker(
     settings: &Settings,
     pool: Pool,
     wakeup: Wakeup,
+    metrics: Arc<Metrics>,
 ) -> anyhow::Result<OutboxWorker> {
     let transport = match &settings.smtp_url {
         Some(url) => {
@@ -113,10 +119,10 @@ pub fn build_worker(
         retry_base: settings.mail.retry_base,
         concurrency: settings.mail.concurrency,
         batch_size: (settings.mail.concurrency as i64 * 8).clamp(50, 1000),
-        lease: chrono::Duration::minutes(2),
+        lease: chrono::Duration::from_std(settings.mail.lease).unwrap_or_else(|_| chrono::Duration::minutes(2)),
         idle_poll: settings.mail.idle_poll,
     };
-    Ok(OutboxWorker::new(pool, config, transport, wakeup)?)
+    Ok(OutboxWorker::new(pool, config, transport, wakeup, metrics)?)
 }
 
 /// Connects and migrates, off the async runtime.
@@ -185,6 +191,28 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Ser
                     .add((header::X_FRAME_OPTIONS, "DENY")),
             )
             .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+            .wrap_fn(|req, service| {
+                use actix_web::dev::Service;
+                let started = Instant::now();
+                let metrics = req
+                    .app_data::<web::Data<AppState>>()
+                    .map(|state| state.metrics.clone());
+                let call = service.call(req);
+                async move {
+                    let response = call.await?;
+                    if let Some(metrics) = metrics {
+                        let request = response.request();
+                        let route = request.match_pattern().unwrap_or_else(|| "unmatched".into());
+                        metrics.observe_request(
+                            request.method().as_str(),
+                            &route,
+                            response.status().as_u16(),
+                            started.elapsed(),
+                        );
+                    }
+                    Ok(response)
+                }
+            })
             .app_data(state.clone())
             .app_data(
                 web::JsonConfig::default()

@@ -3,7 +3,9 @@ use crate::config::Settings;
 use crate::db::{DbConnection, Pool};
 use crate::error::{ApiError, ApiResult};
 use crate::mail::worker::Wakeup;
+use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
+use std::sync::Arc;
 
 /// What every handler can reach: the pool, the settings and the signing keys.
 pub struct AppState {
@@ -13,6 +15,7 @@ pub struct AppState {
     /// Wakes this instance's outbox worker after a request queued an email.
     pub wakeup: Wakeup,
     pub limiter: RateLimiter,
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {

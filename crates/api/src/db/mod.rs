@@ -163,6 +163,15 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<(), DbSetupError> {
     }
 }
 
+/// True when a migration of this binary is not applied yet.
+pub fn migrations_pending(conn: &mut DbConnection) -> Result<bool, DbSetupError> {
+    let pending = match conn {
+        DbConnection::Postgres(pg) => pg.has_pending_migration(POSTGRES_MIGRATIONS),
+        DbConnection::Sqlite(sqlite) => sqlite.has_pending_migration(SQLITE_MIGRATIONS),
+    };
+    pending.map_err(|e| DbSetupError::Migrations(e.to_string()))
+}
+
 /// Runs `f` in a transaction that takes the write lock up front on SQLite (`BEGIN IMMEDIATE`),
 /// so two writers queue on busy_timeout instead of deadlocking on a read-to-write upgrade.
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>

@@ -7,6 +7,7 @@ use super::transport::{SendError, Transport};
 use crate::config::Secret;
 use crate::db::schema::{courses, invitation_courses, invitations, organizations, users};
 use crate::db::{from_db, write_transaction, DbConnection, Pool};
+use crate::metrics::{DeliveryOutcome, Metrics};
 use crate::outbox::{claim_due, record, ClaimedEmail, Outcome};
 use crate::tokens::unseal;
 use chrono::{DateTime, Duration, Utc};
@@ -55,6 +56,7 @@ pub struct OutboxWorker {
     transport: Transport,
     templates: Arc<Templates>,
     wakeup: Wakeup,
+    metrics: Arc<Metrics>,
 }
 
 /// What the email needs besides the outbox row.
@@ -77,6 +79,7 @@ impl OutboxWorker {
         config: WorkerConfig,
         transport: Transport,
         wakeup: Wakeup,
+        metrics: Arc<Metrics>,
     ) -> Result<Self, minijinja::Error> {
         Ok(Self {
             pool,
@@ -84,6 +87,7 @@ impl OutboxWorker {
             transport,
             templates: Arc::new(Templates::new()?),
             wakeup,
+            metrics,
         })
     }
 
@@ -146,15 +150,19 @@ impl OutboxWorker {
             .collect()
             .await;
         for (id, outcome) in &outcomes {
-            match outcome {
+            let counted = match outcome {
+                Outcome::Sent => DeliveryOutcome::Sent,
+                Outcome::Superseded => DeliveryOutcome::Superseded,
                 Outcome::Retry { at, error } => {
-                    tracing::warn!(outbox_id = id, %error, retry_at = %at, "email delivery failed; will retry")
+                    tracing::warn!(outbox_id = id, %error, retry_at = %at, "email delivery failed; will retry");
+                    DeliveryOutcome::Retried
                 }
                 Outcome::Failed { error } => {
-                    tracing::error!(outbox_id = id, %error, "email delivery failed permanently")
+                    tracing::error!(outbox_id = id, %error, "email delivery failed permanently");
+                    DeliveryOutcome::Failed
                 }
-                Outcome::Sent | Outcome::Superseded => {}
-            }
+            };
+            self.metrics.observe_delivery(counted);
         }
         let finished = Utc::now();
         self.db(move |conn| write_transaction(conn, |conn| record(conn, &outcomes, finished)))

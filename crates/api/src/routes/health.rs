@@ -33,6 +33,51 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
+/// Readiness: the database answers and every migration this binary knows is applied. A load
+/// balancer sends traffic only to ready instances.
+#[utoipa::path(get, path = "/readyz", tag = "Operations",
+    responses((status = 200, body = Health), (status = 503, body = Health)))]
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let migrated = state.db(|conn| Ok(crate::db::migrations_pending(conn).map(|pending| !pending))).await;
+    match migrated {
+        Ok(Ok(true)) => HttpResponse::Ok().json(Health {
+            status: "ready",
+            database: "ok",
+        }),
+        Ok(_) => HttpResponse::ServiceUnavailable().json(Health {
+            status: "migrations_pending",
+            database: "ok",
+        }),
+        Err(_) => HttpResponse::ServiceUnavailable().json(Health {
+            status: "not_ready",
+            database: "unreachable",
+        }),
+    }
+}
+
+/// Prometheus metrics in the text exposition format.
+#[utoipa::path(get, path = "/metrics", tag = "Operations",
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String)))]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let backlog = state
+        .db(|conn| Ok(crate::outbox::backlog(conn)?))
+        .await
+        .ok();
+    let now = chrono::Utc::now();
+    let (depth, oldest) = match backlog {
+        Some((depth, oldest)) => (
+            Some(depth),
+            oldest.map(|at| (now - at.and_utc()).num_milliseconds().max(0) as f64 / 1000.0),
+        ),
+        None => (None, None),
+    };
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(state.metrics.render(depth, oldest))
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(healthz));
+    cfg.route("/healthz", web::get().to(healthz))
+        .route("/readyz", web::get().to(readyz))
+        .route("/metrics", web::get().to(metrics));
 }
