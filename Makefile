@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: bench bench-import run test test-rust test-sqlite test-postgres test-frontend test-e2e lint fmt openapi migrate build release frontend frontend-deps
+.PHONY: deps test-compose bench bench-import run test test-rust test-sqlite test-postgres test-frontend test-e2e lint fmt openapi migrate build release frontend frontend-deps
 
 ## Run the app: builds the web app (when present) and serves API + SPA + docs on SQLite.
 run: frontend
@@ -10,7 +10,15 @@ run: frontend
 
 ## Every test: Rust on SQLite and on a throwaway PostgreSQL, the frontend's checks and unit
 ## tests, and the browser journeys in Chromium against the real app.
-test: test-rust test-frontend test-e2e
+test: deps test-rust test-frontend test-e2e test-compose
+
+## What the tests need that a fresh machine lacks (apt packages, npm packages).
+deps:
+	scripts/install-deps.sh
+
+## docker-compose.yml is valid (docker-compose 1.29 checks it without an engine).
+test-compose:
+	scripts/check-compose.sh
 
 test-rust: test-sqlite test-postgres
 
@@ -18,7 +26,8 @@ test-sqlite:
 	$(CARGO) test --workspace
 
 test-postgres:
-	scripts/with-postgres.sh $(CARGO) test -p skillstream-tests
+	$(CARGO) build --bin skillstream
+	scripts/with-postgres.sh $(CARGO) test -p skillstream-tests -- --include-ignored
 
 ## fmt, clippy with warnings as errors.
 lint:

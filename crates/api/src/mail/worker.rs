@@ -136,38 +136,40 @@ impl OutboxWorker {
             return Ok(0);
         }
         let contexts = Arc::new(contexts);
-        let outcomes: Vec<(i64, Outcome)> = stream::iter(claimed)
+        // Each outcome is recorded as soon as it is known, so a crash can repeat only the
+        // emails that were in flight at that moment.
+        let results: Vec<anyhow::Result<()>> = stream::iter(claimed)
             .map(|email| {
                 let contexts = contexts.clone();
                 async move {
-                    let outcome = self
-                        .deliver(&email, contexts.get(&email.invitation_id))
-                        .await;
-                    (email.id, outcome)
+                    let outcome = self.deliver(&email, contexts.get(&email.invitation_id)).await;
+                    self.count(email.id, &outcome);
+                    let finished = Utc::now();
+                    self.db(move |conn| write_transaction(conn, |conn| record(conn, &[(email.id, outcome)], finished)))
+                        .await
                 }
             })
             .buffer_unordered(self.config.concurrency.max(1))
             .collect()
             .await;
-        for (id, outcome) in &outcomes {
-            let counted = match outcome {
-                Outcome::Sent => DeliveryOutcome::Sent,
-                Outcome::Superseded => DeliveryOutcome::Superseded,
-                Outcome::Retry { at, error } => {
-                    tracing::warn!(outbox_id = id, %error, retry_at = %at, "email delivery failed; will retry");
-                    DeliveryOutcome::Retried
-                }
-                Outcome::Failed { error } => {
-                    tracing::error!(outbox_id = id, %error, "email delivery failed permanently");
-                    DeliveryOutcome::Failed
-                }
-            };
-            self.metrics.observe_delivery(counted);
-        }
-        let finished = Utc::now();
-        self.db(move |conn| write_transaction(conn, |conn| record(conn, &outcomes, finished)))
-            .await?;
+        results.into_iter().collect::<anyhow::Result<Vec<()>>>()?;
         Ok(count)
+    }
+
+    fn count(&self, id: i64, outcome: &Outcome) {
+        let counted = match outcome {
+            Outcome::Sent => DeliveryOutcome::Sent,
+            Outcome::Superseded => DeliveryOutcome::Superseded,
+            Outcome::Retry { at, error } => {
+                tracing::warn!(outbox_id = id, %error, retry_at = %at, "email delivery failed; will retry");
+                DeliveryOutcome::Retried
+            }
+            Outcome::Failed { error } => {
+                tracing::error!(outbox_id = id, %error, "email delivery failed permanently");
+                DeliveryOutcome::Failed
+            }
+        };
+        self.metrics.observe_delivery(counted);
     }
 
     async fn db<T: Send + 'static>(

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the tests need and a fresh machine lacks: PostgreSQL's server binaries,
+# Debian's Chromium (Playwright cannot download browsers here), Python 3 (the browser tests
+# use its sqlite3 module) and docker-compose 1.29 (validates docker-compose.yml without an
+# engine), then the frontend's locked npm packages. Does nothing that is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || need+=(postgresql)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "install-deps: missing ${need[*]}; run: sudo apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+  echo "install-deps: installing ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  # The Debian package starts a cluster of its own; the tests start their own servers.
+  service postgresql stop >/dev/null 2>&1 || true
+fi
+
+if [ ! -d frontend/node_modules ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
+  (cd frontend && npm ci --no-audit --no-fund)
+fi

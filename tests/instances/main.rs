@@ -1,0 +1,176 @@
+//! Several app processes on one PostgreSQL, as production runs them: every email is delivered
+//! exactly once, a killed instance loses nothing, and instances starting together both come up.
+//!
+//! These drive the built binary (`cargo build --bin skillstream`) against the PostgreSQL in
+//! `TEST_DATABASE_URL`; `make test-postgres` runs them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::{json, Value};
+use skillstream_tests::smtp::{free_port, Behavior, SmtpSink};
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "instances-secret-instances-secret-42";
+const ADMIN: (&str, &str) = ("admin@instances.example.com", "instances password");
+
+struct Instance {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn fresh_database() -> String {
+    use diesel::{Connection, RunQueryDsl};
+    let admin_url = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL names a PostgreSQL server");
+    let name = format!("instances_{}", skillstream_api::tokens::random_token(8).to_lowercase().replace(['-', '_'], "x"));
+    let mut conn = diesel::PgConnection::establish(&admin_url).unwrap();
+    diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).unwrap();
+    let (base, _) = admin_url.rsplit_once('/').unwrap();
+    format!("{base}/{name}")
+}
+
+fn spawn(database_url: &str, smtp_url: &str, concurrency: &str) -> Instance {
+    let binary = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/debug/skillstream");
+    assert!(std::path::Path::new(binary).exists(), "build the binary first: cargo build --bin skillstream");
+    let data = std::env::temp_dir().join(format!("skillstream-instance-{}", free_port()));
+    let port = free_port();
+    let child = Command::new(binary)
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("DATA_DIR", &data)
+        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("JWT_SECRET", SECRET)
+        .env("SMTP_URL", smtp_url)
+        .env("ADMIN_EMAIL", ADMIN.0)
+        .env("ADMIN_PASSWORD", ADMIN.1)
+        .env("MAIL_CONCURRENCY", concurrency)
+        .env("OUTBOX_LEASE_SECS", "3")
+        .env("RATE_LIMIT_LOGIN_PER_IP", "0")
+        .env("RATE_LIMIT_LOGIN_PER_EMAIL", "0")
+        .env("LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    Instance {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+async fn ready(client: &reqwest::Client, instance: &Instance) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(r) = client.get(format!("{}/readyz", instance.base)).send().await {
+            if r.status() == 200 {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "{} did not become ready", instance.base);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn token(client: &reqwest::Client, instance: &Instance) -> String {
+    let session: Value = client
+        .post(format!("{}/api/v1/auth/login", instance.base))
+        .json(&json!({ "email": ADMIN.0, "password": ADMIN.1 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    session["access_token"].as_str().unwrap().to_string()
+}
+
+async fn queue(client: &reqwest::Client, instance: &Instance, token: &str, from: usize, count: usize) {
+    let invitations: Vec<Value> = (from..from + count).map(|i| json!({ "email": format!("person{i}@example.com") })).collect();
+    let reply = client
+        .post(format!("{}/api/v1/invitations/batch", instance.base))
+        .bearer_auth(token)
+        .json(&json!({ "invitations": invitations }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 201, "{}", reply.text().await.unwrap());
+}
+
+/// Deliveries per recipient once every recipient got at least one, and the outbox is empty.
+async fn deliveries(client: &reqwest::Client, survivor: &Instance, sink: &SmtpSink, expected: usize) -> HashMap<String, usize> {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let mut per_recipient: HashMap<String, usize> = HashMap::new();
+        for message in sink.received() {
+            for to in message.rcpt_to {
+                *per_recipient.entry(to).or_default() += 1;
+            }
+        }
+        let metrics = client
+            .get(format!("{}/metrics", survivor.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if per_recipient.len() >= expected && metrics.contains("skillstream_outbox_depth 0\n") {
+            return per_recipient;
+        }
+        assert!(Instant::now() < deadline, "{} of {expected} recipients reached", per_recipient.len());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL and the built binary: run by make test-postgres"]
+async fn two_instances_started_together_deliver_every_email_exactly_once() {
+    let database = fresh_database();
+    let sink = SmtpSink::start(Behavior::Accept).await;
+    // Both start at once on an empty database: migrations and the first admin are made once.
+    let a = spawn(&database, &sink.url(), "8");
+    let b = spawn(&database, &sink.url(), "8");
+    let client = reqwest::Client::new();
+    ready(&client, &a).await;
+    ready(&client, &b).await;
+    let token = token(&client, &a).await;
+
+    queue(&client, &a, &token, 0, 1000).await;
+    queue(&client, &b, &token, 1000, 1000).await;
+
+    let delivered = deliveries(&client, &b, &sink, 2000).await;
+    assert_eq!(delivered.len(), 2000);
+    let repeated: Vec<_> = delivered.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(repeated.is_empty(), "delivered more than once: {repeated:?}");
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL and the built binary: run by make test-postgres"]
+async fn an_instance_killed_mid_delivery_loses_nothing() {
+    let database = fresh_database();
+    let sink = SmtpSink::start(Behavior::Accept).await;
+    let concurrency = 4;
+    let mut a = spawn(&database, &sink.url(), &concurrency.to_string());
+    let client = reqwest::Client::new();
+    ready(&client, &a).await;
+    let b = spawn(&database, &sink.url(), &concurrency.to_string());
+    ready(&client, &b).await;
+    let token = token(&client, &a).await;
+    queue(&client, &a, &token, 0, 2000).await;
+
+    sink.wait_for(300, Duration::from_secs(60)).await;
+    a.child.kill().unwrap(); // SIGKILL: no chance to finish or release anything
+    a.child.wait().unwrap();
+
+    let delivered = deliveries(&client, &b, &sink, 2000).await;
+    assert_eq!(delivered.len(), 2000, "every invitation reached its invitee");
+    // Only the emails the killed instance had in flight can arrive twice.
+    let repeated = delivered.values().filter(|n| **n > 1).count();
+    assert!(repeated <= concurrency, "{repeated} emails arrived twice");
+}
