@@ -363,9 +363,13 @@ async fn a_cancelled_invitation_s_email_is_not_sent() {
     app.invite(&admin, json!({ "email": "control@example.com" }))
         .await;
 
-    let worker =
-        skillstream_api::startup::build_worker(&app.settings, app.pool.clone(), Default::default(), Default::default())
-            .unwrap();
+    let worker = skillstream_api::startup::build_worker(
+        &app.settings,
+        app.pool.clone(),
+        Default::default(),
+        Default::default(),
+    )
+    .unwrap();
     worker.run_once().await.unwrap();
 
     let received = sink.wait_for(1, WITHIN).await;

@@ -103,7 +103,13 @@ async fn main() {
     .unwrap();
     let queued_in = queue_started.elapsed();
 
-    let worker = build_worker(&settings, pool.clone(), Default::default(), Default::default()).unwrap();
+    let worker = build_worker(
+        &settings,
+        pool.clone(),
+        Default::default(),
+        Default::default(),
+    )
+    .unwrap();
     let started = Instant::now();
     while sink.count() < emails {
         if worker.run_once().await.unwrap() == 0 && sink.count() < emails {

@@ -28,17 +28,28 @@ impl Drop for Instance {
 
 fn fresh_database() -> String {
     use diesel::{Connection, RunQueryDsl};
-    let admin_url = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL names a PostgreSQL server");
-    let name = format!("instances_{}", skillstream_api::tokens::random_token(8).to_lowercase().replace(['-', '_'], "x"));
+    let admin_url =
+        std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL names a PostgreSQL server");
+    let name = format!(
+        "instances_{}",
+        skillstream_api::tokens::random_token(8)
+            .to_lowercase()
+            .replace(['-', '_'], "x")
+    );
     let mut conn = diesel::PgConnection::establish(&admin_url).unwrap();
-    diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).unwrap();
+    diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut conn)
+        .unwrap();
     let (base, _) = admin_url.rsplit_once('/').unwrap();
     format!("{base}/{name}")
 }
 
 fn spawn(database_url: &str, smtp_url: &str, concurrency: &str) -> Instance {
     let binary = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/debug/skillstream");
-    assert!(std::path::Path::new(binary).exists(), "build the binary first: cargo build --bin skillstream");
+    assert!(
+        std::path::Path::new(binary).exists(),
+        "build the binary first: cargo build --bin skillstream"
+    );
     let data = std::env::temp_dir().join(format!("skillstream-instance-{}", free_port()));
     let port = free_port();
     let child = Command::new(binary)
@@ -72,7 +83,11 @@ async fn ready(client: &reqwest::Client, instance: &Instance) {
                 return;
             }
         }
-        assert!(Instant::now() < deadline, "{} did not become ready", instance.base);
+        assert!(
+            Instant::now() < deadline,
+            "{} did not become ready",
+            instance.base
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -90,8 +105,16 @@ async fn token(client: &reqwest::Client, instance: &Instance) -> String {
     session["access_token"].as_str().unwrap().to_string()
 }
 
-async fn queue(client: &reqwest::Client, instance: &Instance, token: &str, from: usize, count: usize) {
-    let invitations: Vec<Value> = (from..from + count).map(|i| json!({ "email": format!("person{i}@example.com") })).collect();
+async fn queue(
+    client: &reqwest::Client,
+    instance: &Instance,
+    token: &str,
+    from: usize,
+    count: usize,
+) {
+    let invitations: Vec<Value> = (from..from + count)
+        .map(|i| json!({ "email": format!("person{i}@example.com") }))
+        .collect();
     let reply = client
         .post(format!("{}/api/v1/invitations/batch", instance.base))
         .bearer_auth(token)
@@ -103,7 +126,12 @@ async fn queue(client: &reqwest::Client, instance: &Instance, token: &str, from:
 }
 
 /// Deliveries per recipient once every recipient got at least one, and the outbox is empty.
-async fn deliveries(client: &reqwest::Client, survivor: &Instance, sink: &SmtpSink, expected: usize) -> HashMap<String, usize> {
+async fn deliveries(
+    client: &reqwest::Client,
+    survivor: &Instance,
+    sink: &SmtpSink,
+    expected: usize,
+) -> HashMap<String, usize> {
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let mut per_recipient: HashMap<String, usize> = HashMap::new();
@@ -123,7 +151,11 @@ async fn deliveries(client: &reqwest::Client, survivor: &Instance, sink: &SmtpSi
         if per_recipient.len() >= expected && metrics.contains("skillstream_outbox_depth 0\n") {
             return per_recipient;
         }
-        assert!(Instant::now() < deadline, "{} of {expected} recipients reached", per_recipient.len());
+        assert!(
+            Instant::now() < deadline,
+            "{} of {expected} recipients reached",
+            per_recipient.len()
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -147,7 +179,10 @@ async fn two_instances_started_together_deliver_every_email_exactly_once() {
     let delivered = deliveries(&client, &b, &sink, 2000).await;
     assert_eq!(delivered.len(), 2000);
     let repeated: Vec<_> = delivered.iter().filter(|(_, n)| **n > 1).collect();
-    assert!(repeated.is_empty(), "delivered more than once: {repeated:?}");
+    assert!(
+        repeated.is_empty(),
+        "delivered more than once: {repeated:?}"
+    );
 }
 
 #[tokio::test]
@@ -169,7 +204,11 @@ async fn an_instance_killed_mid_delivery_loses_nothing() {
     a.child.wait().unwrap();
 
     let delivered = deliveries(&client, &b, &sink, 2000).await;
-    assert_eq!(delivered.len(), 2000, "every invitation reached its invitee");
+    assert_eq!(
+        delivered.len(),
+        2000,
+        "every invitation reached its invitee"
+    );
     // Only the emails the killed instance had in flight can arrive twice.
     let repeated = delivered.values().filter(|n| **n > 1).count();
     assert!(repeated <= concurrency, "{repeated} emails arrived twice");

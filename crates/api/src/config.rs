@@ -224,10 +224,13 @@ impl Settings {
                 retry_base: std::time::Duration::from_millis(
                     parse_number("MAIL_RETRY_BASE_MS", 10_000)?.max(1),
                 ),
-                concurrency: usize::try_from(parse_number("MAIL_CONCURRENCY", 32)?.clamp(1, 256)).unwrap_or(32),
+                concurrency: usize::try_from(parse_number("MAIL_CONCURRENCY", 32)?.clamp(1, 256))
+                    .unwrap_or(32),
                 smtp_pool_size: u32::try_from(parse_number("SMTP_POOL_SIZE", 32)?.clamp(1, 256))
                     .unwrap_or(32),
-                lease: std::time::Duration::from_secs(parse_number("OUTBOX_LEASE_SECS", 120)?.clamp(1, 3600)),
+                lease: std::time::Duration::from_secs(
+                    parse_number("OUTBOX_LEASE_SECS", 120)?.clamp(1, 3600),
+                ),
                 ..MailSettings::default()
             },
             rate_limits: RateLimits {

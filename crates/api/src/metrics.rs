@@ -9,7 +9,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 /// Upper bounds of the latency histogram, in seconds.
-const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
+const BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
 
 #[derive(Default)]
 struct Histogram {
@@ -45,11 +47,15 @@ impl Metrics {
     pub fn observe_request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
         // A poisoned lock only means a panic elsewhere mid-update; the counts stay usable.
         let mut requests = self.requests.lock().unwrap_or_else(|e| e.into_inner());
-        *requests.entry((method.to_string(), route.to_string(), status)).or_default() += 1;
+        *requests
+            .entry((method.to_string(), route.to_string(), status))
+            .or_default() += 1;
         drop(requests);
         let seconds = elapsed.as_secs_f64();
         let mut latencies = self.latencies.lock().unwrap_or_else(|e| e.into_inner());
-        let histogram = latencies.entry((method.to_string(), route.to_string())).or_default();
+        let histogram = latencies
+            .entry((method.to_string(), route.to_string()))
+            .or_default();
         for (i, bound) in BUCKETS.iter().enumerate() {
             if seconds <= *bound {
                 histogram.counts[i] += 1;
@@ -72,27 +78,61 @@ impl Metrics {
     /// The exposition text, with the outbox gauges read from the database by the caller.
     pub fn render(&self, outbox_depth: Option<i64>, oldest_queued_age: Option<f64>) -> String {
         let mut out = String::with_capacity(4096);
-        let _ = writeln!(out, "# HELP skillstream_http_requests_total HTTP requests by route and status.");
+        let _ = writeln!(
+            out,
+            "# HELP skillstream_http_requests_total HTTP requests by route and status."
+        );
         let _ = writeln!(out, "# TYPE skillstream_http_requests_total counter");
-        for ((method, route, status), count) in self.requests.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        for ((method, route, status), count) in self
+            .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
             let _ = writeln!(
                 out,
                 "skillstream_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {count}",
                 escape(route)
             );
         }
-        let _ = writeln!(out, "# HELP skillstream_http_request_duration_seconds HTTP request latency by route.");
-        let _ = writeln!(out, "# TYPE skillstream_http_request_duration_seconds histogram");
-        for ((method, route), h) in self.latencies.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+        let _ = writeln!(
+            out,
+            "# HELP skillstream_http_request_duration_seconds HTTP request latency by route."
+        );
+        let _ = writeln!(
+            out,
+            "# TYPE skillstream_http_request_duration_seconds histogram"
+        );
+        for ((method, route), h) in self
+            .latencies
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
             let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
             for (bound, count) in BUCKETS.iter().zip(h.counts) {
                 let _ = writeln!(out, "skillstream_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {count}");
             }
-            let _ = writeln!(out, "skillstream_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", h.count);
-            let _ = writeln!(out, "skillstream_http_request_duration_seconds_sum{{{labels}}} {}", h.sum);
-            let _ = writeln!(out, "skillstream_http_request_duration_seconds_count{{{labels}}} {}", h.count);
+            let _ = writeln!(
+                out,
+                "skillstream_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                h.count
+            );
+            let _ = writeln!(
+                out,
+                "skillstream_http_request_duration_seconds_sum{{{labels}}} {}",
+                h.sum
+            );
+            let _ = writeln!(
+                out,
+                "skillstream_http_request_duration_seconds_count{{{labels}}} {}",
+                h.count
+            );
         }
-        let _ = writeln!(out, "# HELP skillstream_emails_total Delivery attempts of this instance by outcome.");
+        let _ = writeln!(
+            out,
+            "# HELP skillstream_emails_total Delivery attempts of this instance by outcome."
+        );
         let _ = writeln!(out, "# TYPE skillstream_emails_total counter");
         for (outcome, counter) in [
             ("sent", &self.emails_sent),
@@ -100,15 +140,29 @@ impl Metrics {
             ("failed", &self.emails_failed),
             ("superseded", &self.emails_superseded),
         ] {
-            let _ = writeln!(out, "skillstream_emails_total{{outcome=\"{outcome}\"}} {}", counter.load(Ordering::Relaxed));
+            let _ = writeln!(
+                out,
+                "skillstream_emails_total{{outcome=\"{outcome}\"}} {}",
+                counter.load(Ordering::Relaxed)
+            );
         }
         if let Some(depth) = outbox_depth {
-            let _ = writeln!(out, "# HELP skillstream_outbox_depth Emails queued or being sent (all instances).");
+            let _ = writeln!(
+                out,
+                "# HELP skillstream_outbox_depth Emails queued or being sent (all instances)."
+            );
             let _ = writeln!(out, "# TYPE skillstream_outbox_depth gauge");
             let _ = writeln!(out, "skillstream_outbox_depth {depth}");
             let _ = writeln!(out, "# HELP skillstream_outbox_oldest_queued_age_seconds Age of the oldest email still waiting.");
-            let _ = writeln!(out, "# TYPE skillstream_outbox_oldest_queued_age_seconds gauge");
-            let _ = writeln!(out, "skillstream_outbox_oldest_queued_age_seconds {}", oldest_queued_age.unwrap_or(0.0));
+            let _ = writeln!(
+                out,
+                "# TYPE skillstream_outbox_oldest_queued_age_seconds gauge"
+            );
+            let _ = writeln!(
+                out,
+                "skillstream_outbox_oldest_queued_age_seconds {}",
+                oldest_queued_age.unwrap_or(0.0)
+            );
         }
         out
     }

@@ -7,11 +7,9 @@ use crate::db::{self, Pool};
 use crate::error::ApiError;
 use crate::mail::transport::Transport;
 use crate::mail::worker::{OutboxWorker, Wakeup, WorkerConfig};
-use crate::openapi::ApiDoc;
 use crate::metrics::Metrics;
+use crate::openapi::ApiDoc;
 use crate::rate_limit::RateLimiter;
-use std::sync::Arc;
-use std::time::Instant;
 use crate::routes;
 use crate::state::AppState;
 use actix_web::dev::{fn_service, Server, ServiceRequest, ServiceResponse};
@@ -20,6 +18,8 @@ use actix_web::http::header;
 use actix_web::middleware::{DefaultHeaders, Logger};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
 use tokio::sync::watch;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -119,7 +119,8 @@ pub fn build_worker(
         retry_base: settings.mail.retry_base,
         concurrency: settings.mail.concurrency,
         batch_size: (settings.mail.concurrency as i64 * 8).clamp(50, 1000),
-        lease: chrono::Duration::from_std(settings.mail.lease).unwrap_or_else(|_| chrono::Duration::minutes(2)),
+        lease: chrono::Duration::from_std(settings.mail.lease)
+            .unwrap_or_else(|_| chrono::Duration::minutes(2)),
         idle_poll: settings.mail.idle_poll,
     };
     Ok(OutboxWorker::new(pool, config, transport, wakeup, metrics)?)
@@ -202,7 +203,9 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Ser
                     let response = call.await?;
                     if let Some(metrics) = metrics {
                         let request = response.request();
-                        let route = request.match_pattern().unwrap_or_else(|| "unmatched".into());
+                        let route = request
+                            .match_pattern()
+                            .unwrap_or_else(|| "unmatched".into());
                         metrics.observe_request(
                             request.method().as_str(),
                             &route,

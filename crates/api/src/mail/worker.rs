@@ -142,11 +142,17 @@ impl OutboxWorker {
             .map(|email| {
                 let contexts = contexts.clone();
                 async move {
-                    let outcome = self.deliver(&email, contexts.get(&email.invitation_id)).await;
+                    let outcome = self
+                        .deliver(&email, contexts.get(&email.invitation_id))
+                        .await;
                     self.count(email.id, &outcome);
                     let finished = Utc::now();
-                    self.db(move |conn| write_transaction(conn, |conn| record(conn, &[(email.id, outcome)], finished)))
-                        .await
+                    self.db(move |conn| {
+                        write_transaction(conn, |conn| {
+                            record(conn, &[(email.id, outcome)], finished)
+                        })
+                    })
+                    .await
                 }
             })
             .buffer_unordered(self.config.concurrency.max(1))

@@ -38,7 +38,9 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 #[utoipa::path(get, path = "/readyz", tag = "Operations",
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
-    let migrated = state.db(|conn| Ok(crate::db::migrations_pending(conn).map(|pending| !pending))).await;
+    let migrated = state
+        .db(|conn| Ok(crate::db::migrations_pending(conn).map(|pending| !pending)))
+        .await;
     match migrated {
         Ok(Ok(true)) => HttpResponse::Ok().json(Health {
             status: "ready",
