@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 use serde_json::json;
-use skillstream_tests::{spawn_app, Reply, TestApp};
+use skillstream_tests::{read, spawn_app, Reply, TestApp};
 
 async fn raw(
     app: &TestApp,
@@ -20,15 +20,7 @@ async fn raw(
         .send()
         .await
         .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap();
-    Reply {
-        status,
-        headers,
-        body: serde_json::from_str(&text).unwrap_or_default(),
-        text,
-    }
+    read(response).await
 }
 
 fn assert_error_shape(reply: &Reply) {

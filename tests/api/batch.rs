@@ -13,16 +13,7 @@ async fn batch(app: &TestApp, token: &str, key: Option<&str>, body: serde_json::
     if let Some(key) = key {
         request = request.header("Idempotency-Key", key);
     }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap();
-    Reply {
-        status,
-        headers,
-        body: serde_json::from_str(&text).unwrap_or_default(),
-        text,
-    }
+    skillstream_tests::read(request.send().await.unwrap()).await
 }
 
 #[tokio::test]

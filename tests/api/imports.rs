@@ -24,15 +24,7 @@ async fn upload_to(app: &TestApp, admin: &Member, path: &str, csv: impl Into<Vec
 }
 
 async fn reply(response: reqwest::Response) -> Reply {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap();
-    Reply {
-        status,
-        headers,
-        body: serde_json::from_str(&text).unwrap_or(Value::Null),
-        text,
-    }
+    skillstream_tests::read(response).await
 }
 
 async fn send(app: &TestApp, admin: &Member, id: i64, body: Value) -> Reply {

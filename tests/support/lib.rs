@@ -373,7 +373,8 @@ impl TestApp {
     }
 }
 
-async fn read(response: reqwest::Response) -> Reply {
+/// Reads a response whole into a `Reply`.
+pub async fn read(response: reqwest::Response) -> Reply {
     let status = response.status();
     let headers = response.headers().clone();
     let text = response.text().await.unwrap_or_default();

@@ -5,6 +5,14 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// The client's address as the connection shows it. Forwarding headers are not trusted: a
+/// client could set them to dodge its limit.
+pub fn client_ip(req: &actix_web::HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default()
+}
+
 /// Counts requests per key in one-minute windows.
 #[derive(Debug, Default)]
 pub struct RateLimiter {

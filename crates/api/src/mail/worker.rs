@@ -5,7 +5,7 @@
 use super::template::{InvitationEmail, Templates};
 use super::transport::{SendError, Transport};
 use crate::config::Secret;
-use crate::db::schema::{courses, invitation_courses, invitations, organizations, users};
+use crate::db::schema::{courses, invitation_courses, invitations, organizations};
 use crate::db::{from_db, write_transaction, DbConnection, Pool};
 use crate::metrics::{DeliveryOutcome, Metrics};
 use crate::outbox::{claim_due, record, ClaimedEmail, Outcome};
@@ -327,19 +327,9 @@ fn load_contexts(
         .into_iter()
         .map(|(id, name, sso)| (id, (name, sso)))
         .collect();
-    let inviters: HashMap<i64, String> = users::table
-        .filter(users::id.eq_any(&inviter_ids))
-        .select((users::id, users::email, users::first_name, users::last_name))
-        .load::<(i64, String, Option<String>, Option<String>)>(conn)?
+    let inviters: HashMap<i64, String> = crate::routes::users::display_names(conn, &inviter_ids)?
         .into_iter()
-        .map(|(id, email, first, last)| {
-            let name = [first, last]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ");
-            (id, if name.is_empty() { email } else { name })
-        })
+        .map(|(id, (email, name))| (id, name.unwrap_or(email)))
         .collect();
     let mut course_titles: HashMap<i64, Vec<String>> = HashMap::new();
     for (invitation_id, title) in invitation_courses::table

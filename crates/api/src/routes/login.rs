@@ -44,10 +44,7 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let limits = state.settings.rate_limits;
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let ip = crate::rate_limit::client_ip(&req);
     state
         .limiter
         .check(&format!("login-ip:{ip}"), limits.login_per_ip)?;

@@ -100,6 +100,27 @@ macro_rules! user_columns {
     };
 }
 
+/// Display names ("First Last", or the email when a member has no name) of the given members.
+pub fn display_names(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> QueryResult<std::collections::HashMap<i64, (String, Option<String>)>> {
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::email, users::first_name, users::last_name))
+        .load::<(i64, String, Option<String>, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(id, email, first, last)| {
+            let name = [first, last]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            (id, (email, Some(name).filter(|n| !n.is_empty())))
+        })
+        .collect())
+}
+
 pub fn find_user(conn: &mut DbConnection, id: i64) -> ApiResult<Option<User>> {
     let row: Option<Row> = users::table
         .left_join(departments::table)

@@ -1,7 +1,7 @@
 //! The invitation as admins see it, with its courses and the state of its email.
 
 use crate::db::schema::{
-    courses, departments, email_outbox, invitation_courses, invitations, user_groups, users,
+    courses, departments, email_outbox, invitation_courses, invitations, user_groups,
 };
 use crate::db::{from_db, DbConnection};
 use crate::error::{ApiError, ApiResult};
@@ -166,26 +166,9 @@ pub fn load_views(
         .load::<(i64, String)>(conn)?
         .into_iter()
         .collect();
-    let inviters: HashMap<i64, Inviter> = users::table
-        .filter(users::id.eq_any(&inviter_ids))
-        .select((users::id, users::email, users::first_name, users::last_name))
-        .load::<(i64, String, Option<String>, Option<String>)>(conn)?
+    let inviters: HashMap<i64, Inviter> = crate::routes::users::display_names(conn, &inviter_ids)?
         .into_iter()
-        .map(|(id, email, first, last)| {
-            let name = [first, last]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ");
-            (
-                id,
-                Inviter {
-                    id,
-                    email,
-                    name: Some(name).filter(|n| !n.is_empty()),
-                },
-            )
-        })
+        .map(|(id, (email, name))| (id, Inviter { id, email, name }))
         .collect();
     let mut courses_by_invitation: HashMap<i64, Vec<CourseRef>> = HashMap::new();
     for (invitation_id, id, title) in invitation_courses::table

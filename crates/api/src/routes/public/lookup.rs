@@ -67,10 +67,7 @@ pub fn usable_invitation(
 /// client address and per token).
 pub fn checked_token_hash(state: &AppState, req: &HttpRequest, token: &str) -> ApiResult<String> {
     let limits = state.settings.rate_limits;
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    let ip = crate::rate_limit::client_ip(req);
     state
         .limiter
         .check(&format!("public-ip:{ip}"), limits.public_per_ip)?;
