@@ -376,3 +376,51 @@ async fn a_cancelled_invitation_s_email_is_not_sent() {
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].rcpt_to, ["control@example.com"]);
 }
+
+#[tokio::test]
+async fn a_worker_told_to_stop_puts_the_emails_it_has_not_started_back_in_the_queue() {
+    let sink = SmtpSink::start(Behavior::Accept).await;
+    let app = spawn_app_with({
+        let url = sink.url();
+        move |s| s.smtp_url = Some(Secret::new(url))
+    })
+    .await;
+    let admin = app.admin_of("Acme").await;
+    for i in 0..3 {
+        app.invite(&admin, json!({ "email": format!("later{i}@example.com") }))
+            .await;
+    }
+    let worker = skillstream_api::startup::build_worker(
+        &app.settings,
+        app.pool.clone(),
+        Default::default(),
+        Default::default(),
+    )
+    .unwrap();
+
+    let (_stop, stopping) = tokio::sync::watch::channel(true);
+    let claimed = worker.run_once_until(&stopping).await.unwrap();
+
+    assert_eq!(claimed, 3);
+    let rows: Vec<(String, i32, Option<chrono::NaiveDateTime>)> = app
+        .with_db(|conn| {
+            email_outbox::table
+                .select((
+                    email_outbox::status,
+                    email_outbox::attempts,
+                    email_outbox::locked_until,
+                ))
+                .load(conn)
+                .unwrap()
+        })
+        .await;
+    assert!(
+        rows.iter()
+            .all(|(status, attempts, lock)| status == "queued" && *attempts == 0 && lock.is_none()),
+        "{rows:?}"
+    );
+    assert_eq!(sink.count(), 0);
+    // Another worker (here the same one, running normally) delivers them.
+    worker.run_once().await.unwrap();
+    sink.wait_for(3, WITHIN).await;
+}

@@ -126,6 +126,8 @@ pub enum Outcome {
     },
     /// The invitation was resent, cancelled or accepted meanwhile: this email must not go out.
     Superseded,
+    /// Not attempted (the instance is shutting down): back to the queue for any instance.
+    Released,
 }
 
 /// Records outcomes. Only rows still `sending` are touched, so a row a resend withdrew stays
@@ -166,6 +168,14 @@ pub fn record(
                     email_outbox::sealed_token.eq(None::<String>),
                     email_outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
                     email_outbox::last_error.eq(error),
+                    email_outbox::updated_at.eq(at),
+                ))
+                .execute(conn)?,
+            Outcome::Released => diesel::update(row)
+                .set((
+                    email_outbox::status.eq("queued"),
+                    email_outbox::attempts.eq(email_outbox::attempts - 1),
+                    email_outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
                     email_outbox::updated_at.eq(at),
                 ))
                 .execute(conn)?,

@@ -98,7 +98,7 @@ impl OutboxWorker {
             if *shutdown.borrow() {
                 break;
             }
-            match self.run_once().await {
+            match self.run_once_until(&shutdown).await {
                 Ok(0) => {
                     tokio::select! {
                         _ = self.wakeup.0.notified() => {}
@@ -121,6 +121,13 @@ impl OutboxWorker {
 
     /// Claims one batch of due emails and delivers it; returns how many were claimed.
     pub async fn run_once(&self) -> anyhow::Result<usize> {
+        let (_keep, running) = watch::channel(false);
+        self.run_once_until(&running).await
+    }
+
+    /// Like `run_once`, but once `shutdown` turns true the emails of the batch not yet started
+    /// go back to the queue for another instance, and only those in flight are finished.
+    pub async fn run_once_until(&self, shutdown: &watch::Receiver<bool>) -> anyhow::Result<usize> {
         let now = Utc::now();
         let (lease_until, limit) = (now + self.config.lease, self.config.batch_size);
         let (claimed, contexts) = self
@@ -142,9 +149,12 @@ impl OutboxWorker {
             .map(|email| {
                 let contexts = contexts.clone();
                 async move {
-                    let outcome = self
-                        .deliver(&email, contexts.get(&email.invitation_id))
-                        .await;
+                    let outcome = if *shutdown.borrow() {
+                        Outcome::Released
+                    } else {
+                        self.deliver(&email, contexts.get(&email.invitation_id))
+                            .await
+                    };
                     self.count(email.id, &outcome);
                     let finished = Utc::now();
                     self.db(move |conn| {
@@ -166,6 +176,7 @@ impl OutboxWorker {
         let counted = match outcome {
             Outcome::Sent => DeliveryOutcome::Sent,
             Outcome::Superseded => DeliveryOutcome::Superseded,
+            Outcome::Released => return,
             Outcome::Retry { at, error } => {
                 tracing::warn!(outbox_id = id, %error, retry_at = %at, "email delivery failed; will retry");
                 DeliveryOutcome::Retried
