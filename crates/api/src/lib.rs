@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod bootstrap;
 pub mod config;
+pub mod count_cache;
 pub mod db;
 pub mod error;
 pub mod mail;

@@ -59,6 +59,7 @@ impl Application {
             wakeup,
             limiter: RateLimiter::default(),
             metrics,
+            counts: Default::default(),
         });
         let server = run(listener, state.clone())?;
         Ok(Self {

@@ -16,6 +16,7 @@ pub struct AppState {
     pub wakeup: Wakeup,
     pub limiter: RateLimiter,
     pub metrics: Arc<Metrics>,
+    pub counts: crate::count_cache::CountCache,
 }
 
 impl AppState {

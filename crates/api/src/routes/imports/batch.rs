@@ -272,6 +272,7 @@ pub async fn batch_invite(
     };
     if body.result.is_some() {
         state.wakeup.notify();
+        state.counts.forget(org);
     }
     Ok(HttpResponse::build(status).json(body))
 }

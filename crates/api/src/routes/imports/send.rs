@@ -224,6 +224,7 @@ pub async fn send_import(
     match outcome {
         SendOutcome::Sent(result) => {
             state.wakeup.notify();
+            state.counts.forget(org);
             Ok(HttpResponse::Ok().json(result))
         }
         SendOutcome::Refused { invalid } => Err(refused(invalid)),

@@ -45,5 +45,6 @@ pub async fn cancel_invitation(
             load_one(conn, org, id, now)
         })
         .await?;
+    state.counts.forget(org);
     Ok(HttpResponse::Ok().json(invitation))
 }

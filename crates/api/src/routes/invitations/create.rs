@@ -285,6 +285,7 @@ pub async fn send_invitation(
         })
         .await?;
     state.wakeup.notify();
+    state.counts.forget(org);
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,

@@ -90,11 +90,16 @@ pub async fn list_invitations(
     let org = admin.organization_id;
     let now = Utc::now();
     let at = to_db(now);
+    let key = (org, status.map(InvitationStatus::as_str), pattern.clone());
+    let cached = state.counts.get(&key);
     let (items, total) = state
         .db(move |conn| {
-            let total: i64 = filter_invitations!(org, status, pattern.as_ref(), at)
-                .count()
-                .get_result(conn)?;
+            let total: i64 = match cached {
+                Some(total) => total,
+                None => filter_invitations!(org, status, pattern.as_ref(), at)
+                    .count()
+                    .get_result(conn)?,
+            };
             let rows: Vec<InvitationRow> = filter_invitations!(org, status, pattern.as_ref(), at)
                 .order((invitations::created_at.desc(), invitations::id.desc()))
                 .limit(params.per_page())
@@ -104,5 +109,8 @@ pub async fn list_invitations(
             Ok((load_views(conn, rows, now)?, total))
         })
         .await?;
+    if cached.is_none() {
+        state.counts.put(key, total);
+    }
     Ok(HttpResponse::Ok().json(Page::new(items, &params, total)))
 }

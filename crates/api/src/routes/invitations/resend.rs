@@ -86,5 +86,6 @@ pub async fn resend_invitation(
         })
         .await?;
     state.wakeup.notify();
+    state.counts.forget(org);
     Ok(HttpResponse::Ok().json(invitation))
 }

@@ -202,7 +202,8 @@ pub fn load_views(
     for (invitation_id, status, attempts, next, last_error, sent_at, created_at) in
         email_outbox::table
             .filter(email_outbox::invitation_id.eq_any(&ids))
-            .order(email_outbox::id.desc())
+            // In the order of the (invitation_id, id) index: one short index range per invitation.
+            .order((email_outbox::invitation_id.asc(), email_outbox::id.desc()))
             .select((
                 email_outbox::invitation_id,
                 email_outbox::status,

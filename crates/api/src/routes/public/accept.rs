@@ -104,6 +104,7 @@ pub async fn accept_invitation(
             write_transaction(conn, |conn| accept(conn, &hash, &acceptance, Utc::now()))
         })
         .await?;
+    state.counts.forget(org);
     let session = start_session(&state, user_id, org).await?;
     Ok(session_response(&state, session))
 }
