@@ -37,9 +37,11 @@ lint:
 fmt:
 	$(CARGO) fmt --all
 
-## Regenerate openapi.yaml from the code (a test fails while it is stale).
+## Regenerate openapi.yaml from the code and the frontend's types from it (checks fail while
+## either is stale).
 openapi:
 	$(CARGO) run -q --bin skillstream -- openapi > openapi.yaml
+	@if [ -d frontend/node_modules ]; then cd frontend && npm run -s api:generate; fi
 
 migrate:
 	$(CARGO) run --bin skillstream -- migrate
