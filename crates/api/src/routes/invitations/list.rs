@@ -1,5 +1,6 @@
 use super::view::{load_views, Invitation, InvitationRow};
 use crate::auth::Admin;
+use crate::count_cache::Lookup;
 use crate::db::schema::invitations;
 use crate::db::{like_contains, to_db};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -95,10 +96,12 @@ pub async fn list_invitations(
     let (items, total) = state
         .db(move |conn| {
             let total: i64 = match cached {
-                Some(total) => total,
-                None => filter_invitations!(org, status, pattern.as_ref(), at)
-                    .count()
-                    .get_result(conn)?,
+                Lookup::Fresh(total) => total,
+                Lookup::Refresh(_) | Lookup::Missing => {
+                    filter_invitations!(org, status, pattern.as_ref(), at)
+                        .count()
+                        .get_result(conn)?
+                }
             };
             let rows: Vec<InvitationRow> = filter_invitations!(org, status, pattern.as_ref(), at)
                 .order((invitations::created_at.desc(), invitations::id.desc()))
@@ -109,7 +112,7 @@ pub async fn list_invitations(
             Ok((load_views(conn, rows, now)?, total))
         })
         .await?;
-    if cached.is_none() {
+    if !matches!(cached, Lookup::Fresh(_)) {
         state.counts.put(key, total);
     }
     Ok(HttpResponse::Ok().json(Page::new(items, &params, total)))
