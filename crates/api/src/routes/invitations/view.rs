@@ -150,26 +150,44 @@ pub fn load_views(
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Invitation>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let department_ids: Vec<i64> = rows.iter().filter_map(|r| r.department_id).collect();
-    let group_ids: Vec<i64> = rows.iter().filter_map(|r| r.group_id).collect();
-    let inviter_ids: Vec<i64> = rows.iter().filter_map(|r| r.invited_by).collect();
+    // Distinct ids; a lookup with nothing to look up is skipped (a page of CSV invitations
+    // often has no department or group at all).
+    let distinct = |ids: Vec<i64>| {
+        ids.into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect::<Vec<_>>()
+    };
+    let department_ids = distinct(rows.iter().filter_map(|r| r.department_id).collect());
+    let group_ids = distinct(rows.iter().filter_map(|r| r.group_id).collect());
+    let inviter_ids = distinct(rows.iter().filter_map(|r| r.invited_by).collect());
 
-    let departments: HashMap<i64, String> = departments::table
-        .filter(departments::id.eq_any(&department_ids))
-        .select((departments::id, departments::name))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect();
-    let groups: HashMap<i64, String> = user_groups::table
-        .filter(user_groups::id.eq_any(&group_ids))
-        .select((user_groups::id, user_groups::name))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect();
-    let inviters: HashMap<i64, Inviter> = crate::routes::users::display_names(conn, &inviter_ids)?
-        .into_iter()
-        .map(|(id, (email, name))| (id, Inviter { id, email, name }))
-        .collect();
+    let mut departments: HashMap<i64, String> = HashMap::new();
+    if !department_ids.is_empty() {
+        departments.extend(
+            departments::table
+                .filter(departments::id.eq_any(&department_ids))
+                .select((departments::id, departments::name))
+                .load::<(i64, String)>(conn)?,
+        );
+    }
+    let mut groups: HashMap<i64, String> = HashMap::new();
+    if !group_ids.is_empty() {
+        groups.extend(
+            user_groups::table
+                .filter(user_groups::id.eq_any(&group_ids))
+                .select((user_groups::id, user_groups::name))
+                .load::<(i64, String)>(conn)?,
+        );
+    }
+    let inviters: HashMap<i64, Inviter> = if inviter_ids.is_empty() {
+        HashMap::new()
+    } else {
+        crate::routes::users::display_names(conn, &inviter_ids)?
+            .into_iter()
+            .map(|(id, (email, name))| (id, Inviter { id, email, name }))
+            .collect()
+    };
     let mut courses_by_invitation: HashMap<i64, Vec<CourseRef>> = HashMap::new();
     for (invitation_id, id, title) in invitation_courses::table
         .inner_join(courses::table)
