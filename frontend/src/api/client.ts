@@ -1,5 +1,5 @@
 import createClient, { type Middleware } from "openapi-fetch";
-import type { components, paths } from "./schema.gen";
+import type { components, paths } from "./schema.generated";
 
 export type Schemas = components["schemas"];
 
