@@ -7,7 +7,7 @@
 #   cargo build --release --bin skillstream && cargo install oha
 #   scripts/with-postgres.sh scripts/load-invitations.sh
 #
-# RATE (default 1000), DURATION (default 30s), ROWS (default 100000).
+# RATE (default 1000), DURATION (default 30s), ROWS (default 100000), DB_POOL_SIZE (default 10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${TEST_DATABASE_URL:?run under scripts/with-postgres.sh}"
@@ -29,7 +29,7 @@ trap cleanup EXIT
 start() { # port
   DATABASE_URL=$DB DATA_DIR=$work/$1 BIND_ADDR=127.0.0.1:$1 JWT_SECRET=load-secret-load-secret-load-secret-1 \
     ADMIN_EMAIL=admin@load.example.com ADMIN_PASSWORD='load test password' OUTBOX_WORKER=false \
-    RATE_LIMIT_LOGIN_PER_IP=0 LOG=warn "$BIN" serve >"$work/$1.log" 2>&1 &
+    RATE_LIMIT_LOGIN_PER_IP=0 DB_POOL_SIZE=${DB_POOL_SIZE:-10} LOG=warn "$BIN" serve >"$work/$1.log" 2>&1 &
   pids+=($!)
 }
 start 18101
