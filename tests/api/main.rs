@@ -13,6 +13,7 @@ mod imports;
 mod invitations_list;
 mod invitations_resend_cancel;
 mod invitations_send;
+mod migrations;
 mod openapi;
 mod operations;
 mod session_cookie;
