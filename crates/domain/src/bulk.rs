@@ -2,7 +2,6 @@
 //! "did you mean" suggestions, checked against what the organization has right now.
 
 use crate::csv_import::{Column, RawRow};
-use crate::email::fold;
 use crate::matching::suggest;
 use crate::{EmailAddress, PersonName, Role};
 use std::collections::{HashMap, HashSet};
@@ -166,11 +165,6 @@ fn lookup<'r>(
     });
     errors.push(error.clone());
     None
-}
-
-/// Case-folds for the directory's sets.
-pub fn folded(address: &str) -> String {
-    fold(address)
 }
 
 #[cfg(test)]

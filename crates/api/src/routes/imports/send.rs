@@ -127,6 +127,12 @@ pub fn send(
         .collect();
     update_rows(conn, &changed)?;
     let total = rows.len();
+    let skipped_lines: Vec<i64> = rows
+        .iter()
+        .zip(&checked)
+        .filter(|(_, check)| !check.errors.is_empty())
+        .map(|(row, _)| row.line)
+        .collect();
     // Large imports hold every row several times over; let go of what is no longer needed.
     drop((changed, raw, rows));
     let invalid = checked.iter().filter(|c| !c.errors.is_empty()).count();
@@ -170,10 +176,15 @@ pub fn send(
             invitation_imports::sent_at.eq(to_db(now)),
         ))
         .execute(conn)?;
-    let record = find_import(conn, org, import_id)?;
-    let result = stored_result(conn, &record)?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("import {import_id} not sent")))?;
-    Ok(SendOutcome::Sent(result))
+    // The result as `stored_result` will read it back for a repeated send.
+    Ok(SendOutcome::Sent(SendResult {
+        import_id,
+        created: i64::try_from(created).unwrap_or(i64::MAX),
+        skipped: i64::try_from(invalid).unwrap_or(i64::MAX),
+        skip_invalid,
+        sent_at: from_db(to_db(now)),
+        skipped_lines,
+    }))
 }
 
 /// Reads `skip_invalid` from a JSON body (which may be empty) or the query string.

@@ -3,11 +3,11 @@
 //! PostgreSQL — never row by row through the generic connection.
 
 use crate::db::schema::{
-    departments, email_outbox, invitation_import_rows, invitation_imports, invitations,
-    user_groups, users,
+    email_outbox, invitation_import_rows, invitation_imports, invitations, users,
 };
 use crate::db::{to_db, DbConnection};
 use crate::error::{ApiError, ApiResult};
+use crate::routes::catalog::{self, Kind};
 use crate::tokens::{hash_token, Sealer};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -55,18 +55,7 @@ pub struct RowRecord {
 
 impl RowRecord {
     pub fn new(import_id: i64, raw: &RawRow, checked: &CheckedRow) -> Self {
-        Self {
-            import_id,
-            line: i64::try_from(raw.line).unwrap_or(i64::MAX),
-            email: raw.email.clone(),
-            first_name: raw.first_name.clone(),
-            last_name: raw.last_name.clone(),
-            role: raw.role.clone(),
-            department: raw.department.clone(),
-            group_name: raw.group.clone(),
-            valid: checked.errors.is_empty(),
-            errors: encode_errors(&checked.errors),
-        }
+        Self::from_parts(import_id, raw.clone(), checked)
     }
 
     /// Takes the row's cells and verdict without copying them.
@@ -116,7 +105,7 @@ pub fn load_directory(
     conn: &mut DbConnection,
     org: i64,
     now: DateTime<Utc>,
-) -> QueryResult<Directory> {
+) -> ApiResult<Directory> {
     let at = to_db(now);
     diesel::update(
         invitations::table
@@ -130,14 +119,14 @@ pub fn load_directory(
     ))
     .execute(conn)?;
     Ok(Directory {
-        departments: departments::table
-            .filter(departments::organization_id.eq(org))
-            .select(departments::name)
-            .load(conn)?,
-        groups: user_groups::table
-            .filter(user_groups::organization_id.eq(org))
-            .select(user_groups::name)
-            .load(conn)?,
+        departments: catalog::list(conn, Kind::Department, org)?
+            .into_iter()
+            .map(|e| e.name)
+            .collect(),
+        groups: catalog::list(conn, Kind::Group, org)?
+            .into_iter()
+            .map(|e| e.name)
+            .collect(),
         members: users::table
             .filter(users::organization_id.eq(org))
             .select(users::email_folded)
@@ -343,8 +332,8 @@ pub fn create_invitations(
     send: &BulkSend<'_>,
     rows: &[ValidRow],
 ) -> ApiResult<usize> {
-    let department_ids = name_ids(conn, send.organization_id, true)?;
-    let group_ids = name_ids(conn, send.organization_id, false)?;
+    let department_ids = name_ids(conn, Kind::Department, send.organization_id)?;
+    let group_ids = name_ids(conn, Kind::Group, send.organization_id)?;
     let at = to_db(send.now);
     let expires_at = to_db(send.expires_at);
     let ids = reserve_invitation_ids(conn, rows.len())?;
@@ -506,21 +495,10 @@ fn bulk_insert_invitations(
     Ok(())
 }
 
-fn name_ids(
-    conn: &mut DbConnection,
-    org: i64,
-    departments_not_groups: bool,
-) -> QueryResult<HashMap<String, i64>> {
-    let pairs: Vec<(String, i64)> = if departments_not_groups {
-        departments::table
-            .filter(departments::organization_id.eq(org))
-            .select((departments::name, departments::id))
-            .load(conn)?
-    } else {
-        user_groups::table
-            .filter(user_groups::organization_id.eq(org))
-            .select((user_groups::name, user_groups::id))
-            .load(conn)?
-    };
-    Ok(pairs.into_iter().collect())
+/// Name → id of the organization's departments or groups.
+fn name_ids(conn: &mut DbConnection, kind: Kind, org: i64) -> ApiResult<HashMap<String, i64>> {
+    Ok(catalog::list(conn, kind, org)?
+        .into_iter()
+        .map(|e| (e.name, e.id))
+        .collect())
 }

@@ -113,23 +113,7 @@ impl ImportRow {
 
 impl From<&RowRecord> for ImportRow {
     fn from(r: &RowRecord) -> Self {
-        Self {
-            line: r.line,
-            values: RowValues {
-                email: r.email.clone(),
-                first_name: r.first_name.clone(),
-                last_name: r.last_name.clone(),
-                role: r.role.clone(),
-                department: r.department.clone(),
-                group: r.group_name.clone(),
-            },
-            valid: r.valid,
-            errors: r
-                .decoded_errors()
-                .into_iter()
-                .map(RowProblem::from)
-                .collect(),
-        }
+        Self::from_parts(&r.raw(), &r.decoded_errors())
     }
 }
 

@@ -6,6 +6,7 @@ import { useImport } from "../api/get-import";
 import { useSendImport } from "../api/send-import";
 import { useUploadImport } from "../api/upload-import";
 import { PreviewTable } from "./PreviewTable";
+import { Pager } from "../../../components/Pager";
 
 /** Admin → People → Invitations → Import from CSV. */
 export function ImportPage() {
@@ -117,19 +118,7 @@ export function ImportPage() {
             )}
           </div>
           <PreviewTable rows={data.rows} />
-          {data.total_pages > 1 && (
-            <nav aria-label="Preview pages" className="pager">
-              <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                Previous
-              </button>
-              <span>
-                Page {page} of {data.total_pages}
-              </span>
-              <button type="button" disabled={page >= data.total_pages} onClick={() => setPage(page + 1)}>
-                Next
-              </button>
-            </nav>
-          )}
+          <Pager label="Preview pages" page={page} totalPages={data.total_pages} onPage={setPage} />
         </section>
       )}
       {data && (

@@ -9,6 +9,7 @@ import { useCancelInvitation } from "../api/cancel-invitation";
 import { useInvitations } from "../api/list-invitations";
 import { useResendInvitation } from "../api/resend-invitation";
 import { SendInvitationDialog } from "./SendInvitationDialog";
+import { Pager } from "../../../components/Pager";
 
 const TABS = [
   { value: "", label: "All" },
@@ -149,19 +150,7 @@ export function InvitationsPage() {
         </table>
         {list.data && list.data.items.length === 0 && <p className="empty">No invitations match.</p>}
       </div>
-      {list.data && list.data.total_pages > 1 && (
-        <nav aria-label="Pages" className="pager">
-          <button type="button" disabled={page <= 1} onClick={() => update({ page: String(page - 1) })}>
-            Previous
-          </button>
-          <span>
-            Page {page} of {list.data.total_pages}
-          </span>
-          <button type="button" disabled={page >= list.data.total_pages} onClick={() => update({ page: String(page + 1) })}>
-            Next
-          </button>
-        </nav>
-      )}
+      {list.data && <Pager page={page} totalPages={list.data.total_pages} onPage={(next) => update({ page: String(next) })} />}
       {sending && <SendInvitationDialog onClose={() => setSending(false)} />}
       {cancelling && (
         <Dialog title="Cancel this invitation?" onClose={() => setCancelling(null)}>

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { formatDate, roleLabel } from "../../../components/format";
 import { useUsers } from "../api/list-users";
+import { Pager } from "../../../components/Pager";
 
 /** Admin → People → Users. */
 export function UsersPage() {
@@ -56,19 +57,7 @@ export function UsersPage() {
         </table>
         {users.data?.items.length === 0 && <p className="empty">No members match.</p>}
       </div>
-      {users.data && users.data.total_pages > 1 && (
-        <nav aria-label="Pages" className="pager">
-          <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-            Previous
-          </button>
-          <span>
-            Page {page} of {users.data.total_pages}
-          </span>
-          <button type="button" disabled={page >= users.data.total_pages} onClick={() => setPage(page + 1)}>
-            Next
-          </button>
-        </nav>
-      )}
+      {users.data && <Pager page={page} totalPages={users.data.total_pages} onPage={setPage} />}
     </main>
   );
 }
