@@ -128,6 +128,42 @@ pub fn already_pending_error(email: &str, invitation_id: i64) -> ApiError {
     .with_invitation(invitation_id)
 }
 
+/// Refuses the address when it belongs to a member of the organization.
+pub fn refuse_member(
+    conn: &mut DbConnection,
+    org: i64,
+    folded: &str,
+    email: &str,
+) -> ApiResult<()> {
+    let member: Option<i64> = users::table
+        .filter(users::organization_id.eq(org))
+        .filter(users::email_folded.eq(folded))
+        .select(users::id)
+        .first(conn)
+        .optional()?;
+    match member {
+        Some(_) => Err(already_member_error(email)),
+        None => Ok(()),
+    }
+}
+
+/// The conflict for an address whose pending invitation another write just made: it points
+/// at that invitation.
+pub fn pending_conflict(
+    conn: &mut DbConnection,
+    org: i64,
+    folded: &str,
+    email: &str,
+) -> ApiResult<ApiError> {
+    let existing: i64 = invitations::table
+        .filter(invitations::organization_id.eq(org))
+        .filter(invitations::email_folded.eq(folded))
+        .filter(invitations::status.eq("pending"))
+        .select(invitations::id)
+        .first(conn)?;
+    Ok(already_pending_error(email, existing))
+}
+
 /// Refuses an address that belongs to a member or has a live pending invitation. A pending
 /// invitation that has lapsed is recorded as expired, so it stays as history and the new one
 /// can take its place.
@@ -137,15 +173,7 @@ pub fn check_conflicts(
     email: &EmailAddress,
     now: DateTime<Utc>,
 ) -> ApiResult<()> {
-    let member: Option<i64> = users::table
-        .filter(users::organization_id.eq(org))
-        .filter(users::email_folded.eq(email.folded()))
-        .select(users::id)
-        .first(conn)
-        .optional()?;
-    if member.is_some() {
-        return Err(already_member_error(email.as_str()));
-    }
+    refuse_member(conn, org, email.folded(), email.as_str())?;
     let pending: Option<(i64, chrono::NaiveDateTime)> = invitations::table
         .filter(invitations::organization_id.eq(org))
         .filter(invitations::email_folded.eq(email.folded()))
@@ -221,13 +249,12 @@ pub fn insert(
     let id = match inserted {
         Ok(id) => id,
         Err(e) if is_unique_violation(&e) => {
-            let existing: i64 = invitations::table
-                .filter(invitations::organization_id.eq(ctx.organization_id))
-                .filter(invitations::email_folded.eq(valid.email.folded()))
-                .filter(invitations::status.eq("pending"))
-                .select(invitations::id)
-                .first(conn)?;
-            return Err(already_pending_error(valid.email.as_str(), existing));
+            return Err(pending_conflict(
+                conn,
+                ctx.organization_id,
+                valid.email.folded(),
+                valid.email.as_str(),
+            )?);
         }
         Err(e) => return Err(e.into()),
     };

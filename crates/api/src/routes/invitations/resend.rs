@@ -1,9 +1,9 @@
 //! Resend: a new token (the old link stops working), a fresh expiry, the email again.
 
-use super::create::{already_member_error, already_pending_error, organization_ttl};
+use super::create::{organization_ttl, pending_conflict, refuse_member};
 use super::view::{find_row, load_one, Invitation};
 use crate::auth::Admin;
-use crate::db::schema::{invitation_retired_tokens, invitations, users};
+use crate::db::schema::{invitation_retired_tokens, invitations};
 use crate::db::{is_unique_violation, to_db, write_transaction};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::outbox::{enqueue_invitation_email, supersede_unsent};
@@ -35,15 +35,7 @@ pub async fn resend_invitation(
                     .rules()?
                     .resend(now, organization_ttl(conn, org)?)
                     .map_err(|e| ApiError::conflict(e.code(), e.to_string()))?;
-                let member = users::table
-                    .filter(users::organization_id.eq(org))
-                    .filter(users::email_folded.eq(&row.email_folded))
-                    .select(users::id)
-                    .first::<i64>(conn)
-                    .optional()?;
-                if member.is_some() {
-                    return Err(already_member_error(&row.email));
-                }
+                refuse_member(conn, org, &row.email_folded, &row.email)?;
                 let token = new_link_token();
                 let at = to_db(now);
                 // A savepoint: reviving an expired invitation collides with a newer pending one.
@@ -63,13 +55,7 @@ pub async fn resend_invitation(
                     if !is_unique_violation(&e) {
                         return Err(e.into());
                     }
-                    let newer: i64 = invitations::table
-                        .filter(invitations::organization_id.eq(org))
-                        .filter(invitations::email_folded.eq(&row.email_folded))
-                        .filter(invitations::status.eq("pending"))
-                        .select(invitations::id)
-                        .first(conn)?;
-                    return Err(already_pending_error(&row.email, newer));
+                    return Err(pending_conflict(conn, org, &row.email_folded, &row.email)?);
                 }
                 diesel::insert_into(invitation_retired_tokens::table)
                     .values((

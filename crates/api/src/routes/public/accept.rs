@@ -8,7 +8,7 @@ use crate::db::schema::{enrollments, invitation_courses, invitations, organizati
 use crate::db::{to_db, write_transaction, DbConnection};
 use crate::error::{ApiError, ApiResult, ErrorBody, FieldError};
 use crate::outbox::supersede_unsent;
-use crate::routes::invitations::create::already_member_error;
+use crate::routes::invitations::create::refuse_member;
 use crate::routes::invitations::view::InvitationRow;
 use crate::routes::login::{session_response, start_session, Session};
 use crate::state::AppState;
@@ -150,15 +150,7 @@ pub fn accept(
     if claimed == 0 {
         return Err(gone(InvitationError::AlreadyAccepted("accepted again")));
     }
-    let member: Option<i64> = users::table
-        .filter(users::organization_id.eq(row.organization_id))
-        .filter(users::email_folded.eq(&row.email_folded))
-        .select(users::id)
-        .first(conn)
-        .optional()?;
-    if member.is_some() {
-        return Err(already_member_error(&row.email));
-    }
+    refuse_member(conn, row.organization_id, &row.email_folded, &row.email)?;
     // Names given on the invitation win; the invitee fills only what was left empty.
     let first_name = row
         .first_name
