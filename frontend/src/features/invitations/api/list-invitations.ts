@@ -13,6 +13,11 @@ export const invitationsQuery = (filters: InvitationFilters) =>
         }),
       ),
     placeholderData: keepPreviousData,
+    // While an email is still on its way, the delivery column follows it to "Sent" or "Failed".
+    refetchInterval: (query) =>
+      query.state.data?.items.some((i) => i.email_delivery?.status === "queued" || i.email_delivery?.status === "sending")
+        ? 2_000
+        : false,
   });
 
 export const useInvitations = (filters: InvitationFilters) => useQuery(invitationsQuery(filters));

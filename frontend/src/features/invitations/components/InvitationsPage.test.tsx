@@ -1,0 +1,85 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render, screen, within } from "@testing-library/react";
+import { MemoryRouter } from "react-router";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+// The API client captures fetch when it is created: stub it before any import.
+const fetchMock = vi.hoisted(() => {
+  const mock = vi.fn();
+  globalThis.fetch = mock as unknown as typeof fetch;
+  return mock;
+});
+
+import { ToastProvider } from "../../../components/Toast";
+import { InvitationsPage } from "./InvitationsPage";
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+
+const invitation = (delivery: string) => ({
+  id: 7,
+  email: "ada@example.com",
+  role: "learner",
+  status: "pending",
+  courses: [],
+  send_count: 1,
+  sent_at: "2026-11-27T08:00:00Z",
+  expires_at: "2026-12-04T08:00:00Z",
+  created_at: "2026-11-27T08:00:00Z",
+  updated_at: "2026-11-27T08:00:00Z",
+  email_delivery: { status: delivery, attempts: delivery === "sent" ? 1 : 0, queued_at: "2026-11-27T08:00:00Z" },
+});
+
+/** Answers the list with each delivery state in turn, then keeps the last one. */
+function listAnswers(states: string[]) {
+  const requests: string[] = [];
+  fetchMock.mockImplementation(async (input: unknown) => {
+    if (!(input instanceof Request)) return json(404, {});
+    const url = new URL(input.url);
+    if (url.pathname !== "/api/v1/invitations") return json(404, {});
+    const state = states[Math.min(requests.length, states.length - 1)];
+    requests.push(state);
+    return json(200, { items: [invitation(state)], page: 1, per_page: 25, total: 1, total_pages: 1 });
+  });
+  return requests;
+}
+
+function renderPage() {
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <ToastProvider>
+        <MemoryRouter>
+          <InvitationsPage />
+        </MemoryRouter>
+      </ToastProvider>
+    </QueryClientProvider>,
+  );
+}
+
+describe("the invitations list", () => {
+  beforeEach(() => fetchMock.mockReset());
+
+  it("follows a queued email until it is sent, without a reload", async () => {
+    const requests = listAnswers(["queued", "sent"]);
+    renderPage();
+    const row = (await screen.findByText("ada@example.com")).closest("tr") as HTMLElement;
+    expect(within(row).getByText("Queued")).toBeInTheDocument();
+    expect(await within(row).findByText("Sent", {}, { timeout: 5_000 })).toBeInTheDocument();
+    expect(requests).toEqual(["queued", "sent"]);
+  });
+
+  it("stops asking once every email is delivered", async () => {
+    const requests = listAnswers(["sent", "queued"]);
+    renderPage();
+    const row = (await screen.findByText("ada@example.com")).closest("tr") as HTMLElement;
+    expect(within(row).getByText("Sent")).toBeInTheDocument();
+    // Nothing is on its way, so no second request is made however long the page stays open.
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      await vi.advanceTimersByTimeAsync(60_000);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(requests).toEqual(["sent"]);
+  });
+});
