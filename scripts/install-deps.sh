@@ -2,7 +2,8 @@
 # Installs what the tests need and a fresh machine lacks: PostgreSQL's server binaries,
 # Debian's Chromium (Playwright cannot download browsers here), Python 3 (the browser tests
 # use its sqlite3 module) and docker-compose 1.29 (validates docker-compose.yml without an
-# engine), then the frontend's locked npm packages. Does nothing that is already there.
+# engine), then the locked npm packages of the frontend and of the test OpenID provider
+# (tests/oidc). Does nothing that is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,4 +26,9 @@ fi
 
 if [ ! -d frontend/node_modules ] || [ frontend/package-lock.json -nt frontend/node_modules/.package-lock.json ]; then
   (cd frontend && npm ci --no-audit --no-fund)
+fi
+
+# The OpenID provider the SSO tests run (tests/oidc).
+if [ ! -d tests/oidc/node_modules ] || [ tests/oidc/package-lock.json -nt tests/oidc/node_modules/.package-lock.json ]; then
+  (cd tests/oidc && npm ci --no-audit --no-fund)
 fi

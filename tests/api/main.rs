@@ -17,5 +17,6 @@ mod migrations;
 mod openapi;
 mod operations;
 mod session_cookie;
+mod sso;
 mod tenancy;
 mod users;

@@ -3,6 +3,7 @@
 //! helpers to drive it over HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod idp;
 pub mod smtp;
 
 use chrono::Utc;

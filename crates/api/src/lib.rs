@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod mail;
 pub mod metrics;
+pub mod oidc;
 pub mod openapi;
 pub mod outbox;
 pub mod rate_limit;

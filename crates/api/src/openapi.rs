@@ -68,6 +68,12 @@ impl Modify for BearerAuth {
         routes::imports::batch::batch_invite,
         routes::public::show::show_invitation,
         routes::public::accept::accept_invitation,
+        routes::sso::start::start_invitation_sso,
+        routes::sso::start::start_sign_in_sso,
+        routes::sso::callback::sso_callback,
+        routes::sso::settings::get_sso_settings,
+        routes::sso::settings::update_sso_settings,
+        routes::sso::settings::delete_sso_settings,
     ),
     components(schemas(ErrorBody, ErrorObject, FieldError)),
     tags(
@@ -75,6 +81,7 @@ impl Modify for BearerAuth {
         (name = "Users", description = "Admin → People → Users"),
         (name = "Bulk invitations", description = "Import from CSV (template, upload → preview, send, error report) and the batch API"),
         (name = "Accept an invitation", description = "Public endpoints behind the link in the email (no sign-in; rate limited)"),
+        (name = "Single sign-on", description = "Admin → Settings → Single sign-on: the organization's OpenID Connect provider"),
     )
 )]
 pub struct ApiDoc;

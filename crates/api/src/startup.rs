@@ -60,6 +60,7 @@ impl Application {
             limiter: RateLimiter::default(),
             metrics,
             counts: Default::default(),
+            oidc: crate::oidc::Oidc::new()?,
         });
         let server = run(listener, state.clone())?;
         Ok(Self {

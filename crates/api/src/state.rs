@@ -17,6 +17,8 @@ pub struct AppState {
     pub limiter: RateLimiter,
     pub metrics: Arc<Metrics>,
     pub counts: crate::count_cache::CountCache,
+    /// The OpenID Connect client and its provider cache.
+    pub oidc: crate::oidc::Oidc,
 }
 
 impl AppState {

@@ -42,6 +42,7 @@ diesel::table! {
         group_id -> Nullable<BigInt>,
         status -> Text,
         created_at -> Timestamp,
+        sso_subject -> Nullable<Text>,
     }
 }
 
@@ -209,3 +210,31 @@ diesel::table! {
 
 diesel::joinable!(invitation_import_rows -> invitation_imports (import_id));
 diesel::allow_tables_to_appear_in_same_query!(invitation_import_rows, invitation_imports);
+
+diesel::table! {
+    sso_providers (organization_id) {
+        organization_id -> BigInt,
+        issuer -> Text,
+        client_id -> Text,
+        client_secret_sealed -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sso_requests (id) {
+        id -> BigInt,
+        state_hash -> Text,
+        organization_id -> BigInt,
+        invitation_token_hash -> Nullable<Text>,
+        user_id -> Nullable<BigInt>,
+        browser_key_hash -> Text,
+        nonce -> Text,
+        code_verifier -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sso_providers -> organizations (organization_id));
+diesel::allow_tables_to_appear_in_same_query!(sso_providers, organizations);

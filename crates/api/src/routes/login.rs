@@ -35,6 +35,7 @@ pub struct Session {
 
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "Auth", request_body = LoginRequest,
     responses((status = 200, body = Session), (status = 401, description = "Wrong email or password", body = ErrorBody),
+        (status = 403, description = "`sso_required`: the organization enforces single sign-on", body = ErrorBody),
         (status = 422, body = ErrorBody),
         (status = 429, description = "Too many attempts; see Retry-After", body = ErrorBody)))]
 pub async fn login(
@@ -121,6 +122,22 @@ pub async fn login(
             ))
         }
     };
+    // Only after the password matched, so the answer reveals nothing to a guesser.
+    let enforced: bool = state
+        .db(move |conn| {
+            Ok(crate::db::schema::organizations::table
+                .find(org)
+                .select(crate::db::schema::organizations::sso_enforced)
+                .first(conn)?)
+        })
+        .await?;
+    if enforced {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "sso_required",
+            "Your organization signs in with single sign-on: use \"Continue with SSO\".",
+        ));
+    }
     let session = start_session(&state, user_id, org).await?;
     Ok(session_response(&state, session))
 }

@@ -13,6 +13,7 @@ pub mod login;
 pub mod me;
 pub mod pagination;
 pub mod public;
+pub mod sso;
 pub mod users;
 
 use actix_web::web;
@@ -30,4 +31,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     imports::configure(cfg);
     api_tokens::configure(cfg);
     public::configure(cfg);
+    sso::configure(cfg);
 }

@@ -47,6 +47,8 @@ pub struct PublicInvitation {
     /// When true, the invitee signs in with the organization's identity provider instead of
     /// setting a password.
     pub sso_enforced: bool,
+    /// Whether the organization has an identity provider: the page offers "Continue with SSO".
+    pub sso_available: bool,
     pub password_policy: PasswordPolicy,
 }
 
@@ -75,6 +77,8 @@ pub async fn show_invitation(
                     organizations::sso_enforced,
                 ))
                 .first(conn)?;
+            let sso_available =
+                crate::routes::sso::settings::stored_provider(conn, row.organization_id)?.is_some();
             let department = match row.department_id {
                 Some(id) => departments::table
                     .find(id)
@@ -113,6 +117,7 @@ pub async fn show_invitation(
                 courses,
                 expires_at: from_db(row.expires_at),
                 sso_enforced,
+                sso_available,
                 password_policy: PasswordPolicy {
                     min_length: MIN_PASSWORD_CHARS,
                     max_length: MAX_PASSWORD_CHARS,

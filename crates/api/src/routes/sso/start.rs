@@ -1,0 +1,234 @@
+//! The way out to the identity provider: a sign-in request (state, nonce, PKCE verifier, and a
+//! key kept in this browser's cookie) is stored, and the answer is the URL to send the browser
+//! to. Two doors lead there: an invitation link, and the sign-in page.
+
+use super::settings::{redirect_uri, stored_provider, StoredProvider};
+use crate::db::schema::{sso_requests, users};
+use crate::db::{to_db, DbConnection};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::oidc::{pkce, AuthorizationRequest, OidcError};
+use crate::routes::public::lookup::{checked_token_hash, usable_invitation};
+use crate::state::AppState;
+use crate::tokens::{hash_token, random_token};
+use actix_web::cookie::{time, Cookie, SameSite};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{Duration, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use skillstream_domain::email::fold;
+use utoipa::ToSchema;
+
+/// The cookie binding a sign-in to the browser that started it.
+pub const BROWSER_KEY_COOKIE: &str = "skillstream_sso";
+const REQUEST_TTL_MINUTES: i64 = 10;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SsoRedirect {
+    /// Send the browser here; the identity provider returns it to `/sso/callback`.
+    pub authorization_url: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StartSsoSignIn {
+    #[schema(example = "ada@example.com")]
+    pub email: Option<String>,
+    /// Only needed when one address belongs to members of several organizations.
+    pub organization_id: Option<i64>,
+}
+
+/// What the sign-in request is for.
+enum Purpose {
+    Invitation(String),
+    Member(i64),
+}
+
+pub fn not_configured() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "sso_not_configured",
+        "Your organization has not set up single sign-on.",
+    )
+}
+
+pub fn provider_error(error: OidcError) -> ApiError {
+    tracing::warn!(%error, "identity provider unavailable");
+    ApiError::new(
+        StatusCode::BAD_GATEWAY,
+        "sso_provider_unavailable",
+        "The identity provider could not be reached. Try again in a moment, or ask your administrator.",
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/public/invitations/{token}/sso", tag = "Accept an invitation",
+    params(("token" = String, Path, description = "The token from the link in the email")),
+    responses(
+        (status = 200, description = "Where to send the browser; sets the `skillstream_sso` cookie", body = SsoRedirect),
+        (status = 404, description = "`invitation_not_found`", body = ErrorBody),
+        (status = 409, description = "`sso_not_configured`", body = ErrorBody),
+        (status = 410, description = "The link is no longer usable", body = ErrorBody),
+        (status = 502, description = "`sso_provider_unavailable`", body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
+pub async fn start_invitation_sso(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let hash = checked_token_hash(&state, &req, &token)?;
+    let probe = hash.clone();
+    let (org, email, provider) = state
+        .db(move |conn| {
+            let row = usable_invitation(conn, &probe, Utc::now())?;
+            let provider = stored_provider(conn, row.organization_id)?;
+            Ok((row.organization_id, row.email, provider))
+        })
+        .await?;
+    let provider = provider.ok_or_else(not_configured)?;
+    redirect(&state, org, provider, Purpose::Invitation(hash), &email).await
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/sso", tag = "Auth", request_body = StartSsoSignIn,
+    responses(
+        (status = 200, description = "Where to send the browser; sets the `skillstream_sso` cookie", body = SsoRedirect),
+        (status = 422, description = "`sso_unavailable`: no member with this address signs in through an identity provider", body = ErrorBody),
+        (status = 502, description = "`sso_provider_unavailable`", body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
+pub async fn start_sign_in_sso(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<StartSsoSignIn>,
+) -> ApiResult<HttpResponse> {
+    let ip = crate::rate_limit::client_ip(&req);
+    state.limiter.check(
+        &format!("login-ip:{ip}"),
+        state.settings.rate_limits.login_per_ip,
+    )?;
+    let body = body.into_inner();
+    let email = body.email.as_deref().map(str::trim).unwrap_or_default();
+    if email.is_empty() {
+        return Err(ApiError::field("email", "required", "Email is required."));
+    }
+    let folded = fold(email);
+    let org_filter = body.organization_id;
+    let candidates = state
+        .db(move |conn| sso_members(conn, &folded, org_filter))
+        .await?;
+    let (user_id, org, email, provider) = match candidates.len() {
+        0 => {
+            // The same answer for unknown addresses and for members of organizations without
+            // single sign-on.
+            return Err(ApiError::field(
+                "email",
+                "sso_unavailable",
+                "Single sign-on is not available for this address. Sign in with your password.",
+            ));
+        }
+        1 => candidates.into_iter().next().ok_or_else(not_configured)?,
+        _ => {
+            return Err(ApiError::field(
+                "organization_id",
+                "organization_required",
+                "This email belongs to several organizations: say which one to sign in to.",
+            ))
+        }
+    };
+    redirect(&state, org, provider, Purpose::Member(user_id), &email).await
+}
+
+type Candidate = (i64, i64, String, StoredProvider);
+
+/// Active members with this address whose organization has an identity provider.
+fn sso_members(
+    conn: &mut DbConnection,
+    folded: &str,
+    org_filter: Option<i64>,
+) -> ApiResult<Vec<Candidate>> {
+    let mut query = users::table
+        .filter(users::email_folded.eq(folded))
+        .filter(users::status.eq("active"))
+        .select((users::id, users::organization_id, users::email))
+        .into_boxed();
+    if let Some(org) = org_filter {
+        query = query.filter(users::organization_id.eq(org));
+    }
+    let members: Vec<(i64, i64, String)> = query.order(users::id.asc()).limit(10).load(conn)?;
+    let mut found = Vec::new();
+    for (id, org, email) in members {
+        if let Some(provider) = stored_provider(conn, org)? {
+            found.push((id, org, email, provider));
+        }
+    }
+    Ok(found)
+}
+
+async fn redirect(
+    state: &AppState,
+    org: i64,
+    stored: StoredProvider,
+    purpose: Purpose,
+    email: &str,
+) -> ApiResult<HttpResponse> {
+    let provider = state
+        .oidc
+        .provider(&stored.issuer)
+        .await
+        .map_err(provider_error)?;
+    let sign_in_state = random_token(32);
+    let nonce = random_token(32);
+    let browser_key = random_token(32);
+    let (verifier, challenge) = pkce();
+    let redirect_uri = redirect_uri(state);
+    let url = provider
+        .authorization_url(&AuthorizationRequest {
+            client_id: &stored.client_id,
+            redirect_uri: &redirect_uri,
+            state: &sign_in_state,
+            nonce: &nonce,
+            code_challenge: &challenge,
+            login_hint: Some(email),
+        })
+        .map_err(provider_error)?;
+    let (invitation, user) = match purpose {
+        Purpose::Invitation(hash) => (Some(hash), None),
+        Purpose::Member(id) => (None, Some(id)),
+    };
+    let (state_hash, key_hash) = (hash_token(&sign_in_state), hash_token(&browser_key));
+    state
+        .db(move |conn| {
+            let now = Utc::now();
+            // Requests nobody came back for are cleared as new ones arrive.
+            diesel::delete(sso_requests::table.filter(sso_requests::expires_at.lt(to_db(now))))
+                .execute(conn)?;
+            diesel::insert_into(sso_requests::table)
+                .values((
+                    sso_requests::state_hash.eq(state_hash),
+                    sso_requests::organization_id.eq(org),
+                    sso_requests::invitation_token_hash.eq(invitation),
+                    sso_requests::user_id.eq(user),
+                    sso_requests::browser_key_hash.eq(key_hash),
+                    sso_requests::nonce.eq(nonce),
+                    sso_requests::code_verifier.eq(verifier),
+                    sso_requests::created_at.eq(to_db(now)),
+                    sso_requests::expires_at
+                        .eq(to_db(now + Duration::minutes(REQUEST_TTL_MINUTES))),
+                ))
+                .execute(conn)?;
+            Ok(())
+        })
+        .await?;
+    let secure = state.settings.public_url.starts_with("https://");
+    Ok(HttpResponse::Ok()
+        .cookie(
+            Cookie::build(BROWSER_KEY_COOKIE, browser_key)
+                .path("/api/v1/auth/sso")
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .secure(secure)
+                .max_age(time::Duration::minutes(REQUEST_TTL_MINUTES))
+                .finish(),
+        )
+        .insert_header(("Cache-Control", "no-store"))
+        .json(SsoRedirect {
+            authorization_url: url,
+        }))
+}
