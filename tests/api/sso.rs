@@ -494,6 +494,19 @@ async fn enforced_sso_refuses_password_acceptance_and_password_sign_in() {
 
     let accepted = accept_with_sso(&app, &token, &Identity::new("ada@example.com")).await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
+
+    // The way back in when the provider fails: `skillstream stop-enforcing-sso --org Acme`.
+    let found = app
+        .with_db(|conn| skillstream_api::bootstrap::stop_enforcing_sso(conn, "Acme").unwrap())
+        .await;
+    assert!(found);
+    assert_eq!(
+        app.login(&admin.email, ADMIN_PASSWORD).await.status,
+        StatusCode::OK
+    );
+    let settings = app.get("/api/v1/organization/sso", &admin.token).await;
+    assert_eq!(settings.body["configured"], true);
+    assert_eq!(settings.body["enforced"], false);
 }
 
 /// The sign-in page's "Continue with SSO", for a member.
@@ -603,4 +616,42 @@ async fn sso_is_unavailable_where_no_provider_is_set_up() {
         app.login(&admin.email, ADMIN_PASSWORD).await.status,
         StatusCode::OK
     );
+}
+
+async fn upload_csv(app: &TestApp, admin: &Member, csv: &str) -> Reply {
+    read(
+        app.client
+            .post(format!("{}/api/v1/invitation-imports", app.address))
+            .bearer_auth(&admin.token)
+            .header("Content-Type", "text/csv")
+            .body(csv.to_string())
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_csv_preview_says_when_empty_names_will_come_from_sso() {
+    let app = spawn_app().await;
+    let csv = "email,first_name,last_name,role,department,group\nada@example.com,,,learner,,\n";
+    let with_sso = sso_org(&app, "Acme", false).await;
+    let without = app.admin_of("Globex").await;
+
+    let preview = upload_csv(&app, &with_sso, csv).await;
+    assert_eq!(preview.status, StatusCode::CREATED, "{}", preview.text);
+    assert_eq!(preview.body["names_from_sso"], true);
+    assert_eq!(preview.body["summary"]["valid"], 1);
+    let again = app
+        .get(
+            &format!("/api/v1/invitation-imports/{}", preview.body["id"]),
+            &with_sso.token,
+        )
+        .await;
+    assert_eq!(again.body["names_from_sso"], true);
+
+    let plain = upload_csv(&app, &without, csv).await;
+    assert_eq!(plain.status, StatusCode::CREATED, "{}", plain.text);
+    assert_eq!(plain.body["names_from_sso"], false);
 }

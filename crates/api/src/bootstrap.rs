@@ -30,6 +30,17 @@ pub struct CreatedAdmin {
 /// Makes `email` an admin of the organization named `org_name` with `password`, creating the
 /// organization if it does not exist. An existing member of it becomes an admin with the new
 /// password (so the command also recovers a lost admin password).
+/// The way back in when the identity provider is down or misconfigured while SSO is enforced:
+/// password sign-in works again for organization `org_name` (the provider stays set up, so
+/// "Continue with SSO" keeps working). Returns false when there is no such organization.
+pub fn stop_enforcing_sso(conn: &mut DbConnection, org_name: &str) -> Result<bool, BootstrapError> {
+    let changed =
+        diesel::update(organizations::table.filter(organizations::name.eq(org_name.trim())))
+            .set(organizations::sso_enforced.eq(false))
+            .execute(conn)?;
+    Ok(changed > 0)
+}
+
 pub fn create_admin(
     conn: &mut DbConnection,
     org_name: &str,

@@ -1,6 +1,6 @@
-//! `skillstream`: serve (default), migrate, create-admin, openapi.
+//! `skillstream`: serve (default), migrate, create-admin, stop-enforcing-sso, openapi.
 
-use skillstream_api::bootstrap::{create_admin, first_start};
+use skillstream_api::bootstrap::{create_admin, first_start, stop_enforcing_sso};
 use skillstream_api::config::{Environment, SecretOrigin, Settings, Source};
 use skillstream_api::startup::{open_database, Application};
 use std::process::ExitCode;
@@ -13,6 +13,9 @@ Commands:
   migrate               run pending database migrations and exit
   create-admin --org NAME --email EMAIL --password PASSWORD
                         make EMAIL an admin of organization NAME (created if missing)
+  stop-enforcing-sso --org NAME
+                        let members of organization NAME sign in with passwords again
+                        (for when the identity provider is down or misconfigured)
   openapi               print the OpenAPI document (YAML)
 
 Configuration comes from environment variables; see README.md.";
@@ -82,6 +85,25 @@ async fn dispatch(args: Vec<String>) -> anyhow::Result<()> {
                 "{} is an admin of organization \"{org_name}\" (id {}).",
                 admin.email, admin.organization_id
             );
+            Ok(())
+        }
+        Some("stop-enforcing-sso") => {
+            let org = args
+                .iter()
+                .position(|a| a == "--org")
+                .and_then(|i| args.get(i + 1))
+                .cloned()
+                .ok_or_else(|| anyhow::anyhow!("missing --org\n\n{USAGE}"))?;
+            let (settings, _) = Settings::load(&Environment)?;
+            let pool = open_database(&settings).await?;
+            let name = org.clone();
+            let found = tokio::task::spawn_blocking(move || -> anyhow::Result<bool> {
+                let mut conn = pool.get()?;
+                Ok(stop_enforcing_sso(&mut conn, &name)?)
+            })
+            .await??;
+            anyhow::ensure!(found, "there is no organization named \"{org}\"");
+            println!("Members of \"{org}\" can sign in with their passwords again; single sign-on stays available.");
             Ok(())
         }
         Some("openapi") => {

@@ -73,6 +73,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["start_sign_in_sso"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sso/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["sso_callback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/courses": {
         parameters: {
             query?: never;
@@ -353,6 +385,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organization/sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_sso_settings"];
+        put: operations["update_sso_settings"];
+        post?: never;
+        delete: operations["delete_sso_settings"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/invitations/{token}": {
         parameters: {
             query?: never;
@@ -379,6 +427,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["accept_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/invitations/{token}/sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["start_invitation_sso"];
         delete?: never;
         options?: never;
         head?: never;
@@ -640,6 +704,11 @@ export interface components {
             filename?: string | null;
             /** Format: int64 */
             id: number;
+            /**
+             * @description The organization signs in through an identity provider: first and last names left
+             *     empty are filled from it when the invitee accepts with SSO.
+             */
+            names_from_sso: boolean;
             /** Format: int64 */
             page: number;
             /** Format: int64 */
@@ -790,6 +859,8 @@ export interface components {
             password_policy: components["schemas"]["PasswordPolicy"];
             /** @example learner */
             role: string;
+            /** @description Whether the organization has an identity provider: the page offers "Continue with SSO". */
+            sso_available: boolean;
             /**
              * @description When true, the invitee signs in with the organization's identity provider instead of
              *     setting a password.
@@ -875,6 +946,55 @@ export interface components {
             /** @example Bearer */
             token_type: string;
             user: components["schemas"]["User"];
+        };
+        /** @description What the identity provider put in the callback URL's query. */
+        SsoCallback: {
+            code?: string | null;
+            /** @description Set instead of `code` when the provider refused or the person cancelled. */
+            error?: string | null;
+            state?: string | null;
+        };
+        SsoRedirect: {
+            /** @description Send the browser here; the identity provider returns it to `/sso/callback`. */
+            authorization_url: string;
+        };
+        /** @description The organization's single sign-on settings, as admins see them. */
+        SsoSettings: {
+            client_id?: string | null;
+            /** @description Whether a client secret is stored. The secret itself is never returned. */
+            client_secret_set: boolean;
+            /** @description Whether an identity provider is set up. */
+            configured: boolean;
+            /** @description Invitees accept, and members sign in, only through the identity provider. */
+            enforced: boolean;
+            /** @example https://login.example.com */
+            issuer?: string | null;
+            /**
+             * @description The redirect URI to register with the identity provider.
+             * @example https://lms.example.com/sso/callback
+             */
+            redirect_uri: string;
+        };
+        StartSsoSignIn: {
+            /** @example ada@example.com */
+            email?: string | null;
+            /**
+             * Format: int64
+             * @description Only needed when one address belongs to members of several organizations.
+             */
+            organization_id?: number | null;
+        };
+        UpdateSsoSettings: {
+            client_id?: string | null;
+            /** @description Required the first time; leave out to keep the stored secret. */
+            client_secret?: string | null;
+            /** @description Default false. */
+            enforced?: boolean;
+            /**
+             * @description The OpenID Connect issuer; `/.well-known/openid-configuration` is read from it.
+             * @example https://login.example.com
+             */
+            issuer?: string | null;
         };
         /** @description A member of an organization. */
         User: {
@@ -1034,6 +1154,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `sso_required`: the organization enforces single sign-on */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1067,6 +1196,133 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    start_sign_in_sso: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartSsoSignIn"];
+            };
+        };
+        responses: {
+            /** @description Where to send the browser; sets the `skillstream_sso` cookie */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoRedirect"];
+                };
+            };
+            /** @description `sso_unavailable`: no member with this address signs in through an identity provider */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `sso_provider_unavailable` */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sso_callback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoCallback"];
+            };
+        };
+        responses: {
+            /** @description Signed in (and, for an invitation, accepted) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description `sso_state_invalid`, `sso_cancelled` or `sso_code_refused` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `sso_token_invalid`: the ID token failed a check */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `sso_email_unverified`, `sso_email_mismatch` or `sso_identity_mismatch`; the invitation stays pending */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The invitation is no longer usable */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `sso_provider_unavailable` */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2054,6 +2310,99 @@ export interface operations {
             };
         };
     };
+    get_sso_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_sso_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSsoSettings"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or the issuer's OpenID configuration cannot be read (`sso_discovery_failed`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_sso_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Single sign-on is off; members sign in with passwords */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     show_invitation: {
         parameters: {
             query?: never;
@@ -2173,6 +2522,73 @@ export interface operations {
                 };
             };
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    start_invitation_sso: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token from the link in the email */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where to send the browser; sets the `skillstream_sso` cookie */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoRedirect"];
+                };
+            };
+            /** @description `invitation_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `sso_not_configured` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The link is no longer usable */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `sso_provider_unavailable` */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

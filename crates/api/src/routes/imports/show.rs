@@ -34,7 +34,8 @@ pub async fn show_import(
                 &query,
                 total,
                 result,
-            ))
+            )
+            .with_sso(conn, org)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(import))

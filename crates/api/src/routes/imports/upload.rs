@@ -181,7 +181,7 @@ pub async fn upload_import(
                 drop(checked);
                 let id = insert_import(conn, &new, records)?;
                 let record = super::store::find_import(conn, org, id)?;
-                Ok::<_, ApiError>(Import::new(&record, rows, &query, total, None))
+                Import::new(&record, rows, &query, total, None).with_sso(conn, org)
             })
         })
         .await?;

@@ -157,9 +157,22 @@ pub struct Import {
     pub total_pages: i64,
     /// Present once sent.
     pub result: Option<SendResult>,
+    /// The organization signs in through an identity provider: first and last names left
+    /// empty are filled from it when the invitee accepts with SSO.
+    pub names_from_sso: bool,
 }
 
 impl Import {
+    /// Says whether empty names will come from the organization's identity provider.
+    pub fn with_sso(
+        mut self,
+        conn: &mut crate::db::DbConnection,
+        org: i64,
+    ) -> crate::error::ApiResult<Self> {
+        self.names_from_sso = crate::routes::sso::settings::uses_sso(conn, org)?;
+        Ok(self)
+    }
+
     pub fn new(
         record: &ImportRecord,
         rows: Vec<ImportRow>,
@@ -188,6 +201,7 @@ impl Import {
             rows_total,
             total_pages: (rows_total + per_page - 1) / per_page,
             result,
+            names_from_sso: false,
         }
     }
 }

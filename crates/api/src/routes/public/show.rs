@@ -77,8 +77,7 @@ pub async fn show_invitation(
                     organizations::sso_enforced,
                 ))
                 .first(conn)?;
-            let sso_available =
-                crate::routes::sso::settings::stored_provider(conn, row.organization_id)?.is_some();
+            let sso_available = crate::routes::sso::settings::uses_sso(conn, row.organization_id)?;
             let department = match row.department_id {
                 Some(id) => departments::table
                     .find(id)

@@ -70,6 +70,16 @@ pub fn stored_provider(conn: &mut DbConnection, org: i64) -> ApiResult<Option<St
     )
 }
 
+/// Whether the organization has an identity provider set up.
+pub fn uses_sso(conn: &mut DbConnection, org: i64) -> ApiResult<bool> {
+    let found: Option<i64> = sso_providers::table
+        .find(org)
+        .select(sso_providers::organization_id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
 /// The key client secrets are sealed under: derived from the server secret, apart from the
 /// one that seals link tokens.
 pub fn secret_key(state: &AppState) -> String {
