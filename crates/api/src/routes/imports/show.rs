@@ -28,14 +28,14 @@ pub async fn show_import(
                 query.per_page(),
             )?;
             let result = stored_result(conn, &record)?;
-            Ok(Import::new(
+            Import::new(
                 &record,
                 rows.iter().map(ImportRow::from).collect(),
                 &query,
                 total,
                 result,
             )
-            .with_sso(conn, org)?)
+            .with_sso(conn, org)
         })
         .await?;
     Ok(HttpResponse::Ok().json(import))
