@@ -9,6 +9,8 @@ import { DashboardPage } from "../features/dashboard/components/DashboardPage";
 import { ImportPage } from "../features/imports/components/ImportPage";
 import { InvitationsPage } from "../features/invitations/components/InvitationsPage";
 import { OrgPage } from "../features/org/components/OrgPage";
+import { SsoCallbackPage } from "../features/sso/components/SsoCallbackPage";
+import { SsoSettingsPage } from "../features/sso/components/SsoSettingsPage";
 import { UsersPage } from "../features/users/components/UsersPage";
 import { Layout } from "./Layout";
 import { HomeRedirect, RequireAuth } from "./RequireAuth";
@@ -24,11 +26,13 @@ export function App() {
               <Route index element={<HomeRedirect />} />
               <Route path="signin" element={<SignInPage />} />
               <Route path="invite/:token" element={<AcceptPage />} />
+              <Route path="sso/callback" element={<SsoCallbackPage />} />
               <Route path="dashboard" element={<RequireAuth><DashboardPage /></RequireAuth>} />
               <Route path="admin/people/invitations" element={<RequireAuth admin><InvitationsPage /></RequireAuth>} />
               <Route path="admin/people/invitations/import" element={<RequireAuth admin><ImportPage /></RequireAuth>} />
               <Route path="admin/people/users" element={<RequireAuth admin><UsersPage /></RequireAuth>} />
               <Route path="admin/org" element={<RequireAuth admin><OrgPage /></RequireAuth>} />
+              <Route path="admin/settings/sso" element={<RequireAuth admin><SsoSettingsPage /></RequireAuth>} />
               <Route
                 path="*"
                 element={

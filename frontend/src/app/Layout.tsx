@@ -25,6 +25,10 @@ export function Layout() {
                 <NavLink to="/admin/people/invitations">Invitations</NavLink>
                 <NavLink to="/admin/people/users">Users</NavLink>
                 <NavLink to="/admin/org">Departments and groups</NavLink>
+                <span className="nav-group" aria-hidden="true">
+                  Settings →
+                </span>
+                <NavLink to="/admin/settings/sso">Single sign-on</NavLink>
               </>
             )}
           </nav>

@@ -5,6 +5,7 @@ import { Field } from "../../../components/Field";
 import { formatDate, roleLabel } from "../../../components/format";
 import { useAcceptInvitation } from "../api/accept-invitation";
 import { usePublicInvitation } from "../api/get-public-invitation";
+import { useStartInvitationSso } from "../../sso/api/sso";
 
 const UNUSABLE: Record<string, { title: string; text: string }> = {
   invitation_expired: {
@@ -34,6 +35,7 @@ export function AcceptPage() {
   const { token = "" } = useParams();
   const invitation = usePublicInvitation(token);
   const accept = useAcceptInvitation();
+  const sso = useStartInvitationSso();
   const navigate = useNavigate();
   const [firstName, setFirstName] = useState("");
   const [lastName, setLastName] = useState("");
@@ -97,10 +99,29 @@ export function AcceptPage() {
           </ul>
         </>
       )}
+      {data.sso_available && (
+        <section aria-labelledby="sso-heading">
+          <h2 id="sso-heading">{data.sso_enforced ? "Sign in to accept" : "Accept with your organization account"}</h2>
+          <p>
+            {data.organization.name} signs in with single sign-on. Sign in with your organization account as <strong>{data.email}</strong>
+            {data.first_name && data.last_name ? "" : "; your name is taken from it"}.
+          </p>
+          {sso.error && (
+            <p role="alert" className="alert">
+              {sso.error.message}
+            </p>
+          )}
+          <button type="button" className="primary" disabled={sso.isPending} onClick={() => sso.mutate(token)}>
+            {sso.isPending ? "Opening your sign-in page…" : "Continue with SSO"}
+          </button>
+        </section>
+      )}
       {data.sso_enforced ? (
-        <p role="note" className="alert">
-          {data.organization.name} signs in with single sign-on. Use the “Continue with SSO” option your administrator provides.
-        </p>
+        !data.sso_available && (
+          <p role="note" className="alert">
+            {data.organization.name} requires single sign-on, but it is not set up yet. Ask your administrator.
+          </p>
+        )
       ) : (
         <form
           onSubmit={(e) => {
@@ -111,7 +132,7 @@ export function AcceptPage() {
             );
           }}
         >
-          <h2>Set up your account</h2>
+          <h2>{data.sso_available ? "Or set a password" : "Set up your account"}</h2>
           {error && !error.details.length && (
             <p role="alert" className="alert">
               {error.message}

@@ -4,10 +4,12 @@ import { ApiError } from "../../../api/client";
 import { Field } from "../../../components/Field";
 import { useMe } from "../api/get-me";
 import { useSignIn } from "../api/sign-in";
+import { useStartSignInSso } from "../../sso/api/sso";
 
 export function SignInPage() {
   const me = useMe();
   const signIn = useSignIn();
+  const sso = useStartSignInSso();
   const navigate = useNavigate();
   const location = useLocation();
   const [email, setEmail] = useState("");
@@ -16,6 +18,8 @@ export function SignInPage() {
 
   if (me.data) return <Navigate to={from} replace />;
   const error = signIn.error instanceof ApiError ? signIn.error : undefined;
+  const ssoError = sso.error instanceof ApiError ? sso.error : undefined;
+  const ssoRequired = error?.code === "sso_required";
 
   return (
     <main className="narrow">
@@ -31,7 +35,7 @@ export function SignInPage() {
             {error.message}
           </p>
         )}
-        <Field label="Email" error={error?.field("email")?.message}>
+        <Field label="Email" error={error?.field("email")?.message ?? ssoError?.field("email")?.message}>
           {(p) => <input {...p} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />}
         </Field>
         <Field label="Password" error={error?.field("password")?.message}>
@@ -39,9 +43,28 @@ export function SignInPage() {
             <input {...p} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
           )}
         </Field>
-        <button type="submit" className="primary" disabled={signIn.isPending}>
-          {signIn.isPending ? "Signing in…" : "Sign in"}
-        </button>
+        <div className="actions">
+          <button type="submit" className={ssoRequired ? undefined : "primary"} disabled={signIn.isPending}>
+            {signIn.isPending ? "Signing in…" : "Sign in"}
+          </button>
+          <button
+            type="button"
+            className={ssoRequired ? "primary" : undefined}
+            disabled={sso.isPending}
+            onClick={(e) => {
+              const input = e.currentTarget.form?.querySelector<HTMLInputElement>("input[type=email]");
+              if (input && !input.reportValidity()) return;
+              sso.mutate(email.trim());
+            }}
+          >
+            {sso.isPending ? "Opening your sign-in page…" : "Continue with SSO"}
+          </button>
+        </div>
+        {ssoError && !ssoError.details.length && (
+          <p role="alert" className="alert">
+            {ssoError.message}
+          </p>
+        )}
       </form>
     </main>
   );

@@ -6,6 +6,7 @@ import { useImport } from "../api/get-import";
 import { useSendImport } from "../api/send-import";
 import { useUploadImport } from "../api/upload-import";
 import { PreviewTable } from "./PreviewTable";
+import { useSsoSettings } from "../../sso/api/sso";
 import { Pager } from "../../../components/Pager";
 
 /** Admin → People → Invitations → Import from CSV. */
@@ -20,6 +21,7 @@ export function ImportPage() {
   const importId = upload.data?.id;
   const preview = useImport(importId, { page, errorsOnly });
   const send = useSendImport();
+  const sso = useSsoSettings();
   const data = preview.data;
   const invalid = data?.summary.invalid ?? 0;
   const result = send.data ?? data?.result ?? undefined;
@@ -47,7 +49,10 @@ export function ImportPage() {
         <p>
           Columns: <code>email</code> (required), <code>first_name</code>, <code>last_name</code>, <code>role</code> (learner, instructor or
           admin; learner when empty), <code>department</code> and <code>group</code> (must match an existing name exactly, including capital
-          letters). Names left empty are filled in by the invitee, or from single sign-on when your organization uses it.
+          letters).{" "}
+          {sso.data?.configured
+            ? "Names left empty are filled from your identity provider when the invitee accepts with single sign-on."
+            : "Names left empty are filled in by the invitee when they accept (or from single sign-on, once your organization sets it up)."}
         </p>
         <a className="button" href={CSV_TEMPLATE_URL} download>
           Download the CSV template
@@ -117,7 +122,12 @@ export function ImportPage() {
               </a>
             )}
           </div>
-          <PreviewTable rows={data.rows} />
+          {data.names_from_sso && (
+            <p role="note" className="hint">
+              Empty first and last names will be filled from your identity provider when each invitee accepts with single sign-on.
+            </p>
+          )}
+          <PreviewTable rows={data.rows} namesFromSso={data.names_from_sso} />
           <Pager label="Preview pages" page={page} totalPages={data.total_pages} onPage={setPage} />
         </section>
       )}

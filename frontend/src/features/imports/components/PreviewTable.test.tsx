@@ -41,4 +41,13 @@ describe("the import preview", () => {
     render(<PreviewTable rows={rows} />);
     expect(screen.getByRole("cell", { name: "3" })).toBeInTheDocument();
   });
+
+  it("says empty names will come from single sign-on when the organization uses it", () => {
+    const { unmount } = render(<PreviewTable rows={rows} namesFromSso />);
+    const row = screen.getByRole("row", { name: /ada@example.com/ });
+    expect(within(row).getAllByText("from SSO")).toHaveLength(2);
+    unmount();
+    render(<PreviewTable rows={rows} />);
+    expect(screen.queryByText("from SSO")).not.toBeInTheDocument();
+  });
 });

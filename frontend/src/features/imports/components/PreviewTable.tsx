@@ -9,8 +9,11 @@ const COLUMNS = [
   { key: "group", label: "Group" },
 ] as const;
 
-/** The preview of an upload: each row's values, erroneous cells highlighted, every problem. */
-export function PreviewTable({ rows }: { rows: Schemas["ImportRow"][] }) {
+const NAME_COLUMNS = new Set<string>(["first_name", "last_name"]);
+
+/** The preview of an upload: each row's values, erroneous cells highlighted, every problem.
+ * With `namesFromSso`, empty names say they will come from the identity provider. */
+export function PreviewTable({ rows, namesFromSso = false }: { rows: Schemas["ImportRow"][]; namesFromSso?: boolean }) {
   return (
     <div className="table-wrap" role="region" aria-label="Preview of the file" tabIndex={0}>
       <table className="preview">
@@ -34,7 +37,8 @@ export function PreviewTable({ rows }: { rows: Schemas["ImportRow"][] }) {
                 <td>{row.line}</td>
                 {COLUMNS.map((c) => (
                   <td key={c.key} className={bad.has(c.key) ? "cell-error" : undefined} aria-invalid={bad.has(c.key) || undefined}>
-                    {row.values[c.key] || <span className="muted">—</span>}
+                    {row.values[c.key] ||
+                      (namesFromSso && NAME_COLUMNS.has(c.key) ? <span className="muted">from SSO</span> : <span className="muted">—</span>)}
                   </td>
                 ))}
                 <td>

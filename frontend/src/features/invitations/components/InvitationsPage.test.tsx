@@ -37,7 +37,7 @@ function listAnswers(states: string[]) {
     if (!(input instanceof Request)) return json(404, {});
     const url = new URL(input.url);
     if (url.pathname !== "/api/v1/invitations") return json(404, {});
-    const state = states[Math.min(requests.length, states.length - 1)];
+    const state = states[Math.min(requests.length, states.length - 1)] ?? "sent";
     requests.push(state);
     return json(200, { items: [invitation(state)], page: 1, per_page: 25, total: 1, total_pages: 1 });
   });

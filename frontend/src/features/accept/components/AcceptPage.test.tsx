@@ -1,0 +1,69 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render, screen } from "@testing-library/react";
+import { MemoryRouter, Route, Routes } from "react-router";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+// The API client captures fetch when it is created: stub it before any import.
+const fetchMock = vi.hoisted(() => {
+  const mock = vi.fn();
+  globalThis.fetch = mock as unknown as typeof fetch;
+  return mock;
+});
+
+import { AcceptPage } from "./AcceptPage";
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+
+function landing(sso: { sso_available: boolean; sso_enforced: boolean }) {
+  fetchMock.mockImplementation(async () =>
+    json(200, {
+      organization: { id: 1, name: "Acme" },
+      email: "ada@example.com",
+      role: "learner",
+      courses: [],
+      expires_at: "2026-12-04T08:00:00Z",
+      password_policy: { min_length: 12, max_length: 128 },
+      ...sso,
+    }),
+  );
+}
+
+function renderPage() {
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <MemoryRouter initialEntries={["/invite/abc"]}>
+        <Routes>
+          <Route path="/invite/:token" element={<AcceptPage />} />
+        </Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+}
+
+describe("the landing page", () => {
+  beforeEach(() => fetchMock.mockReset());
+
+  it("offers only single sign-on when the organization enforces it", async () => {
+    landing({ sso_available: true, sso_enforced: true });
+    renderPage();
+    expect(await screen.findByRole("button", { name: "Continue with SSO" })).toBeInTheDocument();
+    expect(screen.queryByLabelText("Password")).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Accept invitation" })).not.toBeInTheDocument();
+  });
+
+  it("offers both when single sign-on is set up but not required", async () => {
+    landing({ sso_available: true, sso_enforced: false });
+    renderPage();
+    expect(await screen.findByRole("button", { name: "Continue with SSO" })).toBeInTheDocument();
+    expect(screen.getByRole("heading", { name: "Or set a password" })).toBeInTheDocument();
+    expect(screen.getByLabelText("Password")).toBeInTheDocument();
+  });
+
+  it("offers a password only when the organization has no single sign-on", async () => {
+    landing({ sso_available: false, sso_enforced: false });
+    renderPage();
+    expect(await screen.findByLabelText("Password")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Continue with SSO" })).not.toBeInTheDocument();
+  });
+});

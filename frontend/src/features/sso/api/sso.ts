@@ -1,0 +1,57 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap, type Schemas } from "../../../api/client";
+
+/** Where the callback page sends people back to when a sign-in through the provider fails. */
+const RETURN_KEY = "skillstream-sso-return";
+
+export const ssoReturnPath = (): string | null => sessionStorage.getItem(RETURN_KEY);
+
+/** Leaves for the identity provider; it comes back to /sso/callback. */
+function leaveFor(url: string, returnPath: string) {
+  sessionStorage.setItem(RETURN_KEY, returnPath);
+  window.location.assign(url);
+}
+
+export const startInvitationSso = async (token: string) => {
+  const { authorization_url } = unwrap(
+    await api.POST("/api/v1/public/invitations/{token}/sso", { params: { path: { token } } }),
+  );
+  leaveFor(authorization_url, `/invite/${token}`);
+};
+
+export const startSignInSso = async (email: string) => {
+  const { authorization_url } = unwrap(await api.POST("/api/v1/auth/sso", { body: { email } }));
+  leaveFor(authorization_url, "/signin");
+};
+
+export const useStartInvitationSso = () => useMutation({ mutationFn: startInvitationSso });
+export const useStartSignInSso = () => useMutation({ mutationFn: startSignInSso });
+
+export const completeSso = async (body: Schemas["SsoCallback"]) =>
+  unwrap(await api.POST("/api/v1/auth/sso/callback", { body }));
+
+export const ssoSettingsQuery = queryOptions({
+  queryKey: ["sso-settings"],
+  queryFn: async () => unwrap(await api.GET("/api/v1/organization/sso")),
+});
+
+export const useSsoSettings = () => useQuery(ssoSettingsQuery);
+
+export function useSaveSsoSettings() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: Schemas["UpdateSsoSettings"]) => unwrap(await api.PUT("/api/v1/organization/sso", { body })),
+    onSuccess: (settings) => client.setQueryData(ssoSettingsQuery.queryKey, settings),
+  });
+}
+
+export function useRemoveSsoSettings() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async () => {
+      const { response, error } = await api.DELETE("/api/v1/organization/sso");
+      if (!response.ok) unwrap({ response, error });
+    },
+    onSuccess: () => client.invalidateQueries({ queryKey: ssoSettingsQuery.queryKey }),
+  });
+}

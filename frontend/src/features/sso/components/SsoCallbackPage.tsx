@@ -1,0 +1,55 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { useNavigate, useSearchParams } from "react-router";
+import { ApiError } from "../../../api/client";
+import { completeSso, ssoReturnPath } from "../api/sso";
+
+// One answer per state: React may mount the page twice in development, and a state works once.
+const inFlight = new Map<string, ReturnType<typeof completeSso>>();
+
+/** Back from the identity provider: finishes the sign-in (or the acceptance) and goes on. */
+export function SsoCallbackPage() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const state = params.get("state") ?? "";
+
+  useEffect(() => {
+    let call = inFlight.get(state);
+    if (!call) {
+      call = completeSso({ state, code: params.get("code"), error: params.get("error") });
+      inFlight.set(state, call);
+    }
+    let live = true;
+    call.then(
+      (session) => {
+        if (!live) return;
+        sessionStorage.removeItem("skillstream-sso-return");
+        client.clear();
+        client.setQueryData(["me"], session.user);
+        navigate("/dashboard", { replace: true });
+      },
+      (e: unknown) => {
+        if (live) setError(e instanceof ApiError ? e.message : "Signing in with your identity provider failed. Try again.");
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [state, params, client, navigate]);
+
+  if (!error) return <main className="narrow">Signing you in…</main>;
+  const back = ssoReturnPath();
+  return (
+    <main className="narrow">
+      <h1>Single sign-on did not work</h1>
+      <p role="alert" className="alert">
+        {error}
+      </p>
+      <p>
+        <a href={back ?? "/signin"}>{back?.startsWith("/invite/") ? "Back to your invitation" : "Back to sign in"}</a>
+      </p>
+    </main>
+  );
+}
