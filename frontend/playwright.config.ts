@@ -9,6 +9,9 @@ const port = Number(process.env.E2E_PORT ?? 18555);
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), "skillstream-e2e-"));
 process.env.E2E_DATA_DIR = dataDir;
 const binary = resolve(process.env.SKILLSTREAM_BIN ?? "../target/debug/skillstream");
+// A real OpenID provider (tests/oidc) for the single sign-on journey.
+const idpPort = Number(process.env.E2E_IDP_PORT ?? 18556);
+process.env.E2E_IDP_ISSUER = `http://127.0.0.1:${idpPort}`;
 
 export default defineConfig({
   testDir: "e2e",
@@ -38,26 +41,36 @@ export default defineConfig({
   projects: [
     { name: "desktop", use: { viewport: { width: 1280, height: 900 } } },
   ],
-  webServer: {
-    command: `${binary} serve`,
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: {
-      DATABASE_URL: `sqlite://${join(dataDir, "e2e.db")}`,
-      DATA_DIR: dataDir,
-      MAIL_DIR: join(dataDir, "mail"),
-      STATIC_DIR: resolve("dist"),
-      BIND_ADDR: `127.0.0.1:${port}`,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      JWT_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e!",
-      ADMIN_EMAIL: "admin@e2e.example.com",
-      ADMIN_PASSWORD: "e2e admin password",
-      ORG_NAME: "E2E Academy",
-      RATE_LIMIT_LOGIN_PER_IP: "0",
-      RATE_LIMIT_LOGIN_PER_EMAIL: "0",
-      RATE_LIMIT_PUBLIC_PER_IP: "0",
-      LOG: "warn",
+  webServer: [
+    {
+      command: "node server.mjs",
+      cwd: resolve("../tests/oidc"),
+      url: `http://127.0.0.1:${idpPort}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { PORT: String(idpPort) },
     },
-  },
+    {
+      command: `${binary} serve`,
+      url: `http://127.0.0.1:${port}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        DATABASE_URL: `sqlite://${join(dataDir, "e2e.db")}`,
+        DATA_DIR: dataDir,
+        MAIL_DIR: join(dataDir, "mail"),
+        STATIC_DIR: resolve("dist"),
+        BIND_ADDR: `127.0.0.1:${port}`,
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        JWT_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e!",
+        ADMIN_EMAIL: "admin@e2e.example.com",
+        ADMIN_PASSWORD: "e2e admin password",
+        ORG_NAME: "E2E Academy",
+        RATE_LIMIT_LOGIN_PER_IP: "0",
+        RATE_LIMIT_LOGIN_PER_EMAIL: "0",
+        RATE_LIMIT_PUBLIC_PER_IP: "0",
+        LOG: "warn",
+      },
+    },
+  ],
 });

@@ -110,7 +110,9 @@ server.on("request", (req, res) => {
   callback(req, res);
 });
 
-// The harness holds our stdin: when it exits, so do we (no stray provider after a test run).
-process.stdin.on("end", () => process.exit(0));
-process.stdin.resume();
+// The Rust harness holds our stdin: when it exits, so do we (no stray provider after a run).
+if (process.env.EXIT_WITH_STDIN === "1") {
+  process.stdin.on("end", () => process.exit(0));
+  process.stdin.resume();
+}
 console.log(`listening ${issuer}`);

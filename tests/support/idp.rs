@@ -29,6 +29,8 @@ pub fn idp() -> &'static Idp {
         let mut child = Command::new("node")
             .arg("server.mjs")
             .current_dir(&dir)
+            .env("EXIT_WITH_STDIN", "1")
+            .env_remove("PORT")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -91,10 +91,11 @@ function SsoSettingsForm({ data }: { data: Schemas["SsoSettings"] }) {
           )}
         </Field>
         <div className="field">
-          <label>
-            <input type="checkbox" checked={enforced} onChange={(e) => setEnforced(e.target.checked)} /> Require single sign-on
+          <label className="check">
+            <input type="checkbox" checked={enforced} onChange={(e) => setEnforced(e.target.checked)} aria-describedby="sso-enforced-hint" />
+            Require single sign-on
           </label>
-          <p className="hint">
+          <p className="hint" id="sso-enforced-hint">
             Invitees accept only through the provider, and members can no longer sign in with a password. If the provider ever fails, run
             “skillstream stop-enforcing-sso --org NAME” on the server.
           </p>
