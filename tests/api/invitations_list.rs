@@ -1,7 +1,7 @@
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 use skillstream_api::db::schema::invitations;
 use skillstream_api::db::to_db;
 use skillstream_tests::{spawn_app, Member, TestApp};
@@ -138,4 +138,42 @@ async fn one_invitation_shows_its_delivery_state() {
     assert_eq!(missing.code(), "not_found");
     let not_a_number = app.get("/api/v1/invitations/abc", &admin.token).await;
     assert_eq!(not_a_number.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn list_items_name_their_department_group_inviter_and_courses() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    app.create_department(&admin, "Sales").await;
+    app.create_group(&admin, "Managers").await;
+    let course = app.create_course(&admin, "Onboarding").await;
+    app.invite(
+        &admin,
+        json!({ "email": "ada@example.com", "department": "Sales", "group": "Managers", "course_ids": [course] }),
+    )
+    .await;
+    app.invite(&admin, json!({ "email": "bob@example.com" }))
+        .await;
+
+    let list = app.get("/api/v1/invitations", &admin.token).await;
+
+    assert_eq!(list.status, StatusCode::OK);
+    let items = list.body["items"].as_array().unwrap();
+    let ada = items
+        .iter()
+        .find(|i| i["email"] == "ada@example.com")
+        .unwrap();
+    assert_eq!(ada["department"], "Sales");
+    assert_eq!(ada["group"], "Managers");
+    assert_eq!(ada["invited_by"]["email"], admin.email);
+    assert_eq!(ada["courses"][0]["title"], "Onboarding");
+    assert_eq!(ada["email_delivery"]["status"], "queued");
+    let bob = items
+        .iter()
+        .find(|i| i["email"] == "bob@example.com")
+        .unwrap();
+    assert_eq!(bob["department"], Value::Null);
+    assert_eq!(bob["group"], Value::Null);
+    assert_eq!(bob["courses"], json!([]));
+    assert_eq!(bob["invited_by"]["id"], admin.user_id);
 }

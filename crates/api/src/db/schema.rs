@@ -142,6 +142,8 @@ diesel::joinable!(enrollments -> courses (course_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(invitations -> departments (department_id));
 diesel::joinable!(invitations -> user_groups (group_id));
+// The inviter (not a foreign key: see the migration).
+diesel::joinable!(invitations -> users (invited_by));
 diesel::joinable!(invitation_courses -> invitations (invitation_id));
 diesel::joinable!(invitation_courses -> courses (course_id));
 diesel::joinable!(email_outbox -> invitations (invitation_id));

@@ -1,7 +1,17 @@
-use super::view::{load_views, Invitation, InvitationRow};
+use super::view::{views, Invitation, InvitationRow, Names};
 use crate::auth::Admin;
 use crate::count_cache::Lookup;
-use crate::db::schema::invitations;
+use crate::db::schema::{departments, invitations, user_groups, users};
+
+/// The inviter's id, email, first and last name, as joined.
+type Inviter = (i64, String, Option<String>, Option<String>);
+/// A row of the page: the invitation, its department, its group and its inviter.
+type PageRow = (
+    InvitationRow,
+    Option<String>,
+    Option<String>,
+    Option<Inviter>,
+);
 use crate::db::{like_contains, to_db};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::routes::pagination::{Page, PageParams};
@@ -25,8 +35,8 @@ pub struct InvitationFilters {
 }
 
 macro_rules! filter_invitations {
-    ($org:expr, $status:expr, $pattern:expr, $now:expr) => {{
-        let mut query = invitations::table
+    ($source:expr, $org:expr, $status:expr, $pattern:expr, $now:expr) => {{
+        let mut query = $source
             .filter(invitations::organization_id.eq($org))
             .into_boxed();
         match $status {
@@ -93,27 +103,68 @@ pub async fn list_invitations(
     let at = to_db(now);
     let key = (org, status.map(InvitationStatus::as_str), pattern.clone());
     let cached = state.counts.get(&key);
+    let counted_here = matches!(cached, Lookup::Missing);
+    let (filter_status, filter_pattern) = (status, pattern.clone());
     let (items, total) = state
         .db(move |conn| {
             let total: i64 = match cached {
-                Lookup::Fresh(total) => total,
-                Lookup::Refresh(_) | Lookup::Missing => {
-                    filter_invitations!(org, status, pattern.as_ref(), at)
+                Lookup::Fresh(total) | Lookup::Refresh(total) => total,
+                Lookup::Missing => {
+                    filter_invitations!(invitations::table, org, status, pattern.as_ref(), at)
                         .count()
                         .get_result(conn)?
                 }
             };
-            let rows: Vec<InvitationRow> = filter_invitations!(org, status, pattern.as_ref(), at)
+            // The page with its department, group and inviter in one query; then its courses
+            // and deliveries.
+            let source = invitations::table
+                .left_join(departments::table)
+                .left_join(user_groups::table)
+                .left_join(users::table);
+            let rows: Vec<PageRow> = filter_invitations!(source, org, status, pattern.as_ref(), at)
                 .order((invitations::created_at.desc(), invitations::id.desc()))
                 .limit(params.per_page())
                 .offset(params.offset())
-                .select(InvitationRow::as_select())
+                .select((
+                    InvitationRow::as_select(),
+                    departments::name.nullable(),
+                    user_groups::name.nullable(),
+                    (users::id, users::email, users::first_name, users::last_name).nullable(),
+                ))
                 .load(conn)?;
-            Ok((load_views(conn, rows, now)?, total))
+            let named = rows
+                .into_iter()
+                .map(|(row, department, group, inviter)| {
+                    (row, Names::joined(department, group, inviter))
+                })
+                .collect();
+            Ok((views(conn, named, now)?, total))
         })
         .await?;
-    if !matches!(cached, Lookup::Fresh(_)) {
+    if counted_here {
         state.counts.put(key, total);
+    } else if matches!(cached, Lookup::Refresh(_)) {
+        // The stale total answered this request; the count runs after it, off its path.
+        let state = state.clone();
+        actix_web::rt::spawn(async move {
+            let counted = state
+                .db(move |conn| {
+                    Ok(filter_invitations!(
+                        invitations::table,
+                        org,
+                        filter_status,
+                        filter_pattern.as_ref(),
+                        at
+                    )
+                    .count()
+                    .get_result::<i64>(conn)?)
+                })
+                .await;
+            match counted {
+                Ok(total) => state.counts.put(key, total),
+                Err(error) => tracing::warn!(code = error.code(), "counting invitations failed"),
+            }
+        });
     }
     Ok(HttpResponse::Ok().json(Page::new(items, &params, total)))
 }

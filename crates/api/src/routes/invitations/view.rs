@@ -143,13 +143,46 @@ pub fn load_one(
         .ok_or_else(|| ApiError::not_found("Invitation"))
 }
 
-/// Turns rows into views with four queries whatever the number of rows.
+/// What a view shows by name rather than by id.
+#[derive(Debug, Default)]
+pub struct Names {
+    pub department: Option<String>,
+    pub group: Option<String>,
+    pub inviter: Option<Inviter>,
+}
+
+impl Names {
+    /// From the columns of a join with the department, the group and the inviter.
+    pub fn joined(
+        department: Option<String>,
+        group: Option<String>,
+        inviter: Option<(i64, String, Option<String>, Option<String>)>,
+    ) -> Self {
+        Self {
+            department,
+            group,
+            inviter: inviter.map(|(id, email, first, last)| {
+                let name = [first, last]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                Inviter {
+                    id,
+                    email,
+                    name: Some(name).filter(|n| !n.is_empty()),
+                }
+            }),
+        }
+    }
+}
+
+/// Turns rows into views with up to five queries whatever the number of rows.
 pub fn load_views(
     conn: &mut DbConnection,
     rows: Vec<InvitationRow>,
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<Invitation>> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     // Distinct ids; a lookup with nothing to look up is skipped (a page of CSV invitations
     // often has no department or group at all).
     let distinct = |ids: Vec<i64>| {
@@ -188,6 +221,30 @@ pub fn load_views(
             .map(|(id, (email, name))| (id, Inviter { id, email, name }))
             .collect()
     };
+    let named = rows
+        .into_iter()
+        .map(|row| {
+            let names = Names {
+                department: row
+                    .department_id
+                    .and_then(|id| departments.get(&id).cloned()),
+                group: row.group_id.and_then(|id| groups.get(&id).cloned()),
+                inviter: row.invited_by.and_then(|id| inviters.get(&id).cloned()),
+            };
+            (row, names)
+        })
+        .collect();
+    views(conn, named, now)
+}
+
+/// Views of rows whose names are known: two queries (courses, deliveries).
+pub fn views(
+    conn: &mut DbConnection,
+    rows: Vec<(InvitationRow, Names)>,
+    now: DateTime<Utc>,
+) -> ApiResult<Vec<Invitation>> {
+    let ids: Vec<i64> = rows.iter().map(|(r, _)| r.id).collect();
+
     let mut courses_by_invitation: HashMap<i64, Vec<CourseRef>> = HashMap::new();
     for (invitation_id, id, title) in invitation_courses::table
         .inner_join(courses::table)
@@ -247,16 +304,14 @@ pub fn load_views(
     }
 
     rows.into_iter()
-        .map(|row| {
+        .map(|(row, names)| {
             let status = row.rules()?.status(now);
             Ok(Invitation {
                 id: row.id,
                 role: Role::parse(&row.role).unwrap_or_default(),
-                department: row
-                    .department_id
-                    .and_then(|id| departments.get(&id).cloned()),
+                department: names.department,
                 department_id: row.department_id,
-                group: row.group_id.and_then(|id| groups.get(&id).cloned()),
+                group: names.group,
                 group_id: row.group_id,
                 first_name: row.first_name,
                 last_name: row.last_name,
@@ -264,7 +319,7 @@ pub fn load_views(
                 expires_at: from_db(row.expires_at),
                 sent_at: from_db(row.sent_at),
                 send_count: row.send_count,
-                invited_by: row.invited_by.and_then(|id| inviters.get(&id).cloned()),
+                invited_by: names.inviter,
                 courses: courses_by_invitation.remove(&row.id).unwrap_or_default(),
                 email_delivery: deliveries.remove(&row.id),
                 accepted_at: row.accepted_at.map(from_db),
