@@ -146,6 +146,8 @@ async fn run(label: &str, database_url: String, csv: &str) {
     let status = response.status();
     let preview: Value = response.json().await.unwrap();
     let upload = started.elapsed();
+    // The peak so far is the upload's (the RSS target is for upload + preview).
+    let upload_rss = peak_rss_mib(server.child.id());
     assert_eq!(status, 201, "{preview}");
     let id = preview["id"].as_i64().unwrap();
 
@@ -165,11 +167,12 @@ async fn run(label: &str, database_url: String, csv: &str) {
         .unwrap();
     let send = started.elapsed();
     println!(
-        "csv import ({label}): {} rows ({:.1} MB), {} invalid | upload + preview {:.2} s | send {:.2} s ({} invitations + outbox rows) | server peak RSS {:.0} MiB",
+        "csv import ({label}): {} rows ({:.1} MB), {} invalid | upload + preview {:.2} s, peak RSS {:.0} MiB | send {:.2} s ({} invitations + outbox rows), peak RSS {:.0} MiB",
         preview["summary"]["total"],
         csv.len() as f64 / 1e6,
         preview["summary"]["invalid"],
         upload.as_secs_f64(),
+        upload_rss,
         send.as_secs_f64(),
         sent["created"],
         peak_rss_mib(server.child.id()),
