@@ -7,7 +7,8 @@
 #   cargo build --release --bin skillstream && cargo install oha
 #   scripts/with-postgres.sh scripts/load-invitations.sh
 #
-# RATE (default 1000), DURATION (default 30s), ROWS (default 100000), DB_POOL_SIZE (default 10).
+# RATE (default 1000), DURATION (default 30s), ROWS (default 100000), DB_POOL_SIZE (default 10),
+# CONNECTIONS per instance (default 8: at 500 requests/s and ~2 ms each, one or two are busy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${TEST_DATABASE_URL:?run under scripts/with-postgres.sh}"
@@ -57,7 +58,7 @@ echo "seeded $ROWS invitations; driving $RATE requests/s for $DURATION across tw
 
 half=$((RATE / 2))
 for port in 18101 18102; do
-  "$OHA" --no-tui -q "$half" -z "$DURATION" -c 32 -H "authorization: Bearer $token" \
+  "$OHA" --no-tui -q "$half" -z "$DURATION" -c "${CONNECTIONS:-8}" -H "authorization: Bearer $token" \
     "http://127.0.0.1:$port/api/v1/invitations?per_page=50&page=3" >"$work/oha-$port.txt" &
 done
 wait %-1 %-2 2>/dev/null || wait
