@@ -55,26 +55,32 @@ async fn post_as(browser: &reqwest::Client, app: &TestApp, path: &str, body: Val
     .await
 }
 
+/// Starts a sign-in at `start_path` in `browser`, then signs in at the provider as `identity`:
+/// the callback's body (`code` and `state`).
+async fn through_provider(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    start_path: &str,
+    body: Value,
+    identity: &Identity,
+) -> Value {
+    let start = post_as(browser, app, start_path, body).await;
+    assert_eq!(start.status, StatusCode::OK, "{}", start.text);
+    let url = start.body["authorization_url"].as_str().unwrap();
+    let back = sign_in(browser, url, &redirect_uri(app), identity).await;
+    json!({ "code": back.code, "state": back.state })
+}
+
+fn invitation_sso(token: &str) -> String {
+    format!("/api/v1/public/invitations/{token}/sso")
+}
+
 /// From the landing page's "Continue with SSO" to the callback's answer, in one browser.
 async fn accept_with_sso(app: &TestApp, token: &str, identity: &Identity) -> Reply {
     let browser = browser();
-    let start = post_as(
-        &browser,
-        app,
-        &format!("/api/v1/public/invitations/{token}/sso"),
-        json!({}),
-    )
-    .await;
-    assert_eq!(start.status, StatusCode::OK, "{}", start.text);
-    let url = start.body["authorization_url"].as_str().unwrap();
-    let back = sign_in(&browser, url, &redirect_uri(app), identity).await;
-    post_as(
-        &browser,
-        app,
-        "/api/v1/auth/sso/callback",
-        json!({ "code": back.code, "state": back.state }),
-    )
-    .await
+    let callback =
+        through_provider(app, &browser, &invitation_sso(token), json!({}), identity).await;
+    post_as(&browser, app, "/api/v1/auth/sso/callback", callback).await
 }
 
 async fn invitation_status(app: &TestApp, admin: &Member, id: i64) -> String {
@@ -236,13 +242,7 @@ async fn the_authorization_url_carries_state_nonce_and_a_pkce_challenge() {
     let app = spawn_app().await;
     let admin = sso_org(&app, "Acme", false).await;
     let (_, token) = invited(&app, &admin, json!({ "email": "ada@example.com" })).await;
-    let start = post_as(
-        &browser(),
-        &app,
-        &format!("/api/v1/public/invitations/{token}/sso"),
-        json!({}),
-    )
-    .await;
+    let start = post_as(&browser(), &app, &invitation_sso(&token), json!({})).await;
     let url = reqwest::Url::parse(start.body["authorization_url"].as_str().unwrap()).unwrap();
     let param = |name: &str| {
         url.query_pairs()
@@ -358,18 +358,11 @@ async fn a_state_works_once_and_only_in_the_browser_that_started() {
     let admin = sso_org(&app, "Acme", false).await;
     let (id, token) = invited(&app, &admin, json!({ "email": "ada@example.com" })).await;
     let ada = browser();
-    let start = post_as(
-        &ada,
+    let back = through_provider(
         &app,
-        &format!("/api/v1/public/invitations/{token}/sso"),
-        json!({}),
-    )
-    .await;
-    let url = start.body["authorization_url"].as_str().unwrap();
-    let back = sign_in(
         &ada,
-        url,
-        &redirect_uri(&app),
+        &invitation_sso(&token),
+        json!({}),
         &Identity::new("ada@example.com"),
     )
     .await;
@@ -378,20 +371,14 @@ async fn a_state_works_once_and_only_in_the_browser_that_started() {
         &ada,
         &app,
         "/api/v1/auth/sso/callback",
-        json!({ "code": back.code, "state": "not-the-state" }),
+        json!({ "code": back["code"], "state": "not-the-state" }),
     )
     .await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
     assert_eq!(unknown.code(), "sso_state_invalid");
 
     // Another browser (an attacker's link) has no key for this sign-in.
-    let elsewhere = post_as(
-        &browser(),
-        &app,
-        "/api/v1/auth/sso/callback",
-        json!({ "code": back.code, "state": back.state }),
-    )
-    .await;
+    let elsewhere = post_as(&browser(), &app, "/api/v1/auth/sso/callback", back).await;
     assert_eq!(elsewhere.status, StatusCode::BAD_REQUEST);
     assert_eq!(elsewhere.code(), "sso_state_invalid");
     assert_eq!(invitation_status(&app, &admin, id).await, "pending");
@@ -405,22 +392,8 @@ async fn a_state_works_once_and_only_in_the_browser_that_started() {
 
 async fn accept_with_sso_twice(app: &TestApp, token: &str) -> (Reply, Reply) {
     let browser = browser();
-    let start = post_as(
-        &browser,
-        app,
-        &format!("/api/v1/public/invitations/{token}/sso"),
-        json!({}),
-    )
-    .await;
-    let url = start.body["authorization_url"].as_str().unwrap();
-    let back = sign_in(
-        &browser,
-        url,
-        &redirect_uri(app),
-        &Identity::new("ada@example.com"),
-    )
-    .await;
-    let body = json!({ "code": back.code, "state": back.state });
+    let identity = Identity::new("ada@example.com");
+    let body = through_provider(app, &browser, &invitation_sso(token), json!({}), &identity).await;
     let first = post_as(&browser, app, "/api/v1/auth/sso/callback", body.clone()).await;
     let second = post_as(&browser, app, "/api/v1/auth/sso/callback", body).await;
     (first, second)
@@ -432,13 +405,7 @@ async fn a_cancelled_sign_in_at_the_provider_is_reported() {
     let admin = sso_org(&app, "Acme", false).await;
     let (_, token) = invited(&app, &admin, json!({ "email": "ada@example.com" })).await;
     let browser = browser();
-    let start = post_as(
-        &browser,
-        &app,
-        &format!("/api/v1/public/invitations/{token}/sso"),
-        json!({}),
-    )
-    .await;
+    let start = post_as(&browser, &app, &invitation_sso(&token), json!({})).await;
     let url = reqwest::Url::parse(start.body["authorization_url"].as_str().unwrap()).unwrap();
     let state = url
         .query_pairs()
@@ -512,17 +479,9 @@ async fn enforced_sso_refuses_password_acceptance_and_password_sign_in() {
 /// The sign-in page's "Continue with SSO", for a member.
 async fn sign_in_with_sso(app: &TestApp, email: &str, identity: &Identity) -> Reply {
     let browser = browser();
-    let start = post_as(&browser, app, "/api/v1/auth/sso", json!({ "email": email })).await;
-    assert_eq!(start.status, StatusCode::OK, "{}", start.text);
-    let url = start.body["authorization_url"].as_str().unwrap();
-    let back = sign_in(&browser, url, &redirect_uri(app), identity).await;
-    post_as(
-        &browser,
-        app,
-        "/api/v1/auth/sso/callback",
-        json!({ "code": back.code, "state": back.state }),
-    )
-    .await
+    let body = json!({ "email": email });
+    let callback = through_provider(app, &browser, "/api/v1/auth/sso", body, identity).await;
+    post_as(&browser, app, "/api/v1/auth/sso/callback", callback).await
 }
 
 #[tokio::test]
@@ -586,13 +545,7 @@ async fn sso_is_unavailable_where_no_provider_is_set_up() {
         )
         .await;
     assert_eq!(landing.body["sso_available"], false);
-    let start = post_as(
-        &browser(),
-        &app,
-        &format!("/api/v1/public/invitations/{token}/sso"),
-        json!({}),
-    )
-    .await;
+    let start = post_as(&browser(), &app, &invitation_sso(&token), json!({})).await;
     assert_eq!(start.status, StatusCode::CONFLICT);
     assert_eq!(start.code(), "sso_not_configured");
 

@@ -50,6 +50,18 @@ impl RateLimiter {
     }
 }
 
+/// The per-address limit shared by every way of signing in (password, single sign-on).
+pub fn check_sign_in(
+    state: &crate::state::AppState,
+    req: &actix_web::HttpRequest,
+) -> Result<(), crate::error::ApiError> {
+    let ip = client_ip(req);
+    state.limiter.check(
+        &format!("login-ip:{ip}"),
+        state.settings.rate_limits.login_per_ip,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

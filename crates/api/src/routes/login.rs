@@ -45,10 +45,7 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let limits = state.settings.rate_limits;
-    let ip = crate::rate_limit::client_ip(&req);
-    state
-        .limiter
-        .check(&format!("login-ip:{ip}"), limits.login_per_ip)?;
+    crate::rate_limit::check_sign_in(&state, &req)?;
     let mut missing = Vec::new();
     let email = body
         .email

@@ -72,11 +72,7 @@ pub async fn sso_callback(
     req: HttpRequest,
     body: web::Json<SsoCallback>,
 ) -> ApiResult<HttpResponse> {
-    let ip = crate::rate_limit::client_ip(&req);
-    state.limiter.check(
-        &format!("login-ip:{ip}"),
-        state.settings.rate_limits.login_per_ip,
-    )?;
+    crate::rate_limit::check_sign_in(&state, &req)?;
     let body = body.into_inner();
     let state_hash = hash_token(body.state.as_deref().unwrap_or_default());
     let request = state

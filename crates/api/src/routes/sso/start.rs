@@ -98,11 +98,7 @@ pub async fn start_sign_in_sso(
     req: HttpRequest,
     body: web::Json<StartSsoSignIn>,
 ) -> ApiResult<HttpResponse> {
-    let ip = crate::rate_limit::client_ip(&req);
-    state.limiter.check(
-        &format!("login-ip:{ip}"),
-        state.settings.rate_limits.login_per_ip,
-    )?;
+    crate::rate_limit::check_sign_in(&state, &req)?;
     let body = body.into_inner();
     let email = body.email.as_deref().map(str::trim).unwrap_or_default();
     if email.is_empty() {
