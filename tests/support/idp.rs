@@ -138,17 +138,7 @@ pub async fn sign_in(
                 form.push(("family_name", family.clone()));
             }
             form.push(("tamper", identity.tamper.unwrap_or_default().into()));
-            let body = reqwest::Url::parse_with_params("http://form.invalid/", &form)
-                .unwrap()
-                .query()
-                .unwrap_or_default()
-                .to_string();
-            browser
-                .post(&next)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .body(body)
-                .send()
-                .await
+            browser.post(&next).form(&form).send().await
         } else {
             browser.get(&next).send().await
         }

@@ -308,15 +308,9 @@ impl Oidc {
         } else {
             request = request.basic_auth(form_encode(client.id), Some(form_encode(client.secret)));
         }
-        let body = reqwest::Url::parse_with_params("http://form.invalid/", &form)
-            .map_err(|_| OidcError::CodeRefused)?
-            .query()
-            .unwrap_or_default()
-            .to_string();
         let response = request
-            .header("Content-Type", "application/x-www-form-urlencoded")
             .header("Accept", "application/json")
-            .body(body)
+            .form(&form)
             .send()
             .await
             .map_err(|_| OidcError::Unreachable(provider.token_endpoint.clone()))?;

@@ -15,5 +15,5 @@ pub mod role;
 pub use email::{EmailAddress, EmailError};
 pub use invitation::{Invitation, InvitationError, InvitationStatus, InvitationTtl, StoredStatus};
 pub use matching::suggest;
-pub use names::{NameError, PersonName};
+pub use names::{full_name, NameError, PersonName};
 pub use role::{Role, RoleError};

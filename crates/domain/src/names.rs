@@ -49,8 +49,34 @@ impl PersonName {
     }
 }
 
+/// How a person is addressed: first and last name joined by a space, `None` when both are
+/// missing or empty.
+pub fn full_name(first: Option<&str>, last: Option<&str>) -> Option<String> {
+    let name = [first, last]
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(name).filter(|n| !n.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn full_name_joins_what_is_there() {
+        assert_eq!(
+            full_name(Some("Ada"), Some("Lovelace")).as_deref(),
+            Some("Ada Lovelace")
+        );
+        assert_eq!(
+            full_name(None, Some("Lovelace")).as_deref(),
+            Some("Lovelace")
+        );
+        assert_eq!(full_name(Some(""), None), None);
+        assert_eq!(full_name(None, None), None);
+    }
     use super::*;
 
     #[test]

@@ -278,12 +278,11 @@ impl OutboxWorker {
             .recipient
             .parse()
             .map_err(|e| format!("The recipient address is not deliverable: {e}"))?;
-        let name = [context.first_name.as_deref(), context.last_name.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let to = Mailbox::new(Some(name).filter(|n| !n.is_empty()), address);
+        let name = skillstream_domain::full_name(
+            context.first_name.as_deref(),
+            context.last_name.as_deref(),
+        );
+        let to = Mailbox::new(name, address);
         Message::builder()
             .from(self.config.mail_from.clone())
             .to(to)

@@ -2,7 +2,7 @@
 
 use crate::auth::cookie::{clear_session, set_session};
 use crate::auth::password::{burn_verification_time, verify_password};
-use crate::db::schema::users;
+use crate::db::schema::{organizations, users};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::routes::users::{find_user, User};
 use crate::state::AppState;
@@ -76,12 +76,19 @@ pub async fn login(
     state
         .limiter
         .check(&format!("login-email:{folded}"), limits.login_per_email)?;
-    let candidates: Vec<(i64, i64, Option<String>)> = state
+    // Each candidate with whether their organization enforces single sign-on.
+    let candidates: Vec<(i64, i64, Option<String>, bool)> = state
         .db(move |conn| {
             let mut query = users::table
+                .inner_join(organizations::table)
                 .filter(users::email_folded.eq(folded))
                 .filter(users::status.eq("active"))
-                .select((users::id, users::organization_id, users::password_hash))
+                .select((
+                    users::id,
+                    users::organization_id,
+                    users::password_hash,
+                    organizations::sso_enforced,
+                ))
                 .into_boxed();
             if let Some(org) = org_filter {
                 query = query.filter(users::organization_id.eq(org));
@@ -95,16 +102,16 @@ pub async fn login(
         }
         candidates
             .into_iter()
-            .filter(|(_, _, hash)| {
+            .filter(|(_, _, hash, _)| {
                 hash.as_deref()
                     .is_some_and(|h| verify_password(&password, h))
             })
-            .map(|(id, org, _)| (id, org))
+            .map(|(id, org, _, enforced)| (id, org, enforced))
             .collect::<Vec<_>>()
     })
     .await
     .map_err(ApiError::internal)?;
-    let (user_id, org) = match matched.as_slice() {
+    let (user_id, org, enforced) = match matched.as_slice() {
         [one] => *one,
         [] => {
             return Err(ApiError::unauthorized(
@@ -120,14 +127,6 @@ pub async fn login(
         }
     };
     // Only after the password matched, so the answer reveals nothing to a guesser.
-    let enforced: bool = state
-        .db(move |conn| {
-            Ok(crate::db::schema::organizations::table
-                .find(org)
-                .select(crate::db::schema::organizations::sso_enforced)
-                .first(conn)?)
-        })
-        .await?;
     if enforced {
         return Err(ApiError::new(
             actix_web::http::StatusCode::FORBIDDEN,

@@ -111,12 +111,8 @@ pub fn display_names(
         .load::<(i64, String, Option<String>, Option<String>)>(conn)?
         .into_iter()
         .map(|(id, email, first, last)| {
-            let name = [first, last]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ");
-            (id, (email, Some(name).filter(|n| !n.is_empty())))
+            let name = skillstream_domain::full_name(first.as_deref(), last.as_deref());
+            (id, (email, name))
         })
         .collect())
 }

@@ -161,17 +161,10 @@ impl Names {
         Self {
             department,
             group,
-            inviter: inviter.map(|(id, email, first, last)| {
-                let name = [first, last]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                Inviter {
-                    id,
-                    email,
-                    name: Some(name).filter(|n| !n.is_empty()),
-                }
+            inviter: inviter.map(|(id, email, first, last)| Inviter {
+                id,
+                email,
+                name: skillstream_domain::full_name(first.as_deref(), last.as_deref()),
             }),
         }
     }

@@ -140,7 +140,7 @@ pub async fn update_sso_settings(
 ) -> ApiResult<web::Json<SsoSettings>> {
     let body = body.into_inner();
     let org = admin.organization_id;
-    let (existing, _) = load(&state, org).await?;
+    let existing = state.db(move |conn| stored_provider(conn, org)).await?;
     let mut errors = Vec::new();
     let issuer = match normalize_issuer(body.issuer.as_deref().unwrap_or_default()) {
         Ok(issuer) => Some(issuer),
@@ -195,10 +195,13 @@ pub async fn update_sso_settings(
             ))
         }
     };
-    let client_id = client_id.to_string();
     let enforced = body.enforced;
-    let (issuer_saved, client_id_saved) = (issuer.clone(), client_id.clone());
-    state
+    let saved = StoredProvider {
+        issuer,
+        client_id: client_id.to_string(),
+        client_secret_sealed: sealed,
+    };
+    let saved = state
         .db(move |conn| {
             write_transaction(conn, |conn| {
                 let now = to_db(Utc::now());
@@ -206,9 +209,9 @@ pub async fn update_sso_settings(
                 diesel::insert_into(sso_providers::table)
                     .values((
                         sso_providers::organization_id.eq(org),
-                        sso_providers::issuer.eq(&issuer_saved),
-                        sso_providers::client_id.eq(&client_id_saved),
-                        sso_providers::client_secret_sealed.eq(&sealed),
+                        sso_providers::issuer.eq(&saved.issuer),
+                        sso_providers::client_id.eq(&saved.client_id),
+                        sso_providers::client_secret_sealed.eq(&saved.client_secret_sealed),
                         sso_providers::updated_at.eq(now),
                     ))
                     .execute(conn)?;
@@ -216,12 +219,12 @@ pub async fn update_sso_settings(
                     .set(organizations::sso_enforced.eq(enforced))
                     .execute(conn)?;
                 Ok::<_, ApiError>(())
-            })
+            })?;
+            Ok(saved)
         })
         .await?;
-    tracing::info!(org, %issuer, enforced, "single sign-on settings saved");
-    let (provider, enforced) = load(&state, org).await?;
-    Ok(web::Json(view(&state, provider, enforced)))
+    tracing::info!(org, issuer = %saved.issuer, enforced, "single sign-on settings saved");
+    Ok(web::Json(view(&state, Some(saved), enforced)))
 }
 
 #[utoipa::path(delete, path = "/api/v1/organization/sso", tag = "Single sign-on",
