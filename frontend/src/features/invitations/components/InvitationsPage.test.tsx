@@ -2,19 +2,9 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-
-// The API client captures fetch when it is created: stub it before any import.
-const fetchMock = vi.hoisted(() => {
-  const mock = vi.fn();
-  globalThis.fetch = mock as unknown as typeof fetch;
-  return mock;
-});
-
 import { ToastProvider } from "../../../components/Toast";
 import { InvitationsPage } from "./InvitationsPage";
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+import { fetchMock, json } from "../../../test-support";
 
 const invitation = (delivery: string) => ({
   id: 7,

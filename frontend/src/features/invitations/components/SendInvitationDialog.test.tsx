@@ -2,19 +2,9 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-
-// The API client captures fetch when it is created: stub it before any import.
-const fetchMock = vi.hoisted(() => {
-  const mock = vi.fn();
-  globalThis.fetch = mock as unknown as typeof fetch;
-  return mock;
-});
-
 import { ToastProvider } from "../../../components/Toast";
 import { SendInvitationDialog } from "./SendInvitationDialog";
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+import { fetchMock, json } from "../../../test-support";
 
 function answer(post: (body: Record<string, unknown>) => Response) {
   fetchMock.mockImplementation(async (...args: unknown[]) => {
