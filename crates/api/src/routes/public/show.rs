@@ -3,7 +3,9 @@
 use super::lookup::{checked_token_hash, usable_invitation};
 use crate::auth::password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use crate::db::from_db;
-use crate::db::schema::{courses, departments, invitation_courses, organizations, user_groups};
+use crate::db::schema::{
+    courses, departments, invitation_courses, organizations, sso_providers, user_groups,
+};
 use crate::error::{ApiResult, ErrorBody};
 use crate::routes::invitations::view::CourseRef;
 use crate::state::AppState;
@@ -69,15 +71,19 @@ pub async fn show_invitation(
     let view = state
         .db(move |conn| {
             let row = usable_invitation(conn, &hash, now)?;
-            let (org_id, org_name, sso_enforced): (i64, String, bool) = organizations::table
-                .find(row.organization_id)
-                .select((
-                    organizations::id,
-                    organizations::name,
-                    organizations::sso_enforced,
-                ))
-                .first(conn)?;
-            let sso_available = crate::routes::sso::settings::uses_sso(conn, row.organization_id)?;
+            // The organization, and whether it has an identity provider, in one query.
+            let (org_id, org_name, sso_enforced, provider): (i64, String, bool, Option<i64>) =
+                organizations::table
+                    .left_join(sso_providers::table)
+                    .filter(organizations::id.eq(row.organization_id))
+                    .select((
+                        organizations::id,
+                        organizations::name,
+                        organizations::sso_enforced,
+                        sso_providers::organization_id.nullable(),
+                    ))
+                    .first(conn)?;
+            let sso_available = provider.is_some();
             let department = match row.department_id {
                 Some(id) => departments::table
                     .find(id)
