@@ -240,3 +240,4 @@ diesel::table! {
 
 diesel::joinable!(sso_providers -> organizations (organization_id));
 diesel::allow_tables_to_appear_in_same_query!(sso_providers, organizations);
+diesel::allow_tables_to_appear_in_same_query!(sso_providers, users);

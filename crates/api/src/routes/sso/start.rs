@@ -3,7 +3,7 @@
 //! to. Two doors lead there: an invitation link, and the sign-in page.
 
 use super::settings::{redirect_uri, stored_provider, StoredProvider};
-use crate::db::schema::{sso_requests, users};
+use crate::db::schema::{sso_providers, sso_requests, users};
 use crate::db::{to_db, DbConnection};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::oidc::{pkce, AuthorizationRequest, OidcError};
@@ -140,21 +140,38 @@ fn sso_members(
     org_filter: Option<i64>,
 ) -> ApiResult<Vec<Candidate>> {
     let mut query = users::table
+        .inner_join(
+            sso_providers::table.on(sso_providers::organization_id.eq(users::organization_id)),
+        )
         .filter(users::email_folded.eq(folded))
         .filter(users::status.eq("active"))
-        .select((users::id, users::organization_id, users::email))
+        .select((
+            users::id,
+            users::organization_id,
+            users::email,
+            sso_providers::issuer,
+            sso_providers::client_id,
+            sso_providers::client_secret_sealed,
+        ))
         .into_boxed();
     if let Some(org) = org_filter {
         query = query.filter(users::organization_id.eq(org));
     }
-    let members: Vec<(i64, i64, String)> = query.order(users::id.asc()).limit(10).load(conn)?;
-    let mut found = Vec::new();
-    for (id, org, email) in members {
-        if let Some(provider) = stored_provider(conn, org)? {
-            found.push((id, org, email, provider));
-        }
-    }
-    Ok(found)
+    let rows: Vec<(i64, i64, String, String, String, String)> =
+        query.order(users::id.asc()).limit(10).load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, org, email, issuer, client_id, client_secret_sealed)| {
+                let provider = StoredProvider {
+                    issuer,
+                    client_id,
+                    client_secret_sealed,
+                };
+                (id, org, email, provider)
+            },
+        )
+        .collect())
 }
 
 async fn redirect(
