@@ -486,12 +486,8 @@ async fn members_sign_in_later_with_sso_as_the_identity_they_accepted_with() {
     let app = spawn_app().await;
     let admin = sso_org(&app, "Acme", true).await;
     let (_, token) = invited(&app, &admin, json!({ "email": "ada@example.com" })).await;
-    let accepted = accept_with_sso(
-        &app,
-        &token,
-        &Identity::new("ada@example.com").named("Ada", "Lovelace"),
-    )
-    .await;
+    let ada = Identity::new("ada@example.com").named("Ada", "Lovelace");
+    let accepted = accept_with_sso(&app, &token, &ada).await;
     assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
     let user_id = accepted.body["user"]["id"].as_i64().unwrap();
     let subject: Option<String> = app
@@ -505,7 +501,7 @@ async fn members_sign_in_later_with_sso_as_the_identity_they_accepted_with() {
         .await;
     assert!(subject.is_some(), "the provider's subject is remembered");
 
-    let again = sign_in_with_sso(&app, "ADA@example.com", &Identity::new("ada@example.com")).await;
+    let again = sign_in_with_sso(&app, "ADA@example.com", &ada).await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.text);
     assert_eq!(again.body["user"]["id"], user_id);
     let me = app

@@ -86,7 +86,8 @@ async function interaction(req, res) {
   }
   const form = await readForm(req);
   const email = (form.email ?? "").trim();
-  // One account per address and requested behaviour, so tests never share an identity.
+  // The test harness names the subject (unique per test identity); a browser typing into the
+  // form gets one per address and requested behaviour.
   const sub = form.sub || `${email.toLowerCase()}${form.tamper ? `#${form.tamper}` : ""}`;
   const claims = { email, email_verified: form.email_verified === "true" };
   if (form.given_name) claims.given_name = form.given_name;

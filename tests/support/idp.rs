@@ -59,6 +59,10 @@ pub fn idp() -> &'static Idp {
 /// Who the test claims to be at the provider's sign-in form.
 #[derive(Debug, Clone, Default)]
 pub struct Identity {
+    /// The provider's `sub`: unique per `Identity::new`, so tests running at once never
+    /// overwrite each other's account at the shared provider. Reuse the value to sign in again
+    /// as the same person.
+    pub subject: String,
     pub email: String,
     pub given_name: Option<String>,
     pub family_name: Option<String>,
@@ -71,6 +75,7 @@ pub struct Identity {
 impl Identity {
     pub fn new(email: &str) -> Self {
         Self {
+            subject: format!("{}#{:016x}", email.to_lowercase(), rand::random::<u64>()),
             email: email.into(),
             ..Self::default()
         }
@@ -127,7 +132,10 @@ pub async fn sign_in(
     for _ in 0..10 {
         let response = if next.contains("/interaction/") && !form_sent {
             form_sent = true;
-            let mut form = vec![("email", identity.email.clone())];
+            let mut form = vec![
+                ("sub", identity.subject.clone()),
+                ("email", identity.email.clone()),
+            ];
             if !identity.unverified {
                 form.push(("email_verified", "true".into()));
             }
