@@ -163,3 +163,74 @@ async fn an_unexpected_database_failure_answers_an_opaque_500() {
     );
     assert!(!reply.text.contains("invitations"), "{}", reply.text);
 }
+
+/// PostgreSQL cut the app's connections (a restart, a failover): a request that meets a cut
+/// connection answers 503 with Retry-After and nothing internal, the pool drops that
+/// connection instead of handing it out again, and the app answers again without a restart.
+/// SQLite has no server to lose, so this runs on PostgreSQL only.
+#[tokio::test]
+async fn the_app_answers_again_after_postgresql_cuts_its_connections() {
+    let app = spawn_app().await;
+    let skillstream_api::db::DatabaseTarget::Postgres(url) = app.settings.database.clone() else {
+        return;
+    };
+    let admin = app.admin_of("Acme").await;
+    app.invite(
+        &admin,
+        json!({"email": "ada@example.com", "role": "learner"}),
+    )
+    .await;
+    let reply = app.get("/api/v1/invitations", &admin.token).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+
+    // From a connection of its own, so every connection in the app's pool is cut.
+    let cut = tokio::task::spawn_blocking(move || {
+        use diesel::sql_types::BigInt;
+        use diesel::{Connection, RunQueryDsl};
+        #[derive(diesel::QueryableByName)]
+        struct Cut {
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+        }
+        let mut conn = diesel::PgConnection::establish(&url).unwrap();
+        diesel::sql_query(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) AS n \
+             FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .get_result::<Cut>(&mut conn)
+        .unwrap()
+        .n
+    })
+    .await
+    .unwrap();
+    assert!(cut >= 1, "no connection was cut");
+
+    let pool_size = app.settings.db_pool_size as usize;
+    let mut failures = 0;
+    let reply = loop {
+        let reply = app.get("/api/v1/invitations", &admin.token).await;
+        if reply.status == StatusCode::OK {
+            break reply;
+        }
+        assert_eq!(
+            reply.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{}",
+            reply.text
+        );
+        assert_eq!(reply.code(), "service_unavailable");
+        assert!(reply.headers.contains_key("retry-after"));
+        assert!(
+            !reply.text.to_lowercase().contains("terminat"),
+            "{}",
+            reply.text
+        );
+        failures += 1;
+        assert!(
+            failures <= pool_size,
+            "a cut connection was handed out again: {failures} failures with {pool_size} connections"
+        );
+    };
+    assert_eq!(reply.body["items"][0]["email"], "ada@example.com");
+}

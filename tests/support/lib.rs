@@ -271,7 +271,7 @@ impl TestApp {
                     users::status.eq("active"),
                     users::created_at.eq(to_db(Utc::now())),
                 ))
-                .execute(&mut conn)
+                .execute(&mut **conn)
                 .unwrap();
         })
         .await

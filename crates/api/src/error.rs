@@ -142,6 +142,14 @@ impl ApiError {
         error
     }
 
+    /// True when a query failed because the database connection is gone.
+    pub fn lost_connection(&self) -> bool {
+        self.cause
+            .as_ref()
+            .and_then(|cause| cause.downcast_ref::<diesel::result::Error>())
+            .is_some_and(crate::db::is_lost_connection)
+    }
+
     pub fn unavailable(cause: impl Into<anyhow::Error>) -> Self {
         let mut error = Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -228,10 +236,7 @@ impl From<diesel::result::Error> for ApiError {
                 "conflict",
                 "This conflicts with something that already exists.",
             ),
-            diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::ClosedConnection,
-                _,
-            ) => ApiError::unavailable(error),
+            lost if crate::db::is_lost_connection(lost) => ApiError::unavailable(error),
             _ => ApiError::internal(error),
         }
     }

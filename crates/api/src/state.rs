@@ -34,7 +34,13 @@ impl AppState {
         actix_web::rt::task::spawn_blocking(move || {
             let _entered = span.enter();
             let mut conn = pool.get()?;
-            f(&mut conn)
+            let result = f(&mut conn);
+            match &result {
+                Ok(_) => conn.answered(),
+                Err(error) if error.lost_connection() => conn.lost(),
+                Err(_) => {}
+            }
+            result
         })
         .await
         .map_err(ApiError::internal)?

@@ -6,4 +6,4 @@ pub mod extractor;
 pub mod jwt;
 pub mod password;
 
-pub use extractor::{Admin, Caller};
+pub use extractor::{Admin, AdminRequest, Caller};

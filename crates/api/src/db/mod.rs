@@ -11,7 +11,7 @@ use diesel::sqlite::SqliteConnection;
 use diesel::Connection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
@@ -24,6 +24,57 @@ pub enum DbConnection {
 
 pub type Pool = r2d2::Pool<ConnectionManager>;
 pub type PooledConnection = r2d2::PooledConnection<ConnectionManager>;
+
+/// How long a connection that has just answered is handed out without a ping. A ping costs a
+/// round trip on every check-out; a busy pool's connections answer many times a second, and a
+/// quiet one's are pinged before use as before.
+pub const TRUSTED_FOR: Duration = Duration::from_secs(1);
+
+/// A pooled connection with what the pool knows of its health. It dereferences to the
+/// connection, so `&mut conn` passes wherever a `&mut DbConnection` is taken.
+pub struct Checked {
+    conn: DbConnection,
+    /// When it last answered: a ping came back, or work on it succeeded.
+    answered_at: Instant,
+    /// Work on it found the server gone; the pool drops it instead of taking it back.
+    lost: bool,
+}
+
+impl Checked {
+    /// Records that work on this connection just succeeded.
+    pub fn answered(&mut self) {
+        self.answered_at = Instant::now();
+    }
+
+    /// Records that the server is gone (restarted, or the link broke): the pool will open a
+    /// new connection instead of handing this one out again.
+    pub fn lost(&mut self) {
+        self.lost = true;
+    }
+}
+
+impl std::ops::Deref for Checked {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Checked {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
+/// True when a query failed because the connection to the server is gone, rather than because
+/// of the query.
+pub fn is_lost_connection(error: &diesel::result::Error) -> bool {
+    use diesel::result::DatabaseErrorKind::{ClosedConnection, UnableToSendCommand};
+    matches!(
+        error,
+        diesel::result::Error::DatabaseError(ClosedConnection | UnableToSendCommand, _)
+    )
+}
 
 /// Where the data lives, parsed from `DATABASE_URL`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,10 +123,34 @@ pub struct ConnectionManager {
 }
 
 impl ManageConnection for ConnectionManager {
-    type Connection = DbConnection;
+    type Connection = Checked;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+    fn connect(&self) -> Result<Checked, r2d2::Error> {
+        self.open().map(|conn| Checked {
+            conn,
+            answered_at: Instant::now(),
+            lost: false,
+        })
+    }
+
+    /// Pings a connection before it is handed out, unless it answered within `TRUSTED_FOR`.
+    fn is_valid(&self, conn: &mut Checked) -> Result<(), r2d2::Error> {
+        if conn.answered_at.elapsed() < TRUSTED_FOR {
+            return Ok(());
+        }
+        conn.conn.ping().map_err(r2d2::Error::QueryError)?;
+        conn.answered();
+        Ok(())
+    }
+
+    fn has_broken(&self, conn: &mut Checked) -> bool {
+        conn.lost || conn.conn.is_broken()
+    }
+}
+
+impl ConnectionManager {
+    fn open(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.target {
             DatabaseTarget::Postgres(url) => PgConnection::establish(url)
                 .map(DbConnection::Postgres)
@@ -92,14 +167,6 @@ impl ManageConnection for ConnectionManager {
                 Ok(DbConnection::Sqlite(conn))
             }
         }
-    }
-
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.ping().map_err(r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        conn.is_broken()
     }
 }
 

@@ -1,5 +1,5 @@
 use super::view::{views, Invitation, InvitationRow, Names};
-use crate::auth::Admin;
+use crate::auth::AdminRequest;
 use crate::count_cache::Lookup;
 use crate::db::schema::{departments, invitations, user_groups, users};
 
@@ -68,28 +68,31 @@ macro_rules! filter_invitations {
     responses((status = 200, body = inline(Page<Invitation>)), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list_invitations(
-    admin: Admin,
+    request: AdminRequest,
     state: web::Data<AppState>,
     filters: web::Query<InvitationFilters>,
     page: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
     let params = page.into_inner();
+    // A bad filter is answered after the caller is checked, as with every admin request.
     let status = match filters
         .status
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        None => None,
-        Some(raw) => Some(InvitationStatus::parse(&raw.to_lowercase()).ok_or_else(|| {
-            ApiError::field(
-                "status",
-                "invalid_status",
-                format!(
-                    "Status \"{raw}\" is not valid. Use pending, expired, accepted or cancelled."
-                ),
-            )
-        })?),
+        None => Ok(None),
+        Some(raw) => InvitationStatus::parse(&raw.to_lowercase())
+            .map(Some)
+            .ok_or_else(|| {
+                ApiError::field(
+                    "status",
+                    "invalid_status",
+                    format!(
+                        "Status \"{raw}\" is not valid. Use pending, expired, accepted or cancelled."
+                    ),
+                )
+            }),
     };
     let pattern = filters
         .q
@@ -98,15 +101,16 @@ pub async fn list_invitations(
         .map(str::trim)
         .filter(|q| !q.is_empty())
         .map(|q| like_contains(&q.to_lowercase()));
-    let org = admin.organization_id;
     let now = Utc::now();
     let at = to_db(now);
-    let key = (org, status.map(InvitationStatus::as_str), pattern.clone());
-    let cached = state.counts.get(&key);
-    let counted_here = matches!(cached, Lookup::Missing);
-    let (filter_status, filter_pattern) = (status, pattern.clone());
-    let (items, total) = state
-        .db(move |conn| {
+    let counts = state.clone();
+    // The caller's check, the page and its courses and deliveries share one connection.
+    let (items, total, key, cached) = request
+        .db(move |admin, conn| {
+            let status = status?;
+            let org = admin.organization_id;
+            let key = (org, status.map(InvitationStatus::as_str), pattern.clone());
+            let cached = counts.counts.get(&key);
             let total: i64 = match cached {
                 Lookup::Fresh(total) | Lookup::Refresh(total) => total,
                 Lookup::Missing => {
@@ -138,33 +142,39 @@ pub async fn list_invitations(
                     (row, Names::joined(department, group, inviter))
                 })
                 .collect();
-            Ok((views(conn, named, now)?, total))
+            Ok((views(conn, named, now)?, total, key, cached))
         })
         .await?;
-    if counted_here {
-        state.counts.put(key, total);
-    } else if matches!(cached, Lookup::Refresh(_)) {
+    match cached {
+        Lookup::Missing => state.counts.put(key, total),
+        Lookup::Fresh(_) => {}
         // The stale total answered this request; the count runs after it, off its path.
-        let state = state.clone();
-        actix_web::rt::spawn(async move {
-            let counted = state
-                .db(move |conn| {
-                    Ok(filter_invitations!(
-                        invitations::table,
-                        org,
-                        filter_status,
-                        filter_pattern.as_ref(),
-                        at
-                    )
-                    .count()
-                    .get_result::<i64>(conn)?)
-                })
-                .await;
-            match counted {
-                Ok(total) => state.counts.put(key, total),
-                Err(error) => tracing::warn!(code = error.code(), "counting invitations failed"),
-            }
-        });
+        Lookup::Refresh(_) => {
+            let state = state.clone();
+            actix_web::rt::spawn(async move {
+                let (org, status, pattern) = key.clone();
+                let status = status.and_then(InvitationStatus::parse);
+                let counted = state
+                    .db(move |conn| {
+                        Ok(filter_invitations!(
+                            invitations::table,
+                            org,
+                            status,
+                            pattern.as_ref(),
+                            at
+                        )
+                        .count()
+                        .get_result::<i64>(conn)?)
+                    })
+                    .await;
+                match counted {
+                    Ok(total) => state.counts.put(key, total),
+                    Err(error) => {
+                        tracing::warn!(code = error.code(), "counting invitations failed")
+                    }
+                }
+            });
+        }
     }
     Ok(HttpResponse::Ok().json(Page::new(items, &params, total)))
 }
