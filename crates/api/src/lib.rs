@@ -7,6 +7,7 @@ pub mod config;
 pub mod count_cache;
 pub mod db;
 pub mod error;
+pub mod json_time;
 pub mod mail;
 pub mod metrics;
 pub mod oidc;

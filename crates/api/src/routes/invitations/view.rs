@@ -33,8 +33,10 @@ pub struct Invitation {
     /// `pending`, `expired`, `accepted` or `cancelled`.
     #[schema(value_type = String, example = "pending")]
     pub status: InvitationStatus,
+    #[serde(serialize_with = "crate::json_time::serialize")]
     pub expires_at: DateTime<Utc>,
     /// When the email was last (re)sent.
+    #[serde(serialize_with = "crate::json_time::serialize")]
     pub sent_at: DateTime<Utc>,
     /// How many times it was sent (1 + resends).
     pub send_count: i32,
@@ -43,10 +45,14 @@ pub struct Invitation {
     pub courses: Vec<CourseRef>,
     /// The state of the latest email for this invitation.
     pub email_delivery: Option<EmailDelivery>,
+    #[serde(serialize_with = "crate::json_time::optional")]
     pub accepted_at: Option<DateTime<Utc>>,
     pub accepted_user_id: Option<i64>,
+    #[serde(serialize_with = "crate::json_time::optional")]
     pub cancelled_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::json_time::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::json_time::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -70,10 +76,13 @@ pub struct EmailDelivery {
     #[schema(example = "queued")]
     pub status: String,
     pub attempts: i32,
+    #[serde(serialize_with = "crate::json_time::optional")]
     pub next_attempt_at: Option<DateTime<Utc>>,
     /// Why the last attempt failed, when it did.
     pub last_error: Option<String>,
+    #[serde(serialize_with = "crate::json_time::optional")]
     pub sent_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::json_time::serialize")]
     pub queued_at: DateTime<Utc>,
 }
 
