@@ -8,6 +8,7 @@ mod auth;
 mod bad_input;
 mod batch;
 mod catalog;
+mod database;
 mod delivery;
 mod imports;
 mod invitations_list;

@@ -239,6 +239,36 @@ pub fn migrations_pending(conn: &mut DbConnection) -> Result<bool, DbSetupError>
     pending.map_err(|e| DbSetupError::Migrations(e.to_string()))
 }
 
+/// Runs `f` in a read-only transaction in which PostgreSQL uses generic plans for prepared
+/// statements. For pages read with `LIMIT $n OFFSET $m`: PostgreSQL cannot cost a generic plan
+/// for an unknown limit, judges it far dearer than a custom one, and so plans such a query
+/// afresh on every execution, which costs more than running it. The generic plan of a page
+/// is the same index scan. On SQLite (which has no plan cache to steer) it just runs `f`.
+pub fn with_generic_plans<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    match conn {
+        DbConnection::Sqlite(_) => return f(conn),
+        DbConnection::Postgres(pg) => AnsiTransactionManager::begin_transaction_sql(
+            pg,
+            "BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_generic_plan",
+        )?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            Manager::rollback_transaction(conn)?;
+            Err(error)
+        }
+    }
+}
+
 /// Runs `f` in a transaction that takes the write lock up front on SQLite (`BEGIN IMMEDIATE`),
 /// so two writers queue on busy_timeout instead of deadlocking on a read-to-write upgrade.
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>

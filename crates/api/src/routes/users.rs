@@ -3,7 +3,7 @@
 
 use crate::auth::Admin;
 use crate::db::schema::{departments, user_groups, users};
-use crate::db::{like_contains, lower, DbConnection};
+use crate::db::{like_contains, lower, with_generic_plans, DbConnection};
 use crate::error::{ApiResult, ErrorBody};
 use crate::routes::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -194,20 +194,22 @@ pub async fn list_users(
             let total: i64 = filter_users!(users::table.into_boxed(), org, filters, q.as_ref())
                 .count()
                 .get_result(conn)?;
-            let rows: Vec<Row> = filter_users!(
-                users::table
-                    .left_join(departments::table)
-                    .left_join(user_groups::table)
-                    .into_boxed(),
-                org,
-                filters,
-                q.as_ref()
-            )
-            .order((users::created_at.desc(), users::id.desc()))
-            .limit(params.per_page())
-            .offset(params.offset())
-            .select(user_columns!())
-            .load(conn)?;
+            let rows: Vec<Row> = with_generic_plans(conn, |conn| {
+                filter_users!(
+                    users::table
+                        .left_join(departments::table)
+                        .left_join(user_groups::table)
+                        .into_boxed(),
+                    org,
+                    filters,
+                    q.as_ref()
+                )
+                .order((users::created_at.desc(), users::id.desc()))
+                .limit(params.per_page())
+                .offset(params.offset())
+                .select(user_columns!())
+                .load(conn)
+            })?;
             Ok((rows, total))
         })
         .await?;

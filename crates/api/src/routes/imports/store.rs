@@ -245,12 +245,13 @@ pub fn page_of_rows(
         page = page.filter(invitation_import_rows::valid.eq(false));
     }
     let total: i64 = count.count().get_result(conn)?;
-    let rows = page
-        .order(invitation_import_rows::line.asc())
-        .offset(offset)
-        .limit(limit)
-        .select(RowRecord::as_select())
-        .load(conn)?;
+    let rows = crate::db::with_generic_plans(conn, |conn| {
+        page.order(invitation_import_rows::line.asc())
+            .offset(offset)
+            .limit(limit)
+            .select(RowRecord::as_select())
+            .load(conn)
+    })?;
     Ok((rows, total))
 }
 

@@ -12,7 +12,7 @@ type PageRow = (
     Option<String>,
     Option<Inviter>,
 );
-use crate::db::{like_contains, to_db};
+use crate::db::{like_contains, to_db, with_generic_plans};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::routes::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -125,17 +125,19 @@ pub async fn list_invitations(
                 .left_join(departments::table)
                 .left_join(user_groups::table)
                 .left_join(users::table);
-            let rows: Vec<PageRow> = filter_invitations!(source, org, status, pattern.as_ref(), at)
-                .order((invitations::created_at.desc(), invitations::id.desc()))
-                .limit(params.per_page())
-                .offset(params.offset())
-                .select((
-                    InvitationRow::as_select(),
-                    departments::name.nullable(),
-                    user_groups::name.nullable(),
-                    (users::id, users::email, users::first_name, users::last_name).nullable(),
-                ))
-                .load(conn)?;
+            let rows: Vec<PageRow> = with_generic_plans(conn, |conn| {
+                filter_invitations!(source, org, status, pattern.as_ref(), at)
+                    .order((invitations::created_at.desc(), invitations::id.desc()))
+                    .limit(params.per_page())
+                    .offset(params.offset())
+                    .select((
+                        InvitationRow::as_select(),
+                        departments::name.nullable(),
+                        user_groups::name.nullable(),
+                        (users::id, users::email, users::first_name, users::last_name).nullable(),
+                    ))
+                    .load(conn)
+            })?;
             let named = rows
                 .into_iter()
                 .map(|(row, department, group, inviter)| {
