@@ -35,11 +35,7 @@ impl AppState {
             let _entered = span.enter();
             let mut conn = pool.get()?;
             let result = f(&mut conn);
-            match &result {
-                Ok(_) => conn.answered(),
-                Err(error) if error.lost_connection() => conn.lost(),
-                Err(_) => {}
-            }
+            conn.record(&result, ApiError::lost_connection);
             result
         })
         .await

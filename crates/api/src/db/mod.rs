@@ -41,15 +41,14 @@ pub struct Checked {
 }
 
 impl Checked {
-    /// Records that work on this connection just succeeded.
-    pub fn answered(&mut self) {
-        self.answered_at = Instant::now();
-    }
-
-    /// Records that the server is gone (restarted, or the link broke): the pool will open a
-    /// new connection instead of handing this one out again.
-    pub fn lost(&mut self) {
-        self.lost = true;
+    /// Records how work on this connection went: success shows it alive; a lost connection
+    /// (the server restarted, or the link broke) is dropped by the pool instead of being
+    /// handed out again.
+    pub fn record<T, E>(&mut self, result: &Result<T, E>, lost: impl FnOnce(&E) -> bool) {
+        match result {
+            Ok(_) => self.answered_at = Instant::now(),
+            Err(error) => self.lost |= lost(error),
+        }
     }
 }
 
@@ -140,7 +139,7 @@ impl ManageConnection for ConnectionManager {
             return Ok(());
         }
         conn.conn.ping().map_err(r2d2::Error::QueryError)?;
-        conn.answered();
+        conn.answered_at = Instant::now();
         Ok(())
     }
 

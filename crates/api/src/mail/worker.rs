@@ -196,7 +196,9 @@ impl OutboxWorker {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || -> anyhow::Result<T> {
             let mut conn = pool.get()?;
-            Ok(f(&mut conn)?)
+            let result = f(&mut conn);
+            conn.record(&result, crate::db::is_lost_connection);
+            Ok(result?)
         })
         .await?
     }
