@@ -248,7 +248,6 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    type Manager = <DbConnection as Connection>::TransactionManager;
     match conn {
         DbConnection::Sqlite(_) => return f(conn),
         DbConnection::Postgres(pg) => AnsiTransactionManager::begin_transaction_sql(
@@ -256,16 +255,8 @@ where
             "BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_generic_plan",
         )?,
     }
-    match f(conn) {
-        Ok(value) => {
-            Manager::commit_transaction(conn)?;
-            Ok(value)
-        }
-        Err(error) => {
-            Manager::rollback_transaction(conn)?;
-            Err(error)
-        }
-    }
+    let result = f(conn);
+    end_transaction(conn, result)
 }
 
 /// Runs `f` in a transaction that takes the write lock up front on SQLite (`BEGIN IMMEDIATE`),
@@ -282,7 +273,17 @@ where
         }
         DbConnection::Postgres(_) => Manager::begin_transaction(conn)?,
     }
-    match f(conn) {
+    let result = f(conn);
+    end_transaction(conn, result)
+}
+
+/// Commits a transaction begun by hand when its work succeeded, else rolls it back.
+fn end_transaction<T, E>(conn: &mut DbConnection, result: Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    match result {
         Ok(value) => {
             Manager::commit_transaction(conn)?;
             Ok(value)
