@@ -57,11 +57,13 @@ psql "$DB" -qc "VACUUM ANALYZE" -c "CHECKPOINT"
 echo "seeded $ROWS invitations; driving $RATE requests/s for $DURATION across two instances"
 
 half=$((RATE / 2))
+drivers=()
 for port in 18101 18102; do
   "$OHA" --no-tui -q "$half" -z "$DURATION" -c "${CONNECTIONS:-8}" -H "authorization: Bearer $token" \
     "http://127.0.0.1:$port/api/v1/invitations?per_page=50&page=3" >"$work/oha-$port.txt" &
+  drivers+=($!)
 done
-wait %-1 %-2 2>/dev/null || wait
+wait "${drivers[@]}"
 for port in 18101 18102; do
   echo "== instance 127.0.0.1:$port"
   grep -E "Success rate|Requests/sec|Slowest|Fastest|Average|50.00%|90.00%|99.00%|99.90%|\[200\]" "$work/oha-$port.txt" || cat "$work/oha-$port.txt"
