@@ -194,7 +194,7 @@ pub async fn list_users(
             let total: i64 = filter_users!(users::table.into_boxed(), org, filters, q.as_ref())
                 .count()
                 .get_result(conn)?;
-            let rows: Vec<Row> = with_generic_plans(conn, |conn| {
+            let page = |conn: &mut DbConnection| {
                 filter_users!(
                     users::table
                         .left_join(departments::table)
@@ -208,8 +208,13 @@ pub async fn list_users(
                 .limit(params.per_page())
                 .offset(params.offset())
                 .select(user_columns!())
-                .load(conn)
-            })?;
+                .load::<Row>(conn)
+            };
+            // A search is planned for its text (see the invitations list).
+            let rows = match q {
+                None => with_generic_plans(conn, page)?,
+                Some(_) => page(conn)?,
+            };
             Ok((rows, total))
         })
         .await?;
