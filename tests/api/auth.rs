@@ -102,6 +102,51 @@ async fn an_expired_session_is_refused() {
     );
 }
 
+/// The invitations list checks its caller on the same connection as the page: a suspended
+/// admin is refused at once, and a learner's bad filter is a 403 before it is a 422.
+#[tokio::test]
+async fn the_invitations_list_checks_its_caller_before_its_filters() {
+    use diesel::prelude::*;
+    use skillstream_api::db::schema::users;
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let second = app
+        .member_of(admin.organization_id, "second@acme.example.com", "admin")
+        .await;
+    let learner = app
+        .member_of(admin.organization_id, "l@acme.example.com", "learner")
+        .await;
+    let bad_filter = "/api/v1/invitations?status=bogus";
+    assert_eq!(
+        app.get(bad_filter, &learner.token).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let refused = app.get(bad_filter, &admin.token).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.field_error("status").is_some(), "{}", refused.text);
+
+    assert_eq!(
+        app.get("/api/v1/invitations", &second.token).await.status,
+        StatusCode::OK
+    );
+    let id = second.user_id;
+    app.with_db(move |conn| {
+        diesel::update(users::table.find(id))
+            .set(users::status.eq("suspended"))
+            .execute(conn)
+            .unwrap()
+    })
+    .await;
+    assert_eq!(
+        app.get("/api/v1/invitations", &second.token).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.get("/api/v1/invitations", "not-a-jwt").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
 #[tokio::test]
 async fn learners_and_instructors_get_403_on_admin_operations() {
     let app = spawn_app().await;
