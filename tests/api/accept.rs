@@ -10,16 +10,6 @@ use skillstream_tests::{spawn_app, spawn_app_with, Member, Reply, TestApp, ADMIN
 
 const PASSWORD: &str = "a long enough password";
 
-async fn show(app: &TestApp, token: &str) -> Reply {
-    app.request(
-        Method::GET,
-        &format!("/api/v1/public/invitations/{token}"),
-        None,
-        None,
-    )
-    .await
-}
-
 async fn accept(app: &TestApp, token: &str, body: Value) -> Reply {
     app.request(
         Method::POST,
@@ -48,8 +38,8 @@ async fn the_landing_page_shows_organization_email_role_and_courses_and_changes_
     )
     .await;
 
-    let first = show(&app, &token).await;
-    let second = show(&app, &token).await;
+    let first = app.landing(&token).await;
+    let second = app.landing(&token).await;
 
     assert_eq!(first.status, StatusCode::OK, "{}", first.text);
     assert_eq!(first.body, second.body);
@@ -142,7 +132,7 @@ async fn a_link_works_once() {
     );
 
     let again = accept(&app, &token, json!({ "password": PASSWORD })).await;
-    let look = show(&app, &token).await;
+    let look = app.landing(&token).await;
 
     assert_eq!(again.status, StatusCode::GONE);
     assert_eq!(again.code(), "invitation_already_accepted");
@@ -196,14 +186,14 @@ async fn a_weak_password_is_refused_and_the_link_still_works() {
     )
     .await;
     assert!(bad_name.field_error("first_name").is_some());
-    assert_eq!(show(&app, &token).await.status, StatusCode::OK);
+    assert_eq!(app.landing(&token).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn an_unknown_or_malformed_token_is_not_found() {
     let app = spawn_app().await;
     for token in ["x".repeat(43), "not a token".into(), "a.b".into()] {
-        let reply = show(&app, &token).await;
+        let reply = app.landing(&token).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{token}");
         assert_eq!(reply.code(), "invitation_not_found");
     }
@@ -224,7 +214,7 @@ async fn an_expired_link_answers_410_expired() {
     })
     .await;
 
-    let look = show(&app, &token).await;
+    let look = app.landing(&token).await;
     let reply = accept(&app, &token, json!({ "password": PASSWORD })).await;
 
     assert_eq!(look.status, StatusCode::GONE);
@@ -248,7 +238,7 @@ async fn a_cancelled_invitation_s_link_answers_410_cancelled() {
     )
     .await;
 
-    let reply = show(&app, &token).await;
+    let reply = app.landing(&token).await;
 
     assert_eq!(reply.status, StatusCode::GONE);
     assert_eq!(reply.code(), "invitation_cancelled");
@@ -267,7 +257,7 @@ async fn resend_kills_the_old_link_and_the_new_one_works() {
     .await;
     let new = app.link_token(id).await;
 
-    let dead = show(&app, &old).await;
+    let dead = app.landing(&old).await;
     assert_eq!(dead.status, StatusCode::GONE);
     assert_eq!(dead.code(), "invitation_superseded");
     assert_eq!(
@@ -298,7 +288,7 @@ async fn enforced_sso_refuses_password_acceptance_and_keeps_the_invitation() {
     .await;
     let (id, token) = invited(&app, &admin, json!({ "email": "sso@example.com" })).await;
 
-    assert_eq!(show(&app, &token).await.body["sso_enforced"], true);
+    assert_eq!(app.landing(&token).await.body["sso_enforced"], true);
     let reply = accept(&app, &token, json!({ "password": PASSWORD })).await;
 
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
@@ -333,9 +323,9 @@ async fn the_public_endpoints_are_rate_limited_per_token() {
     let admin = app.admin_of("Acme").await;
     let (_, token) = invited(&app, &admin, json!({ "email": "busy@example.com" })).await;
     for _ in 0..3 {
-        assert_eq!(show(&app, &token).await.status, StatusCode::OK);
+        assert_eq!(app.landing(&token).await.status, StatusCode::OK);
     }
-    let limited = show(&app, &token).await;
+    let limited = app.landing(&token).await;
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(limited.code(), "rate_limited");
     assert!(
@@ -353,12 +343,12 @@ async fn the_public_endpoints_are_rate_limited_per_address() {
     let app = spawn_app_with(|s| s.rate_limits.public_per_ip = 5).await;
     for i in 0..5 {
         assert_eq!(
-            show(&app, &format!("guess{i}")).await.status,
+            app.landing(&format!("guess{i}")).await.status,
             StatusCode::NOT_FOUND
         );
     }
     assert_eq!(
-        show(&app, "guess-more").await.status,
+        app.landing("guess-more").await.status,
         StatusCode::TOO_MANY_REQUESTS
     );
 }

@@ -2,7 +2,20 @@ use chrono::Utc;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use skillstream_api::auth::jwt::{Claims, AUDIENCE, ISSUER};
-use skillstream_tests::{spawn_app, ADMIN_PASSWORD};
+use skillstream_tests::{spawn_app, TestApp, ADMIN_PASSWORD};
+
+/// Suspends a member directly in the database, as an admin elsewhere would.
+async fn suspend(app: &TestApp, user_id: i64) {
+    use diesel::prelude::*;
+    use skillstream_api::db::schema::users;
+    app.with_db(move |conn| {
+        diesel::update(users::table.find(user_id))
+            .set(users::status.eq("suspended"))
+            .execute(conn)
+            .unwrap()
+    })
+    .await;
+}
 
 #[tokio::test]
 async fn an_admin_signs_in_with_any_letter_case_of_their_email_and_sees_themselves() {
@@ -106,8 +119,6 @@ async fn an_expired_session_is_refused() {
 /// admin is refused at once, and a learner's bad filter is a 403 before it is a 422.
 #[tokio::test]
 async fn the_invitations_list_checks_its_caller_before_its_filters() {
-    use diesel::prelude::*;
-    use skillstream_api::db::schema::users;
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
     let second = app
@@ -129,14 +140,7 @@ async fn the_invitations_list_checks_its_caller_before_its_filters() {
         app.get("/api/v1/invitations", &second.token).await.status,
         StatusCode::OK
     );
-    let id = second.user_id;
-    app.with_db(move |conn| {
-        diesel::update(users::table.find(id))
-            .set(users::status.eq("suspended"))
-            .execute(conn)
-            .unwrap()
-    })
-    .await;
+    suspend(&app, second.user_id).await;
     assert_eq!(
         app.get("/api/v1/invitations", &second.token).await.status,
         StatusCode::UNAUTHORIZED
@@ -193,21 +197,12 @@ async fn learners_and_instructors_get_403_on_admin_operations() {
 
 #[tokio::test]
 async fn a_suspended_member_loses_access_at_once() {
-    use diesel::prelude::*;
-    use skillstream_api::db::schema::users;
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
     let member = app
         .member_of(admin.organization_id, "l@acme.example.com", "learner")
         .await;
-    let id = member.user_id;
-    app.with_db(move |conn| {
-        diesel::update(users::table.find(id))
-            .set(users::status.eq("suspended"))
-            .execute(conn)
-            .unwrap()
-    })
-    .await;
+    suspend(&app, member.user_id).await;
     assert_eq!(
         app.get("/api/v1/me", &member.token).await.status,
         StatusCode::UNAUTHORIZED

@@ -96,14 +96,7 @@ async fn the_welcome_email_arrives_and_its_link_leads_to_an_account_with_the_cou
 
     // Follow the link: look, accept, sign in, see the course.
     let token = token_in(&text);
-    let look = app
-        .request(
-            Method::GET,
-            &format!("/api/v1/public/invitations/{token}"),
-            None,
-            None,
-        )
-        .await;
+    let look = app.landing(&token).await;
     assert_eq!(look.body["organization"]["name"], "Acme & Co");
     let accepted = app
         .request(
@@ -324,14 +317,7 @@ async fn without_smtp_the_email_is_written_to_the_mail_folder() {
     let message = MessageParser::default().parse(&raw).unwrap();
     assert_eq!(message.subject(), Some("Welcome to SkillStream LMS"));
     let token = token_in(&message.body_text(0).unwrap());
-    let look = app
-        .request(
-            Method::GET,
-            &format!("/api/v1/public/invitations/{token}"),
-            None,
-            None,
-        )
-        .await;
+    let look = app.landing(&token).await;
     assert_eq!(look.status, StatusCode::OK);
     app.eventually(WITHIN, || async {
         (delivery(&app, &admin, id).await["status"] == "sent").then_some(())

@@ -364,14 +364,7 @@ async fn send_refuses_while_rows_have_errors_and_skip_invalid_sends_the_valid_on
     // A sent invitation's link works like a single invitation's.
     let id = ada["id"].as_i64().unwrap();
     let token = app.link_token(id).await;
-    let look = app
-        .request(
-            reqwest::Method::GET,
-            &format!("/api/v1/public/invitations/{token}"),
-            None,
-            None,
-        )
-        .await;
+    let look = app.landing(&token).await;
     assert_eq!(look.body["email"], "ada@example.com");
 }
 

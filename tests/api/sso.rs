@@ -83,17 +83,6 @@ async fn accept_with_sso(app: &TestApp, token: &str, identity: &Identity) -> Rep
     post_as(&browser, app, "/api/v1/auth/sso/callback", callback).await
 }
 
-/// What the landing page shows for the link.
-async fn landing(app: &TestApp, token: &str) -> Reply {
-    app.request(
-        Method::GET,
-        &format!("/api/v1/public/invitations/{token}"),
-        None,
-        None,
-    )
-    .await
-}
-
 async fn invitation_status(app: &TestApp, admin: &Member, id: i64) -> String {
     app.get(&format!("/api/v1/invitations/{id}"), &admin.token)
         .await
@@ -213,7 +202,7 @@ async fn accepting_with_sso_fills_empty_names_from_the_claims_and_enrolls_the_co
         json!({ "email": "ada@example.com", "role": "instructor", "course_ids": [course] }),
     )
     .await;
-    let landing = landing(&app, &token).await;
+    let landing = app.landing(&token).await;
     assert_eq!(landing.body["sso_available"], true);
     assert_eq!(landing.body["sso_enforced"], false);
 
@@ -433,7 +422,7 @@ async fn enforced_sso_refuses_password_acceptance_and_password_sign_in() {
     let app = spawn_app().await;
     let admin = sso_org(&app, "Acme", true).await;
     let (id, token) = invited(&app, &admin, json!({ "email": "ada@example.com" })).await;
-    let landing = landing(&app, &token).await;
+    let landing = app.landing(&token).await;
     assert_eq!(landing.body["sso_enforced"], true);
 
     let with_password = app
@@ -529,7 +518,7 @@ async fn sso_is_unavailable_where_no_provider_is_set_up() {
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
     let (_, token) = invited(&app, &admin, json!({ "email": "ada@example.com" })).await;
-    let landing = landing(&app, &token).await;
+    let landing = app.landing(&token).await;
     assert_eq!(landing.body["sso_available"], false);
     let start = post_as(&browser(), &app, &invitation_sso(&token), json!({})).await;
     assert_eq!(start.status, StatusCode::CONFLICT);

@@ -290,6 +290,17 @@ impl TestApp {
         }
     }
 
+    /// What the landing page of an invitation link shows (`GET /public/invitations/{token}`).
+    pub async fn landing(&self, token: &str) -> Reply {
+        self.request(
+            reqwest::Method::GET,
+            &format!("/api/v1/public/invitations/{token}"),
+            None,
+            None,
+        )
+        .await
+    }
+
     /// Runs blocking database work for arranging or inspecting state directly.
     pub async fn with_db<T: Send + 'static>(
         &self,
