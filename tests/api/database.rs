@@ -3,7 +3,7 @@
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::Text;
-use skillstream_api::db::{with_generic_plans, DbConnection};
+use skillstream_api::db::{read_page, DbConnection};
 use skillstream_tests::spawn_app;
 
 #[derive(QueryableByName)]
@@ -19,10 +19,10 @@ fn plan_cache_mode(conn: &mut DbConnection) -> String {
         .plan_cache_mode
 }
 
-/// Pages (`LIMIT $n OFFSET $m`) are read with PostgreSQL's generic plans, in a read-only
-/// transaction that takes the setting with it when it ends, whether the work succeeded or
-/// not: the next user of the pooled connection plans as usual. SQLite has no plan cache, so
-/// there the work simply runs.
+/// Pages (`LIMIT $n OFFSET $m`) that are not searched are read with PostgreSQL's generic
+/// plans, in a read-only transaction that takes the setting with it when it ends, whether the
+/// work succeeded or not: the next user of the pooled connection plans as usual. SQLite has
+/// no plan cache, so there the work simply runs.
 #[tokio::test]
 async fn pages_are_read_with_generic_plans_that_end_with_the_page() {
     let app = spawn_app().await;
@@ -31,7 +31,7 @@ async fn pages_are_read_with_generic_plans_that_end_with_the_page() {
         skillstream_api::db::DatabaseTarget::Postgres(_)
     );
     app.with_db(move |conn| {
-        let inside = with_generic_plans(conn, |conn| {
+        let inside = read_page(conn, false, |conn| {
             Ok::<_, diesel::result::Error>(if postgres {
                 plan_cache_mode(conn)
             } else {
@@ -46,8 +46,15 @@ async fn pages_are_read_with_generic_plans_that_end_with_the_page() {
         assert_eq!(inside, "force_generic_plan");
         assert_eq!(plan_cache_mode(conn), "auto");
 
+        // A searched page is planned for its text.
+        let searched = read_page(conn, true, |conn| {
+            Ok::<_, diesel::result::Error>(plan_cache_mode(conn))
+        })
+        .unwrap();
+        assert_eq!(searched, "auto");
+
         // A failure inside rolls back and also ends the setting; nothing can be written there.
-        let written = with_generic_plans(conn, |conn| {
+        let written = read_page(conn, false, |conn| {
             conn.batch_execute("CREATE TABLE not_here (id int)")
         });
         assert!(

@@ -3,14 +3,15 @@
 //! up to `TTL` old on another instance; this instance forgets an organization's totals as soon
 //! as it changes one of its invitations.
 
+use skillstream_domain::InvitationStatus;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub const TTL: Duration = Duration::from_secs(2);
 
-/// The filters a total depends on.
-pub type Key = (i64, Option<&'static str>, Option<String>);
+/// The filters a total depends on: organization, status, and the search's LIKE pattern.
+pub type Key = (i64, Option<InvitationStatus>, Option<String>);
 
 #[derive(Debug, Default)]
 pub struct CountCache {
@@ -71,11 +72,17 @@ mod tests {
     #[test]
     fn a_total_is_kept_until_its_organization_changes() {
         let cache = CountCache::default();
-        cache.put((1, Some("pending"), None), 10);
+        cache.put((1, Some(InvitationStatus::Pending), None), 10);
         cache.put((2, None, None), 3);
-        assert_eq!(cache.get(&(1, Some("pending"), None)), Lookup::Fresh(10));
+        assert_eq!(
+            cache.get(&(1, Some(InvitationStatus::Pending), None)),
+            Lookup::Fresh(10)
+        );
         cache.forget(1);
-        assert_eq!(cache.get(&(1, Some("pending"), None)), Lookup::Missing);
+        assert_eq!(
+            cache.get(&(1, Some(InvitationStatus::Pending), None)),
+            Lookup::Missing
+        );
         assert_eq!(cache.get(&(2, None, None)), Lookup::Fresh(3));
     }
 

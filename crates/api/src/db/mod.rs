@@ -238,22 +238,26 @@ pub fn migrations_pending(conn: &mut DbConnection) -> Result<bool, DbSetupError>
     pending.map_err(|e| DbSetupError::Migrations(e.to_string()))
 }
 
-/// Runs `f` in a read-only transaction in which PostgreSQL uses generic plans for prepared
-/// statements. For pages read with `LIMIT $n OFFSET $m`: PostgreSQL cannot cost a generic plan
-/// for an unknown limit, judges it far dearer than a custom one, and so plans such a query
-/// afresh on every execution, which costs more than running it. The generic plan of a page
-/// is the same index scan. On SQLite (which has no plan cache to steer) it just runs `f`.
-pub fn with_generic_plans<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+/// Reads a page of a list (`LIMIT $n OFFSET $m`) with `f`.
+///
+/// On PostgreSQL, a page that is not searched is read in a read-only transaction that uses
+/// generic plans: PostgreSQL cannot cost a generic plan for an unknown limit, judges it far
+/// dearer than a custom one, and so would plan the page afresh on every request, which costs
+/// more than reading it. The generic plan of a page is the same index scan in page order.
+/// A searched page (`searched`) is planned for its text as usual: a rare term is found faster
+/// by scanning the table than by walking the index in page order, as a generic plan would
+/// (42 against 95 ms on 100,000 invitations). SQLite has no plan cache to steer.
+pub fn read_page<T, E, F>(conn: &mut DbConnection, searched: bool, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
     match conn {
-        DbConnection::Sqlite(_) => return f(conn),
-        DbConnection::Postgres(pg) => AnsiTransactionManager::begin_transaction_sql(
+        DbConnection::Postgres(pg) if !searched => AnsiTransactionManager::begin_transaction_sql(
             pg,
             "BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_generic_plan",
         )?,
+        _ => return f(conn),
     }
     let result = f(conn);
     end_transaction(conn, result)

@@ -3,7 +3,7 @@
 
 use crate::auth::Admin;
 use crate::db::schema::{departments, user_groups, users};
-use crate::db::{like_contains, lower, with_generic_plans, DbConnection};
+use crate::db::{like_contains, lower, read_page, DbConnection};
 use crate::error::{ApiResult, ErrorBody};
 use crate::routes::pagination::{Page, PageParams};
 use crate::state::AppState;
@@ -194,7 +194,7 @@ pub async fn list_users(
             let total: i64 = filter_users!(users::table.into_boxed(), org, filters, q.as_ref())
                 .count()
                 .get_result(conn)?;
-            let page = |conn: &mut DbConnection| {
+            let rows = read_page(conn, q.is_some(), |conn| {
                 filter_users!(
                     users::table
                         .left_join(departments::table)
@@ -209,12 +209,7 @@ pub async fn list_users(
                 .offset(params.offset())
                 .select(user_columns!())
                 .load::<Row>(conn)
-            };
-            // A search is planned for its text (see the invitations list).
-            let rows = match q {
-                None => with_generic_plans(conn, page)?,
-                Some(_) => page(conn)?,
-            };
+            })?;
             Ok((rows, total))
         })
         .await?;

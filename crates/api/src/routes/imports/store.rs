@@ -245,7 +245,7 @@ pub fn page_of_rows(
         page = page.filter(invitation_import_rows::valid.eq(false));
     }
     let total: i64 = count.count().get_result(conn)?;
-    let rows = crate::db::with_generic_plans(conn, |conn| {
+    let rows = crate::db::read_page(conn, false, |conn| {
         page.order(invitation_import_rows::line.asc())
             .offset(offset)
             .limit(limit)

@@ -1,6 +1,6 @@
 use super::view::{views, Invitation, InvitationRow, Names};
 use crate::auth::AdminRequest;
-use crate::count_cache::Lookup;
+use crate::count_cache::{Key, Lookup};
 use crate::db::schema::{departments, invitations, user_groups, users};
 
 /// The inviter's id, email, first and last name, as joined.
@@ -12,12 +12,12 @@ type PageRow = (
     Option<String>,
     Option<Inviter>,
 );
-use crate::db::{like_contains, to_db, with_generic_plans, DbConnection};
+use crate::db::{like_contains, read_page, to_db, DbConnection};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::routes::pagination::{Page, PageParams};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use chrono::Utc;
+use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::Deserialize;
 use skillstream_domain::InvitationStatus;
@@ -60,6 +60,17 @@ macro_rules! filter_invitations {
         }
         query
     }};
+}
+
+/// How many invitations match the filters of a cached total, over all pages.
+fn count_matching(
+    conn: &mut DbConnection,
+    (org, status, pattern): &Key,
+    at: NaiveDateTime,
+) -> QueryResult<i64> {
+    filter_invitations!(invitations::table, *org, *status, pattern.as_ref(), at)
+        .count()
+        .get_result(conn)
 }
 
 /// Newest first.
@@ -109,15 +120,11 @@ pub async fn list_invitations(
         .db(move |admin, conn| {
             let status = status?;
             let org = admin.organization_id;
-            let key = (org, status.map(InvitationStatus::as_str), pattern.clone());
+            let key = (org, status, pattern.clone());
             let cached = counts.counts.get(&key);
-            let total: i64 = match cached {
+            let total = match cached {
                 Lookup::Fresh(total) | Lookup::Refresh(total) => total,
-                Lookup::Missing => {
-                    filter_invitations!(invitations::table, org, status, pattern.as_ref(), at)
-                        .count()
-                        .get_result(conn)?
-                }
+                Lookup::Missing => count_matching(conn, &key, at)?,
             };
             // The page with its department, group and inviter in one query; then its courses
             // and deliveries.
@@ -125,7 +132,7 @@ pub async fn list_invitations(
                 .left_join(departments::table)
                 .left_join(user_groups::table)
                 .left_join(users::table);
-            let page = |conn: &mut DbConnection| {
+            let rows = read_page(conn, pattern.is_some(), |conn| {
                 filter_invitations!(source, org, status, pattern.as_ref(), at)
                     .order((invitations::created_at.desc(), invitations::id.desc()))
                     .limit(params.per_page())
@@ -137,13 +144,7 @@ pub async fn list_invitations(
                         (users::id, users::email, users::first_name, users::last_name).nullable(),
                     ))
                     .load::<PageRow>(conn)
-            };
-            // A search is planned for its text: a rare one is found faster by scanning the
-            // table than by walking the index in page order, as a generic plan would.
-            let rows = match pattern {
-                None => with_generic_plans(conn, page)?,
-                Some(_) => page(conn)?,
-            };
+            })?;
             let named = rows
                 .into_iter()
                 .map(|(row, department, group, inviter)| {
@@ -160,20 +161,9 @@ pub async fn list_invitations(
         Lookup::Refresh(_) => {
             let state = state.clone();
             actix_web::rt::spawn(async move {
-                let (org, status, pattern) = key.clone();
-                let status = status.and_then(InvitationStatus::parse);
+                let counting = key.clone();
                 let counted = state
-                    .db(move |conn| {
-                        Ok(filter_invitations!(
-                            invitations::table,
-                            org,
-                            status,
-                            pattern.as_ref(),
-                            at
-                        )
-                        .count()
-                        .get_result::<i64>(conn)?)
-                    })
+                    .db(move |conn| Ok(count_matching(conn, &counting, at)?))
                     .await;
                 match counted {
                     Ok(total) => state.counts.put(key, total),
