@@ -66,6 +66,8 @@ export default defineConfig({
         ADMIN_EMAIL: "admin@e2e.example.com",
         ADMIN_PASSWORD: "e2e admin password",
         ORG_NAME: "E2E Academy",
+        // The test OpenID provider listens on loopback over http.
+        OUTBOUND_ALLOW_PRIVATE: "true",
         RATE_LIMIT_LOGIN_PER_IP: "0",
         RATE_LIMIT_LOGIN_PER_EMAIL: "0",
         RATE_LIMIT_PUBLIC_PER_IP: "0",

@@ -80,6 +80,7 @@ async fn a_token_signed_with_another_secret_is_refused() {
     let claims = Claims {
         sub: admin.user_id.to_string(),
         org: admin.organization_id,
+        sid: "made-up".into(),
         iss: ISSUER.into(),
         aud: AUDIENCE.into(),
         iat: Utc::now().timestamp(),
@@ -106,6 +107,7 @@ async fn an_expired_session_is_refused() {
         .issue(
             admin.user_id,
             admin.organization_id,
+            "made-up",
             Utc::now() - chrono::Duration::hours(1),
         )
         .unwrap();

@@ -3,6 +3,7 @@
 //! helpers to drive it over HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod fake_http;
 pub mod idp;
 pub mod smtp;
 
@@ -131,6 +132,12 @@ pub fn test_settings(database: DatabaseTarget, data_dir: PathBuf) -> Settings {
         },
         rate_limits: RateLimits::default(),
         imports: ImportLimits::default(),
+        // The test identity provider and webhook receivers listen on loopback.
+        outbound_allow_private: true,
+        metrics_token: None,
+        metrics_addr: None,
+        trusted_proxies: Vec::new(),
+        import_retention_days: 30,
         data_dir,
     }
 }

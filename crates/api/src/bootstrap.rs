@@ -90,6 +90,9 @@ pub fn create_admin(
                         users::password_hash.eq(&hash),
                     ))
                     .execute(conn)?;
+                // A password reset ends every session signed in with the old one.
+                crate::auth::session::revoke_member(conn, organization_id, id, chrono::Utc::now())
+                    .map_err(|e| anyhow::anyhow!("ending the sessions failed: {e}"))?;
                 id
             }
             None => diesel::insert_into(users::table)

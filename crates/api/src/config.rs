@@ -51,6 +51,18 @@ pub struct Settings {
     pub mail: MailSettings,
     pub rate_limits: RateLimits,
     pub imports: ImportLimits,
+    /// `OUTBOUND_ALLOW_PRIVATE`: outbound fetches (OIDC, webhooks) may reach loopback and
+    /// private addresses, over http too. Development and tests only.
+    pub outbound_allow_private: bool,
+    /// `METRICS_TOKEN`: when set, `/metrics` needs it as a bearer token.
+    pub metrics_token: Option<Secret>,
+    /// `METRICS_ADDR`: when set, `/metrics` is served on this internal address only, and not
+    /// on the public listener.
+    pub metrics_addr: Option<String>,
+    /// `TRUSTED_PROXIES`: the networks whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `IMPORT_RETENTION_DAYS`: unsent import previews older than this are swept.
+    pub import_retention_days: i64,
 }
 
 /// Limits on one CSV upload or batch call.
@@ -186,7 +198,25 @@ impl Settings {
                 }),
             }
         };
+        let flag = |key: &str| {
+            matches!(
+                source.get(key).map(|v| v.trim().to_lowercase()).as_deref(),
+                Some("true" | "1" | "yes" | "on")
+            )
+        };
+        let trusted_proxies = match source.get("TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(list) => parse_networks(&list)?,
+        };
         let settings = Settings {
+            outbound_allow_private: flag("OUTBOUND_ALLOW_PRIVATE"),
+            metrics_token: source.get("METRICS_TOKEN").map(Secret::new),
+            metrics_addr: source.get("METRICS_ADDR"),
+            trusted_proxies,
+            import_retention_days: i64::try_from(
+                parse_number("IMPORT_RETENTION_DAYS", 30)?.clamp(1, 3650),
+            )
+            .unwrap_or(30),
             database,
             bind_addr,
             public_url,
@@ -253,6 +283,23 @@ impl Settings {
         };
         Ok((settings, origin))
     }
+}
+
+/// `10.0.0.0/8, 192.168.1.7` (a bare address is a network of one).
+fn parse_networks(list: &str) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    ConfigError::Invalid(format!(
+                        "TRUSTED_PROXIES must be a comma-separated list of CIDRs (got {item:?})"
+                    ))
+                })
+        })
+        .collect()
 }
 
 fn load_or_generate_secret(data_dir: &Path) -> Result<(Secret, SecretOrigin), ConfigError> {
@@ -322,6 +369,14 @@ mod tests {
         assert_eq!(first.jwt_secret, second.jwt_secret);
         assert!(matches!(first.database, DatabaseTarget::Sqlite(_)));
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn trusted_proxies_are_cidrs_or_addresses() {
+        let nets = parse_networks("10.0.0.0/8, 192.168.1.7,::1").unwrap();
+        assert_eq!(nets.len(), 3);
+        assert!(nets[1].contains(&"192.168.1.7".parse::<std::net::IpAddr>().unwrap()));
+        assert!(parse_networks("10.0.0.0/8, nonsense").is_err());
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod mail;
 pub mod metrics;
 pub mod oidc;
 pub mod openapi;
+pub mod outbound;
 pub mod outbox;
 pub mod rate_limit;
 pub mod routes;

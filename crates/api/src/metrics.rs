@@ -20,6 +20,20 @@ struct Histogram {
     count: u64,
 }
 
+/// The request method as a label: one of the methods the API serves, else `other`.
+pub fn known_method(method: &str) -> &'static str {
+    match method {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        _ => "other",
+    }
+}
+
 #[derive(Default)]
 pub struct Metrics {
     /// (method, route pattern, status) → count.
@@ -45,6 +59,10 @@ impl Metrics {
     /// Records a request. `route` is the matched pattern (`/api/v1/invitations/{id}`), never
     /// the raw path, so the number of series stays bounded.
     pub fn observe_request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
+        // Labels come from fixed sets: a made-up method is `other`, and a status outside
+        // 100–599 is `0`, so no client can add series.
+        let method = known_method(method);
+        let status = if (100..600).contains(&status) { status } else { 0 };
         // A poisoned lock only means a panic elsewhere mid-update; the counts stay usable.
         let mut requests = self.requests.lock().unwrap_or_else(|e| e.into_inner());
         *requests
@@ -63,6 +81,11 @@ impl Metrics {
         }
         histogram.sum += seconds;
         histogram.count += 1;
+    }
+
+    /// Series currently held (for tests of label bounds).
+    pub fn series(&self) -> usize {
+        self.requests.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     pub fn observe_delivery(&self, outcome: DeliveryOutcome) {

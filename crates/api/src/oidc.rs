@@ -4,6 +4,7 @@
 //! Providers are looked up by issuer and kept for ten minutes; an ID token signed with a key
 //! the cached JWKS does not have makes one fresh fetch (providers rotate keys).
 
+use crate::outbound::{OutboundClient, OutboundError};
 use crate::tokens::random_token;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -18,19 +19,20 @@ use std::time::{Duration, Instant};
 const CACHE_FOR: Duration = Duration::from_secs(600);
 
 /// Why talking to an identity provider failed. The messages are for the admin who set it up
-/// (settings) or, cut short, for the person signing in.
+/// (settings) or, cut short, for the person signing in; they say what to fix and never how the
+/// network answered (that detail is logged by the outbound client).
 #[derive(Debug, thiserror::Error)]
 pub enum OidcError {
-    #[error("The issuer must be an https:// URL (http:// only for localhost), without query or fragment.")]
+    #[error("The issuer must be an https:// URL, without query or fragment.")]
     BadIssuerUrl,
-    #[error("Could not reach {0}.")]
-    Unreachable(String),
-    #[error("{0} answered with HTTP status {1}.")]
-    Status(String, u16),
-    #[error("{0} did not answer with a valid OpenID document.")]
-    BadDocument(String),
+    #[error("The issuer's address is not allowed: it points to a private, loopback or internal network.")]
+    Blocked,
+    #[error("The OpenID configuration could not be read from {0}. Check the issuer URL and that the provider is reachable from the internet.")]
+    Unreadable(String),
     #[error("The provider's configuration names the issuer \"{found}\", not \"{expected}\".")]
     IssuerMismatch { expected: String, found: String },
+    #[error("The provider's configuration gives an unsafe {field}: every endpoint must be an https:// URL.")]
+    UnsafeEndpoint { field: &'static str },
     #[error("The identity provider did not accept the sign-in code.")]
     CodeRefused,
     #[error("The identity provider's ID token is not valid: {0}.")]
@@ -54,6 +56,8 @@ struct Discovery {
     authorization_endpoint: String,
     token_endpoint: String,
     jwks_uri: String,
+    userinfo_endpoint: Option<String>,
+    end_session_endpoint: Option<String>,
     #[serde(default)]
     token_endpoint_auth_methods_supported: Vec<String>,
 }
@@ -90,17 +94,33 @@ pub fn pkce() -> (String, String) {
     (verifier, challenge)
 }
 
-/// The issuer as stored and compared: trimmed, without a trailing slash; https, or http on
-/// the loopback interface (for local providers and tests).
-pub fn normalize_issuer(raw: &str) -> Result<String, OidcError> {
+/// The issuer as stored and compared: trimmed, without a trailing slash; https, or http only
+/// when private addresses are allowed (local providers in development and tests).
+pub fn normalize_issuer(raw: &str, allow_http: bool) -> Result<String, OidcError> {
     let trimmed = raw.trim().trim_end_matches('/');
     let url = reqwest::Url::parse(trimmed).map_err(|_| OidcError::BadIssuerUrl)?;
-    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
-    let scheme_ok = url.scheme() == "https" || (url.scheme() == "http" && loopback);
+    let scheme_ok = url.scheme() == "https" || (url.scheme() == "http" && allow_http);
     if !scheme_ok || url.query().is_some() || url.fragment().is_some() || url.host().is_none() {
         return Err(OidcError::BadIssuerUrl);
     }
     Ok(trimmed.to_string())
+}
+
+/// An endpoint named by a discovery document must be https, or http only when the issuer
+/// itself is an allowed http issuer. Anything else (`javascript:`, `data:`, `file:`) would be
+/// handed to a browser or fetched by the server: refused.
+fn endpoint(issuer: &str, field: &'static str, raw: &str) -> Result<String, OidcError> {
+    let url = reqwest::Url::parse(raw).map_err(|_| OidcError::UnsafeEndpoint { field })?;
+    let http_issuer = issuer.starts_with("http://");
+    let scheme_ok = url.scheme() == "https" || (url.scheme() == "http" && http_issuer);
+    if !scheme_ok
+        || url.host().is_none()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
+        return Err(OidcError::UnsafeEndpoint { field });
+    }
+    Ok(url.into())
 }
 
 pub struct AuthorizationRequest<'a> {
@@ -129,7 +149,14 @@ impl Provider {
             params.push(("login_hint", hint));
         }
         let url = reqwest::Url::parse_with_params(&self.authorization_endpoint, &params)
-            .map_err(|_| OidcError::BadDocument(self.issuer.clone()))?;
+            .map_err(|_| OidcError::UnsafeEndpoint {
+                field: "authorization_endpoint",
+            })?;
+        if !matches!(url.scheme(), "https" | "http") {
+            return Err(OidcError::UnsafeEndpoint {
+                field: "authorization_endpoint",
+            });
+        }
         Ok(url.into())
     }
 
@@ -203,24 +230,24 @@ impl Provider {
     }
 }
 
-/// The HTTP client and the provider cache, shared by all requests.
+/// The guarded HTTP client and the provider cache, shared by all requests.
 pub struct Oidc {
-    http: reqwest::Client,
+    http: OutboundClient,
     cache: Mutex<HashMap<String, (Instant, Arc<Provider>)>>,
 }
 
 impl Oidc {
-    pub fn new() -> Result<Self, reqwest::Error> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::limited(3))
-            .user_agent("SkillStream LMS")
-            .build()?;
-        Ok(Self {
+    pub fn new(http: OutboundClient) -> Self {
+        Self {
             http,
             cache: Mutex::new(HashMap::new()),
-        })
+        }
+    }
+
+    /// Normalizes an issuer under this deployment's rules (http only where private addresses
+    /// are allowed).
+    pub fn normalize_issuer(&self, raw: &str) -> Result<String, OidcError> {
+        normalize_issuer(raw, self.http.allows_private())
     }
 
     /// The provider behind `issuer`, from the cache when fresh enough.
@@ -239,9 +266,11 @@ impl Oidc {
             .map(|(_, provider)| provider.clone())
     }
 
-    /// Reads the issuer's OpenID configuration and its JWKS afresh.
+    /// Reads the issuer's OpenID configuration and its JWKS afresh. Every endpoint it names
+    /// is checked before it is kept: a provider whose document turns unsafe later is refused
+    /// at the next discovery, not only when the settings were saved.
     pub async fn discover(&self, issuer: &str) -> Result<Arc<Provider>, OidcError> {
-        let issuer = normalize_issuer(issuer)?;
+        let issuer = self.normalize_issuer(issuer)?;
         let url = format!("{issuer}/.well-known/openid-configuration");
         let document: Discovery = self.get_json(&url).await?;
         if document.issuer.trim_end_matches('/') != issuer {
@@ -250,12 +279,27 @@ impl Oidc {
                 found: document.issuer,
             });
         }
-        let jwks: JwkSet = self.get_json(&document.jwks_uri).await?;
+        let authorization_endpoint = endpoint(
+            &issuer,
+            "authorization_endpoint",
+            &document.authorization_endpoint,
+        )?;
+        let token_endpoint = endpoint(&issuer, "token_endpoint", &document.token_endpoint)?;
+        let jwks_uri = endpoint(&issuer, "jwks_uri", &document.jwks_uri)?;
+        for (field, value) in [
+            ("userinfo_endpoint", &document.userinfo_endpoint),
+            ("end_session_endpoint", &document.end_session_endpoint),
+        ] {
+            if let Some(value) = value {
+                endpoint(&issuer, field, value)?;
+            }
+        }
+        let jwks: JwkSet = self.get_json(&jwks_uri).await?;
         let methods = &document.token_endpoint_auth_methods_supported;
         let provider = Arc::new(Provider {
             issuer: document.issuer,
-            authorization_endpoint: document.authorization_endpoint,
-            token_endpoint: document.token_endpoint,
+            authorization_endpoint,
+            token_endpoint,
             jwks,
             secret_in_body: !methods.is_empty()
                 && !methods.iter().any(|m| m == "client_secret_basic")
@@ -267,23 +311,25 @@ impl Oidc {
     }
 
     async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &str) -> Result<T, OidcError> {
-        let response = self
+        let unreadable = |e: OutboundError| match e {
+            OutboundError::Blocked => OidcError::Blocked,
+            OutboundError::Scheme | OutboundError::BadUrl => OidcError::BadIssuerUrl,
+            _ => OidcError::Unreadable(url.to_string()),
+        };
+        let request = self
             .http
             .get(url)
-            .header("Accept", "application/json")
-            .send()
-            .await
-            .map_err(|_| OidcError::Unreachable(url.to_string()))?;
-        if !response.status().is_success() {
-            return Err(OidcError::Status(
-                url.to_string(),
-                response.status().as_u16(),
-            ));
+            .map_err(unreadable)?
+            .header("Accept", "application/json");
+        let (status, body) = self.http.send(request).await.map_err(unreadable)?;
+        if !status.is_success() {
+            tracing::warn!(url, status = status.as_u16(), "OpenID document fetch refused");
+            return Err(OidcError::Unreadable(url.to_string()));
         }
-        response
-            .json()
-            .await
-            .map_err(|_| OidcError::BadDocument(url.to_string()))
+        serde_json::from_slice(&body).map_err(|error| {
+            tracing::warn!(url, %error, "OpenID document is not valid");
+            OidcError::Unreadable(url.to_string())
+        })
     }
 
     /// Trades the authorization code for tokens and returns the ID token.
@@ -302,25 +348,20 @@ impl Oidc {
             ("code_verifier", code_verifier),
             ("client_id", client.id),
         ];
-        let mut request = self.http.post(&provider.token_endpoint);
+        let unreachable = |_| OidcError::Unreadable(provider.token_endpoint.clone());
+        let mut request = self.http.post(&provider.token_endpoint).map_err(unreachable)?;
         if provider.secret_in_body {
             form.push(("client_secret", client.secret));
         } else {
             request = request.basic_auth(form_encode(client.id), Some(form_encode(client.secret)));
         }
-        let response = request
-            .header("Accept", "application/json")
-            .form(&form)
-            .send()
-            .await
-            .map_err(|_| OidcError::Unreachable(provider.token_endpoint.clone()))?;
-        if !response.status().is_success() {
+        let request = request.header("Accept", "application/json").form(&form);
+        let (status, body) = self.http.send(request).await.map_err(unreachable)?;
+        if !status.is_success() {
             return Err(OidcError::CodeRefused);
         }
-        let tokens: TokenResponse = response
-            .json()
-            .await
-            .map_err(|_| OidcError::BadDocument(provider.token_endpoint.clone()))?;
+        let tokens: TokenResponse = serde_json::from_slice(&body)
+            .map_err(|_| OidcError::Unreadable(provider.token_endpoint.clone()))?;
         tokens
             .id_token
             .ok_or(OidcError::InvalidIdToken("the provider sent none"))
@@ -364,18 +405,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn issuers_must_be_https_except_on_loopback() {
+    fn issuers_must_be_https_unless_private_addresses_are_allowed() {
         assert_eq!(
-            normalize_issuer(" https://idp.example.com/ ")
+            normalize_issuer(" https://idp.example.com/ ", false)
                 .ok()
                 .as_deref(),
             Some("https://idp.example.com")
         );
-        assert!(normalize_issuer("http://127.0.0.1:4000").is_ok());
-        assert!(normalize_issuer("http://idp.example.com").is_err());
-        assert!(normalize_issuer("https://idp.example.com/?x=1").is_err());
-        assert!(normalize_issuer("not a url").is_err());
-        assert!(normalize_issuer("ftp://idp.example.com").is_err());
+        assert!(normalize_issuer("http://127.0.0.1:4000", true).is_ok());
+        assert!(normalize_issuer("http://127.0.0.1:4000", false).is_err());
+        assert!(normalize_issuer("http://idp.example.com", false).is_err());
+        assert!(normalize_issuer("https://idp.example.com/?x=1", false).is_err());
+        assert!(normalize_issuer("not a url", true).is_err());
+        assert!(normalize_issuer("ftp://idp.example.com", true).is_err());
+        assert!(normalize_issuer("javascript:alert(1)", true).is_err());
+    }
+
+    #[test]
+    fn endpoints_must_be_https_or_http_beside_an_http_issuer() {
+        let https = "https://idp.example.com";
+        assert!(endpoint(https, "jwks_uri", "https://idp.example.com/jwks").is_ok());
+        for bad in [
+            "javascript:alert(document.cookie)",
+            "JavaScript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "file:///etc/passwd",
+            "http://idp.example.com/auth",
+            "https://user:pw@idp.example.com/auth",
+            "/relative",
+        ] {
+            assert!(
+                endpoint(https, "authorization_endpoint", bad).is_err(),
+                "{bad}"
+            );
+        }
+        let local = "http://127.0.0.1:4000";
+        assert!(endpoint(local, "token_endpoint", "http://127.0.0.1:4000/token").is_ok());
+        assert!(endpoint(local, "token_endpoint", "javascript:alert(1)").is_err());
     }
 
     #[test]

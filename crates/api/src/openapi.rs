@@ -22,6 +22,15 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("`METRICS_TOKEN`, when the deployment sets one."))
+                    .build(),
+            ),
+        );
     }
 }
 
@@ -39,6 +48,8 @@ impl Modify for BearerAuth {
         routes::health::metrics,
         routes::login::login,
         routes::login::logout,
+        routes::login::logout_everywhere,
+        routes::users::sign_out_everywhere,
         routes::me::me,
         routes::me::my_enrollments,
         routes::departments::list_departments,

@@ -5,12 +5,44 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// The client's address as the connection shows it. Forwarding headers are not trusted: a
-/// client could set them to dodge its limit.
+/// The client's address. `X-Forwarded-For` is believed only from a peer inside
+/// `TRUSTED_PROXIES`: the rightmost address in it that is not itself a trusted proxy is the
+/// client (entries further left were written by the client and could be anything).
 pub fn client_ip(req: &actix_web::HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
+    let trusted = req
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .map(|state| state.settings.trusted_proxies.as_slice())
+        .unwrap_or_default();
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    client_address(req.peer_addr().map(|a| a.ip()), &forwarded, trusted)
+        .map(|ip| ip.to_string())
         .unwrap_or_default()
+}
+
+fn client_address(
+    peer: Option<std::net::IpAddr>,
+    forwarded: &[&str],
+    trusted: &[ipnet::IpNet],
+) -> Option<std::net::IpAddr> {
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let mut client = peer?;
+    for hop in forwarded.iter().rev() {
+        if !is_trusted(&client) {
+            break;
+        }
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) => client = ip,
+            // A garbled entry: stop at the last address we could read.
+            Err(_) => break,
+        }
+    }
+    Some(client)
 }
 
 /// Counts requests per key in one-minute windows.
@@ -48,6 +80,25 @@ impl RateLimiter {
         entry.1 += 1;
         Ok(())
     }
+
+    /// 429 when `key` has used up `limit` in the current window, without counting this
+    /// request (for limits that count only failures).
+    pub fn refuse_if_spent(&self, key: &str, limit: u32) -> Result<(), ApiError> {
+        if limit == 0 {
+            return Ok(());
+        }
+        let now = Instant::now();
+        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        match windows.get(key) {
+            Some((start, count))
+                if now.duration_since(*start) < WINDOW && *count >= limit =>
+            {
+                let retry = WINDOW.saturating_sub(now.duration_since(*start)).as_secs() + 1;
+                Err(ApiError::too_many_requests(retry))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// The per-address limit shared by every way of signing in (password, single sign-on).
@@ -65,6 +116,32 @@ pub fn check_sign_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let proxies: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        // Straight from the internet: the header is the client's own words.
+        assert_eq!(
+            client_address(Some(ip("203.0.113.9")), &["1.2.3.4"], &proxies),
+            Some(ip("203.0.113.9"))
+        );
+        // Through our proxy: the address it saw.
+        assert_eq!(
+            client_address(Some(ip("10.0.0.2")), &["1.2.3.4", "198.51.100.7"], &proxies),
+            Some(ip("198.51.100.7"))
+        );
+        // Through two of our proxies.
+        assert_eq!(
+            client_address(Some(ip("10.0.0.2")), &["198.51.100.7", "10.0.0.3"], &proxies),
+            Some(ip("198.51.100.7"))
+        );
+        // Without trusted proxies nothing is believed.
+        assert_eq!(
+            client_address(Some(ip("10.0.0.2")), &["198.51.100.7"], &[]),
+            Some(ip("10.0.0.2"))
+        );
+    }
 
     #[test]
     fn the_limit_applies_per_key() {

@@ -9,6 +9,7 @@ use crate::mail::transport::Transport;
 use crate::mail::worker::{OutboxWorker, Wakeup, WorkerConfig};
 use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
+use crate::outbound::OutboundClient;
 use crate::rate_limit::RateLimiter;
 use crate::routes;
 use crate::state::AppState;
@@ -27,6 +28,8 @@ use utoipa_swagger_ui::SwaggerUi;
 pub struct Application {
     port: u16,
     server: Server,
+    /// The internal `/metrics` listener (`METRICS_ADDR`) and its port.
+    metrics: Option<(u16, Server)>,
     state: web::Data<AppState>,
     worker: Option<(watch::Sender<bool>, tokio::task::JoinHandle<()>)>,
 }
@@ -42,6 +45,7 @@ impl Application {
         if let Some(base) = settings.public_url.strip_suffix(":0") {
             settings.public_url = format!("{base}:{port}");
         }
+        let outbound_allow_private = settings.outbound_allow_private;
         let jwt = JwtKeys::new(&settings.jwt_secret, settings.session_ttl_minutes);
         let wakeup = Wakeup::default();
         let metrics = Arc::new(Metrics::default());
@@ -60,12 +64,24 @@ impl Application {
             limiter: RateLimiter::default(),
             metrics,
             counts: Default::default(),
-            oidc: crate::oidc::Oidc::new()?,
+            oidc: crate::oidc::Oidc::new(OutboundClient::new(
+                outbound_allow_private,
+                std::time::Duration::from_secs(10),
+            )?),
         });
         let server = run(listener, state.clone())?;
+        let metrics = match &state.settings.metrics_addr {
+            Some(addr) => {
+                let listener = TcpListener::bind(addr)?;
+                let port = listener.local_addr()?.port();
+                Some((port, run_metrics(listener, state.clone())?))
+            }
+            None => None,
+        };
         Ok(Self {
             port,
             server,
+            metrics,
             state,
             worker,
         })
@@ -73,6 +89,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of the internal metrics listener, when `METRICS_ADDR` is set.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
     }
 
     /// The settings in force (with `public_url` naming the bound port).
@@ -87,7 +108,15 @@ impl Application {
     /// Serves until the server stops (SIGINT / SIGTERM: in-flight requests finish first),
     /// then lets the outbox worker finish the batch in hand.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let metrics = self.metrics.map(|(_, server)| {
+            let handle = server.handle();
+            tokio::spawn(server);
+            handle
+        });
         let result = self.server.await;
+        if let Some(metrics) = metrics {
+            metrics.stop(true).await;
+        }
         if let Some((stop, handle)) = self.worker {
             let _ = stop.send(true);
             let _ = handle.await;
@@ -180,20 +209,57 @@ fn query_error(err: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
     .into()
 }
 
+/// The request's path as it may be written to a log: the route pattern
+/// (`/api/v1/public/invitations/{token}/accept`) when one matched, else the path with every
+/// long segment (link tokens in SPA routes such as `/invite/<token>`) replaced. The query is
+/// never logged: the SSO callback carries its `code` and `state` there.
+pub fn loggable_path(req: &HttpRequest) -> String {
+    if let Some(pattern) = req.match_pattern().filter(|p| p.contains('{')) {
+        return pattern;
+    }
+    req.path()
+        .split('/')
+        .map(|segment| if segment.len() > 16 { "{redacted}" } else { segment })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// On every response (the SPA, the docs and the API alike): scripts and styles only from this
+/// origin, no inline script, no plugins, no `<base>`, no framing. Script injected into a page
+/// (or a `javascript:` URL) does not run.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+    object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
 fn run(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Server> {
     let openapi = ApiDoc::openapi();
     let max_json = state.settings.max_json_bytes;
     let static_dir = state.settings.static_dir.clone();
+    let https = state.settings.public_url.starts_with("https://");
     let server = HttpServer::new(move || {
         let spa_dir = static_dir.clone();
+        let mut headers = DefaultHeaders::new()
+            .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .add((header::REFERRER_POLICY, "no-referrer"))
+            .add((header::X_FRAME_OPTIONS, "DENY"))
+            .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY));
+        if https {
+            headers = headers.add((
+                header::STRICT_TRANSPORT_SECURITY,
+                "max-age=31536000; includeSubDomains",
+            ));
+        }
         let mut app = App::new()
+            .wrap(headers)
             .wrap(
-                DefaultHeaders::new()
-                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-                    .add((header::REFERRER_POLICY, "no-referrer"))
-                    .add((header::X_FRAME_OPTIONS, "DENY")),
+                Logger::new("%{client}xi \"%{request}xi\" %s %b %Dms")
+                    .custom_request_replace("client", |req| {
+                        crate::rate_limit::client_ip(req.request())
+                    })
+                    .custom_request_replace("request", |req| {
+                        format!("{} {}", req.method(), loggable_path(req.request()))
+                    }),
             )
-            .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
             .wrap_fn(|req, service| {
                 use actix_web::dev::Service;
                 let started = Instant::now();
@@ -207,6 +273,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Ser
                         let request = response.request();
                         let route = request
                             .match_pattern()
+                            .filter(|p| !p.is_empty())
                             .unwrap_or_else(|| "unmatched".into());
                         metrics.observe_request(
                             request.method().as_str(),
@@ -244,6 +311,20 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Ser
         }
         app
     })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// `/metrics` alone, on the internal address.
+fn run_metrics(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Server> {
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(routes::health::MetricsListener)
+            .route("/metrics", web::get().to(routes::health::metrics))
+    })
+    .workers(1)
     .listen(listener)?
     .run();
     Ok(server)

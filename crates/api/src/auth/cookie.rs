@@ -1,10 +1,11 @@
 //! The browser session: the SPA keeps no token in script-readable storage. Sign-in also sets
 //! the session JWT as an `HttpOnly`, `SameSite=Strict` cookie (`Secure` over https), accepted
 //! beside bearer tokens. State-changing requests authenticated by that cookie must echo the
-//! `skillstream_csrf` cookie in an `X-CSRF-Token` header (double submit).
+//! `skillstream_csrf` cookie in an `X-CSRF-Token` header; its value is derived from the
+//! session id (`session::csrf_token`), so a made-up cookie and header pair is refused.
 
 use crate::error::ApiError;
-use crate::tokens::{constant_time_eq, random_token};
+use crate::tokens::constant_time_eq;
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponseBuilder};
@@ -14,7 +15,13 @@ pub const CSRF_COOKIE: &str = "skillstream_csrf";
 pub const CSRF_HEADER: &str = "X-CSRF-Token";
 
 /// Adds the session and CSRF cookies to a sign-in response.
-pub fn set_session(response: &mut HttpResponseBuilder, jwt: &str, max_age_secs: i64, secure: bool) {
+pub fn set_session(
+    response: &mut HttpResponseBuilder,
+    jwt: &str,
+    csrf: &str,
+    max_age_secs: i64,
+    secure: bool,
+) {
     let age = time::Duration::seconds(max_age_secs);
     response.cookie(
         Cookie::build(SESSION_COOKIE, jwt.to_string())
@@ -26,7 +33,7 @@ pub fn set_session(response: &mut HttpResponseBuilder, jwt: &str, max_age_secs: 
             .finish(),
     );
     response.cookie(
-        Cookie::build(CSRF_COOKIE, random_token(24))
+        Cookie::build(CSRF_COOKIE, csrf.to_string())
             .path("/")
             .http_only(false)
             .same_site(SameSite::Strict)
@@ -50,32 +57,30 @@ pub fn clear_session(response: &mut HttpResponseBuilder, secure: bool) {
     }
 }
 
-/// The session JWT from the cookie, after the CSRF check for state-changing methods.
-pub fn session_from_cookie(req: &HttpRequest) -> Result<Option<String>, ApiError> {
-    let Some(session) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) else {
-        return Ok(None);
-    };
-    if session.is_empty() {
-        return Ok(None);
+/// The session JWT from the cookie, if any.
+pub fn session_cookie(req: &HttpRequest) -> Option<String> {
+    req.cookie(SESSION_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// For a state-changing request authenticated by the session cookie: the `X-CSRF-Token`
+/// header must be the token derived from that session's id.
+pub fn check_csrf(req: &HttpRequest, expected: &str) -> Result<(), ApiError> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
     }
-    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe {
-        let expected = req
-            .cookie(CSRF_COOKIE)
-            .map(|c| c.value().to_string())
-            .unwrap_or_default();
-        let given = req
-            .headers()
-            .get(CSRF_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        if expected.is_empty() || !constant_time_eq(expected.as_bytes(), given.as_bytes()) {
-            return Err(ApiError::new(
-                actix_web::http::StatusCode::FORBIDDEN,
-                "csrf_failed",
-                "This request is missing its CSRF token. Reload the page and try again.",
-            ));
-        }
+    let given = req
+        .headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), given.as_bytes()) {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "csrf_failed",
+            "This request is missing its CSRF token. Reload the page and try again.",
+        ));
     }
-    Ok(Some(session))
+    Ok(())
 }

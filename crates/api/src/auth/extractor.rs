@@ -1,4 +1,4 @@
-use crate::db::schema::{api_tokens, users};
+use crate::db::schema::{api_tokens, sessions, users};
 use crate::db::{from_db, to_db, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -19,6 +19,12 @@ pub enum Credential {
     ApiToken(i64),
 }
 
+impl Credential {
+    pub fn is_session(self) -> bool {
+        self == Self::Session
+    }
+}
+
 /// A signed-in, active member. Every request re-reads the member, so a removed or suspended
 /// account loses access at once, whatever its token says.
 #[derive(Debug, Clone)]
@@ -28,6 +34,8 @@ pub struct Caller {
     pub role: Role,
     pub email: String,
     pub credential: Credential,
+    /// The hash of the session id, for a session credential (sign-out revokes it).
+    pub session_hash: Option<String>,
 }
 
 /// A caller who is an admin of their organization; anyone else gets 403.
@@ -53,8 +61,14 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 /// A credential whose signature or shape is checked, not yet looked up in the database.
 #[derive(Debug, Clone)]
 enum Presented {
-    Session { user_id: i64, organization_id: i64 },
-    ApiToken { hash: String },
+    Session {
+        user_id: i64,
+        organization_id: i64,
+        session_hash: String,
+    },
+    ApiToken {
+        hash: String,
+    },
 }
 
 fn invalid() -> ApiError {
@@ -68,20 +82,29 @@ fn presented(req: &HttpRequest) -> ApiResult<(web::Data<AppState>, Presented)> {
         .app_data::<web::Data<AppState>>()
         .cloned()
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("AppState is not registered")))?;
-    let token = match bearer(req) {
-        Some(token) => token,
-        None => super::cookie::session_from_cookie(req)?
-            .ok_or_else(|| ApiError::unauthorized("Sign in to continue."))?,
+    let (token, from_cookie) = match bearer(req) {
+        Some(token) => (token, false),
+        None => (
+            super::cookie::session_cookie(req)
+                .ok_or_else(|| ApiError::unauthorized("Sign in to continue."))?,
+            true,
+        ),
     };
-    let presented = if token.starts_with(API_TOKEN_PREFIX) {
+    let presented = if token.starts_with(API_TOKEN_PREFIX) && !from_cookie {
         Presented::ApiToken {
             hash: hash_token(&token),
         }
     } else {
         let claims = state.jwt.verify(&token).ok_or_else(invalid)?;
+        if from_cookie {
+            let expected =
+                super::session::csrf_token(&state.settings.jwt_secret, &claims.sid);
+            super::cookie::check_csrf(req, &expected)?;
+        }
         Presented::Session {
             user_id: claims.sub.parse().map_err(|_| invalid())?,
             organization_id: claims.org,
+            session_hash: hash_token(&claims.sid),
         }
     };
     Ok((state, presented))
@@ -94,7 +117,8 @@ fn look_up(conn: &mut DbConnection, presented: &Presented) -> ApiResult<Caller> 
         Presented::Session {
             user_id,
             organization_id,
-        } => caller_by_user(conn, *user_id, *organization_id, Credential::Session),
+            session_hash,
+        } => caller_by_session(conn, *user_id, *organization_id, session_hash),
     }?
     .ok_or_else(invalid)
 }
@@ -148,6 +172,36 @@ impl FromRequest for AdminRequest {
     }
 }
 
+/// The member behind a live session: not revoked, not expired, still active.
+fn caller_by_session(
+    conn: &mut DbConnection,
+    user_id: i64,
+    organization_id: i64,
+    session_hash: &str,
+) -> ApiResult<Option<Caller>> {
+    let row: Option<(String, String)> = sessions::table
+        .inner_join(users::table)
+        .filter(sessions::id_hash.eq(session_hash))
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(to_db(Utc::now())))
+        .filter(users::organization_id.eq(organization_id))
+        .filter(users::status.eq("active"))
+        .select((users::role, users::email))
+        .first(conn)
+        .optional()?;
+    Ok(row.and_then(|(role, email)| {
+        Some(Caller {
+            user_id,
+            organization_id,
+            role: Role::parse(&role).ok()?,
+            email,
+            credential: Credential::Session,
+            session_hash: Some(session_hash.to_string()),
+        })
+    }))
+}
+
 fn caller_by_user(
     conn: &mut DbConnection,
     user_id: i64,
@@ -168,6 +222,7 @@ fn caller_by_user(
             role: Role::parse(&role).ok()?,
             email,
             credential,
+            session_hash: None,
         })
     }))
 }

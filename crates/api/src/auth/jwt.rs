@@ -13,6 +13,8 @@ pub struct Claims {
     /// The user id.
     pub sub: String,
     pub org: i64,
+    /// The session id: its hash names a row in `sessions`, which sign-out revokes.
+    pub sid: String,
     pub iss: String,
     pub aud: String,
     pub iat: i64,
@@ -46,11 +48,13 @@ impl JwtKeys {
         &self,
         user_id: i64,
         organization_id: i64,
+        session_id: &str,
         now: DateTime<Utc>,
     ) -> anyhow::Result<(String, i64)> {
         let claims = Claims {
             sub: user_id.to_string(),
             org: organization_id,
+            sid: session_id.to_string(),
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             iat: now.timestamp(),
@@ -58,6 +62,10 @@ impl JwtKeys {
         };
         let token = encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?;
         Ok((token, self.ttl.num_seconds()))
+    }
+
+    pub fn ttl(&self) -> Duration {
+        self.ttl
     }
 
     /// Verifies signature, algorithm, issuer, audience and expiry.
@@ -78,28 +86,28 @@ mod tests {
 
     #[test]
     fn an_issued_token_verifies() {
-        let (token, ttl) = keys().issue(7, 3, Utc::now()).unwrap();
+        let (token, ttl) = keys().issue(7, 3, "sid", Utc::now()).unwrap();
         let claims = keys().verify(&token).unwrap();
         assert_eq!((claims.sub.as_str(), claims.org, ttl), ("7", 3, 3600));
     }
 
     #[test]
     fn an_expired_token_is_refused() {
-        let (token, _) = keys().issue(7, 3, Utc::now() - Duration::hours(2)).unwrap();
+        let (token, _) = keys().issue(7, 3, "sid", Utc::now() - Duration::hours(2)).unwrap();
         assert!(keys().verify(&token).is_none());
     }
 
     #[test]
     fn a_token_signed_with_another_secret_is_refused() {
         let other = JwtKeys::new(&Secret::new("b".repeat(40)), 60);
-        let (token, _) = other.issue(7, 3, Utc::now()).unwrap();
+        let (token, _) = other.issue(7, 3, "sid", Utc::now()).unwrap();
         assert!(keys().verify(&token).is_none());
     }
 
     #[test]
     fn an_unsigned_token_is_refused() {
         // header {"alg":"none","typ":"JWT"}
-        let (token, _) = keys().issue(7, 3, Utc::now()).unwrap();
+        let (token, _) = keys().issue(7, 3, "sid", Utc::now()).unwrap();
         let payload = token.split('.').nth(1).unwrap();
         let forged = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{payload}.");
         assert!(keys().verify(&forged).is_none());

@@ -5,5 +5,6 @@ pub mod cookie;
 pub mod extractor;
 pub mod jwt;
 pub mod password;
+pub mod session;
 
 pub use extractor::{Admin, AdminRequest, Caller};

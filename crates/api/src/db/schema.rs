@@ -241,3 +241,18 @@ diesel::table! {
 diesel::joinable!(sso_providers -> organizations (organization_id));
 diesel::allow_tables_to_appear_in_same_query!(sso_providers, organizations);
 diesel::allow_tables_to_appear_in_same_query!(sso_providers, users);
+
+diesel::table! {
+    sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> BigInt,
+        organization_id -> BigInt,
+        method -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(sessions, users);

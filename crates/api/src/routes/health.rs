@@ -57,10 +57,34 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// Prometheus metrics in the text exposition format.
+/// Prometheus metrics in the text exposition format. With `METRICS_TOKEN` set it needs that
+/// token as a bearer token; with `METRICS_ADDR` set it is served only on that address.
 #[utoipa::path(get, path = "/metrics", tag = "Operations",
-    responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String)))]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String),
+        (status = 401, description = "`METRICS_TOKEN` is set and the request does not carry it", body = crate::error::ErrorBody),
+        (status = 404, description = "Served on the internal `METRICS_ADDR` only", body = crate::error::ErrorBody)),
+    security((), ("metrics_token" = [])))]
+pub async fn metrics(
+    state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse, crate::error::ApiError> {
+    let internal = req.app_data::<MetricsListener>().is_some();
+    if state.settings.metrics_addr.is_some() && !internal {
+        return Err(crate::error::ApiError::not_found("Resource"));
+    }
+    if let Some(expected) = &state.settings.metrics_token {
+        let given = req
+            .headers()
+            .get(actix_web::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        if !crate::tokens::constant_time_eq(given.as_bytes(), expected.expose().as_bytes()) {
+            return Err(crate::error::ApiError::unauthorized(
+                "Metrics need the METRICS_TOKEN as a bearer token.",
+            ));
+        }
+    }
     let backlog = state
         .db(|conn| Ok(crate::outbox::backlog(conn)?))
         .await
@@ -73,10 +97,14 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         ),
         None => (None, None),
     };
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(state.metrics.render(depth, oldest))
+        .body(state.metrics.render(depth, oldest)))
 }
+
+/// Marks the app of the internal metrics listener (`METRICS_ADDR`).
+#[derive(Clone, Copy)]
+pub struct MetricsListener;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(healthz))

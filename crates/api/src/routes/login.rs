@@ -2,6 +2,8 @@
 
 use crate::auth::cookie::{clear_session, set_session};
 use crate::auth::password::{burn_verification_time, verify_password};
+use crate::auth::session::{self, SignInMethod};
+use crate::auth::Caller;
 use crate::db::schema::{organizations, users};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::routes::users::{find_user, User};
@@ -73,9 +75,15 @@ pub async fn login(
     }
     let org_filter = body.organization_id;
     let folded = fold(&email);
+    // Wrong passwords are counted per address *and* client: a guesser is slowed down, but
+    // cannot lock the real person out from where they sign in.
+    let failures_key = format!(
+        "login-fail:{folded}:{}",
+        crate::rate_limit::client_ip(&req)
+    );
     state
         .limiter
-        .check(&format!("login-email:{folded}"), limits.login_per_email)?;
+        .refuse_if_spent(&failures_key, limits.login_per_email)?;
     // Each candidate with whether their organization enforces single sign-on.
     let candidates: Vec<(i64, i64, Option<String>, bool)> = state
         .db(move |conn| {
@@ -97,7 +105,10 @@ pub async fn login(
         })
         .await?;
     let matched = web::block(move || {
-        if candidates.is_empty() {
+        // Every path does the work of one verification at least: an unknown address and a
+        // member without a password (single sign-on only) answer as slowly as a wrong
+        // password, so timing does not tell accounts apart.
+        if !candidates.iter().any(|(_, _, hash, _)| hash.is_some()) {
             burn_verification_time(&password);
         }
         candidates
@@ -114,9 +125,11 @@ pub async fn login(
     let (user_id, org, enforced) = match matched.as_slice() {
         [one] => *one,
         [] => {
+            // Counted only now, on a failure.
+            let _ = state.limiter.check(&failures_key, limits.login_per_email);
             return Err(ApiError::unauthorized(
                 "The email or password is not correct.",
-            ))
+            ));
         }
         _ => {
             return Err(ApiError::field(
@@ -134,59 +147,123 @@ pub async fn login(
             "Your organization signs in with single sign-on: use \"Continue with SSO\".",
         ));
     }
-    let session = start_session(&state, user_id, org).await?;
+    let session = start_session(&state, user_id, org, SignInMethod::Password).await?;
     Ok(session_response(&state, session))
 }
 
 /// 200 with the session in the body (for API clients) and in cookies (for the browser).
-pub fn session_response(state: &AppState, session: Session) -> HttpResponse {
+pub fn session_response(state: &AppState, started: StartedSession) -> HttpResponse {
     let mut response = HttpResponse::Ok();
     let secure = state.settings.public_url.starts_with("https://");
+    let csrf = session::csrf_token(&state.settings.jwt_secret, &started.session_id);
     set_session(
         &mut response,
-        &session.access_token,
-        session.expires_in,
+        &started.session.access_token,
+        &csrf,
+        started.session.expires_in,
         secure,
     );
     response.insert_header(("Cache-Control", "no-store"));
-    response.json(session)
+    response.json(started.session)
 }
 
-/// Signs out of the browser session: both cookies are cleared. Bearer tokens are unaffected
-/// (they expire on their own; API tokens are revoked through their endpoint).
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "Auth", responses((status = 204)))]
-pub async fn logout(state: web::Data<AppState>) -> HttpResponse {
+/// The session of the request (bearer token or cookie), if its token is genuine: the hash of
+/// its id. Expired or revoked sessions are still named, so signing out twice is harmless.
+fn presented_session(state: &AppState, req: &HttpRequest) -> Option<String> {
+    let token = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_string)
+        .or_else(|| crate::auth::cookie::session_cookie(req))?;
+    let claims = state.jwt.verify(token.trim())?;
+    Some(crate::tokens::hash_token(&claims.sid))
+}
+
+/// Signs out: the session ends on the server (its token stops working everywhere it was
+/// copied) and both cookies are cleared. API tokens are revoked through their endpoint.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "Auth",
+    responses((status = 204, description = "Signed out; the session token no longer works")))]
+pub async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
+    if let Some(hash) = presented_session(&state, &req) {
+        state
+            .db(move |conn| session::revoke(conn, &hash, Utc::now()))
+            .await?;
+    }
     let mut response = HttpResponse::NoContent();
     clear_session(
         &mut response,
         state.settings.public_url.starts_with("https://"),
     );
-    response.finish()
+    Ok(response.finish())
 }
 
-/// Issues a session token for a member who has just proved who they are.
+/// Signs the caller out of every session they have, on every device.
+#[utoipa::path(post, path = "/api/v1/auth/logout-everywhere", tag = "Auth",
+    responses((status = 204, description = "Every session of the caller has ended"),
+        (status = 401, body = ErrorBody), (status = 403, description = "`csrf_failed`", body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn logout_everywhere(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> ApiResult<HttpResponse> {
+    let (org, user) = (caller.organization_id, caller.user_id);
+    let ended = state
+        .db(move |conn| session::revoke_member(conn, org, user, Utc::now()))
+        .await?;
+    tracing::info!(org, user, ended, "signed out everywhere");
+    let mut response = HttpResponse::NoContent();
+    clear_session(
+        &mut response,
+        state.settings.public_url.starts_with("https://"),
+    );
+    Ok(response.finish())
+}
+
+/// A session that has just started: what the client gets, and the id its CSRF token is
+/// derived from.
+pub struct StartedSession {
+    pub session: Session,
+    pub session_id: String,
+}
+
+/// Starts a server-side session for a member who has just proved who they are.
 pub async fn start_session(
     state: &AppState,
     user_id: i64,
     organization_id: i64,
-) -> ApiResult<Session> {
+    method: SignInMethod,
+) -> ApiResult<StartedSession> {
+    let ttl = state.jwt.ttl();
+    let (session_id, user) = state
+        .db(move |conn| {
+            let user = find_user(conn, user_id)?
+                .ok_or_else(|| ApiError::unauthorized("The account no longer exists."))?;
+            let id = session::create(conn, user_id, organization_id, method, Utc::now(), ttl)?;
+            Ok((id, user))
+        })
+        .await?;
     let (access_token, expires_in) = state
         .jwt
-        .issue(user_id, organization_id, Utc::now())
+        .issue(user_id, organization_id, &session_id, Utc::now())
         .map_err(ApiError::internal)?;
-    let user = state
-        .db(move |conn| find_user(conn, user_id))
-        .await?
-        .ok_or_else(|| ApiError::unauthorized("The account no longer exists."))?;
-    Ok(Session {
-        access_token,
-        token_type: "Bearer",
-        expires_in,
-        user,
+    Ok(StartedSession {
+        session: Session {
+            access_token,
+            token_type: "Bearer",
+            expires_in,
+            user,
+        },
+        session_id,
     })
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/auth/login", web::post().to(login))
-        .route("/api/v1/auth/logout", web::post().to(logout));
+        .route("/api/v1/auth/logout", web::post().to(logout))
+        .route(
+            "/api/v1/auth/logout-everywhere",
+            web::post().to(logout_everywhere),
+        );
 }

@@ -4,7 +4,7 @@
 use crate::auth::Admin;
 use crate::db::schema::{departments, user_groups, users};
 use crate::db::{like_contains, lower, read_page, DbConnection};
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::routes::pagination::{Page, PageParams};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -217,6 +217,39 @@ pub async fn list_users(
     Ok(HttpResponse::Ok().json(Page::new(items, &params, total)))
 }
 
+/// Ends every session of a member of the caller's organization (a lost laptop, a shared
+/// device); they sign in again. API tokens are revoked through their own endpoint.
+#[utoipa::path(post, path = "/api/v1/users/{id}/sign-out-everywhere", tag = "Users",
+    params(("id" = i64, Path)),
+    responses((status = 204, description = "Every session of the member has ended"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, description = "No such member in your organization", body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn sign_out_everywhere(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let (org, user) = (admin.organization_id, id.into_inner());
+    let ended = state
+        .db(move |conn| {
+            let found: Option<i64> = users::table
+                .filter(users::organization_id.eq(org))
+                .filter(users::id.eq(user))
+                .select(users::id)
+                .first(conn)
+                .optional()?;
+            found.ok_or_else(|| ApiError::not_found("User"))?;
+            crate::auth::session::revoke_member(conn, org, user, Utc::now())
+        })
+        .await?;
+    tracing::info!(org, user, by = admin.user_id, ended, "member signed out everywhere");
+    Ok(HttpResponse::NoContent().finish())
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/users", web::get().to(list_users));
+    cfg.route("/api/v1/users", web::get().to(list_users)).route(
+        "/api/v1/users/{id}/sign-out-everywhere",
+        web::post().to(sign_out_everywhere),
+    );
 }

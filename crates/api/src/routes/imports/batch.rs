@@ -39,12 +39,97 @@ pub struct BatchRequest {
     pub skip_invalid: Option<bool>,
 }
 
-/// The body: `{"invitations": [...], "dry_run", "skip_invalid"}` or a bare array.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum BatchBody {
-    Wrapped(BatchRequest),
-    Bare(Vec<BatchItem>),
+/// Marks the parse error raised when the array holds more than the row limit.
+const TOO_MANY_ROWS: &str = "too many invitations";
+
+/// Reads the body, `{"invitations": [...], "dry_run", "skip_invalid"}` or a bare array, as a
+/// stream of items that stops at the first one over `max_rows`: a hostile body of millions of
+/// tiny objects costs no more memory than the row limit allows. (An untagged enum would
+/// first copy the whole document into serde's generic tree.)
+struct BatchBodySeed {
+    max_rows: usize,
+}
+
+/// The `invitations` array, item by item, up to `max_rows`.
+struct LimitedItems {
+    max_rows: usize,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for LimitedItems {
+    type Value = Vec<BatchItem>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for LimitedItems {
+    type Value = Vec<BatchItem>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of invitations")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.max_rows));
+        while let Some(item) = seq.next_element::<BatchItem>()? {
+            if items.len() == self.max_rows {
+                return Err(serde::de::Error::custom(TOO_MANY_ROWS));
+            }
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for BatchBodySeed {
+    type Value = BatchRequest;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for BatchBodySeed {
+    type Value = BatchRequest;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of invitations or {\"invitations\": [...]}")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let items = LimitedItems {
+            max_rows: self.max_rows,
+        };
+        Ok(BatchRequest {
+            invitations: serde::de::Visitor::visit_seq(items, seq)?,
+            ..BatchRequest::default()
+        })
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut request = BatchRequest::default();
+        let mut seen_invitations = false;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "invitations" => {
+                    request.invitations = map.next_value_seed(LimitedItems {
+                        max_rows: self.max_rows,
+                    })?;
+                    seen_invitations = true;
+                }
+                "dry_run" => request.dry_run = map.next_value()?,
+                "skip_invalid" => request.skip_invalid = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        if !seen_invitations {
+            return Err(serde::de::Error::missing_field("invitations"));
+        }
+        Ok(request)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
@@ -80,7 +165,11 @@ fn idempotency_key(req: &HttpRequest) -> ApiResult<Option<String>> {
     Ok(Some(key.to_string()))
 }
 
-async fn read_json(payload: web::Payload, limit: usize) -> ApiResult<BatchRequest> {
+async fn read_json(
+    payload: web::Payload,
+    limit: usize,
+    max_rows: usize,
+) -> ApiResult<BatchRequest> {
     let mut bytes = web::BytesMut::new();
     let mut payload = payload;
     while let Some(chunk) = payload.next().await {
@@ -95,12 +184,13 @@ async fn read_json(payload: web::Payload, limit: usize) -> ApiResult<BatchReques
         }
         bytes.extend_from_slice(&chunk);
     }
-    match serde_json::from_slice::<BatchBody>(&bytes) {
-        Ok(BatchBody::Wrapped(request)) => Ok(request),
-        Ok(BatchBody::Bare(invitations)) => Ok(BatchRequest {
-            invitations,
-            ..BatchRequest::default()
-        }),
+    let mut reader = serde_json::Deserializer::from_slice(&bytes);
+    let parsed = serde::de::DeserializeSeed::deserialize(BatchBodySeed { max_rows }, &mut reader)
+        .and_then(|request| reader.end().map(|()| request));
+    drop(bytes);
+    match parsed {
+        Ok(request) => Ok(request),
+        Err(e) if e.to_string().starts_with(TOO_MANY_ROWS) => Err(too_many_rows(max_rows)),
         Err(e) if e.is_data() => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_body",
@@ -108,6 +198,14 @@ async fn read_json(payload: web::Payload, limit: usize) -> ApiResult<BatchReques
         )),
         Err(e) => Err(ApiError::bad_request("invalid_json", format!("The request body is not valid JSON: {e}"))),
     }
+}
+
+fn too_many_rows(max_rows: usize) -> ApiError {
+    ApiError::field(
+        "invitations",
+        "too_many_rows",
+        format!("At most {max_rows} invitations can be sent in one call."),
+    )
 }
 
 fn rows_of(items: &[BatchItem]) -> Vec<RawRow> {
@@ -154,7 +252,7 @@ pub async fn batch_invite(
 ) -> ApiResult<HttpResponse> {
     let key = idempotency_key(&req)?;
     let limits = state.settings.imports;
-    let request = read_json(payload, limits.max_bytes).await?;
+    let request = read_json(payload, limits.max_bytes, limits.max_rows).await?;
     let dry_run = request.dry_run.or(query.dry_run).unwrap_or(false);
     let skip_invalid = request.skip_invalid.or(query.skip_invalid).unwrap_or(false);
     if request.invitations.is_empty() {
@@ -162,16 +260,6 @@ pub async fn batch_invite(
             "invitations",
             "required",
             "Give at least one invitation.",
-        ));
-    }
-    if request.invitations.len() > limits.max_rows {
-        return Err(ApiError::field(
-            "invitations",
-            "too_many_rows",
-            format!(
-                "At most {} invitations can be sent in one call.",
-                limits.max_rows
-            ),
         ));
     }
     let raw = rows_of(&request.invitations);

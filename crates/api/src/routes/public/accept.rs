@@ -10,6 +10,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody, FieldError};
 use crate::outbox::supersede_unsent;
 use crate::routes::invitations::create::refuse_member;
 use crate::routes::invitations::view::InvitationRow;
+use crate::auth::session::SignInMethod;
 use crate::routes::login::{session_response, start_session, Session};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -101,11 +102,17 @@ pub async fn accept_invitation(
     };
     let (user_id, org) = state
         .db(move |conn| {
-            write_transaction(conn, |conn| accept(conn, &hash, &acceptance, Utc::now()))
+            write_transaction(conn, |conn| {
+                // Again inside the transaction: enforcement may have been switched on while
+                // the password was being hashed.
+                let row = usable_invitation(conn, &hash, Utc::now())?;
+                refuse_when_sso_enforced(conn, row.organization_id)?;
+                accept(conn, &hash, &acceptance, Utc::now())
+            })
         })
         .await?;
     state.counts.forget(org);
-    let session = start_session(&state, user_id, org).await?;
+    let session = start_session(&state, user_id, org, SignInMethod::Password).await?;
     Ok(session_response(&state, session))
 }
 

@@ -9,6 +9,7 @@ use crate::db::schema::{sso_requests, users};
 use crate::db::{from_db, write_transaction, DbConnection};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::oidc::{Client, IdClaims, OidcError};
+use crate::auth::session::SignInMethod;
 use crate::routes::login::{session_response, start_session};
 use crate::routes::public::accept::{accept, Acceptance};
 use crate::routes::public::lookup::usable_invitation;
@@ -63,7 +64,7 @@ fn refused(code: &str, message: impl Into<String>) -> ApiError {
         (status = 200, description = "Signed in (and, for an invitation, accepted)", body = crate::routes::login::Session),
         (status = 400, description = "`sso_state_invalid`, `sso_cancelled` or `sso_code_refused`", body = ErrorBody),
         (status = 401, description = "`sso_token_invalid`: the ID token failed a check", body = ErrorBody),
-        (status = 403, description = "`sso_email_unverified`, `sso_email_mismatch` or `sso_identity_mismatch`; the invitation stays pending", body = ErrorBody),
+        (status = 403, description = "`sso_email_unverified`, `sso_email_mismatch`, `sso_identity_mismatch` or `sso_not_a_member`; the invitation stays pending", body = ErrorBody),
         (status = 410, description = "The invitation is no longer usable", body = ErrorBody),
         (status = 502, description = "`sso_provider_unavailable`", body = ErrorBody),
         (status = 429, body = ErrorBody)))]
@@ -75,19 +76,14 @@ pub async fn sso_callback(
     crate::rate_limit::check_sign_in(&state, &req)?;
     let body = body.into_inner();
     let state_hash = hash_token(body.state.as_deref().unwrap_or_default());
-    let request = state
-        .db(move |conn| take_request(conn, &state_hash))
-        .await?
-        .ok_or_else(state_invalid)?;
     let browser_key = req
         .cookie(BROWSER_KEY_COOKIE)
         .map(|c| hash_token(c.value()))
         .unwrap_or_default();
-    if !constant_time_eq(browser_key.as_bytes(), request.browser_key_hash.as_bytes())
-        || from_db(request.expires_at) < Utc::now()
-    {
-        return Err(state_invalid());
-    }
+    let request = state
+        .db(move |conn| take_request(conn, &state_hash, &browser_key))
+        .await?
+        .ok_or_else(state_invalid)?;
     if body.error.is_some() {
         return Err(ApiError::bad_request(
             "sso_cancelled",
@@ -110,12 +106,14 @@ pub async fn sso_callback(
     let (user_id, org) = match (&request.invitation_token_hash, request.user_id) {
         (Some(hash), _) => accept_invitation(&state, hash.clone(), email, claims).await?,
         (None, Some(user_id)) => sign_in_member(&state, user_id, email, claims).await?,
-        (None, None) => return Err(state_invalid()),
+        (None, None) => {
+            sign_in_organization_member(&state, request.organization_id, email, claims).await?
+        }
     };
     if request.invitation_token_hash.is_some() {
         state.counts.forget(org);
     }
-    let session = start_session(&state, user_id, org).await?;
+    let session = start_session(&state, user_id, org, SignInMethod::Sso).await?;
     let mut response = session_response(&state, session);
     let mut expired = Cookie::build(BROWSER_KEY_COOKIE, "")
         .path("/api/v1/auth/sso")
@@ -125,9 +123,15 @@ pub async fn sso_callback(
     Ok(response)
 }
 
-/// Reads and deletes the request in one transaction: of two callbacks with one state, only
-/// the one that deletes the row goes on.
-fn take_request(conn: &mut DbConnection, state_hash: &str) -> ApiResult<Option<SignInRequest>> {
+/// Checks, then consumes: the request is deleted only when the callback comes from the
+/// browser that started it and in time, so an attacker's callback with a stolen `state` cannot
+/// cancel the real sign-in. Reads and deletes in one transaction: of two genuine callbacks
+/// with one state, only the one that deletes the row goes on.
+fn take_request(
+    conn: &mut DbConnection,
+    state_hash: &str,
+    browser_key_hash: &str,
+) -> ApiResult<Option<SignInRequest>> {
     write_transaction(conn, |conn| {
         let row: Option<SignInRequest> = sso_requests::table
             .filter(sso_requests::state_hash.eq(state_hash))
@@ -137,6 +141,11 @@ fn take_request(conn: &mut DbConnection, state_hash: &str) -> ApiResult<Option<S
         let Some(row) = row else {
             return Ok(None);
         };
+        if !constant_time_eq(browser_key_hash.as_bytes(), row.browser_key_hash.as_bytes())
+            || from_db(row.expires_at) < Utc::now()
+        {
+            return Ok(None);
+        }
         let deleted = diesel::delete(sso_requests::table.find(row.id)).execute(conn)?;
         Ok((deleted == 1).then_some(row))
     })
@@ -247,6 +256,45 @@ async fn accept_invitation(
             })
         })
         .await
+}
+
+/// A sign-in started from the sign-in page: the member is found by the subject they signed in
+/// as before, or, the first time, by their verified address.
+async fn sign_in_organization_member(
+    state: &AppState,
+    org: i64,
+    email: String,
+    claims: IdClaims,
+) -> ApiResult<(i64, i64)> {
+    let (sub, folded) = (claims.sub.clone(), fold(&email));
+    let member: Option<i64> = state
+        .db(move |conn| {
+            let by_subject: Option<i64> = users::table
+                .filter(users::organization_id.eq(org))
+                .filter(users::sso_subject.eq(&sub))
+                .filter(users::status.eq("active"))
+                .select(users::id)
+                .first(conn)
+                .optional()?;
+            if by_subject.is_some() {
+                return Ok(by_subject);
+            }
+            Ok(users::table
+                .filter(users::organization_id.eq(org))
+                .filter(users::email_folded.eq(&folded))
+                .filter(users::status.eq("active"))
+                .select(users::id)
+                .first(conn)
+                .optional()?)
+        })
+        .await?;
+    let Some(user_id) = member else {
+        return Err(refused(
+            "sso_not_a_member",
+            format!("You signed in to your identity provider as {email}, but no active member of this organization has that address. Ask your administrator for an invitation."),
+        ));
+    };
+    sign_in_member(state, user_id, email, claims).await
 }
 
 async fn sign_in_member(

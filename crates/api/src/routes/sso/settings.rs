@@ -6,7 +6,6 @@ use crate::auth::Admin;
 use crate::db::schema::{organizations, sso_providers};
 use crate::db::{to_db, write_transaction, DbConnection};
 use crate::error::{ApiError, ApiResult, ErrorBody, FieldError};
-use crate::oidc::normalize_issuer;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
@@ -142,7 +141,7 @@ pub async fn update_sso_settings(
     let org = admin.organization_id;
     let existing = state.db(move |conn| stored_provider(conn, org)).await?;
     let mut errors = Vec::new();
-    let issuer = match normalize_issuer(body.issuer.as_deref().unwrap_or_default()) {
+    let issuer = match state.oidc.normalize_issuer(body.issuer.as_deref().unwrap_or_default()) {
         Ok(issuer) => Some(issuer),
         Err(error) => {
             errors.push(FieldError::new("issuer", "invalid", error.to_string()));
@@ -218,6 +217,10 @@ pub async fn update_sso_settings(
                 diesel::update(organizations::table.find(org))
                     .set(organizations::sso_enforced.eq(enforced))
                     .execute(conn)?;
+                if enforced {
+                    // Enforcement means signed in through the provider: password sessions end.
+                    crate::auth::session::revoke_password_sessions(conn, org, Utc::now())?;
+                }
                 Ok::<_, ApiError>(())
             })?;
             Ok(saved)

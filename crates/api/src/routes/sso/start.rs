@@ -37,10 +37,11 @@ pub struct StartSsoSignIn {
     pub organization_id: Option<i64>,
 }
 
-/// What the sign-in request is for.
+/// What the sign-in request is for: accepting an invitation, or signing in to an
+/// organization (the member is found when the provider says who signed in).
 enum Purpose {
     Invitation(String),
-    Member(i64),
+    Organization,
 }
 
 pub fn not_configured() -> ApiError {
@@ -89,8 +90,8 @@ pub async fn start_invitation_sso(
 
 #[utoipa::path(post, path = "/api/v1/auth/sso", tag = "Auth", request_body = StartSsoSignIn,
     responses(
-        (status = 200, description = "Where to send the browser; sets the `skillstream_sso` cookie", body = SsoRedirect),
-        (status = 422, description = "`sso_unavailable`: no member with this address signs in through an identity provider", body = ErrorBody),
+        (status = 200, description = "Where to send the browser; sets the `skillstream_sso` cookie. The same answer for every address at a domain whose organization signs in through an identity provider, member or not: who is a member is decided after the provider has said who signed in", body = SsoRedirect),
+        (status = 422, description = "`sso_unavailable`: no organization with single sign-on has members at this address's domain; `organization_required` when several have", body = ErrorBody),
         (status = 502, description = "`sso_provider_unavailable`", body = ErrorBody),
         (status = 429, body = ErrorBody)))]
 pub async fn start_sign_in_sso(
@@ -104,73 +105,82 @@ pub async fn start_sign_in_sso(
     if email.is_empty() {
         return Err(ApiError::field("email", "required", "Email is required."));
     }
+    let unavailable = || {
+        ApiError::field(
+            "email",
+            "sso_unavailable",
+            "Single sign-on is not available for this address. Sign in with your password.",
+        )
+    };
     let folded = fold(email);
+    let domain = email_domain(&folded).ok_or_else(unavailable)?;
     let org_filter = body.organization_id;
     let candidates = state
-        .db(move |conn| sso_members(conn, &folded, org_filter))
+        .db(move |conn| sso_organizations(conn, &domain, org_filter))
         .await?;
-    let (user_id, org, email, provider) = match candidates.len() {
-        0 => {
-            // The same answer for unknown addresses and for members of organizations without
-            // single sign-on.
-            return Err(ApiError::field(
-                "email",
-                "sso_unavailable",
-                "Single sign-on is not available for this address. Sign in with your password.",
-            ));
-        }
-        1 => candidates.into_iter().next().ok_or_else(not_configured)?,
+    let (org, provider) = match candidates.len() {
+        0 => return Err(unavailable()),
+        1 => candidates.into_iter().next().ok_or_else(unavailable)?,
         _ => {
             return Err(ApiError::field(
                 "organization_id",
                 "organization_required",
-                "This email belongs to several organizations: say which one to sign in to.",
+                "Several organizations sign in with this address's domain: say which one to sign in to.",
             ))
         }
     };
-    redirect(&state, org, provider, Purpose::Member(user_id), &email).await
+    redirect(&state, org, provider, Purpose::Organization, email).await
 }
 
-type Candidate = (i64, i64, String, StoredProvider);
+/// The domain of a folded address, when it is a plain host name (letters, digits, dots and
+/// hyphens), which is safe inside a LIKE pattern.
+fn email_domain(folded: &str) -> Option<String> {
+    let (_, domain) = folded.rsplit_once('@')?;
+    let plain = !domain.is_empty()
+        && domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    plain.then(|| domain.to_string())
+}
 
-/// Active members with this address whose organization has an identity provider.
-fn sso_members(
+/// Organizations with an identity provider that have active members at `domain`. The answer
+/// depends on the domain only, never on whether this exact address is a member.
+fn sso_organizations(
     conn: &mut DbConnection,
-    folded: &str,
+    domain: &str,
     org_filter: Option<i64>,
-) -> ApiResult<Vec<Candidate>> {
-    let mut query = users::table
-        .inner_join(
-            sso_providers::table.on(sso_providers::organization_id.eq(users::organization_id)),
-        )
-        .filter(users::email_folded.eq(folded))
-        .filter(users::status.eq("active"))
+) -> ApiResult<Vec<(i64, StoredProvider)>> {
+    let mut query = sso_providers::table
+        .filter(diesel::dsl::exists(
+            users::table
+                .filter(users::organization_id.eq(sso_providers::organization_id))
+                .filter(users::email_folded.like(format!("%@{domain}")))
+                .filter(users::status.eq("active")),
+        ))
         .select((
-            users::id,
-            users::organization_id,
-            users::email,
+            sso_providers::organization_id,
             sso_providers::issuer,
             sso_providers::client_id,
             sso_providers::client_secret_sealed,
         ))
         .into_boxed();
     if let Some(org) = org_filter {
-        query = query.filter(users::organization_id.eq(org));
+        query = query.filter(sso_providers::organization_id.eq(org));
     }
-    let rows: Vec<(i64, i64, String, String, String, String)> =
-        query.order(users::id.asc()).limit(10).load(conn)?;
+    let rows: Vec<(i64, String, String, String)> = query
+        .order(sso_providers::organization_id.asc())
+        .limit(10)
+        .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(
-            |(id, org, email, issuer, client_id, client_secret_sealed)| {
-                let provider = StoredProvider {
-                    issuer,
-                    client_id,
-                    client_secret_sealed,
-                };
-                (id, org, email, provider)
-            },
-        )
+        .map(|(org, issuer, client_id, client_secret_sealed)| {
+            let provider = StoredProvider {
+                issuer,
+                client_id,
+                client_secret_sealed,
+            };
+            (org, provider)
+        })
         .collect())
 }
 
@@ -201,10 +211,11 @@ async fn redirect(
             login_hint: Some(email),
         })
         .map_err(provider_error)?;
-    let (invitation, user) = match purpose {
-        Purpose::Invitation(hash) => (Some(hash), None),
-        Purpose::Member(id) => (None, Some(id)),
+    let invitation = match purpose {
+        Purpose::Invitation(hash) => Some(hash),
+        Purpose::Organization => None,
     };
+    let user: Option<i64> = None;
     let (state_hash, key_hash) = (hash_token(&sign_in_state), hash_token(&browser_key));
     state
         .db(move |conn| {

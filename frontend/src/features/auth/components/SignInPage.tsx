@@ -60,9 +60,9 @@ export function SignInPage() {
             {sso.isPending ? "Opening your sign-in page…" : "Continue with SSO"}
           </button>
         </div>
-        {ssoError && !ssoError.details.length && (
+        {sso.error && !(ssoError && ssoError.details.length) && (
           <p role="alert" className="alert">
-            {ssoError.message}
+            {sso.error.message}
           </p>
         )}
       </form>

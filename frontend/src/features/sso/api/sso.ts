@@ -6,10 +6,29 @@ const RETURN_KEY = "skillstream-sso-return";
 
 export const ssoReturnPath = (): string | null => sessionStorage.getItem(RETURN_KEY);
 
+/**
+ * The address to leave for, when it is a web address. Anything else the server hands over
+ * (`javascript:`, `data:`, a relative path) is refused: navigating to it would run script on
+ * this origin with the user's session.
+ */
+export function externalUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error("The identity provider's sign-in address is not valid. Ask your administrator to check the single sign-on settings.");
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+    throw new Error("The identity provider's sign-in address is not a web address. Ask your administrator to check the single sign-on settings.");
+  }
+  return parsed;
+}
+
 /** Leaves for the identity provider; it comes back to /sso/callback. */
 function leaveFor(url: string, returnPath: string) {
+  const target = externalUrl(url);
   sessionStorage.setItem(RETURN_KEY, returnPath);
-  window.location.assign(url);
+  window.location.assign(target.href);
 }
 
 export const startInvitationSso = async (token: string) => {
