@@ -14,9 +14,17 @@ fn redirect_uri(app: &TestApp) -> String {
     format!("{}/sso/callback", app.address)
 }
 
-/// An organization with an admin and the test provider set up; returns the admin.
+/// An organization with an admin and the test provider set up; returns the admin. Enforcing
+/// single sign-on ends password sessions, so the admin then works through an API token.
 async fn sso_org(app: &TestApp, name: &str, enforced: bool) -> Member {
-    let admin = app.admin_of(name).await;
+    let mut admin = app.admin_of(name).await;
+    if enforced {
+        let created = app
+            .post("/api/v1/api-tokens", &admin.token, json!({ "name": "tests" }))
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+        admin.token = created.body["token"].as_str().unwrap().to_string();
+    }
     let (client_id, secret) = register_client(&redirect_uri(app)).await;
     let reply = put_settings(
         app,
@@ -138,6 +146,22 @@ async fn admins_set_up_the_provider_and_the_client_secret_is_never_shown() {
         })
         .await;
     assert!(!stored.contains(&secret), "the secret is sealed at rest");
+    assert_eq!(
+        app.get("/api/v1/organization/sso", &learner.token)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let admin = Member {
+        token: app
+            .post("/api/v1/api-tokens", &admin.token, json!({ "name": "t" }))
+            .await
+            .body["token"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+        ..admin
+    };
 
     // Saving again without a secret keeps the stored one.
     let kept = put_settings(
@@ -148,12 +172,12 @@ async fn admins_set_up_the_provider_and_the_client_secret_is_never_shown() {
     .await;
     assert_eq!(kept.status, StatusCode::OK, "{}", kept.text);
     assert_eq!(kept.body["enforced"], true);
-
+    // Enforcement ended the learner's password session.
     assert_eq!(
         app.get("/api/v1/organization/sso", &learner.token)
             .await
             .status,
-        StatusCode::FORBIDDEN
+        StatusCode::UNAUTHORIZED
     );
 
     let removed = app.delete("/api/v1/organization/sso", &admin.token).await;
@@ -498,7 +522,7 @@ async fn members_sign_in_later_with_sso_as_the_identity_they_accepted_with() {
         .await;
     assert_eq!(me.body["email"], "ada@example.com");
 
-    // Someone else at the provider cannot sign in to Ada's account.
+    // Someone else at the provider cannot sign in to Ada's account: not as themselves...
     let other = sign_in_with_sso(
         &app,
         "ada@example.com",
@@ -506,7 +530,11 @@ async fn members_sign_in_later_with_sso_as_the_identity_they_accepted_with() {
     )
     .await;
     assert_eq!(other.status, StatusCode::FORBIDDEN);
-    assert_eq!(other.code(), "sso_identity_mismatch");
+    assert_eq!(other.code(), "sso_not_a_member");
+    // ...nor as another account of the provider that claims Ada's address.
+    let claimed = sign_in_with_sso(&app, "ada@example.com", &Identity::new("ada@example.com")).await;
+    assert_eq!(claimed.status, StatusCode::FORBIDDEN);
+    assert_eq!(claimed.code(), "sso_identity_mismatch");
 
     // The admin, who has a password, signs in with the provider by matching address.
     let admin_in = sign_in_with_sso(&app, &admin.email, &Identity::new(&admin.email)).await;

@@ -94,6 +94,8 @@ impl Drop for TestDatabase {
 pub struct TestApp {
     pub address: String,
     pub port: u16,
+    /// The internal metrics listener's port, when `metrics_addr` is set.
+    pub metrics_port: Option<u16>,
     pub client: reqwest::Client,
     pub pool: Pool,
     pub settings: Settings,
@@ -155,12 +157,14 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         .await
         .expect("the app starts");
     let port = app.port();
+    let metrics_port = app.metrics_port();
     let pool = app.pool();
     settings.public_url = app.settings().public_url.clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         port,
+        metrics_port,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -403,5 +407,49 @@ pub async fn read(response: reqwest::Response) -> Reply {
         headers,
         body,
         text,
+    }
+}
+
+/// Captures what the app writes through the `log` facade (actix-web's access log) in this
+/// test process, so tests can read it back.
+pub mod log_capture {
+    use std::sync::{Mutex, OnceLock};
+
+    static LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+
+    struct Capture;
+
+    impl log::Log for Capture {
+        fn enabled(&self, _: &log::Metadata) -> bool {
+            true
+        }
+        fn log(&self, record: &log::Record) {
+            LINES.lock().unwrap().push(record.args().to_string());
+        }
+        fn flush(&self) {}
+    }
+
+    pub fn install() {
+        INSTALLED.get_or_init(|| {
+            let _ = log::set_boxed_logger(Box::new(Capture));
+            log::set_max_level(log::LevelFilter::Info);
+        });
+    }
+
+    /// Every line logged so far that mentions `needle`.
+    pub fn lines_with(needle: &str) -> Vec<String> {
+        LINES
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains(needle))
+            .cloned()
+            .collect()
+    }
+
+    /// Every line logged so far.
+    pub fn all() -> Vec<String> {
+        LINES.lock().unwrap().clone()
     }
 }
