@@ -32,9 +32,15 @@ async fn a_discovery_document_with_a_script_or_non_https_endpoint_is_refused_at_
     let admin = app.admin_of("Acme").await;
     let provider = FakeHttp::start().await;
     let bad: [(&str, Value); 6] = [
-        ("authorization_endpoint", json!("javascript:fetch('/api/v1/api-tokens')")),
+        (
+            "authorization_endpoint",
+            json!("javascript:fetch('/api/v1/api-tokens')"),
+        ),
         ("authorization_endpoint", json!("JAVASCRIPT:alert(1)")),
-        ("authorization_endpoint", json!("data:text/html,<script>alert(1)</script>")),
+        (
+            "authorization_endpoint",
+            json!("data:text/html,<script>alert(1)</script>"),
+        ),
         ("token_endpoint", json!("file:///etc/passwd")),
         ("jwks_uri", json!("ftp://127.0.0.1/keys")),
         ("end_session_endpoint", json!("javascript:alert(1)")),
@@ -47,9 +53,15 @@ async fn a_discovery_document_with_a_script_or_non_https_endpoint_is_refused_at_
             StatusCode::UNPROCESSABLE_ENTITY,
             "{field}: {value}"
         );
-        assert_eq!(reply.field_error("issuer").unwrap()["code"], "sso_discovery_failed");
+        assert_eq!(
+            reply.field_error("issuer").unwrap()["code"],
+            "sso_discovery_failed"
+        );
         let message = issuer_message(&reply);
-        assert!(message.contains(field) && message.contains("https"), "{message}");
+        assert!(
+            message.contains(field) && message.contains("https"),
+            "{message}"
+        );
     }
     let after = app.get("/api/v1/organization/sso", &admin.token).await;
     assert_eq!(after.body["configured"], false);
@@ -66,10 +78,14 @@ async fn a_provider_that_turns_its_endpoint_into_a_script_later_is_never_handed_
     let admin = app.admin_of("Acme").await;
     let provider = FakeHttp::start().await;
     provider.serve_discovery(json!({}));
-    assert_eq!(put_sso(&app, &admin, &provider.url()).await.status, StatusCode::OK);
+    assert_eq!(
+        put_sso(&app, &admin, &provider.url()).await.status,
+        StatusCode::OK
+    );
     // The provider changes its document after the settings were saved; the next discovery
     // (a restart, or the cache running out) reads it again.
-    provider.serve_discovery(json!({ "authorization_endpoint": "javascript:alert(document.domain)" }));
+    provider
+        .serve_discovery(json!({ "authorization_endpoint": "javascript:alert(document.domain)" }));
     let restarted = spawn_app_with(|s| *s = app.settings.clone()).await;
     for path in ["/api/v1/auth/sso"] {
         let reply = restarted
@@ -120,11 +136,9 @@ async fn a_jwks_uri_at_a_private_address_is_not_fetched() {
     // resolves to loopback is refused at connection time, before any byte is sent.
     let keys = FakeHttp::start().await;
     keys.answer("/jwks", Answer::json(json!({"keys": []})));
-    let client = skillstream_api::outbound::OutboundClient::new(
-        false,
-        std::time::Duration::from_secs(5),
-    )
-    .unwrap();
+    let client =
+        skillstream_api::outbound::OutboundClient::new(false, std::time::Duration::from_secs(5))
+            .unwrap();
     for url in [
         format!("https://localhost:{}/jwks", keys.port),
         format!("https://127.0.0.1:{}/jwks", keys.port),
@@ -172,15 +186,16 @@ async fn the_error_does_not_tell_a_closed_port_from_an_open_one() {
         listener.local_addr().unwrap().port()
     };
     let mut messages = Vec::new();
-    for url in [open.url(), failing.url(), format!("http://127.0.0.1:{closed}")] {
+    for url in [
+        open.url(),
+        failing.url(),
+        format!("http://127.0.0.1:{closed}"),
+    ] {
         let reply = put_sso(&app, &admin, &url).await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
         messages.push(issuer_message(&reply).replace(&url, "URL"));
     }
-    assert!(
-        messages.iter().all(|m| m == &messages[0]),
-        "{messages:#?}"
-    );
+    assert!(messages.iter().all(|m| m == &messages[0]), "{messages:#?}");
     for word in ["refused", "404", "500", "connect", "status"] {
         assert!(!messages[0].contains(word), "{}", messages[0]);
     }

@@ -46,9 +46,7 @@ async fn with_cookies(
     body: Option<Value>,
 ) -> StatusCode {
     let mut cookies = format!("skillstream_session={session}");
-    let mut request = app
-        .client
-        .request(method, format!("{}{path}", app.address));
+    let mut request = app.client.request(method, format!("{}{path}", app.address));
     if let Some((cookie, header)) = csrf {
         cookies.push_str(&format!("; skillstream_csrf={cookie}"));
         request = request.header("X-CSRF-Token", header);
@@ -93,7 +91,10 @@ async fn a_batch_with_more_rows_than_the_limit_is_refused_as_it_is_read() {
     let at_limit = format!("[{}]", vec!["{}"; 1_000].join(","));
     let reply = app
         .client
-        .post(format!("{}/api/v1/invitations/batch?dry_run=true", app.address))
+        .post(format!(
+            "{}/api/v1/invitations/batch?dry_run=true",
+            app.address
+        ))
         .bearer_auth(&admin.token)
         .header("content-type", "application/json")
         .body(at_limit)
@@ -113,7 +114,9 @@ async fn the_access_log_names_routes_not_tokens() {
     log_capture::install();
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
-    let id = app.invite(&admin, json!({ "email": "ada@example.com" })).await["id"]
+    let id = app
+        .invite(&admin, json!({ "email": "ada@example.com" }))
+        .await["id"]
         .as_i64()
         .unwrap();
     let token = app.link_token(id).await;
@@ -245,7 +248,11 @@ async fn sign_in_does_the_same_work_for_unknown_addresses_and_sso_only_members()
     let app = spawn_app_with(|s| s.rate_limits.login_per_email = 0).await;
     let admin = app.admin_of("Acme").await;
     let sso_only = app
-        .member_of(admin.organization_id, "sso.only@acme.example.com", "learner")
+        .member_of(
+            admin.organization_id,
+            "sso.only@acme.example.com",
+            "learner",
+        )
         .await;
     let user_id = sso_only.user_id;
     app.with_db(move |conn| {
@@ -304,10 +311,19 @@ fn without_per_request_values(url: &str) -> String {
     let parsed = reqwest::Url::parse(url).unwrap();
     let kept: Vec<(String, String)> = parsed
         .query_pairs()
-        .filter(|(k, _)| !matches!(k.as_ref(), "state" | "nonce" | "code_challenge" | "login_hint"))
+        .filter(|(k, _)| {
+            !matches!(
+                k.as_ref(),
+                "state" | "nonce" | "code_challenge" | "login_hint"
+            )
+        })
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    format!("{}{} {kept:?}", parsed.origin().ascii_serialization(), parsed.path())
+    format!(
+        "{}{} {kept:?}",
+        parsed.origin().ascii_serialization(),
+        parsed.path()
+    )
 }
 
 #[tokio::test]
@@ -328,7 +344,13 @@ async fn sso_sign_in_answers_members_and_strangers_of_a_domain_alike() {
     let other = app.admin_of("Globex").await;
     let (a, member_elsewhere) = start_sso(&app, &other.email).await;
     let (b, stranger_elsewhere) = start_sso(&app, "nobody@globex.example.com").await;
-    assert_eq!((a, b), (StatusCode::UNPROCESSABLE_ENTITY, StatusCode::UNPROCESSABLE_ENTITY));
+    assert_eq!(
+        (a, b),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::UNPROCESSABLE_ENTITY
+        )
+    );
     assert_eq!(member_elsewhere, stranger_elsewhere);
 }
 
@@ -338,9 +360,17 @@ async fn sso_sign_in_answers_members_and_strangers_of_a_domain_alike() {
 async fn sign_out_ends_the_session_for_bearer_and_cookie_alike() {
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
-    assert_eq!(app.get("/api/v1/me", &admin.token).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get("/api/v1/me", &admin.token).await.status,
+        StatusCode::OK
+    );
     let out = app
-        .request(Method::POST, "/api/v1/auth/logout", Some(&admin.token), None)
+        .request(
+            Method::POST,
+            "/api/v1/auth/logout",
+            Some(&admin.token),
+            None,
+        )
         .await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
     assert_eq!(
@@ -351,7 +381,15 @@ async fn sign_out_ends_the_session_for_bearer_and_cookie_alike() {
     let browser = browser_sign_in(&app, &admin.email).await;
     let csrf = Some((browser.csrf.as_str(), browser.csrf.as_str()));
     assert_eq!(
-        with_cookies(&app, Method::GET, "/api/v1/me", &browser.session, None, None).await,
+        with_cookies(
+            &app,
+            Method::GET,
+            "/api/v1/me",
+            &browser.session,
+            None,
+            None
+        )
+        .await,
         StatusCode::OK
     );
     let out = with_cookies(
@@ -366,7 +404,15 @@ async fn sign_out_ends_the_session_for_bearer_and_cookie_alike() {
     assert_eq!(out, StatusCode::NO_CONTENT);
     // The old cookie, replayed after sign-out, no longer works.
     assert_eq!(
-        with_cookies(&app, Method::GET, "/api/v1/me", &browser.session, None, None).await,
+        with_cookies(
+            &app,
+            Method::GET,
+            "/api/v1/me",
+            &browser.session,
+            None,
+            None
+        )
+        .await,
         StatusCode::UNAUTHORIZED
     );
 }
@@ -392,10 +438,16 @@ async fn sign_out_everywhere_ends_every_session_of_the_member() {
         .await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
     for token in [&admin.token, &laptop] {
-        assert_eq!(app.get("/api/v1/me", token).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            app.get("/api/v1/me", token).await.status,
+            StatusCode::UNAUTHORIZED
+        );
     }
     // Someone else's sessions are theirs.
-    assert_eq!(app.get("/api/v1/me", &learner.token).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get("/api/v1/me", &learner.token).await.status,
+        StatusCode::OK
+    );
 
     // An admin ends a member's sessions; only in their own organization.
     let admin = app.login(&admin.email, ADMIN_PASSWORD).await.body["access_token"]
@@ -406,7 +458,10 @@ async fn sign_out_everywhere_ends_every_session_of_the_member() {
     let path = format!("/api/v1/users/{}/sign-out-everywhere", learner.user_id);
     let refused = app.post(&path, &outsider.token, json!({})).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.get("/api/v1/me", &learner.token).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get("/api/v1/me", &learner.token).await.status,
+        StatusCode::OK
+    );
     let ended = app.post(&path, &admin, json!({})).await;
     assert_eq!(ended.status, StatusCode::NO_CONTENT);
     assert_eq!(
@@ -433,7 +488,10 @@ async fn enforcing_sso_ends_password_sessions_and_a_password_reset_ends_all() {
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     for token in [&admin.token, &learner.token] {
-        assert_eq!(app.get("/api/v1/me", token).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            app.get("/api/v1/me", token).await.status,
+            StatusCode::UNAUTHORIZED
+        );
     }
 
     // The operator's escape hatch, and a password reset from the command line.
@@ -538,4 +596,66 @@ async fn a_forwarded_for_header_from_an_untrusted_peer_does_not_dodge_the_limit(
         login_from(&app, "203.0.113.99", "x@example.com", "p").await,
         StatusCode::TOO_MANY_REQUESTS
     );
+}
+
+// Transport and method answers.
+
+#[tokio::test]
+async fn hsts_is_sent_when_the_public_address_is_https() {
+    let plain = spawn_app().await;
+    let reply = plain
+        .client
+        .get(format!("{}/healthz", plain.address))
+        .send()
+        .await
+        .unwrap();
+    assert!(reply.headers().get("strict-transport-security").is_none());
+    let https = spawn_app_with(|s| s.public_url = "https://127.0.0.1:0".into()).await;
+    let reply = https
+        .client
+        .get(format!("{}/healthz", https.address))
+        .send()
+        .await
+        .unwrap();
+    let hsts = reply.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap();
+    assert!(hsts.starts_with("max-age=31536000"), "{hsts}");
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_405_with_allow() {
+    let app = spawn_app().await;
+    for (method, path, allow) in [
+        ("DELETE", "/api/v1/auth/login", "POST"),
+        ("PUT", "/api/v1/invitations", "GET, POST"),
+        ("PATCH", "/api/v1/invitations/12/cancel", "POST"),
+        ("POST", "/api/v1/organization/sso", "GET, PUT, DELETE"),
+    ] {
+        let reply = app
+            .client
+            .request(
+                Method::from_bytes(method.as_bytes()).unwrap(),
+                format!("{}{path}", app.address),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            reply.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method} {path}"
+        );
+        assert_eq!(reply.headers()["allow"], allow, "{method} {path}");
+        let body: Value = reply.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "method_not_allowed");
+    }
+    // Unknown paths stay 404.
+    let reply = app
+        .client
+        .delete(format!("{}/api/v1/nothing", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::NOT_FOUND);
 }

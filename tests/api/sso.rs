@@ -20,7 +20,11 @@ async fn sso_org(app: &TestApp, name: &str, enforced: bool) -> Member {
     let mut admin = app.admin_of(name).await;
     if enforced {
         let created = app
-            .post("/api/v1/api-tokens", &admin.token, json!({ "name": "tests" }))
+            .post(
+                "/api/v1/api-tokens",
+                &admin.token,
+                json!({ "name": "tests" }),
+            )
             .await;
         assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
         admin.token = created.body["token"].as_str().unwrap().to_string();
@@ -532,7 +536,8 @@ async fn members_sign_in_later_with_sso_as_the_identity_they_accepted_with() {
     assert_eq!(other.status, StatusCode::FORBIDDEN);
     assert_eq!(other.code(), "sso_not_a_member");
     // ...nor as another account of the provider that claims Ada's address.
-    let claimed = sign_in_with_sso(&app, "ada@example.com", &Identity::new("ada@example.com")).await;
+    let claimed =
+        sign_in_with_sso(&app, "ada@example.com", &Identity::new("ada@example.com")).await;
     assert_eq!(claimed.status, StatusCode::FORBIDDEN);
     assert_eq!(claimed.code(), "sso_identity_mismatch");
 

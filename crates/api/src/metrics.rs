@@ -62,7 +62,11 @@ impl Metrics {
         // Labels come from fixed sets: a made-up method is `other`, and a status outside
         // 100–599 is `0`, so no client can add series.
         let method = known_method(method);
-        let status = if (100..600).contains(&status) { status } else { 0 };
+        let status = if (100..600).contains(&status) {
+            status
+        } else {
+            0
+        };
         // A poisoned lock only means a panic elsewhere mid-update; the counts stay usable.
         let mut requests = self.requests.lock().unwrap_or_else(|e| e.into_inner());
         *requests
@@ -85,7 +89,10 @@ impl Metrics {
 
     /// Series currently held (for tests of label bounds).
     pub fn series(&self) -> usize {
-        self.requests.lock().unwrap_or_else(|e| e.into_inner()).len()
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
     }
 
     pub fn observe_delivery(&self, outcome: DeliveryOutcome) {

@@ -113,10 +113,7 @@ fn endpoint(issuer: &str, field: &'static str, raw: &str) -> Result<String, Oidc
     let url = reqwest::Url::parse(raw).map_err(|_| OidcError::UnsafeEndpoint { field })?;
     let http_issuer = issuer.starts_with("http://");
     let scheme_ok = url.scheme() == "https" || (url.scheme() == "http" && http_issuer);
-    if !scheme_ok
-        || url.host().is_none()
-        || !url.username().is_empty()
-        || url.password().is_some()
+    if !scheme_ok || url.host().is_none() || !url.username().is_empty() || url.password().is_some()
     {
         return Err(OidcError::UnsafeEndpoint { field });
     }
@@ -148,10 +145,11 @@ impl Provider {
         if let Some(hint) = request.login_hint {
             params.push(("login_hint", hint));
         }
-        let url = reqwest::Url::parse_with_params(&self.authorization_endpoint, &params)
-            .map_err(|_| OidcError::UnsafeEndpoint {
+        let url = reqwest::Url::parse_with_params(&self.authorization_endpoint, &params).map_err(
+            |_| OidcError::UnsafeEndpoint {
                 field: "authorization_endpoint",
-            })?;
+            },
+        )?;
         if !matches!(url.scheme(), "https" | "http") {
             return Err(OidcError::UnsafeEndpoint {
                 field: "authorization_endpoint",
@@ -323,7 +321,11 @@ impl Oidc {
             .header("Accept", "application/json");
         let (status, body) = self.http.send(request).await.map_err(unreadable)?;
         if !status.is_success() {
-            tracing::warn!(url, status = status.as_u16(), "OpenID document fetch refused");
+            tracing::warn!(
+                url,
+                status = status.as_u16(),
+                "OpenID document fetch refused"
+            );
             return Err(OidcError::Unreadable(url.to_string()));
         }
         serde_json::from_slice(&body).map_err(|error| {
@@ -349,7 +351,10 @@ impl Oidc {
             ("client_id", client.id),
         ];
         let unreachable = |_| OidcError::Unreadable(provider.token_endpoint.clone());
-        let mut request = self.http.post(&provider.token_endpoint).map_err(unreachable)?;
+        let mut request = self
+            .http
+            .post(&provider.token_endpoint)
+            .map_err(unreachable)?;
         if provider.secret_in_body {
             form.push(("client_secret", client.secret));
         } else {

@@ -90,9 +90,7 @@ impl RateLimiter {
         let now = Instant::now();
         let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
         match windows.get(key) {
-            Some((start, count))
-                if now.duration_since(*start) < WINDOW && *count >= limit =>
-            {
+            Some((start, count)) if now.duration_since(*start) < WINDOW && *count >= limit => {
                 let retry = WINDOW.saturating_sub(now.duration_since(*start)).as_secs() + 1;
                 Err(ApiError::too_many_requests(retry))
             }
@@ -133,7 +131,11 @@ mod tests {
         );
         // Through two of our proxies.
         assert_eq!(
-            client_address(Some(ip("10.0.0.2")), &["198.51.100.7", "10.0.0.3"], &proxies),
+            client_address(
+                Some(ip("10.0.0.2")),
+                &["198.51.100.7", "10.0.0.3"],
+                &proxies
+            ),
             Some(ip("198.51.100.7"))
         );
         // Without trusted proxies nothing is believed.

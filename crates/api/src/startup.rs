@@ -209,6 +209,50 @@ fn query_error(err: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
     .into()
 }
 
+/// The methods of every documented path, to answer a wrong method with 405 and `Allow`.
+struct KnownMethods {
+    paths: Vec<(Vec<String>, Vec<&'static str>)>,
+}
+
+impl KnownMethods {
+    fn from_openapi(doc: &utoipa::openapi::OpenApi) -> Self {
+        let paths = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path.split('/').map(str::to_string).collect();
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(name, present)| present.then_some(name))
+                .collect();
+                (segments, methods)
+            })
+            .collect();
+        Self { paths }
+    }
+
+    /// `Allow`'s value when the request's path is documented but its method is not.
+    fn not_allowed(&self, req: &HttpRequest) -> Option<String> {
+        let segments: Vec<&str> = req.path().split('/').collect();
+        let (_, methods) = self.paths.iter().find(|(template, _)| {
+            template.len() == segments.len()
+                && template.iter().zip(&segments).all(|(t, s)| {
+                    t == s || (t.starts_with('{') && t.ends_with('}') && !s.is_empty())
+                })
+        })?;
+        let method = req.method().as_str();
+        let allowed = methods.contains(&method) || (method == "HEAD" && methods.contains(&"GET"));
+        (!allowed).then(|| methods.join(", "))
+    }
+}
+
 /// The request's path as it may be written to a log: the route pattern
 /// (`/api/v1/public/invitations/{token}/accept`) when one matched, else the path with every
 /// long segment (link tokens in SPA routes such as `/invite/<token>`) replaced. The query is
@@ -219,7 +263,13 @@ pub fn loggable_path(req: &HttpRequest) -> String {
     }
     req.path()
         .split('/')
-        .map(|segment| if segment.len() > 16 { "{redacted}" } else { segment })
+        .map(|segment| {
+            if segment.len() > 16 {
+                "{redacted}"
+            } else {
+                segment
+            }
+        })
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -231,12 +281,20 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
     style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
     object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
+/// The API docs' policy: the same, but Swagger UI's inline styles are allowed.
+pub const DOCS_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; \
+    connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; \
+    form-action 'self'";
+
 fn run(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Server> {
     let openapi = ApiDoc::openapi();
     let max_json = state.settings.max_json_bytes;
     let static_dir = state.settings.static_dir.clone();
     let https = state.settings.public_url.starts_with("https://");
+    let methods = Arc::new(KnownMethods::from_openapi(&openapi));
     let server = HttpServer::new(move || {
+        let methods = methods.clone();
         let spa_dir = static_dir.clone();
         let mut headers = DefaultHeaders::new()
             .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -260,15 +318,47 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Ser
                         format!("{} {}", req.method(), loggable_path(req.request()))
                     }),
             )
-            .wrap_fn(|req, service| {
+            .wrap_fn(move |req, service| {
                 use actix_web::dev::Service;
                 let started = Instant::now();
                 let metrics = req
                     .app_data::<web::Data<AppState>>()
                     .map(|state| state.metrics.clone());
+                let methods = methods.clone();
                 let call = service.call(req);
                 async move {
-                    let response = call.await?;
+                    let mut response = call.await?;
+                    // Swagger UI sets inline styles (never inline script): its pages alone
+                    // relax `style-src`.
+                    if response.request().path().starts_with("/docs") {
+                        response.headers_mut().insert(
+                            header::CONTENT_SECURITY_POLICY,
+                            header::HeaderValue::from_static(DOCS_CONTENT_SECURITY_POLICY),
+                        );
+                    }
+                    // A known path asked with a method it does not have: 405 with `Allow`,
+                    // whichever way the router fell through.
+                    let status = response.status();
+                    let allow = (status == actix_web::http::StatusCode::NOT_FOUND
+                        || status == actix_web::http::StatusCode::METHOD_NOT_ALLOWED)
+                        .then(|| methods.not_allowed(response.request()))
+                        .flatten();
+                    let response = match allow {
+                        Some(allow) => {
+                            let (request, _) = response.into_parts();
+                            let mut answer =
+                                actix_web::ResponseError::error_response(&ApiError::new(
+                                    actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+                                    "method_not_allowed",
+                                    format!("This path answers {allow} only."),
+                                ));
+                            if let Ok(value) = header::HeaderValue::from_str(&allow) {
+                                answer.headers_mut().insert(header::ALLOW, value);
+                            }
+                            ServiceResponse::new(request, answer).map_into_right_body()
+                        }
+                        None => response.map_into_left_body(),
+                    };
                     if let Some(metrics) = metrics {
                         let request = response.request();
                         let route = request

@@ -4,7 +4,9 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use hmac::{Hmac, Mac};
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hkdf::Hkdf;
 use rand::rngs::OsRng;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -35,91 +37,138 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-type HmacSha256 = Hmac<Sha256>;
+/// The version tag of seals made with XChaCha20-Poly1305.
+const SEAL_V2: &str = "v2.";
+/// The HKDF `info` and the AEAD's associated data: a key or a seal made for something else
+/// does not open here.
+const SEAL_CONTEXT: &[u8] = b"skillstream seal v2";
 
-fn prf(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    // HMAC accepts keys of any length, so construction cannot fail.
-    let mut mac = match HmacSha256::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => unreachable!("HMAC takes keys of any length"),
-    };
-    for part in parts {
-        mac.update(part);
-    }
-    mac.finalize().into_bytes().into()
-}
-
-/// Seals a link token for the outbox: `nonce.ciphertext.tag`, where the keystream and the tag
-/// come from HMAC-SHA256 under a key derived from the server secret. A database dump alone
-/// does not reveal the link.
+/// Seals a value (a queued link token, an SSO client secret) with XChaCha20-Poly1305 under a
+/// key derived by HKDF-SHA256 from `secret`: `v2.` + base64url(24-byte random nonce +
+/// ciphertext + tag). A database dump alone does not reveal it; altering it makes it not open.
 pub fn seal(secret: &str, token: &str) -> String {
     Sealer::new(secret).seal(token)
 }
 
 /// `seal` with the key derived once, for sealing many tokens.
 pub struct Sealer {
-    key: [u8; 32],
+    cipher: XChaCha20Poly1305,
 }
 
 impl Sealer {
     pub fn new(secret: &str) -> Self {
+        let mut key = [0u8; 32];
+        // HKDF-SHA256 can expand up to 8,160 bytes; 32 always fit.
+        let _ = Hkdf::<Sha256>::new(None, secret.as_bytes()).expand(SEAL_CONTEXT, &mut key);
         Self {
-            key: prf(secret.as_bytes(), &[b"skillstream outbox seal v1"]),
+            cipher: XChaCha20Poly1305::new(&key.into()),
         }
     }
 
     pub fn seal(&self, token: &str) -> String {
-        seal_with(&self.key, token)
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut chacha20poly1305::aead::OsRng);
+        let payload = Payload {
+            msg: token.as_bytes(),
+            aad: SEAL_CONTEXT,
+        };
+        // Encryption fails only for messages beyond 256 GiB.
+        let sealed = self.cipher.encrypt(&nonce, payload).unwrap_or_default();
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&sealed);
+        format!("{SEAL_V2}{}", URL_SAFE_NO_PAD.encode(out))
+    }
+
+    fn open(&self, sealed: &str) -> Option<String> {
+        let bytes = URL_SAFE_NO_PAD.decode(sealed).ok()?;
+        if bytes.len() < 24 {
+            return None;
+        }
+        let (nonce, cipher) = bytes.split_at(24);
+        let nonce: [u8; 24] = nonce.try_into().ok()?;
+        let payload = Payload {
+            msg: cipher,
+            aad: SEAL_CONTEXT,
+        };
+        let plain = self.cipher.decrypt(&XNonce::from(nonce), payload).ok()?;
+        String::from_utf8(plain).ok()
     }
 }
 
-fn seal_with(key: &[u8; 32], token: &str) -> String {
-    let key = *key;
-    let mut nonce = [0u8; 16];
-    OsRng.fill_bytes(&mut nonce);
-    let plain = token.as_bytes();
-    let cipher: Vec<u8> = keystream(&key, &nonce, plain.len())
-        .iter()
-        .zip(plain)
-        .map(|(k, p)| k ^ p)
-        .collect();
-    let tag = prf(&key, &[b"tag", &nonce, &cipher]);
-    format!(
-        "{}.{}.{}",
-        URL_SAFE_NO_PAD.encode(nonce),
-        URL_SAFE_NO_PAD.encode(&cipher),
-        URL_SAFE_NO_PAD.encode(&tag[..16])
-    )
-}
-
-/// Opens what `seal` made; `None` when it was sealed under another secret or altered.
+/// Opens what `seal` made; `None` when it was sealed under another secret or altered. Values
+/// sealed before the upgrade (version 1, without a version tag) still open.
 pub fn unseal(secret: &str, sealed: &str) -> Option<String> {
-    let key = prf(secret.as_bytes(), &[b"skillstream outbox seal v1"]);
-    let mut parts = sealed.split('.');
-    let nonce = URL_SAFE_NO_PAD.decode(parts.next()?).ok()?;
-    let cipher = URL_SAFE_NO_PAD.decode(parts.next()?).ok()?;
-    let tag = URL_SAFE_NO_PAD.decode(parts.next()?).ok()?;
-    let expected = prf(&key, &[b"tag", &nonce, &cipher]);
-    if !constant_time_eq(&expected[..16], &tag) {
-        return None;
+    match sealed.strip_prefix(SEAL_V2) {
+        Some(v2) => Sealer::new(secret).open(v2),
+        None => legacy::unseal(secret, sealed),
     }
-    let plain: Vec<u8> = keystream(&key, &nonce, cipher.len())
-        .iter()
-        .zip(&cipher)
-        .map(|(k, c)| k ^ c)
-        .collect();
-    String::from_utf8(plain).ok()
 }
 
-fn keystream(key: &[u8], nonce: &[u8], len: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(len + 32);
-    let mut counter: u32 = 0;
-    while out.len() < len {
-        out.extend_from_slice(&prf(key, &[b"stream", nonce, &counter.to_be_bytes()]));
-        counter += 1;
+/// The first edition's seal (an HMAC-SHA256 keystream and tag), kept only to open values
+/// sealed before the upgrade: outbox rows still queued and stored SSO client secrets. Nothing
+/// is sealed this way any more.
+mod legacy {
+    use super::{constant_time_eq, URL_SAFE_NO_PAD};
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    use sha2::Sha256;
+
+    fn prf(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
+            return [0; 32];
+        };
+        for part in parts {
+            mac.update(part);
+        }
+        mac.finalize().into_bytes().into()
     }
-    out.truncate(len);
-    out
+
+    fn keystream(key: &[u8], nonce: &[u8], len: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(len + 32);
+        let mut counter: u32 = 0;
+        while out.len() < len {
+            out.extend_from_slice(&prf(key, &[b"stream", nonce, &counter.to_be_bytes()]));
+            counter += 1;
+        }
+        out.truncate(len);
+        out
+    }
+
+    pub fn unseal(secret: &str, sealed: &str) -> Option<String> {
+        let key = prf(secret.as_bytes(), &[b"skillstream outbox seal v1"]);
+        let mut parts = sealed.split('.');
+        let nonce = URL_SAFE_NO_PAD.decode(parts.next()?).ok()?;
+        let cipher = URL_SAFE_NO_PAD.decode(parts.next()?).ok()?;
+        let tag = URL_SAFE_NO_PAD.decode(parts.next()?).ok()?;
+        let expected = prf(&key, &[b"tag", &nonce, &cipher]);
+        if !constant_time_eq(&expected[..16], &tag) {
+            return None;
+        }
+        let plain: Vec<u8> = keystream(&key, &nonce, cipher.len())
+            .iter()
+            .zip(&cipher)
+            .map(|(k, c)| k ^ c)
+            .collect();
+        String::from_utf8(plain).ok()
+    }
+
+    /// How version 1 sealed, for the test that old values still open.
+    #[cfg(test)]
+    pub fn seal(secret: &str, token: &str) -> String {
+        let key = prf(secret.as_bytes(), &[b"skillstream outbox seal v1"]);
+        let nonce = [7u8; 16];
+        let cipher: Vec<u8> = keystream(&key, &nonce, token.len())
+            .iter()
+            .zip(token.as_bytes())
+            .map(|(k, p)| k ^ p)
+            .collect();
+        let tag = prf(&key, &[b"tag", &nonce, &cipher]);
+        format!(
+            "{}.{}.{}",
+            URL_SAFE_NO_PAD.encode(nonce),
+            URL_SAFE_NO_PAD.encode(&cipher),
+            URL_SAFE_NO_PAD.encode(&tag[..16])
+        )
+    }
 }
 
 /// Compares without an early exit, so timing does not reveal how much matched.
@@ -159,6 +208,32 @@ mod tests {
             Some(token)
         );
         assert_eq!(unseal("secret-two-secret-two-secret-two!", &sealed), None);
+    }
+
+    #[test]
+    fn seals_are_versioned_aead_and_values_sealed_before_still_open() {
+        let secret = "s".repeat(40);
+        let sealed = seal(&secret, "link-token");
+        assert!(sealed.starts_with("v2."));
+        assert_ne!(
+            sealed,
+            seal(&secret, "link-token"),
+            "a fresh nonce each time"
+        );
+        let old = legacy::seal(&secret, "queued-before-the-upgrade");
+        assert_eq!(
+            unseal(&secret, &old).as_deref(),
+            Some("queued-before-the-upgrade")
+        );
+        assert_eq!(unseal(&"t".repeat(40), &old), None);
+        // Any flipped character of a v2 seal makes it not open.
+        let body = sealed.strip_prefix("v2.").unwrap();
+        for i in [0, 10, body.len() / 2, body.len() - 1] {
+            let mut bytes = body.as_bytes().to_vec();
+            bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
+            let altered = format!("v2.{}", String::from_utf8(bytes).unwrap());
+            assert_eq!(unseal(&secret, &altered), None, "flipped at {i}");
+        }
     }
 
     #[test]

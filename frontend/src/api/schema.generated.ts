@@ -63,10 +63,27 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Signs out of the browser session: both cookies are cleared. Bearer tokens are unaffected
-         *     (they expire on their own; API tokens are revoked through their endpoint).
+         * Signs out: the session ends on the server (its token stops working everywhere it was
+         *     copied) and both cookies are cleared. API tokens are revoked through their endpoint.
          */
         post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout-everywhere": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Signs the caller out of every session they have, on every device. */
+        post: operations["logout_everywhere"];
         delete?: never;
         options?: never;
         head?: never;
@@ -465,6 +482,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{id}/sign-out-everywhere": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ends every session of a member of the caller's organization (a lost laptop, a shared
+         *     device); they sign in again. API tokens are revoked through their own endpoint.
+         */
+        post: operations["sign_out_everywhere"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -489,7 +526,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics in the text exposition format. */
+        /**
+         * Prometheus metrics in the text exposition format. With `METRICS_TOKEN` set it needs that
+         *     token as a bearer token; with `METRICS_ADDR` set it is served only on that address.
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -1191,11 +1231,47 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Signed out; the session token no longer works */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    logout_everywhere: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every session of the caller has ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `csrf_failed` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -1212,7 +1288,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Where to send the browser; sets the `skillstream_sso` cookie */
+            /** @description Where to send the browser; sets the `skillstream_sso` cookie. The same answer for every address at a domain whose organization signs in through an identity provider, member or not: who is a member is decided after the provider has said who signed in */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1221,7 +1297,7 @@ export interface operations {
                     "application/json": components["schemas"]["SsoRedirect"];
                 };
             };
-            /** @description `sso_unavailable`: no member with this address signs in through an identity provider */
+            /** @description `sso_unavailable`: no organization with single sign-on has members at this address's domain; `organization_required` when several have */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1289,7 +1365,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `sso_email_unverified`, `sso_email_mismatch` or `sso_identity_mismatch`; the invitation stays pending */
+            /** @description `sso_email_unverified`, `sso_email_mismatch`, `sso_identity_mismatch` or `sso_not_a_member`; the invitation stays pending */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2675,6 +2751,51 @@ export interface operations {
             };
         };
     };
+    sign_out_everywhere: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every session of the member has ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such member in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     healthz: {
         parameters: {
             query?: never;
@@ -2718,6 +2839,24 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description `METRICS_TOKEN` is set and the request does not carry it */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Served on the internal `METRICS_ADDR` only */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -97,8 +97,7 @@ fn presented(req: &HttpRequest) -> ApiResult<(web::Data<AppState>, Presented)> {
     } else {
         let claims = state.jwt.verify(&token).ok_or_else(invalid)?;
         if from_cookie {
-            let expected =
-                super::session::csrf_token(&state.settings.jwt_secret, &claims.sid);
+            let expected = super::session::csrf_token(&state.settings.jwt_secret, &claims.sid);
             super::cookie::check_csrf(req, &expected)?;
         }
         Presented::Session {

@@ -93,7 +93,9 @@ mod tests {
 
     #[test]
     fn an_expired_token_is_refused() {
-        let (token, _) = keys().issue(7, 3, "sid", Utc::now() - Duration::hours(2)).unwrap();
+        let (token, _) = keys()
+            .issue(7, 3, "sid", Utc::now() - Duration::hours(2))
+            .unwrap();
         assert!(keys().verify(&token).is_none());
     }
 

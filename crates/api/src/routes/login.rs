@@ -77,10 +77,7 @@ pub async fn login(
     let folded = fold(&email);
     // Wrong passwords are counted per address *and* client: a guesser is slowed down, but
     // cannot lock the real person out from where they sign in.
-    let failures_key = format!(
-        "login-fail:{folded}:{}",
-        crate::rate_limit::client_ip(&req)
-    );
+    let failures_key = format!("login-fail:{folded}:{}", crate::rate_limit::client_ip(&req));
     state
         .limiter
         .refuse_if_spent(&failures_key, limits.login_per_email)?;

@@ -243,7 +243,13 @@ pub async fn sign_out_everywhere(
             crate::auth::session::revoke_member(conn, org, user, Utc::now())
         })
         .await?;
-    tracing::info!(org, user, by = admin.user_id, ended, "member signed out everywhere");
+    tracing::info!(
+        org,
+        user,
+        by = admin.user_id,
+        ended,
+        "member signed out everywhere"
+    );
     Ok(HttpResponse::NoContent().finish())
 }
 

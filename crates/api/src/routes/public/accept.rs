@@ -4,13 +4,13 @@
 
 use super::lookup::{checked_token_hash, gone, usable_invitation};
 use crate::auth::password::{check_policy, hash_password};
+use crate::auth::session::SignInMethod;
 use crate::db::schema::{enrollments, invitation_courses, invitations, organizations, users};
 use crate::db::{to_db, write_transaction, DbConnection};
 use crate::error::{ApiError, ApiResult, ErrorBody, FieldError};
 use crate::outbox::supersede_unsent;
 use crate::routes::invitations::create::refuse_member;
 use crate::routes::invitations::view::InvitationRow;
-use crate::auth::session::SignInMethod;
 use crate::routes::login::{session_response, start_session, Session};
 use crate::state::AppState;
 use actix_web::http::StatusCode;

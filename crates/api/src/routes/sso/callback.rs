@@ -5,11 +5,11 @@
 
 use super::settings::{secret_key, stored_provider};
 use super::start::{not_configured, provider_error, BROWSER_KEY_COOKIE};
+use crate::auth::session::SignInMethod;
 use crate::db::schema::{sso_requests, users};
 use crate::db::{from_db, write_transaction, DbConnection};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::oidc::{Client, IdClaims, OidcError};
-use crate::auth::session::SignInMethod;
 use crate::routes::login::{session_response, start_session};
 use crate::routes::public::accept::{accept, Acceptance};
 use crate::routes::public::lookup::usable_invitation;

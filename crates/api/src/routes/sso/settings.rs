@@ -141,7 +141,10 @@ pub async fn update_sso_settings(
     let org = admin.organization_id;
     let existing = state.db(move |conn| stored_provider(conn, org)).await?;
     let mut errors = Vec::new();
-    let issuer = match state.oidc.normalize_issuer(body.issuer.as_deref().unwrap_or_default()) {
+    let issuer = match state
+        .oidc
+        .normalize_issuer(body.issuer.as_deref().unwrap_or_default())
+    {
         Ok(issuer) => Some(issuer),
         Err(error) => {
             errors.push(FieldError::new("issuer", "invalid", error.to_string()));
