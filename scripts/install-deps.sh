@@ -3,7 +3,8 @@
 # Debian's Chromium (Playwright cannot download browsers here), Python 3 (the browser tests
 # use its sqlite3 module) and docker-compose 1.29 (validates docker-compose.yml without an
 # engine), then the locked npm packages of the frontend and of the test OpenID provider
-# (tests/oidc). Does nothing that is already there.
+# (tests/oidc), and schemathesis (PyPI, pinned) in .venv-tests. Does nothing that is already
+# there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,4 +32,14 @@ fi
 # The OpenID provider the SSO tests run (tests/oidc).
 if [ ! -d tests/oidc/node_modules ] || [ tests/oidc/package-lock.json -nt tests/oidc/node_modules/.package-lock.json ]; then
   (cd tests/oidc && npm ci --no-audit --no-fund)
+fi
+
+# schemathesis, which holds the API to its OpenAPI document (scripts/schemathesis.sh).
+SCHEMATHESIS_VERSION=4.32.5
+if ! .venv-tests/bin/st --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  python3 -m venv .venv-tests 2>/dev/null || {
+    [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv .venv-tests
+  }
+  .venv-tests/bin/pip install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi

@@ -34,6 +34,111 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The answers every operation can give, added where a handler's own list leaves them out, so
+/// the document says every status the API can answer (and `schemathesis` holds it to that):
+/// 400 for a query or body that cannot be read, 401 and 403 where a credential is needed,
+/// 404 where the path names a resource, 413, 415 and 422 where a body is taken, 429 on the
+/// rate-limited public and sign-in endpoints, 503 when the database is unreachable.
+struct CommonResponses;
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                item.get.as_mut(),
+                item.put.as_mut(),
+                item.post.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for operation in operations.into_iter().flatten() {
+                add_common_responses(path, operation);
+            }
+        }
+    }
+}
+
+fn add_common_responses(path: &str, operation: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::path::ParameterIn;
+    let needs_credential = operation.security.as_ref().is_some_and(|requirements| {
+        requirements.iter().any(|r| {
+            serde_json::to_value(r)
+                .ok()
+                .and_then(|v| v.as_object().map(|o| !o.is_empty()))
+                .unwrap_or(false)
+        })
+    });
+    let names_resource = operation
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| p.parameter_in == ParameterIn::Path);
+    let takes_body = operation.request_body.is_some();
+    let operational = matches!(path, "/healthz" | "/readyz" | "/metrics");
+    let rate_limited = path.starts_with("/api/v1/public/") || path.starts_with("/api/v1/auth/");
+    let mut add = |status: &str, description: &str| {
+        operation
+            .responses
+            .responses
+            .entry(status.to_string())
+            .or_insert_with(|| error_response(description));
+    };
+    if !operational {
+        add(
+            "400",
+            "`invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read",
+        );
+        add(
+            "503",
+            "`service_unavailable`: the database cannot be reached; retry after `Retry-After`",
+        );
+    }
+    if needs_credential {
+        add(
+            "401",
+            "`unauthorized`: no credential, or one that is invalid, expired or revoked",
+        );
+        add("403", "`forbidden`: the caller's role may not do this; `csrf_failed` for a browser session without its CSRF token");
+    }
+    if names_resource {
+        add("404", "`not_found`: no such resource in your organization");
+    }
+    if takes_body {
+        add(
+            "413",
+            "`payload_too_large`: the body is over the size limit",
+        );
+        add(
+            "415",
+            "`unsupported_media_type`: the body is not of a type this operation takes",
+        );
+        add(
+            "422",
+            "`validation_failed` or `invalid_body`: a field is missing or invalid (see `details`)",
+        );
+    }
+    if rate_limited {
+        add(
+            "429",
+            "`rate_limited`: too many attempts; retry after `Retry-After`",
+        );
+    }
+}
+
+fn error_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -41,7 +146,7 @@ impl Modify for BearerAuth {
         version = "1.0.0",
         description = "Invite people into a SkillStream LMS organization, one by one or in bulk, and let them accept.\n\nErrors share one shape: `{\"error\": {\"code\", \"message\", \"details\": [{\"field\", \"code\", \"message\", \"suggestion\"}]}}`. Lists are paginated with `page` and `per_page` and answer `{items, page, per_page, total, total_pages}`."
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonResponses),
     paths(
         routes::health::healthz,
         routes::health::readyz,

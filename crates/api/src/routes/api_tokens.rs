@@ -41,7 +41,7 @@ pub struct CreatedApiToken {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct CreateApiToken {
     #[validate(length(min = 1, max = 100, message = "Name must be 1 to 100 characters."))]
-    #[schema(example = "HR sync")]
+    #[schema(example = "HR sync", min_length = 1, max_length = 100)]
     pub name: String,
 }
 

@@ -45,7 +45,14 @@ pub struct CatalogEntry {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NameBody {
     /// 1 to 100 characters; matched exactly (case-sensitively) by invitations and CSV rows.
-    #[schema(example = "Sales")]
+    #[schema(
+        example = "Sales",
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
+    )]
     pub name: Option<String>,
 }
 

@@ -24,8 +24,10 @@ pub struct Course {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct CreateCourse {
     #[validate(length(min = 1, max = 200, message = "Title must be 1 to 200 characters."))]
+    #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     #[validate(length(max = 2000, message = "Description must be at most 2000 characters."))]
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
 }
 

@@ -17,10 +17,18 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
-    #[schema(example = "admin@example.com")]
+    #[schema(
+        example = "admin@example.com",
+        required = true,
+        nullable = false,
+        min_length = 1,
+        pattern = r"\S"
+    )]
     pub email: Option<String>,
+    #[schema(required = true, nullable = false, min_length = 1)]
     pub password: Option<String>,
     /// Only needed when one address belongs to members of several organizations.
+    #[serde(default, deserialize_with = "crate::routes::json_int::option")]
     pub organization_id: Option<i64>,
 }
 

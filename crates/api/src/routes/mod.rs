@@ -9,6 +9,7 @@ pub mod groups;
 pub mod health;
 pub mod imports;
 pub mod invitations;
+pub mod json_int;
 pub mod login;
 pub mod me;
 pub mod pagination;

@@ -32,6 +32,8 @@ pub struct BatchItem {
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct BatchRequest {
+    /// 1 to `IMPORT_MAX_ROWS` (100,000 by default) invitations.
+    #[schema(min_items = 1)]
     pub invitations: Vec<BatchItem>,
     /// Check and preview only; nothing is stored or sent.
     pub dry_run: Option<bool>,
@@ -235,7 +237,8 @@ fn summary(rows: &[ImportRow]) -> ImportSummary {
 }
 
 #[utoipa::path(post, path = "/api/v1/invitations/batch", tag = "Bulk invitations",
-    params(BatchQuery, ("Idempotency-Key" = Option<String>, Header, description = "Repeating a call with the same key returns the first result and creates nothing")),
+    params(BatchQuery, ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, pattern = r"^[\x20-\x7e]*[\x21-\x7e][\x20-\x7e]*$",
+        description = "1 to 200 visible ASCII characters. Repeating a call with the same key returns the first result and creates nothing")),
     request_body = BatchRequest,
     responses(
         (status = 200, description = "Dry run, or a repeat of an earlier call with the same Idempotency-Key", body = BatchResponse),

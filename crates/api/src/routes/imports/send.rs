@@ -192,12 +192,15 @@ pub fn parse_send_body(body: &[u8], query: SendImport) -> ApiResult<bool> {
     let from_body = if body.iter().all(u8::is_ascii_whitespace) {
         SendImport::default()
     } else {
-        serde_json::from_slice::<SendImport>(body).map_err(|e| {
-            ApiError::bad_request(
-                "invalid_json",
-                format!("The request body is not valid JSON: {e}"),
-            )
-        })?
+        // `null` is the optional body left out, as the document allows.
+        serde_json::from_slice::<Option<SendImport>>(body)
+            .map_err(|e| {
+                ApiError::bad_request(
+                    "invalid_json",
+                    format!("The request body is not valid JSON: {e}"),
+                )
+            })?
+            .unwrap_or_default()
     };
     Ok(from_body
         .skip_invalid

@@ -22,7 +22,7 @@ use utoipa::ToSchema;
 /// Body of `POST /api/v1/invitations`.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct SendInvitation {
-    #[schema(example = "ada@example.com")]
+    #[schema(example = "ada@example.com", required = true, nullable = false, format = Email)]
     pub email: Option<String>,
     /// `learner` (default), `instructor` or `admin`; case is ignored.
     #[schema(example = "learner")]
@@ -33,9 +33,13 @@ pub struct SendInvitation {
     /// The exact (case-sensitive) name of an existing user group.
     pub group: Option<String>,
     /// Up to 100 characters; filled by the invitee (or SSO) when empty.
+    #[schema(max_length = 100, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub first_name: Option<String>,
+    /// Up to 100 characters.
+    #[schema(max_length = 100, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub last_name: Option<String>,
     /// Courses of the organization to enroll the invitee in on acceptance.
+    #[serde(default, deserialize_with = "crate::routes::json_int::option_list")]
     pub course_ids: Option<Vec<i64>>,
 }
 

@@ -26,7 +26,10 @@ use utoipa::IntoParams;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct InvitationFilters {
-    /// `pending`, `expired`, `accepted` or `cancelled`.
+    /// `pending`, `expired`, `accepted` or `cancelled` (case is ignored).
+    #[param(
+        pattern = r"^\s*([Pp][Ee][Nn][Dd][Ii][Nn][Gg]|[Ee][Xx][Pp][Ii][Rr][Ee][Dd]|[Aa][Cc][Cc][Ee][Pp][Tt][Ee][Dd]|[Cc][Aa][Nn][Cc][Ee][Ll][Ll][Ee][Dd])?\s*$"
+    )]
     pub status: Option<String>,
     /// Text to find in the email address (case-insensitive).
     pub q: Option<String>,

@@ -24,10 +24,13 @@ use utoipa::ToSchema;
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct AcceptInvitation {
     /// 12 to 128 characters.
+    #[schema(required = true, nullable = false, min_length = 12, max_length = 128)]
     pub password: Option<String>,
-    /// Used only when the invitation has no first name.
+    /// Used only when the invitation has no first name. At most 100 characters.
+    #[schema(max_length = 100, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub first_name: Option<String>,
-    /// Used only when the invitation has no last name.
+    /// Used only when the invitation has no last name. At most 100 characters.
+    #[schema(max_length = 100, pattern = r"^[^\u0000-\u001f\u007f-\u009f]*$")]
     pub last_name: Option<String>,
 }
 

@@ -28,6 +28,7 @@ use utoipa::ToSchema;
 /// What the identity provider put in the callback URL's query.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SsoCallback {
+    #[schema(required = true, nullable = false, min_length = 1)]
     pub state: Option<String>,
     pub code: Option<String>,
     /// Set instead of `code` when the provider refused or the person cancelled.

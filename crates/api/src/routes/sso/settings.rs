@@ -33,8 +33,22 @@ pub struct SsoSettings {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UpdateSsoSettings {
     /// The OpenID Connect issuer; `/.well-known/openid-configuration` is read from it.
-    #[schema(example = "https://login.example.com")]
+    #[schema(
+        example = "https://login.example.com",
+        required = true,
+        nullable = false,
+        min_length = 1,
+        pattern = r"^https?://"
+    )]
     pub issuer: Option<String>,
+    /// At most 255 characters.
+    #[schema(
+        required = true,
+        nullable = false,
+        min_length = 1,
+        max_length = 255,
+        pattern = r"\S"
+    )]
     pub client_id: Option<String>,
     /// Required the first time; leave out to keep the stored secret.
     pub client_secret: Option<String>,

@@ -31,9 +31,16 @@ pub struct SsoRedirect {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct StartSsoSignIn {
-    #[schema(example = "ada@example.com")]
+    #[schema(
+        example = "ada@example.com",
+        required = true,
+        nullable = false,
+        min_length = 1,
+        pattern = r"\S"
+    )]
     pub email: Option<String>,
     /// Only needed when one address belongs to members of several organizations.
+    #[serde(default, deserialize_with = "crate::routes::json_int::option")]
     pub organization_id: Option<i64>,
 }
 
