@@ -81,3 +81,94 @@ async fn an_api_token_needs_a_name() {
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.field_error("name").is_some());
 }
+
+#[tokio::test]
+async fn a_read_only_token_reads_but_changes_nothing() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let created = app
+        .post(
+            "/api/v1/api-tokens",
+            &admin.token,
+            json!({ "name": "Reporting", "read_only": true }),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_eq!(created.body["read_only"], true);
+    let token = created.body["token"].as_str().unwrap().to_string();
+
+    assert_eq!(
+        app.get("/api/v1/invitations", &token).await.status,
+        StatusCode::OK
+    );
+    let refused = app
+        .post(
+            "/api/v1/invitations",
+            &token,
+            json!({ "email": "ada@example.com" }),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.code(), "read_only_token");
+    let listed = app.get("/api/v1/invitations", &admin.token).await;
+    assert_eq!(listed.body["total"], 0, "nothing was created");
+
+    // The list says when it was last used.
+    let tokens = app.get("/api/v1/api-tokens", &admin.token).await;
+    let reporting = tokens
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "Reporting")
+        .unwrap();
+    assert!(reporting["last_used_at"].is_string(), "{reporting}");
+}
+
+#[tokio::test]
+async fn a_token_stops_working_when_it_expires() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let bad = app
+        .post(
+            "/api/v1/api-tokens",
+            &admin.token,
+            json!({ "name": "x", "expires_in_days": 0 }),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let created = app
+        .post(
+            "/api/v1/api-tokens",
+            &admin.token,
+            json!({ "name": "Quarterly sync", "expires_in_days": 90 }),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let expires =
+        chrono::DateTime::parse_from_rfc3339(created.body["expires_at"].as_str().unwrap()).unwrap();
+    let days = (expires.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_hours() as f64 / 24.0;
+    assert!((89.9..=90.1).contains(&days), "{days}");
+    let token = created.body["token"].as_str().unwrap().to_string();
+    assert_eq!(
+        app.get("/api/v1/invitations", &token).await.status,
+        StatusCode::OK
+    );
+
+    let id = created.body["id"].as_i64().unwrap();
+    app.with_db(move |conn| {
+        use diesel::prelude::*;
+        use skillstream_api::db::schema::api_tokens;
+        diesel::update(api_tokens::table.find(id))
+            .set(api_tokens::expires_at.eq(skillstream_api::db::to_db(
+                chrono::Utc::now() - chrono::Duration::minutes(1),
+            )))
+            .execute(conn)
+            .unwrap();
+    })
+    .await;
+    assert_eq!(
+        app.get("/api/v1/invitations", &token).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}

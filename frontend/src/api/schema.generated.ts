@@ -577,9 +577,17 @@ export interface components {
             created_at: string;
             /** Format: int64 */
             created_by: number;
+            /**
+             * Format: date-time
+             * @description After this the token no longer works; null: it does not expire.
+             */
+            expires_at?: string | null;
             /** Format: int64 */
             id: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the token was last used (recorded at most once a minute).
+             */
             last_used_at?: string | null;
             /** @example HR sync */
             name: string;
@@ -588,6 +596,8 @@ export interface components {
              * @example sst_AbCd
              */
             prefix: string;
+            /** @description A read-only token may only read (GET); anything else answers 403 `read_only_token`. */
+            read_only: boolean;
             /** Format: date-time */
             revoked_at?: string | null;
         };
@@ -644,8 +654,16 @@ export interface components {
             title: string;
         };
         CreateApiToken: {
+            /**
+             * Format: int64
+             * @description Days until the token stops working, 1 to 730; leave out for a token that does not
+             *     expire.
+             */
+            expires_in_days?: number | null;
             /** @example HR sync */
             name: string;
+            /** @description Only reads (GET) are allowed with it. Default false. */
+            read_only?: boolean;
         };
         CreateCourse: {
             description?: string | null;

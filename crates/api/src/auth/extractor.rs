@@ -68,6 +68,8 @@ enum Presented {
     },
     ApiToken {
         hash: String,
+        /// GET, HEAD or OPTIONS: what a read-only token may do.
+        safe_method: bool,
     },
 }
 
@@ -93,6 +95,12 @@ fn presented(req: &HttpRequest) -> ApiResult<(web::Data<AppState>, Presented)> {
     let presented = if token.starts_with(API_TOKEN_PREFIX) && !from_cookie {
         Presented::ApiToken {
             hash: hash_token(&token),
+            safe_method: matches!(
+                *req.method(),
+                actix_web::http::Method::GET
+                    | actix_web::http::Method::HEAD
+                    | actix_web::http::Method::OPTIONS
+            ),
         }
     } else {
         let claims = state.jwt.verify(&token).ok_or_else(invalid)?;
@@ -112,7 +120,7 @@ fn presented(req: &HttpRequest) -> ApiResult<(web::Data<AppState>, Presented)> {
 /// The active member behind a credential, re-read on every request.
 fn look_up(conn: &mut DbConnection, presented: &Presented) -> ApiResult<Caller> {
     match presented {
-        Presented::ApiToken { hash } => caller_by_api_token(conn, hash),
+        Presented::ApiToken { hash, safe_method } => caller_by_api_token(conn, hash, *safe_method),
         Presented::Session {
             user_id,
             organization_id,
@@ -226,22 +234,41 @@ fn caller_by_user(
     }))
 }
 
-fn caller_by_api_token(conn: &mut DbConnection, hash: &str) -> ApiResult<Option<Caller>> {
-    let row: Option<(i64, i64, i64, Option<chrono::NaiveDateTime>)> = api_tokens::table
+/// The member behind a live API token (not revoked, not expired). A read-only token asking to
+/// change anything is refused here, whatever the handler.
+fn caller_by_api_token(
+    conn: &mut DbConnection,
+    hash: &str,
+    safe_method: bool,
+) -> ApiResult<Option<Caller>> {
+    let now = Utc::now();
+    let row: Option<(i64, i64, i64, Option<chrono::NaiveDateTime>, bool)> = api_tokens::table
         .filter(api_tokens::token_hash.eq(hash))
         .filter(api_tokens::revoked_at.is_null())
+        .filter(
+            api_tokens::expires_at
+                .is_null()
+                .or(api_tokens::expires_at.gt(to_db(now))),
+        )
         .select((
             api_tokens::id,
             api_tokens::user_id,
             api_tokens::organization_id,
             api_tokens::last_used_at,
+            api_tokens::read_only,
         ))
         .first(conn)
         .optional()?;
-    let Some((token_id, user_id, organization_id, last_used)) = row else {
+    let Some((token_id, user_id, organization_id, last_used, read_only)) = row else {
         return Ok(None);
     };
-    let now = Utc::now();
+    if read_only && !safe_method {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::FORBIDDEN,
+            "read_only_token",
+            "This API token is read-only: it can read, not change anything.",
+        ));
+    }
     // Record use at most once a minute: a write per request would serialise SQLite.
     if last_used.is_none_or(|at| now - from_db(at) > Duration::minutes(1)) {
         diesel::update(api_tokens::table.find(token_id))

@@ -25,8 +25,13 @@ pub struct ApiToken {
     pub prefix: String,
     pub created_by: i64,
     pub created_at: DateTime<Utc>,
+    /// When the token was last used (recorded at most once a minute).
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// After this the token no longer works; null: it does not expire.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// A read-only token may only read (GET); anything else answers 403 `read_only_token`.
+    pub read_only: bool,
 }
 
 /// A newly created token, with its secret: shown this once.
@@ -43,6 +48,15 @@ pub struct CreateApiToken {
     #[validate(length(min = 1, max = 100, message = "Name must be 1 to 100 characters."))]
     #[schema(example = "HR sync", min_length = 1, max_length = 100)]
     pub name: String,
+    /// Days until the token stops working, 1 to 730; leave out for a token that does not
+    /// expire.
+    #[validate(range(min = 1, max = 730, message = "Expiry must be 1 to 730 days."))]
+    #[schema(minimum = 1, maximum = 730)]
+    #[serde(default, deserialize_with = "crate::routes::json_int::option")]
+    pub expires_in_days: Option<i64>,
+    /// Only reads (GET) are allowed with it. Default false.
+    #[serde(default)]
+    pub read_only: bool,
 }
 
 type Row = (
@@ -53,9 +67,13 @@ type Row = (
     NaiveDateTime,
     Option<NaiveDateTime>,
     Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    bool,
 );
 
-fn token((id, name, prefix, created_by, created_at, last_used_at, revoked_at): Row) -> ApiToken {
+fn token(
+    (id, name, prefix, created_by, created_at, last_used_at, revoked_at, expires_at, read_only): Row,
+) -> ApiToken {
     ApiToken {
         id,
         name,
@@ -64,6 +82,8 @@ fn token((id, name, prefix, created_by, created_at, last_used_at, revoked_at): R
         created_at: from_db(created_at),
         last_used_at: last_used_at.map(from_db),
         revoked_at: revoked_at.map(from_db),
+        expires_at: expires_at.map(from_db),
+        read_only,
     }
 }
 
@@ -77,6 +97,8 @@ macro_rules! columns {
             api_tokens::created_at,
             api_tokens::last_used_at,
             api_tokens::revoked_at,
+            api_tokens::expires_at,
+            api_tokens::read_only,
         )
     };
 }
@@ -106,13 +128,22 @@ pub async fn create_api_token(
     state: web::Data<AppState>,
     body: web::Json<CreateApiToken>,
 ) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
     let name = body.name.trim().to_string();
-    CreateApiToken { name: name.clone() }.validate()?;
+    let (expires_in_days, read_only) = (body.expires_in_days, body.read_only);
+    CreateApiToken {
+        name: name.clone(),
+        expires_in_days,
+        read_only,
+    }
+    .validate()?;
     let secret = new_api_token();
     let hash = hash_token(&secret);
     let prefix: String = secret.chars().take(8).collect();
     let (org, user) = (admin.organization_id, admin.user_id);
-    let now = to_db(Utc::now());
+    let now = Utc::now();
+    let expires_at = expires_in_days.map(|days| to_db(now + chrono::Duration::days(days)));
+    let now = to_db(now);
     let row: Row = state
         .db(move |conn| {
             Ok(diesel::insert_into(api_tokens::table)
@@ -123,6 +154,8 @@ pub async fn create_api_token(
                     api_tokens::token_hash.eq(&hash),
                     api_tokens::token_prefix.eq(&prefix),
                     api_tokens::created_at.eq(now),
+                    api_tokens::expires_at.eq(expires_at),
+                    api_tokens::read_only.eq(read_only),
                 ))
                 .returning(columns!())
                 .get_result(conn)?)

@@ -1,0 +1,2 @@
+ALTER TABLE api_tokens DROP COLUMN read_only;
+ALTER TABLE api_tokens DROP COLUMN expires_at;
