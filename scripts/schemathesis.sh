@@ -31,7 +31,7 @@ token=$(curl -sf "http://127.0.0.1:$PORT/api/v1/api-tokens" -H "authorization: B
 status=0
 "$ST" --config-file tests/schemathesis/schemathesis.toml run \
   "http://127.0.0.1:$PORT/api/v1/openapi.json" --checks all \
-  -H "Authorization: Bearer $token" --max-examples "${MAX_EXAMPLES:-25}" --workers 2 \
+  -H "Authorization: Bearer $token" --max-examples "${MAX_EXAMPLES:-25}" --workers 1 \
   --seed "${SEED:-1}" --no-color || status=$?
 if [ "$status" != 0 ]; then
   echo "schemathesis: failures above; server log:" >&2

@@ -613,3 +613,43 @@ async fn learners_cannot_import() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// Another organization's import id is refused before its row is locked: a send that names it
+/// answers 404 at once, even while that import is locked by its own organization's send.
+/// (SQLite takes no row locks, so this runs on PostgreSQL only.)
+#[tokio::test]
+async fn sending_another_organizations_import_never_waits_on_its_lock() {
+    let app = spawn_app().await;
+    let skillstream_api::db::DatabaseTarget::Postgres(url) = app.settings.database.clone() else {
+        return;
+    };
+    let acme = app.admin_of("Acme").await;
+    let globex = app.admin_of("Globex").await;
+    let uploaded = upload(&app, &globex, "email\nada@example.com\n").await;
+    let id = uploaded.body["id"].as_i64().unwrap();
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let holder = std::thread::spawn(move || {
+        use diesel::prelude::*;
+        let mut conn = diesel::PgConnection::establish(&url).unwrap();
+        conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            diesel::sql_query(format!(
+                "SELECT id FROM invitation_imports WHERE id = {id} FOR UPDATE"
+            ))
+            .execute(conn)?;
+            locked_tx.send(()).unwrap();
+            let _ = release_rx.recv_timeout(std::time::Duration::from_secs(30));
+            Ok(())
+        })
+        .unwrap();
+    });
+    locked_rx.recv().unwrap();
+    let path = format!("/api/v1/invitation-imports/{id}/send");
+    let send = app.post(&path, &acme.token, json!({}));
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(10), send)
+        .await
+        .expect("answered without waiting for the other organization's lock");
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    release_tx.send(()).unwrap();
+    holder.join().unwrap();
+}

@@ -92,7 +92,9 @@ pub fn send(
     secret: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<SendOutcome> {
-    lock_import(conn, import_id)?;
+    // Only an import of the caller's organization is locked: another organization's id is a
+    // 404 before any row lock is taken.
+    lock_import(conn, org, import_id)?;
     let record = find_import(conn, org, import_id)?;
     if let Some(result) = stored_result(conn, &record)? {
         return Ok(SendOutcome::Sent(result));

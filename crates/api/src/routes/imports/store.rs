@@ -217,11 +217,14 @@ pub fn find_import(conn: &mut DbConnection, org: i64, id: i64) -> ApiResult<Impo
 
 /// Takes the import's row lock on PostgreSQL, so concurrent sends of one import run one after
 /// the other (SQLite's `BEGIN IMMEDIATE` already serialises writers).
-pub fn lock_import(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+pub fn lock_import(conn: &mut DbConnection, org: i64, id: i64) -> QueryResult<()> {
     if let DbConnection::Postgres(pg) = conn {
-        diesel::sql_query("SELECT id FROM invitation_imports WHERE id = $1 FOR UPDATE")
-            .bind::<diesel::sql_types::BigInt, _>(id)
-            .execute(pg)?;
+        diesel::sql_query(
+            "SELECT id FROM invitation_imports WHERE id = $1 AND organization_id = $2 FOR UPDATE",
+        )
+        .bind::<diesel::sql_types::BigInt, _>(id)
+        .bind::<diesel::sql_types::BigInt, _>(org)
+        .execute(pg)?;
     }
     Ok(())
 }
