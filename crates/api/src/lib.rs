@@ -18,4 +18,5 @@ pub mod rate_limit;
 pub mod routes;
 pub mod startup;
 pub mod state;
+pub mod sweep;
 pub mod tokens;

@@ -28,6 +28,8 @@ use utoipa_swagger_ui::SwaggerUi;
 pub struct Application {
     port: u16,
     server: Server,
+    /// The hourly housekeeping task (`sweep`), stopped with the server.
+    sweeper: tokio::task::JoinHandle<()>,
     /// The internal `/metrics` listener (`METRICS_ADDR`) and its port.
     metrics: Option<(u16, Server)>,
     state: web::Data<AppState>,
@@ -70,6 +72,11 @@ impl Application {
             )?),
         });
         let server = run(listener, state.clone())?;
+        let sweeper = tokio::spawn(crate::sweep::run(
+            state.pool.clone(),
+            chrono::Duration::days(state.settings.import_retention_days),
+            std::time::Duration::from_secs(3600),
+        ));
         let metrics = match &state.settings.metrics_addr {
             Some(addr) => {
                 let listener = TcpListener::bind(addr)?;
@@ -81,6 +88,7 @@ impl Application {
         Ok(Self {
             port,
             server,
+            sweeper,
             metrics,
             state,
             worker,
@@ -114,6 +122,7 @@ impl Application {
             handle
         });
         let result = self.server.await;
+        self.sweeper.abort();
         if let Some(metrics) = metrics {
             metrics.stop(true).await;
         }
