@@ -659,3 +659,25 @@ async fn a_wrong_method_is_405_with_allow() {
         .unwrap();
     assert_eq!(reply.status(), StatusCode::NOT_FOUND);
 }
+
+/// On PostgreSQL every instance counts against the same window: a client spreading its
+/// attempts over two instances meets the limit as soon as it would on one.
+#[tokio::test]
+async fn rate_limits_hold_across_instances_on_postgresql() {
+    let first = spawn_app_with(|s| s.rate_limits.login_per_ip = 4).await;
+    if !matches!(first.settings.database, skillstream_api::db::DatabaseTarget::Postgres(_)) {
+        return;
+    }
+    let second = spawn_app_with(|s| *s = first.settings.clone()).await;
+    for app in [&first, &second, &first, &second] {
+        assert_eq!(
+            app.login("nobody@example.com", "guess").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    for app in [&first, &second] {
+        let limited = app.login("nobody@example.com", "guess").await;
+        assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(limited.headers.contains_key("retry-after"));
+    }
+}

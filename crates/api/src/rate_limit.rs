@@ -1,4 +1,6 @@
-//! Fixed-window rate limits kept in memory, per instance (see `RateLimits`).
+//! Fixed-window rate limits (see `RateLimits`): in memory on SQLite (one process), in the
+//! database on PostgreSQL, so that every instance behind a balancer counts against the same
+//! window.
 
 use crate::error::ApiError;
 use std::collections::HashMap;
@@ -46,9 +48,11 @@ fn client_address(
 }
 
 /// Counts requests per key in one-minute windows.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct RateLimiter {
     windows: Mutex<HashMap<String, (Instant, u32)>>,
+    /// PostgreSQL: the windows live in `rate_limit_windows`, shared by every instance.
+    shared: Option<crate::db::Pool>,
 }
 
 const WINDOW: Duration = Duration::from_secs(60);
@@ -56,9 +60,39 @@ const WINDOW: Duration = Duration::from_secs(60);
 const SWEEP_AT: usize = 10_000;
 
 impl RateLimiter {
+    /// Windows in the database of `pool` when it is PostgreSQL, else in this process's memory.
+    pub fn for_pool(pool: &crate::db::Pool, postgres: bool) -> Self {
+        Self {
+            windows: Mutex::default(),
+            shared: postgres.then(|| pool.clone()),
+        }
+    }
+
     /// Counts one request for `key`; refuses with 429 and `Retry-After` once `limit` requests
     /// were made in the current window. A limit of 0 disables the check.
-    pub fn check(&self, key: &str, limit: u32) -> Result<(), ApiError> {
+    pub async fn check(&self, key: &str, limit: u32) -> Result<(), ApiError> {
+        if limit == 0 {
+            return Ok(());
+        }
+        match &self.shared {
+            None => self.check_in_memory(key, limit),
+            Some(pool) => shared(pool, key, limit, true).await,
+        }
+    }
+
+    /// 429 when `key` has used up `limit` in the current window, without counting this
+    /// request (for limits that count only failures).
+    pub async fn refuse_if_spent(&self, key: &str, limit: u32) -> Result<(), ApiError> {
+        if limit == 0 {
+            return Ok(());
+        }
+        match &self.shared {
+            None => self.spent_in_memory(key, limit),
+            Some(pool) => shared(pool, key, limit, false).await,
+        }
+    }
+
+    fn check_in_memory(&self, key: &str, limit: u32) -> Result<(), ApiError> {
         if limit == 0 {
             return Ok(());
         }
@@ -81,12 +115,7 @@ impl RateLimiter {
         Ok(())
     }
 
-    /// 429 when `key` has used up `limit` in the current window, without counting this
-    /// request (for limits that count only failures).
-    pub fn refuse_if_spent(&self, key: &str, limit: u32) -> Result<(), ApiError> {
-        if limit == 0 {
-            return Ok(());
-        }
+    fn spent_in_memory(&self, key: &str, limit: u32) -> Result<(), ApiError> {
         let now = Instant::now();
         let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
         match windows.get(key) {
@@ -99,16 +128,102 @@ impl RateLimiter {
     }
 }
 
+#[derive(diesel::QueryableByName)]
+struct Window {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    count: i32,
+    #[diesel(sql_type = diesel::sql_types::Timestamp)]
+    window_start: chrono::NaiveDateTime,
+}
+
+/// One window in `rate_limit_windows`: counted (`count`) or only read. The upsert starts a
+/// new window when the stored one is over a minute old; PostgreSQL serialises concurrent
+/// upserts of one key, so instances never lose a count. If the database cannot be reached the
+/// request is let through: it will meet the same database next and fail there.
+async fn shared(
+    pool: &crate::db::Pool,
+    key: &str,
+    limit: u32,
+    count: bool,
+) -> Result<(), ApiError> {
+    use diesel::sql_types::{Text, Timestamp};
+    use diesel::{OptionalExtension, RunQueryDsl};
+    let pool = pool.clone();
+    let key_hash = crate::tokens::hash_token(key);
+    let found = actix_web::rt::task::spawn_blocking(move || -> anyhow::Result<Option<Window>> {
+        let mut conn = pool.get()?;
+        let crate::db::DbConnection::Postgres(pg) = &mut **conn else {
+            return Ok(None);
+        };
+        let now = crate::db::to_db(chrono::Utc::now());
+        let window_opened_after = now - chrono::Duration::seconds(WINDOW.as_secs() as i64);
+        let window = if count {
+            diesel::sql_query(
+                "INSERT INTO rate_limit_windows (key_hash, window_start, count) VALUES ($1, $2, 1) \
+                 ON CONFLICT (key_hash) DO UPDATE SET \
+                   count = CASE WHEN rate_limit_windows.window_start <= $3 THEN 1 \
+                                ELSE rate_limit_windows.count + 1 END, \
+                   window_start = CASE WHEN rate_limit_windows.window_start <= $3 THEN $2 \
+                                       ELSE rate_limit_windows.window_start END \
+                 RETURNING count, window_start",
+            )
+            .bind::<Text, _>(&key_hash)
+            .bind::<Timestamp, _>(now)
+            .bind::<Timestamp, _>(window_opened_after)
+            .get_result::<Window>(pg)
+            .map(Some)?
+        } else {
+            diesel::sql_query(
+                "SELECT count, window_start FROM rate_limit_windows \
+                 WHERE key_hash = $1 AND window_start > $2",
+            )
+            .bind::<Text, _>(&key_hash)
+            .bind::<Timestamp, _>(window_opened_after)
+            .get_result::<Window>(pg)
+            .optional()?
+            // Reading only: the request itself is not counted.
+            .map(|w| Window {
+                count: w.count + 1,
+                ..w
+            })
+        };
+        Ok(window)
+    })
+    .await;
+    let window = match found {
+        Ok(Ok(window)) => window,
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "rate limit not checked: the database did not answer");
+            None
+        }
+        Err(error) => {
+            tracing::warn!(%error, "rate limit task failed");
+            None
+        }
+    };
+    match window {
+        Some(window) if window.count > i32::try_from(limit).unwrap_or(i32::MAX) => {
+            let age = chrono::Utc::now().naive_utc() - window.window_start;
+            let retry = (WINDOW.as_secs() as i64 - age.num_seconds()).max(0) as u64 + 1;
+            Err(ApiError::too_many_requests(retry))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The per-address limit shared by every way of signing in (password, single sign-on).
-pub fn check_sign_in(
+pub async fn check_sign_in(
     state: &crate::state::AppState,
     req: &actix_web::HttpRequest,
 ) -> Result<(), crate::error::ApiError> {
     let ip = client_ip(req);
-    state.limiter.check(
-        &format!("login-ip:{ip}"),
-        state.settings.rate_limits.login_per_ip,
-    )
+    state
+        .limiter
+        .check(
+            &format!("login-ip:{ip}"),
+            state.settings.rate_limits.login_per_ip,
+        )
+        .await
 }
 
 #[cfg(test)]
@@ -149,11 +264,12 @@ mod tests {
     fn the_limit_applies_per_key() {
         let limiter = RateLimiter::default();
         for _ in 0..3 {
-            assert!(limiter.check("a", 3).is_ok());
+            assert!(limiter.check_in_memory("a", 3).is_ok());
         }
-        let refused = limiter.check("a", 3).unwrap_err();
+        let refused = limiter.check_in_memory("a", 3).unwrap_err();
         assert_eq!(refused.code(), "rate_limited");
-        assert!(limiter.check("b", 3).is_ok());
-        assert!(limiter.check("c", 0).is_ok());
+        assert!(limiter.spent_in_memory("a", 3).is_err());
+        assert!(limiter.check_in_memory("b", 3).is_ok());
+        assert!(limiter.spent_in_memory("b", 3).is_ok());
     }
 }

@@ -58,12 +58,16 @@ impl Application {
         } else {
             None
         };
+        let limiter = RateLimiter::for_pool(
+            &pool,
+            matches!(settings.database, crate::db::DatabaseTarget::Postgres(_)),
+        );
         let state = web::Data::new(AppState {
             pool,
             settings,
             jwt,
             wakeup,
-            limiter: RateLimiter::default(),
+            limiter,
             metrics,
             counts: Default::default(),
             oidc: crate::oidc::Oidc::new(OutboundClient::new(

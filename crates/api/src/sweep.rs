@@ -3,7 +3,9 @@
 //! their summary; expired sessions and sign-in requests nobody came back for are cleared.
 //! Every step is an idempotent delete, so several instances may sweep at once.
 
-use crate::db::schema::{invitation_import_rows, invitation_imports, sessions, sso_requests};
+use crate::db::schema::{
+    invitation_import_rows, invitation_imports, rate_limit_windows, sessions, sso_requests,
+};
 use crate::db::{to_db, DbConnection, Pool};
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -45,6 +47,11 @@ pub fn sweep(
     let sso_requests =
         diesel::delete(sso_requests::table.filter(sso_requests::expires_at.lt(to_db(now))))
             .execute(conn)?;
+    diesel::delete(
+        rate_limit_windows::table
+            .filter(rate_limit_windows::window_start.lt(to_db(now - Duration::minutes(2)))),
+    )
+    .execute(conn)?;
     Ok(Swept {
         import_previews,
         sent_import_rows,

@@ -258,3 +258,11 @@ diesel::table! {
 
 diesel::joinable!(sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(sessions, users);
+
+diesel::table! {
+    rate_limit_windows (key_hash) {
+        key_hash -> Text,
+        window_start -> Timestamp,
+        count -> Integer,
+    }
+}

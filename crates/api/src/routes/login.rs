@@ -55,7 +55,7 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let limits = state.settings.rate_limits;
-    crate::rate_limit::check_sign_in(&state, &req)?;
+    crate::rate_limit::check_sign_in(&state, &req).await?;
     let mut missing = Vec::new();
     let email = body
         .email
@@ -88,7 +88,8 @@ pub async fn login(
     let failures_key = format!("login-fail:{folded}:{}", crate::rate_limit::client_ip(&req));
     state
         .limiter
-        .refuse_if_spent(&failures_key, limits.login_per_email)?;
+        .refuse_if_spent(&failures_key, limits.login_per_email)
+        .await?;
     // Each candidate with whether their organization enforces single sign-on.
     let candidates: Vec<(i64, i64, Option<String>, bool)> = state
         .db(move |conn| {
@@ -131,7 +132,10 @@ pub async fn login(
         [one] => *one,
         [] => {
             // Counted only now, on a failure.
-            let _ = state.limiter.check(&failures_key, limits.login_per_email);
+            let _ = state
+                .limiter
+                .check(&failures_key, limits.login_per_email)
+                .await;
             return Err(ApiError::unauthorized(
                 "The email or password is not correct.",
             ));

@@ -74,7 +74,7 @@ pub async fn accept_invitation(
     token: web::Path<String>,
     body: web::Json<AcceptInvitation>,
 ) -> ApiResult<HttpResponse> {
-    let hash = checked_token_hash(&state, &req, &token)?;
+    let hash = checked_token_hash(&state, &req, &token).await?;
     let body = body.into_inner();
     let mut errors = Vec::new();
     let password = body.password.clone().unwrap_or_default();

@@ -65,16 +65,22 @@ pub fn usable_invitation(
 
 /// Hashes the token from the path, after counting the request against the rate limits (per
 /// client address and per token).
-pub fn checked_token_hash(state: &AppState, req: &HttpRequest, token: &str) -> ApiResult<String> {
+pub async fn checked_token_hash(
+    state: &AppState,
+    req: &HttpRequest,
+    token: &str,
+) -> ApiResult<String> {
     let limits = state.settings.rate_limits;
     let ip = crate::rate_limit::client_ip(req);
     state
         .limiter
-        .check(&format!("public-ip:{ip}"), limits.public_per_ip)?;
+        .check(&format!("public-ip:{ip}"), limits.public_per_ip)
+        .await?;
     let hash = hash_token(token.trim());
     state
         .limiter
-        .check(&format!("public-token:{hash}"), limits.public_per_token)?;
+        .check(&format!("public-token:{hash}"), limits.public_per_token)
+        .await?;
     // Tokens we issue are 43 characters of base64url; anything else cannot match.
     if token.len() > 128
         || !token

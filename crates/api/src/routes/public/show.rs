@@ -66,7 +66,7 @@ pub async fn show_invitation(
     req: HttpRequest,
     token: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let hash = checked_token_hash(&state, &req, &token)?;
+    let hash = checked_token_hash(&state, &req, &token).await?;
     let now = Utc::now();
     let view = state
         .db(move |conn| {

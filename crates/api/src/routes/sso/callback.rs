@@ -74,7 +74,7 @@ pub async fn sso_callback(
     req: HttpRequest,
     body: web::Json<SsoCallback>,
 ) -> ApiResult<HttpResponse> {
-    crate::rate_limit::check_sign_in(&state, &req)?;
+    crate::rate_limit::check_sign_in(&state, &req).await?;
     let body = body.into_inner();
     let state_hash = hash_token(body.state.as_deref().unwrap_or_default());
     let browser_key = req

@@ -82,7 +82,7 @@ pub async fn start_invitation_sso(
     req: HttpRequest,
     token: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let hash = checked_token_hash(&state, &req, &token)?;
+    let hash = checked_token_hash(&state, &req, &token).await?;
     let probe = hash.clone();
     let (org, email, provider) = state
         .db(move |conn| {
@@ -106,7 +106,7 @@ pub async fn start_sign_in_sso(
     req: HttpRequest,
     body: web::Json<StartSsoSignIn>,
 ) -> ApiResult<HttpResponse> {
-    crate::rate_limit::check_sign_in(&state, &req)?;
+    crate::rate_limit::check_sign_in(&state, &req).await?;
     let body = body.into_inner();
     let email = body.email.as_deref().map(str::trim).unwrap_or_default();
     if email.is_empty() {
