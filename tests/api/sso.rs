@@ -616,3 +616,27 @@ async fn the_csv_preview_says_when_empty_names_will_come_from_sso() {
     assert_eq!(plain.status, StatusCode::CREATED, "{}", plain.text);
     assert_eq!(plain.body["names_from_sso"], false);
 }
+
+#[tokio::test]
+async fn an_attackers_callback_with_a_stolen_state_does_not_cancel_the_real_sign_in() {
+    let app = spawn_app().await;
+    let admin = sso_org(&app, "Acme", false).await;
+    let (id, token) = invited(&app, &admin, json!({ "email": "ada@example.com" })).await;
+    let ada = browser();
+    let back = through_provider(
+        &app,
+        &ada,
+        &invitation_sso(&token),
+        json!({}),
+        &Identity::new("ada@example.com"),
+    )
+    .await;
+    // The attacker replays Ada's code and state from a browser without her sign-in's key.
+    let attacker = post_as(&browser(), &app, "/api/v1/auth/sso/callback", back.clone()).await;
+    assert_eq!(attacker.status, StatusCode::BAD_REQUEST);
+    assert_eq!(attacker.code(), "sso_state_invalid");
+    // Ada's own callback still goes through.
+    let accepted = post_as(&ada, &app, "/api/v1/auth/sso/callback", back).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
+    assert_eq!(invitation_status(&app, &admin, id).await, "accepted");
+}
