@@ -159,7 +159,7 @@ async fn metrics_series(app: &TestApp, base: &str, token: Option<&str>) -> (Stat
     let text = reply.text().await.unwrap();
     let series = text
         .lines()
-        .filter(|l| l.starts_with("http_requests_total{"))
+        .filter(|l| l.starts_with("skillstream_http_requests_total{"))
         .count();
     (status, series)
 }
@@ -168,6 +168,7 @@ async fn metrics_series(app: &TestApp, base: &str, token: Option<&str>) -> (Stat
 async fn made_up_methods_and_paths_add_no_metric_series() {
     let app = spawn_app().await;
     let base = app.address.clone();
+    app.client.get(format!("{base}/healthz")).send().await.unwrap();
     let (_, before) = metrics_series(&app, &base, None).await;
     for i in 0..100 {
         let method = Method::from_bytes(format!("PROBE{i}").as_bytes()).unwrap();
@@ -183,6 +184,7 @@ async fn made_up_methods_and_paths_add_no_metric_series() {
             .unwrap();
     }
     let (_, after) = metrics_series(&app, &base, None).await;
+    assert!(before > 0, "the series are counted");
     // At most: `other` on the invitations route, the unmatched 404s, and /metrics itself.
     assert!(after <= before + 3, "{before} → {after} series");
 }
