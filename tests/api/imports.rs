@@ -662,35 +662,56 @@ async fn old_previews_are_swept_and_sent_imports_keep_their_summary() {
     let admin = app.admin_of("Acme").await;
     let csv = "email\nada@example.com\nnot-an-email\n";
     let old_preview = upload(&app, &admin, csv).await.body["id"].as_i64().unwrap();
-    let old_sent = upload(&app, &admin, "email\ngrace@example.com\n").await.body["id"]
+    let old_sent = upload(&app, &admin, "email\ngrace@example.com\n")
+        .await
+        .body["id"]
         .as_i64()
         .unwrap();
     let sent = app
-        .post(&format!("/api/v1/invitation-imports/{old_sent}/send"), &admin.token, json!({}))
+        .post(
+            &format!("/api/v1/invitation-imports/{old_sent}/send"),
+            &admin.token,
+            json!({}),
+        )
         .await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
     let fresh = upload(&app, &admin, csv).await.body["id"].as_i64().unwrap();
     let swept = app
         .with_db(move |conn| {
             use skillstream_api::db::schema::invitation_imports;
-            let long_ago = skillstream_api::db::to_db(chrono::Utc::now() - chrono::Duration::days(31));
+            let long_ago =
+                skillstream_api::db::to_db(chrono::Utc::now() - chrono::Duration::days(31));
             diesel::update(
-                invitation_imports::table.filter(invitation_imports::id.eq_any([old_preview, old_sent])),
+                invitation_imports::table
+                    .filter(invitation_imports::id.eq_any([old_preview, old_sent])),
             )
             .set(invitation_imports::created_at.eq(long_ago))
             .execute(conn)
             .unwrap();
-            skillstream_api::sweep::sweep(conn, chrono::Utc::now(), chrono::Duration::days(30)).unwrap()
+            skillstream_api::sweep::sweep(conn, chrono::Utc::now(), chrono::Duration::days(30))
+                .unwrap()
         })
         .await;
     assert_eq!((swept.import_previews, swept.sent_import_rows), (1, 1));
 
-    let gone = app.get(&format!("/api/v1/invitation-imports/{old_preview}"), &admin.token).await;
+    let gone = app
+        .get(
+            &format!("/api/v1/invitation-imports/{old_preview}"),
+            &admin.token,
+        )
+        .await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
-    let kept = app.get(&format!("/api/v1/invitation-imports/{old_sent}"), &admin.token).await;
+    let kept = app
+        .get(
+            &format!("/api/v1/invitation-imports/{old_sent}"),
+            &admin.token,
+        )
+        .await;
     assert_eq!(kept.status, StatusCode::OK, "{}", kept.text);
     assert_eq!(kept.body["summary"]["total"], 1);
     assert_eq!(kept.body["rows"].as_array().map(Vec::len), Some(0));
-    let recent = app.get(&format!("/api/v1/invitation-imports/{fresh}"), &admin.token).await;
+    let recent = app
+        .get(&format!("/api/v1/invitation-imports/{fresh}"), &admin.token)
+        .await;
     assert_eq!(recent.body["rows"].as_array().map(Vec::len), Some(2));
 }

@@ -29,7 +29,7 @@ async fn metrics_count_requests_by_route_and_show_the_outbox() {
     assert!(response.headers()["content-type"]
         .to_str()
         .unwrap()
-        .starts_with("text/plain"));
+        .starts_with("application/openmetrics-text"));
     let text = response.text().await.unwrap();
 
     assert!(text.contains(r#"skillstream_http_requests_total{method="POST",route="/api/v1/invitations",status="201"} 1"#), "{text}");

@@ -168,7 +168,11 @@ async fn metrics_series(app: &TestApp, base: &str, token: Option<&str>) -> (Stat
 async fn made_up_methods_and_paths_add_no_metric_series() {
     let app = spawn_app().await;
     let base = app.address.clone();
-    app.client.get(format!("{base}/healthz")).send().await.unwrap();
+    app.client
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .unwrap();
     let (_, before) = metrics_series(&app, &base, None).await;
     for i in 0..100 {
         let method = Method::from_bytes(format!("PROBE{i}").as_bytes()).unwrap();
@@ -667,7 +671,10 @@ async fn a_wrong_method_is_405_with_allow() {
 #[tokio::test]
 async fn rate_limits_hold_across_instances_on_postgresql() {
     let first = spawn_app_with(|s| s.rate_limits.login_per_ip = 4).await;
-    if !matches!(first.settings.database, skillstream_api::db::DatabaseTarget::Postgres(_)) {
+    if !matches!(
+        first.settings.database,
+        skillstream_api::db::DatabaseTarget::Postgres(_)
+    ) {
         return;
     }
     let second = spawn_app_with(|s| *s = first.settings.clone()).await;

@@ -28,7 +28,11 @@ async fn main() {
     .await;
     let admin = app.admin_of("Acme").await;
     let sso_only = app
-        .member_of(admin.organization_id, "sso.only@acme.example.com", "learner")
+        .member_of(
+            admin.organization_id,
+            "sso.only@acme.example.com",
+            "learner",
+        )
         .await;
     let id = sso_only.user_id;
     app.with_db(move |conn| {
@@ -57,7 +61,10 @@ async fn main() {
     let reference = medians[0];
     println!("failed sign-in, median of {rounds} each:");
     for ((what, _), m) in kinds.iter().zip(&medians) {
-        println!("  {what:34} {m:6.2} ms  ({:+.1} % against an unknown address)", (m / reference - 1.0) * 100.0);
+        println!(
+            "  {what:34} {m:6.2} ms  ({:+.1} % against an unknown address)",
+            (m / reference - 1.0) * 100.0
+        );
     }
     let spread = medians.iter().cloned().fold(f64::MIN, f64::max)
         / medians.iter().cloned().fold(f64::MAX, f64::min);

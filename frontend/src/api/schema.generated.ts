@@ -4194,7 +4194,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": string;
+                    "application/openmetrics-text": string;
                 };
             };
             /** @description `METRICS_TOKEN` is set and the request does not carry it */

@@ -60,7 +60,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
 /// Prometheus metrics in the text exposition format. With `METRICS_TOKEN` set it needs that
 /// token as a bearer token; with `METRICS_ADDR` set it is served only on that address.
 #[utoipa::path(get, path = "/metrics", tag = "Operations",
-    responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String),
+    responses((status = 200, description = "Prometheus text format", content_type = "application/openmetrics-text", body = String),
         (status = 401, description = "`METRICS_TOKEN` is set and the request does not carry it", body = crate::error::ErrorBody),
         (status = 404, description = "Served on the internal `METRICS_ADDR` only", body = crate::error::ErrorBody)),
     security((), ("metrics_token" = [])))]
@@ -98,7 +98,7 @@ pub async fn metrics(
         None => (None, None),
     };
     Ok(HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .content_type(crate::metrics::CONTENT_TYPE)
         .body(state.metrics.render(depth, oldest)))
 }
 
