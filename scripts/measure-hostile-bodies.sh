@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Peak memory (VmHWM) of the release binary before and after hostile bodies at the size limit:
 # a 20 MiB JSON batch of ~7 million empty objects, a 20 MiB CSV of empty lines, a 20 MiB CSV of
-# 100,000 rows of long cells, and a 20 MiB multipart upload. Each body goes to a fresh server,
+# 100,000 rows of long cells (the most a file within both limits can hold), the same as a
+# multipart upload, a 20 MiB batch of 100,000 long invitations (dry run), and for comparison a
+# real send of a 20 MiB batch (every invitation created and its email queued). Each body goes to a fresh server,
 # so each figure is that body's own rise. Target: at most 100 MiB each.
 # Usage: scripts/measure-hostile-bodies.sh   (builds target/release/skillstream first)
 set -euo pipefail
@@ -21,6 +23,15 @@ open(f"{work}/empty-lines.csv", "w").write("email\n" + "\n" * (limit - 7))
 row = "a" * 190 + "@example.com,,,learner,,\n"
 rows = min(100_000, (limit - 100) // len(row))
 open(f"{work}/long-cells.csv", "w").write("email,first_name,last_name,role,department,group\n" + row * rows)
+item = '{"email":"' + "a" * 170 + '@example.com","role":"learner"},'
+items = min(100_000, (limit - 100) // len(item))
+open(f"{work}/long-batch.json", "w").write('{"dry_run":true,"invitations":[' + (item * items)[:-1] + "]}")
+# Valid and all different: a real send of the most a 20 MiB batch can hold.
+domain = "b" * 60 + "." + "c" * 60 + ".example.com"
+valid = [f'{{"email":"{i:09d}{"a" * 40}@{domain}","role":"learner"}}' for i in range(100_000)]
+while len(",".join(valid)) > limit - 100:
+    valid.pop()
+open(f"{work}/send-batch.json", "w").write("[" + ",".join(valid) + "]")
 EOF
 
 port=18600
@@ -54,3 +65,7 @@ measure "CSV, 100k rows of long cells" -H 'content-type: text/csv' \
   --data-binary @"$work/long-cells.csv" "$(base)/api/v1/invitation-imports"
 measure "multipart, same CSV" -F "file=@$work/long-cells.csv;type=text/csv" \
   "$(base)/api/v1/invitation-imports"
+measure "JSON batch, 100k long rows (dry run)" -H 'content-type: application/json' \
+  --data-binary @"$work/long-batch.json" "$(base)/api/v1/invitations/batch"
+measure "JSON batch, send of a 20 MiB batch" -H 'content-type: application/json' \
+  --data-binary @"$work/send-batch.json" "$(base)/api/v1/invitations/batch"

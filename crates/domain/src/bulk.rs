@@ -59,91 +59,155 @@ pub struct CheckedRow {
 /// Checks every row, reporting all of each row's problems. The same address twice in the
 /// input (whatever its case) is an error on the later row, naming the first.
 pub fn check_rows(rows: &[RawRow], directory: &Directory) -> Vec<CheckedRow> {
-    let mut first_seen: HashMap<String, u64> = HashMap::with_capacity(rows.len());
-    let mut department_errors: HashMap<&str, RowError> = HashMap::new();
-    let mut group_errors: HashMap<&str, RowError> = HashMap::new();
-    let departments: HashSet<&str> = directory.departments.iter().map(String::as_str).collect();
-    let groups: HashSet<&str> = directory.groups.iter().map(String::as_str).collect();
-    rows.iter()
-        .map(|row| {
-            let mut errors = Vec::new();
-            let email = match EmailAddress::parse(&row.email) {
-                Ok(email) => {
-                    let folded = email.folded().to_string();
-                    if let Some(first) = first_seen.get(&folded) {
-                        errors.push(RowError::new(
-                            Column::Email,
-                            "duplicate_email",
-                            format!("{} appears more than once in the file (first on line {first}).", email.as_str()),
-                        ));
+    let mut checker = RowChecker::new(directory, rows.len());
+    rows.iter().map(|row| checker.check(row)).collect()
+}
+
+/// [`check_rows`] one row at a time, for callers that stream rows through: it remembers the
+/// addresses seen so far (for duplicates) and the verdict on each unknown department or group
+/// name (computed once per name), nothing else.
+pub struct RowChecker<'d> {
+    directory: &'d Directory,
+    departments: HashSet<&'d str>,
+    groups: HashSet<&'d str>,
+    /// The first line of each address seen, keyed by a 128-bit keyed hash of the folded
+    /// address rather than a copy of it: 16 bytes a row instead of the address. The keys are
+    /// random per checker, so no input can be made to collide (chance 2^-128 otherwise).
+    first_seen: HashMap<u128, u64>,
+    seen_keys: (
+        std::collections::hash_map::RandomState,
+        std::collections::hash_map::RandomState,
+    ),
+    department_errors: HashMap<String, RowError>,
+    group_errors: HashMap<String, RowError>,
+}
+
+impl<'d> RowChecker<'d> {
+    /// `expected_rows` sizes the duplicate check up front.
+    pub fn new(directory: &'d Directory, expected_rows: usize) -> Self {
+        Self {
+            directory,
+            departments: directory.departments.iter().map(String::as_str).collect(),
+            groups: directory.groups.iter().map(String::as_str).collect(),
+            first_seen: HashMap::with_capacity(expected_rows),
+            seen_keys: Default::default(),
+            department_errors: HashMap::new(),
+            group_errors: HashMap::new(),
+        }
+    }
+
+    fn seen_key(&self, folded: &str) -> u128 {
+        use std::hash::BuildHasher;
+        let high = self.seen_keys.0.hash_one(folded);
+        let low = self.seen_keys.1.hash_one(folded);
+        (u128::from(high) << 64) | u128::from(low)
+    }
+
+    pub fn check(&mut self, row: &RawRow) -> CheckedRow {
+        let directory = self.directory;
+        let mut errors = Vec::new();
+        let email = match EmailAddress::parse(&row.email) {
+            Ok(email) => {
+                let seen_key = self.seen_key(email.folded());
+                if let Some(first) = self.first_seen.get(&seen_key) {
+                    errors.push(RowError::new(
+                        Column::Email,
+                        "duplicate_email",
+                        format!(
+                            "{} appears more than once in the file (first on line {first}).",
+                            email.as_str()
+                        ),
+                    ));
+                } else {
+                    self.first_seen.insert(seen_key, row.line);
+                }
+                if directory.members.contains(email.folded()) {
+                    errors.push(RowError::new(
+                        Column::Email,
+                        "already_a_member",
+                        format!(
+                            "{} is already a member of this organization.",
+                            email.as_str()
+                        ),
+                    ));
+                } else if directory.pending.contains(email.folded()) {
+                    errors.push(RowError::new(
+                        Column::Email,
+                        "invitation_already_pending",
+                        format!("{} already has a pending invitation. Resend it from the Invitations list instead.", email.as_str()),
+                    ));
+                }
+                Some(email)
+            }
+            Err(e) => {
+                let message = match &e {
+                    crate::EmailError::Empty => "Email is required.".to_string(),
+                    other => other.to_string(),
+                };
+                errors.push(RowError::new(Column::Email, e.code(), message));
+                None
+            }
+        };
+        let role = Role::parse(&row.role)
+            .map_err(|e| errors.push(RowError::new(Column::Role, "invalid_role", e.to_string())))
+            .ok();
+        let mut name = |column: Column, value: &str| {
+            PersonName::parse_optional(Some(value))
+                .map_err(|e| {
+                    let label = if column == Column::FirstName {
+                        "First name"
                     } else {
-                        first_seen.insert(folded.clone(), row.line);
-                    }
-                    if directory.members.contains(&folded) {
-                        errors.push(RowError::new(
-                            Column::Email,
-                            "already_a_member",
-                            format!("{} is already a member of this organization.", email.as_str()),
-                        ));
-                    } else if directory.pending.contains(&folded) {
-                        errors.push(RowError::new(
-                            Column::Email,
-                            "invitation_already_pending",
-                            format!("{} already has a pending invitation. Resend it from the Invitations list instead.", email.as_str()),
-                        ));
-                    }
-                    Some(email)
-                }
-                Err(e) => {
-                    let message = match &e {
-                        crate::EmailError::Empty => "Email is required.".to_string(),
-                        other => other.to_string(),
+                        "Last name"
                     };
-                    errors.push(RowError::new(Column::Email, e.code(), message));
-                    None
-                }
-            };
-            let role = Role::parse(&row.role)
-                .map_err(|e| errors.push(RowError::new(Column::Role, "invalid_role", e.to_string())))
-                .ok();
-            let mut name = |column: Column, value: &str| {
-                PersonName::parse_optional(Some(value))
-                    .map_err(|e| {
-                        let label = if column == Column::FirstName { "First name" } else { "Last name" };
-                        errors.push(RowError::new(column, e.code(), format!("{label}: {e}")));
-                    })
-                    .ok()
-                    .flatten()
-            };
-            let first_name = name(Column::FirstName, &row.first_name);
-            let last_name = name(Column::LastName, &row.last_name);
-            let department = lookup(&row.department, &departments, &directory.departments, Column::Department, "Department", &mut department_errors, &mut errors);
-            let group = lookup(&row.group, &groups, &directory.groups, Column::Group, "Group", &mut group_errors, &mut errors);
-            let valid = match (email, role, errors.is_empty()) {
-                (Some(email), Some(role), true) => Some(ValidRow {
-                    email,
-                    role,
-                    department,
-                    group,
-                    first_name,
-                    last_name,
-                }),
-                _ => None,
-            };
-            CheckedRow { errors, valid }
-        })
-        .collect()
+                    errors.push(RowError::new(column, e.code(), format!("{label}: {e}")));
+                })
+                .ok()
+                .flatten()
+        };
+        let first_name = name(Column::FirstName, &row.first_name);
+        let last_name = name(Column::LastName, &row.last_name);
+        let department = lookup(
+            &row.department,
+            &self.departments,
+            &directory.departments,
+            Column::Department,
+            "Department",
+            &mut self.department_errors,
+            &mut errors,
+        );
+        let group = lookup(
+            &row.group,
+            &self.groups,
+            &directory.groups,
+            Column::Group,
+            "Group",
+            &mut self.group_errors,
+            &mut errors,
+        );
+        let valid = match (email, role, errors.is_empty()) {
+            (Some(email), Some(role), true) => Some(ValidRow {
+                email,
+                role,
+                department,
+                group,
+                first_name,
+                last_name,
+            }),
+            _ => None,
+        };
+        CheckedRow { errors, valid }
+    }
 }
 
 /// An exact (case-sensitive) name match; otherwise an error with a suggestion, computed once
 /// per distinct unknown name.
-fn lookup<'r>(
-    value: &'r str,
+fn lookup(
+    value: &str,
     names: &HashSet<&str>,
     all: &[String],
     column: Column,
     label: &str,
-    cache: &mut HashMap<&'r str, RowError>,
+    cache: &mut HashMap<String, RowError>,
     errors: &mut Vec<RowError>,
 ) -> Option<String> {
     let value_trimmed = value.trim();
@@ -153,17 +217,20 @@ fn lookup<'r>(
     if names.contains(value_trimmed) {
         return Some(value_trimmed.to_string());
     }
-    let error = cache.entry(value).or_insert_with(|| {
-        let suggestion = suggest(value_trimmed, all.iter().map(String::as_str));
-        let mut message = format!("{label} \"{value_trimmed}\" does not exist.");
-        if let Some(s) = suggestion {
-            message.push_str(&format!(" Did you mean \"{s}\"?"));
-        }
-        let mut error = RowError::new(column, "not_found", message);
-        error.suggestion = suggestion.map(str::to_string);
-        error
-    });
+    if let Some(error) = cache.get(value) {
+        errors.push(error.clone());
+        return None;
+    }
+    let suggestion = suggest(value_trimmed, all.iter().map(String::as_str));
+    let mut message = format!("{label} \"{value_trimmed}\" does not exist.");
+    if let Some(s) = suggestion {
+        message.push_str(&format!(" Did you mean \"{s}\"?"));
+    }
+    let mut error = RowError::new(column, "not_found", message);
+    error.suggestion = suggestion.map(str::to_string);
     errors.push(error.clone());
+    // The cache is bounded by the distinct names in the file, themselves bounded by its size.
+    cache.insert(value.to_string(), error);
     None
 }
 

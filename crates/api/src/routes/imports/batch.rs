@@ -2,7 +2,7 @@
 //! preview only), `skip_invalid`, and idempotency through an `Idempotency-Key` header.
 
 use super::send::{send, stored_result, SendOutcome};
-use super::store::{find_import, insert_import, load_directory, NewImport, RowRecord};
+use super::store::{find_import, load_directory, ImportWriter, NewImport, RowRecord};
 use super::view::{ImportRow, ImportSummary, SendResult};
 use crate::auth::Admin;
 use crate::db::schema::invitation_imports;
@@ -15,7 +15,7 @@ use chrono::Utc;
 use diesel::prelude::*;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
-use skillstream_domain::bulk::check_rows;
+use skillstream_domain::bulk::RowChecker;
 use skillstream_domain::csv_import::RawRow;
 use utoipa::{IntoParams, ToSchema};
 
@@ -58,7 +58,7 @@ struct LimitedItems {
 }
 
 impl<'de> serde::de::DeserializeSeed<'de> for LimitedItems {
-    type Value = Vec<BatchItem>;
+    type Value = Vec<RawRow>;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_seq(self)
@@ -66,26 +66,35 @@ impl<'de> serde::de::DeserializeSeed<'de> for LimitedItems {
 }
 
 impl<'de> serde::de::Visitor<'de> for LimitedItems {
-    type Value = Vec<BatchItem>;
+    type Value = Vec<RawRow>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an array of invitations")
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.max_rows));
+        // Reserved, not touched: pages are only committed as rows fill them.
+        let mut rows = Vec::with_capacity(self.max_rows.min(1_000_000));
         while let Some(item) = seq.next_element::<BatchItem>()? {
-            if items.len() == self.max_rows {
+            if rows.len() == self.max_rows {
                 return Err(serde::de::Error::custom(TOO_MANY_ROWS));
             }
-            items.push(item);
+            rows.push(row_of(rows.len(), item));
         }
-        Ok(items)
+        Ok(rows)
     }
 }
 
+/// A batch as read: its rows, each numbered by its position, and the flags.
+#[derive(Default)]
+struct ParsedBatch {
+    rows: Vec<RawRow>,
+    dry_run: Option<bool>,
+    skip_invalid: Option<bool>,
+}
+
 impl<'de> serde::de::DeserializeSeed<'de> for BatchBodySeed {
-    type Value = BatchRequest;
+    type Value = ParsedBatch;
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
@@ -93,7 +102,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for BatchBodySeed {
 }
 
 impl<'de> serde::de::Visitor<'de> for BatchBodySeed {
-    type Value = BatchRequest;
+    type Value = ParsedBatch;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an array of invitations or {\"invitations\": [...]}")
@@ -103,19 +112,19 @@ impl<'de> serde::de::Visitor<'de> for BatchBodySeed {
         let items = LimitedItems {
             max_rows: self.max_rows,
         };
-        Ok(BatchRequest {
-            invitations: serde::de::Visitor::visit_seq(items, seq)?,
-            ..BatchRequest::default()
+        Ok(ParsedBatch {
+            rows: serde::de::Visitor::visit_seq(items, seq)?,
+            ..ParsedBatch::default()
         })
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut request = BatchRequest::default();
+        let mut request = ParsedBatch::default();
         let mut seen_invitations = false;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             match key.as_ref() {
                 "invitations" => {
-                    request.invitations = map.next_value_seed(LimitedItems {
+                    request.rows = map.next_value_seed(LimitedItems {
                         max_rows: self.max_rows,
                     })?;
                     seen_invitations = true;
@@ -171,8 +180,10 @@ async fn read_json(
     payload: web::Payload,
     limit: usize,
     max_rows: usize,
-) -> ApiResult<BatchRequest> {
-    let mut bytes = web::BytesMut::new();
+    expected_bytes: usize,
+) -> ApiResult<ParsedBatch> {
+    // Sized from Content-Length (already capped at the limit): no doubling copies on the way.
+    let mut bytes = web::BytesMut::with_capacity(expected_bytes);
     let mut payload = payload;
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
@@ -210,30 +221,104 @@ fn too_many_rows(max_rows: usize) -> ApiError {
     )
 }
 
-fn rows_of(items: &[BatchItem]) -> Vec<RawRow> {
-    let text = |v: &Option<String>| v.as_deref().unwrap_or_default().trim().to_string();
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| RawRow {
-            line: i as u64 + 1,
-            email: text(&item.email),
-            first_name: text(&item.first_name),
-            last_name: text(&item.last_name),
-            role: text(&item.role),
-            department: text(&item.department),
-            group: text(&item.group),
-        })
-        .collect()
+/// An item as a row (its strings moved, not copied); `index` is its 0-based position.
+fn row_of(index: usize, item: BatchItem) -> RawRow {
+    let text = |v: Option<String>| {
+        let v = v.unwrap_or_default();
+        if v.trim().len() == v.len() {
+            v
+        } else {
+            v.trim().to_string()
+        }
+    };
+    RawRow {
+        line: index as u64 + 1,
+        email: text(item.email),
+        first_name: text(item.first_name),
+        last_name: text(item.last_name),
+        role: text(item.role),
+        department: text(item.department),
+        group: text(item.group),
+    }
 }
 
-fn summary(rows: &[ImportRow]) -> ImportSummary {
-    let invalid = rows.iter().filter(|r| !r.valid).count() as i64;
-    ImportSummary {
-        total: rows.len() as i64,
-        valid: rows.len() as i64 - invalid,
-        invalid,
+/// The answer of a batch call as JSON text, written as the rows are checked: the same object as
+/// [`BatchResponse`] (its fields in another order), so a 100,000-row answer is never held as
+/// rows and as text at once.
+struct StreamedAnswer {
+    json: Vec<u8>,
+    summary: ImportSummary,
+    /// The problems of the rows with errors, as a refusal lists them.
+    details: Vec<FieldError>,
+}
+
+impl StreamedAnswer {
+    fn finish(
+        mut self,
+        import_id: Option<i64>,
+        dry_run: bool,
+        result: Option<&SendResult>,
+    ) -> ApiResult<Vec<u8>> {
+        self.json.extend_from_slice(b"],\"import_id\":");
+        serde_json::to_writer(&mut self.json, &import_id).map_err(ApiError::internal)?;
+        self.json.extend_from_slice(b",\"dry_run\":");
+        serde_json::to_writer(&mut self.json, &dry_run).map_err(ApiError::internal)?;
+        self.json.extend_from_slice(b",\"summary\":");
+        serde_json::to_writer(&mut self.json, &self.summary).map_err(ApiError::internal)?;
+        self.json.extend_from_slice(b",\"result\":");
+        serde_json::to_writer(&mut self.json, &result).map_err(ApiError::internal)?;
+        self.json.push(b'}');
+        Ok(self.json)
     }
+}
+
+/// The rows checked one by one: each is written to the answer at once and handed to `keep`
+/// (the import writer, or nothing for a dry run), so no row is held twice. `want_details`:
+/// collect the rows' problems for a refusal.
+fn check_streaming(
+    raw: Vec<RawRow>,
+    directory: &skillstream_domain::bulk::Directory,
+    expected_bytes: usize,
+    want_details: bool,
+    mut keep: impl FnMut(RowRecord) -> ApiResult<()>,
+) -> ApiResult<StreamedAnswer> {
+    let mut checker = RowChecker::new(directory, raw.len());
+    let mut json = Vec::with_capacity(expected_bytes);
+    let mut details = Vec::new();
+    let (mut total, mut invalid) = (0i64, 0i64);
+    json.extend_from_slice(b"{\"rows\":[");
+    for row in raw {
+        let checked = checker.check(&row);
+        if total > 0 {
+            json.push(b',');
+        }
+        let shown = ImportRow::from_parts(&row, &checked.errors);
+        serde_json::to_writer(&mut json, &shown).map_err(ApiError::internal)?;
+        total += 1;
+        if !checked.errors.is_empty() {
+            invalid += 1;
+        }
+        if want_details && !checked.errors.is_empty() {
+            details.extend(shown.errors.iter().map(|e| {
+                FieldError::new(
+                    &format!("invitations[{}].{}", shown.line - 1, e.column),
+                    &e.code,
+                    e.message.clone(),
+                )
+                .with_suggestion(e.suggestion.as_deref())
+            }));
+        }
+        keep(RowRecord::from_parts(0, row, &checked))?;
+    }
+    Ok(StreamedAnswer {
+        json,
+        summary: ImportSummary {
+            total,
+            valid: total - invalid,
+            invalid,
+        },
+        details,
+    })
 }
 
 #[utoipa::path(post, path = "/api/v1/invitations/batch", tag = "Bulk invitations",
@@ -255,17 +340,24 @@ pub async fn batch_invite(
 ) -> ApiResult<HttpResponse> {
     let key = idempotency_key(&req)?;
     let limits = state.settings.imports;
-    let request = read_json(payload, limits.max_bytes, limits.max_rows).await?;
+    let body_bytes = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(limits.max_bytes);
+    let request = read_json(payload, limits.max_bytes, limits.max_rows, body_bytes).await?;
     let dry_run = request.dry_run.or(query.dry_run).unwrap_or(false);
     let skip_invalid = request.skip_invalid.or(query.skip_invalid).unwrap_or(false);
-    if request.invitations.is_empty() {
+    if request.rows.is_empty() {
         return Err(ApiError::field(
             "invitations",
             "required",
             "Give at least one invitation.",
         ));
     }
-    let raw = rows_of(&request.invitations);
+    let raw = request.rows;
     let (org, user) = (admin.organization_id, admin.user_id);
     let now = Utc::now();
     let secret = state.settings.jwt_secret.clone();
@@ -282,27 +374,11 @@ pub async fn batch_invite(
         .db(move |conn| {
             write_transaction(conn, |conn| {
                 let directory = load_directory(conn, org, now)?;
-                let checked = check_rows(&raw, &directory);
-                let rows: Vec<ImportRow> = raw
-                    .iter()
-                    .zip(&checked)
-                    .map(|(r, c)| ImportRow::from(&RowRecord::new(0, r, c)))
-                    .collect();
-                let summary = summary(&rows);
+                // The answer echoes every row: about twice the body's size.
+                let expected = body_bytes.saturating_mul(4);
                 if dry_run {
-                    return Ok((
-                        StatusCode::OK,
-                        BatchResponse {
-                            import_id: None,
-                            dry_run,
-                            summary,
-                            rows,
-                            result: None,
-                        },
-                    ));
-                }
-                if summary.invalid > 0 && !skip_invalid {
-                    return Err(row_errors(&rows, summary.invalid));
+                    let answer = check_streaming(raw, &directory, expected, false, |_| Ok(()))?;
+                    return Ok((StatusCode::OK, answer.finish(None, true, None)?, false));
                 }
                 let header: Vec<String> = [
                     "email",
@@ -324,29 +400,29 @@ pub async fn batch_invite(
                     idempotency_key: attempt_key.as_deref(),
                     now,
                 };
-                let records = raw
-                    .iter()
-                    .zip(&checked)
-                    .map(|(r, c)| RowRecord::new(0, r, c))
-                    .collect();
-                let id = insert_import(conn, &new, records)?;
+                // Rows are written as they are checked; a refusal below rolls them back.
+                let mut writer = ImportWriter::start(conn, &new)?;
+                let mut answer =
+                    check_streaming(raw, &directory, expected, !skip_invalid, |record| {
+                        writer.push(conn, record)
+                    })?;
+                if answer.summary.invalid > 0 && !skip_invalid {
+                    let details = std::mem::take(&mut answer.details);
+                    return Err(super::send::refused(answer.summary.invalid).with_details(details));
+                }
+                let id = writer.finish(conn)?;
                 match send(conn, org, id, user, skip_invalid, secret.expose(), now)? {
                     SendOutcome::Sent(result) => Ok((
                         StatusCode::CREATED,
-                        BatchResponse {
-                            import_id: Some(id),
-                            dry_run,
-                            summary,
-                            rows,
-                            result: Some(result),
-                        },
+                        answer.finish(Some(id), false, Some(&result))?,
+                        true,
                     )),
                     SendOutcome::Refused { invalid } => Err(super::send::refused(invalid)),
                 }
             })
         })
         .await;
-    let (status, body) = match result {
+    let (status, body, created) = match result {
         Ok(answer) => answer,
         // The same key raced another call: that call's answer is this one's.
         Err(e) if e.status() == StatusCode::CONFLICT && e.code() == "conflict" && key.is_some() => {
@@ -361,28 +437,28 @@ pub async fn batch_invite(
         }
         Err(e) => return Err(e),
     };
-    if body.result.is_some() {
+    if created {
         state.wakeup.notify();
         state.counts.forget(org);
     }
-    Ok(HttpResponse::build(status).json(body))
-}
-
-fn row_errors(rows: &[ImportRow], invalid: i64) -> ApiError {
-    let details = rows
-        .iter()
-        .flat_map(|row| {
-            row.errors.iter().map(move |e| {
-                FieldError::new(
-                    &format!("invitations[{}].{}", row.line - 1, e.column),
-                    &e.code,
-                    e.message.clone(),
-                )
-                .with_suggestion(e.suggestion.as_deref())
-            })
+    // Handed to the connection in 64 KiB slices of one buffer: a single 40 MB chunk would be
+    // copied whole into the connection's write buffer.
+    let body = web::Bytes::from(body);
+    let size = body.len() as u64;
+    let chunks = (0..body.len())
+        .step_by(64 * 1024)
+        .map(move |start| {
+            Ok::<_, std::convert::Infallible>(
+                body.slice(start..(start + 64 * 1024).min(body.len())),
+            )
         })
-        .collect();
-    super::send::refused(invalid).with_details(details)
+        .collect::<Vec<_>>();
+    Ok(HttpResponse::build(status)
+        .content_type("application/json")
+        .body(actix_web::body::SizedStream::new(
+            size,
+            futures::stream::iter(chunks),
+        )))
 }
 
 fn previous_answer(

@@ -161,48 +161,108 @@ pub const IMPORT_LIFETIME_HOURS: i64 = 24;
 pub fn insert_import(
     conn: &mut DbConnection,
     new: &NewImport<'_>,
-    mut records: Vec<RowRecord>,
+    records: Vec<RowRecord>,
 ) -> ApiResult<i64> {
-    let invalid = records.iter().filter(|r| !r.valid).count();
-    let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
-    let id: i64 = diesel::insert_into(invitation_imports::table)
-        .values((
-            invitation_imports::organization_id.eq(new.organization_id),
-            invitation_imports::created_by.eq(new.created_by),
-            invitation_imports::source.eq(new.source),
-            invitation_imports::filename.eq(new.filename),
-            invitation_imports::header
-                .eq(serde_json::to_string(new.header).map_err(ApiError::internal)?),
-            invitation_imports::total.eq(count(records.len())),
-            invitation_imports::valid.eq(count(records.len() - invalid)),
-            invitation_imports::invalid.eq(count(invalid)),
-            invitation_imports::status.eq("previewed"),
-            invitation_imports::idempotency_key.eq(new.idempotency_key),
-            invitation_imports::created_at.eq(to_db(new.now)),
-            invitation_imports::expires_at.eq(to_db(
-                new.now + chrono::Duration::hours(IMPORT_LIFETIME_HOURS),
-            )),
-        ))
-        .returning(invitation_imports::id)
-        .get_result(conn)?;
-    for record in &mut records {
-        record.import_id = id;
+    let mut writer = ImportWriter::start(conn, new)?;
+    for record in records {
+        writer.push(conn, record)?;
     }
-    match conn {
-        DbConnection::Sqlite(sqlite) => {
-            for chunk in records.chunks(CHUNK) {
-                diesel::insert_into(invitation_import_rows::table)
-                    .values(chunk)
-                    .execute(sqlite)?;
+    writer.finish(conn)
+}
+
+/// Rows written at once by [`ImportWriter`]: a batch insert on SQLite, a `COPY` on PostgreSQL.
+const WRITE_ROWS: usize = 5_000;
+
+/// Writes an import as its rows stream in, a few thousand at a time, so that rows already
+/// written are freed: an upload holds its parsed rows and the duplicate check, not every row
+/// three times over. The caller owns the transaction; `finish` sets the counts.
+pub struct ImportWriter {
+    id: i64,
+    total: usize,
+    invalid: usize,
+    pending: Vec<RowRecord>,
+}
+
+impl ImportWriter {
+    pub fn start(conn: &mut DbConnection, new: &NewImport<'_>) -> ApiResult<Self> {
+        let id: i64 = diesel::insert_into(invitation_imports::table)
+            .values((
+                invitation_imports::organization_id.eq(new.organization_id),
+                invitation_imports::created_by.eq(new.created_by),
+                invitation_imports::source.eq(new.source),
+                invitation_imports::filename.eq(new.filename),
+                invitation_imports::header
+                    .eq(serde_json::to_string(new.header).map_err(ApiError::internal)?),
+                invitation_imports::total.eq(0),
+                invitation_imports::valid.eq(0),
+                invitation_imports::invalid.eq(0),
+                invitation_imports::status.eq("previewed"),
+                invitation_imports::idempotency_key.eq(new.idempotency_key),
+                invitation_imports::created_at.eq(to_db(new.now)),
+                invitation_imports::expires_at.eq(to_db(
+                    new.now + chrono::Duration::hours(IMPORT_LIFETIME_HOURS),
+                )),
+            ))
+            .returning(invitation_imports::id)
+            .get_result(conn)?;
+        Ok(Self {
+            id,
+            total: 0,
+            invalid: 0,
+            pending: Vec::with_capacity(WRITE_ROWS),
+        })
+    }
+
+    pub fn id(&self) -> i64 {
+        self.id
+    }
+
+    pub fn push(&mut self, conn: &mut DbConnection, mut record: RowRecord) -> ApiResult<()> {
+        record.import_id = self.id;
+        self.total += 1;
+        self.invalid += usize::from(!record.valid);
+        self.pending.push(record);
+        if self.pending.len() >= WRITE_ROWS {
+            self.flush(conn)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, conn: &mut DbConnection) -> ApiResult<()> {
+        let records = std::mem::take(&mut self.pending);
+        match conn {
+            DbConnection::Sqlite(sqlite) => {
+                for chunk in records.chunks(CHUNK) {
+                    diesel::insert_into(invitation_import_rows::table)
+                        .values(chunk)
+                        .execute(sqlite)?;
+                }
+            }
+            DbConnection::Postgres(pg) => {
+                diesel::copy_from(invitation_import_rows::table)
+                    .from_insertable(records)
+                    .execute(pg)?;
             }
         }
-        DbConnection::Postgres(pg) => {
-            diesel::copy_from(invitation_import_rows::table)
-                .from_insertable(records)
-                .execute(pg)?;
-        }
+        self.pending = Vec::with_capacity(WRITE_ROWS);
+        Ok(())
     }
-    Ok(id)
+
+    /// Writes what is left and records the counts; answers the import's id.
+    pub fn finish(mut self, conn: &mut DbConnection) -> ApiResult<i64> {
+        if !self.pending.is_empty() {
+            self.flush(conn)?;
+        }
+        let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+        diesel::update(invitation_imports::table.find(self.id))
+            .set((
+                invitation_imports::total.eq(count(self.total)),
+                invitation_imports::valid.eq(count(self.total - self.invalid)),
+                invitation_imports::invalid.eq(count(self.invalid)),
+            ))
+            .execute(conn)?;
+        Ok(self.id)
+    }
 }
 
 pub fn find_import(conn: &mut DbConnection, org: i64, id: i64) -> ApiResult<ImportRecord> {

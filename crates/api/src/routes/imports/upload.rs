@@ -1,7 +1,7 @@
 //! Upload a CSV (multipart field `file`, or the raw `text/csv` body): every row is parsed and
 //! checked, and the import is stored. Nothing is sent.
 
-use super::store::{insert_import, load_directory, NewImport, RowRecord};
+use super::store::{load_directory, ImportWriter, NewImport, RowRecord};
 use super::view::{Import, ImportRow, RowsQuery};
 use crate::auth::Admin;
 use crate::db::write_transaction;
@@ -12,7 +12,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use futures::StreamExt;
-use skillstream_domain::bulk::check_rows;
+use skillstream_domain::bulk::RowChecker;
 use skillstream_domain::csv_import::{parse, FileError};
 
 pub fn too_large(limit: usize) -> ApiError {
@@ -151,7 +151,6 @@ pub async fn upload_import(
         .db(move |conn| {
             write_transaction(conn, |conn| {
                 let directory = load_directory(conn, org, now)?;
-                let checked = check_rows(&parsed.rows, &directory);
                 let new = NewImport {
                     organization_id: org,
                     created_by: user,
@@ -161,25 +160,26 @@ pub async fn upload_import(
                     idempotency_key: None,
                     now,
                 };
-                // The preview page is built before the rows move into their records.
-                let matching: Vec<usize> = (0..checked.len())
-                    .filter(|i| !query.errors_only() || !checked[*i].errors.is_empty())
-                    .collect();
-                let total = i64::try_from(matching.len()).unwrap_or(i64::MAX);
-                let rows: Vec<ImportRow> = matching
-                    .iter()
-                    .skip(usize::try_from(query.offset()).unwrap_or(usize::MAX))
-                    .take(usize::try_from(query.per_page()).unwrap_or(0))
-                    .map(|i| ImportRow::from_parts(&parsed.rows[*i], &checked[*i].errors))
-                    .collect();
-                let records: Vec<RowRecord> = parsed
-                    .rows
-                    .into_iter()
-                    .zip(&checked)
-                    .map(|(raw, check)| RowRecord::from_parts(0, raw, check))
-                    .collect();
-                drop(checked);
-                let id = insert_import(conn, &new, records)?;
+                // One pass: each row is checked, kept for the preview page if it falls on it,
+                // and handed to the writer, which frees it once written.
+                let mut checker = RowChecker::new(&directory, parsed.rows.len());
+                let mut writer = ImportWriter::start(conn, &new)?;
+                let offset = usize::try_from(query.offset()).unwrap_or(usize::MAX);
+                let per_page = usize::try_from(query.per_page()).unwrap_or(0);
+                let mut matching = 0usize;
+                let mut rows: Vec<ImportRow> = Vec::with_capacity(per_page.min(100));
+                for raw in parsed.rows {
+                    let checked = checker.check(&raw);
+                    if !query.errors_only() || !checked.errors.is_empty() {
+                        if matching >= offset && rows.len() < per_page {
+                            rows.push(ImportRow::from_parts(&raw, &checked.errors));
+                        }
+                        matching += 1;
+                    }
+                    writer.push(conn, RowRecord::from_parts(0, raw, &checked))?;
+                }
+                let total = i64::try_from(matching).unwrap_or(i64::MAX);
+                let id = writer.finish(conn)?;
                 let record = super::store::find_import(conn, org, id)?;
                 Import::new(&record, rows, &query, total, None).with_sso(conn, org)
             })
