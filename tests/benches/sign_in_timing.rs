@@ -5,8 +5,6 @@
 //!     cargo bench -p skillstream-tests --bench sign_in_timing        # ROUNDS=N (default 150)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use diesel::prelude::*;
-use skillstream_api::db::schema::users;
 use skillstream_tests::spawn_app_with;
 use std::time::Instant;
 
@@ -28,20 +26,8 @@ async fn main() {
     .await;
     let admin = app.admin_of("Acme").await;
     let sso_only = app
-        .member_of(
-            admin.organization_id,
-            "sso.only@acme.example.com",
-            "learner",
-        )
+        .member_without_password(admin.organization_id, "sso.only@acme.example.com")
         .await;
-    let id = sso_only.user_id;
-    app.with_db(move |conn| {
-        diesel::update(users::table.find(id))
-            .set(users::password_hash.eq(None::<String>))
-            .execute(conn)
-            .unwrap();
-    })
-    .await;
     let kinds = [
         ("unknown address", "nobody@acme.example.com".to_string()),
         ("member with a password", admin.email.clone()),

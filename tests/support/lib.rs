@@ -290,6 +290,21 @@ impl TestApp {
         self.signed_in(email).await
     }
 
+    /// A learner who signs in only through single sign-on: no password hash. The member is
+    /// returned as signed in before the password was removed.
+    pub async fn member_without_password(&self, organization_id: i64, email: &str) -> Member {
+        let member = self.member_of(organization_id, email, "learner").await;
+        let user_id = member.user_id;
+        self.with_db(move |conn| {
+            diesel::update(users::table.find(user_id))
+                .set(users::password_hash.eq(None::<String>))
+                .execute(conn)
+                .unwrap();
+        })
+        .await;
+        member
+    }
+
     async fn signed_in(&self, email: &str) -> Member {
         let reply = self.login(email, ADMIN_PASSWORD).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);

@@ -199,14 +199,28 @@ fn caller_by_session(
         .optional()?;
     Ok(row.and_then(|(role, email)| {
         Some(Caller {
-            user_id,
-            organization_id,
-            role: Role::parse(&role).ok()?,
-            email,
-            credential: Credential::Session,
             session_hash: Some(session_hash.to_string()),
+            ..caller(user_id, organization_id, &role, email, Credential::Session)?
         })
     }))
+}
+
+/// A caller from their member row; `None` for a role this build does not know.
+fn caller(
+    user_id: i64,
+    organization_id: i64,
+    role: &str,
+    email: String,
+    credential: Credential,
+) -> Option<Caller> {
+    Some(Caller {
+        user_id,
+        organization_id,
+        role: Role::parse(role).ok()?,
+        email,
+        credential,
+        session_hash: None,
+    })
 }
 
 fn caller_by_user(
@@ -222,16 +236,7 @@ fn caller_by_user(
         .select((users::role, users::email))
         .first(conn)
         .optional()?;
-    Ok(row.and_then(|(role, email)| {
-        Some(Caller {
-            user_id,
-            organization_id,
-            role: Role::parse(&role).ok()?,
-            email,
-            credential,
-            session_hash: None,
-        })
-    }))
+    Ok(row.and_then(|(role, email)| caller(user_id, organization_id, &role, email, credential)))
 }
 
 /// The member behind a live API token (not revoked, not expired). A read-only token asking to
