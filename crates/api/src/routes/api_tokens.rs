@@ -46,7 +46,11 @@ pub struct CreatedApiToken {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct CreateApiToken {
     #[validate(length(min = 1, max = 100, message = "Name must be 1 to 100 characters."))]
-    #[schema(example = "HR sync", min_length = 1, max_length = 100)]
+    #[schema(
+        example = "HR sync",
+        min_length = 1,
+        pattern = r"^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]([\s\S]{0,98}[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub name: String,
     /// Days until the token stops working, 1 to 730; leave out for a token that does not
     /// expire.

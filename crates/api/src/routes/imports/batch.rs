@@ -322,7 +322,7 @@ fn check_streaming(
 }
 
 #[utoipa::path(post, path = "/api/v1/invitations/batch", tag = "Bulk invitations",
-    params(BatchQuery, ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 200, pattern = r"^[\x20-\x7e]*[\x21-\x7e][\x20-\x7e]*$",
+    params(BatchQuery, ("Idempotency-Key" = Option<String>, Header, min_length = 1, pattern = r"^[\x21-\x7e]([\x20-\x7e]{0,198}[\x21-\x7e])?$",
         description = "1 to 200 visible ASCII characters. Repeating a call with the same key returns the first result and creates nothing")),
     request_body = BatchRequest,
     responses(

@@ -36,7 +36,7 @@ pub struct StartSsoSignIn {
         required = true,
         nullable = false,
         min_length = 1,
-        pattern = r"\S"
+        pattern = r"[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
     )]
     pub email: Option<String>,
     /// Only needed when one address belongs to members of several organizations.
