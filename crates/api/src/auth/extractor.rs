@@ -19,12 +19,6 @@ pub enum Credential {
     ApiToken(i64),
 }
 
-impl Credential {
-    pub fn is_session(self) -> bool {
-        self == Self::Session
-    }
-}
-
 /// A signed-in, active member. Every request re-reads the member, so a removed or suspended
 /// account loses access at once, whatever its token says.
 #[derive(Debug, Clone)]
@@ -49,7 +43,8 @@ impl std::ops::Deref for Admin {
     }
 }
 
-fn bearer(req: &HttpRequest) -> Option<String> {
+/// The token of an `Authorization: Bearer …` header (the scheme in any case).
+pub fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme

@@ -37,14 +37,8 @@ pub fn create(
     now: DateTime<Utc>,
     ttl: Duration,
 ) -> ApiResult<String> {
+    // Expired rows are cleared by the hourly sweep (`crate::sweep`), not on the sign-in path.
     let id = random_token(32);
-    // Expired rows of this member are cleared as new ones arrive.
-    diesel::delete(
-        sessions::table
-            .filter(sessions::user_id.eq(user_id))
-            .filter(sessions::expires_at.lt(to_db(now))),
-    )
-    .execute(conn)?;
     diesel::insert_into(sessions::table)
         .values((
             sessions::id_hash.eq(hash_token(&id)),

@@ -73,12 +73,7 @@ pub async fn metrics(
         return Err(crate::error::ApiError::not_found("Resource"));
     }
     if let Some(expected) = &state.settings.metrics_token {
-        let given = req
-            .headers()
-            .get(actix_web::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or_default();
+        let given = crate::auth::extractor::bearer(&req).unwrap_or_default();
         if !crate::tokens::constant_time_eq(given.as_bytes(), expected.expose().as_bytes()) {
             return Err(crate::error::ApiError::unauthorized(
                 "Metrics need the METRICS_TOKEN as a bearer token.",

@@ -179,14 +179,9 @@ pub fn session_response(state: &AppState, started: StartedSession) -> HttpRespon
 /// The session of the request (bearer token or cookie), if its token is genuine: the hash of
 /// its id. Expired or revoked sessions are still named, so signing out twice is harmless.
 fn presented_session(state: &AppState, req: &HttpRequest) -> Option<String> {
-    let token = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_string)
-        .or_else(|| crate::auth::cookie::session_cookie(req))?;
-    let claims = state.jwt.verify(token.trim())?;
+    let token =
+        crate::auth::extractor::bearer(req).or_else(|| crate::auth::cookie::session_cookie(req))?;
+    let claims = state.jwt.verify(&token)?;
     Some(crate::tokens::hash_token(&claims.sid))
 }
 

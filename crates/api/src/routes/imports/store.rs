@@ -54,10 +54,6 @@ pub struct RowRecord {
 }
 
 impl RowRecord {
-    pub fn new(import_id: i64, raw: &RawRow, checked: &CheckedRow) -> Self {
-        Self::from_parts(import_id, raw.clone(), checked)
-    }
-
     /// Takes the row's cells and verdict without copying them.
     pub fn from_parts(import_id: i64, raw: RawRow, checked: &CheckedRow) -> Self {
         Self {
@@ -156,19 +152,6 @@ pub struct NewImport<'a> {
 
 /// Imports can be sent for a day after the preview.
 pub const IMPORT_LIFETIME_HOURS: i64 = 24;
-
-/// Stores the import and every row with its errors; the caller owns the transaction.
-pub fn insert_import(
-    conn: &mut DbConnection,
-    new: &NewImport<'_>,
-    records: Vec<RowRecord>,
-) -> ApiResult<i64> {
-    let mut writer = ImportWriter::start(conn, new)?;
-    for record in records {
-        writer.push(conn, record)?;
-    }
-    writer.finish(conn)
-}
 
 /// Rows written at once by [`ImportWriter`]: a batch insert on SQLite, a `COPY` on PostgreSQL.
 const WRITE_ROWS: usize = 5_000;

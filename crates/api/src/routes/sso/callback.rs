@@ -41,7 +41,6 @@ struct SignInRequest {
     id: i64,
     organization_id: i64,
     invitation_token_hash: Option<String>,
-    user_id: Option<i64>,
     browser_key_hash: String,
     nonce: String,
     code_verifier: String,
@@ -104,12 +103,9 @@ pub async fn sso_callback(
                 "Your identity provider did not confirm a verified email address for you.",
             )
         })?;
-    let (user_id, org) = match (&request.invitation_token_hash, request.user_id) {
-        (Some(hash), _) => accept_invitation(&state, hash.clone(), email, claims).await?,
-        (None, Some(user_id)) => sign_in_member(&state, user_id, email, claims).await?,
-        (None, None) => {
-            sign_in_organization_member(&state, request.organization_id, email, claims).await?
-        }
+    let (user_id, org) = match &request.invitation_token_hash {
+        Some(hash) => accept_invitation(&state, hash.clone(), email, claims).await?,
+        None => sign_in_organization_member(&state, request.organization_id, email, claims).await?,
     };
     if request.invitation_token_hash.is_some() {
         state.counts.forget(org);

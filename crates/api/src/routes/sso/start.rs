@@ -222,20 +222,16 @@ async fn redirect(
         Purpose::Invitation(hash) => Some(hash),
         Purpose::Organization => None,
     };
-    let user: Option<i64> = None;
     let (state_hash, key_hash) = (hash_token(&sign_in_state), hash_token(&browser_key));
     state
         .db(move |conn| {
+            // Requests nobody came back for are cleared by the hourly sweep (`crate::sweep`).
             let now = Utc::now();
-            // Requests nobody came back for are cleared as new ones arrive.
-            diesel::delete(sso_requests::table.filter(sso_requests::expires_at.lt(to_db(now))))
-                .execute(conn)?;
             diesel::insert_into(sso_requests::table)
                 .values((
                     sso_requests::state_hash.eq(state_hash),
                     sso_requests::organization_id.eq(org),
                     sso_requests::invitation_token_hash.eq(invitation),
-                    sso_requests::user_id.eq(user),
                     sso_requests::browser_key_hash.eq(key_hash),
                     sso_requests::nonce.eq(nonce),
                     sso_requests::code_verifier.eq(verifier),
