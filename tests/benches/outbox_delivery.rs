@@ -10,9 +10,11 @@ use chrono::Utc;
 use skillstream_api::bootstrap::create_admin;
 use skillstream_api::config::Secret;
 use skillstream_api::db::write_transaction;
-use skillstream_api::routes::invitations::create::{insert, SendContext, ValidInvitation};
 use skillstream_api::startup::{build_worker, open_database};
-use skillstream_domain::{EmailAddress, InvitationTtl, Role};
+use skillstream_app::invitations::{write_many, ValidInvitation};
+use skillstream_app::Ctx;
+use skillstream_domain::{EmailAddress, Role};
+use skillstream_domain::{MemberId, OrganizationId};
 use skillstream_tests::smtp::{Behavior, SmtpSink};
 use std::time::Instant;
 
@@ -75,15 +77,13 @@ async fn main() {
         let now = Utc::now();
         for chunk in (0..emails).collect::<Vec<_>>().chunks(1000) {
             write_transaction(&mut conn, |conn| {
-                let ctx = SendContext {
-                    organization_id: admin.organization_id,
-                    inviter_id: admin.user_id,
-                    secret: secret.expose(),
-                    now,
-                    ttl: InvitationTtl::default(),
-                };
-                for i in chunk {
-                    let valid = ValidInvitation {
+                let org = OrganizationId(admin.organization_id);
+                let ctx = Ctx::member(org, MemberId(admin.user_id), "bench".into())
+                    .at(now)
+                    .with_seal_secret(secret.expose());
+                let rows: Vec<ValidInvitation> = chunk
+                    .iter()
+                    .map(|i| ValidInvitation {
                         email: EmailAddress::parse(&format!("user{i}@bench.example.com")).unwrap(),
                         role: Role::Learner,
                         department_id: None,
@@ -91,10 +91,10 @@ async fn main() {
                         first_name: None,
                         last_name: None,
                         course_ids: vec![],
-                    };
-                    insert(conn, &ctx, &valid)?;
-                }
-                Ok::<_, skillstream_api::error::ApiError>(())
+                    })
+                    .collect();
+                write_many(conn, &ctx, org, None, &rows)?;
+                Ok::<_, skillstream_app::AppError>(())
             })
             .unwrap();
         }

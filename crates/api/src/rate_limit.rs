@@ -267,7 +267,7 @@ mod tests {
             assert!(limiter.check_in_memory("a", 3).is_ok());
         }
         let refused = limiter.check_in_memory("a", 3).unwrap_err();
-        assert_eq!(refused.code(), "rate_limited");
+        assert_eq!(refused.code(), crate::error::ErrorCode::RateLimited);
         assert!(limiter.spent_in_memory("a", 3).is_err());
         assert!(limiter.check_in_memory("b", 3).is_ok());
         assert!(limiter.spent_in_memory("b", 3).is_ok());

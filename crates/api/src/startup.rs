@@ -188,24 +188,27 @@ fn json_error(err: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
         JsonPayloadError::OverflowKnownLength { limit, .. }
         | JsonPayloadError::Overflow { limit } => ApiError::new(
             actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            crate::error::ErrorCode::PayloadTooLarge,
             format!("The request body is larger than the limit of {limit} bytes."),
         ),
         JsonPayloadError::ContentType => ApiError::new(
             actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
+            crate::error::ErrorCode::UnsupportedMediaType,
             "Send the body as JSON with Content-Type: application/json.",
         ),
         JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::new(
             actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
+            crate::error::ErrorCode::InvalidBody,
             format!("The JSON body does not have the expected shape: {e}"),
         ),
-        JsonPayloadError::Deserialize(e) => ApiError::bad_request(
-            "invalid_json",
+        JsonPayloadError::Deserialize(e) => ApiError::of(
+            crate::error::ErrorCode::InvalidJson,
             format!("The request body is not valid JSON: {e}"),
         ),
-        _ => ApiError::bad_request("invalid_body", "The request body could not be read."),
+        _ => ApiError::of(
+            crate::error::ErrorCode::InvalidBody,
+            "The request body could not be read.",
+        ),
     };
     api.into()
 }
@@ -215,8 +218,8 @@ fn path_error(_: PathError, _: &HttpRequest) -> actix_web::Error {
 }
 
 fn query_error(err: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::bad_request(
-        "invalid_query",
+    ApiError::of(
+        crate::error::ErrorCode::InvalidQuery,
         format!("The query string is not valid: {err}"),
     )
     .into()
@@ -323,7 +326,10 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Ser
         let mut app = App::new()
             .wrap(headers)
             .wrap(
-                Logger::new("%{client}xi \"%{request}xi\" %s %b %Dms")
+                Logger::new("%{client}xi \"%{request}xi\" %s %b %Dms request_id=%{rid}xi")
+                    .custom_request_replace("rid", |req| {
+                        crate::request_id::of(req.request()).unwrap_or_default()
+                    })
                     .custom_request_replace("client", |req| {
                         crate::rate_limit::client_ip(req.request())
                     })
@@ -333,12 +339,22 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Ser
             )
             .wrap_fn(move |req, service| {
                 use actix_web::dev::Service;
+                use actix_web::HttpMessage;
+                use tracing::Instrument;
                 let started = Instant::now();
+                let request_id = crate::request_id::RequestId::from_header(
+                    req.headers()
+                        .get(crate::request_id::HEADER)
+                        .map(|v| v.as_bytes()),
+                );
+                let span = tracing::info_span!("request", request_id = %request_id.0);
+                let header_value = header::HeaderValue::from_str(&request_id.0).ok();
+                req.extensions_mut().insert(request_id);
                 let metrics = req
                     .app_data::<web::Data<AppState>>()
                     .map(|state| state.metrics.clone());
                 let methods = methods.clone();
-                let call = service.call(req);
+                let call = span.in_scope(|| service.call(req));
                 async move {
                     let mut response = call.await?;
                     // Swagger UI sets inline styles (never inline script): its pages alone
@@ -362,7 +378,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Ser
                             let mut answer =
                                 actix_web::ResponseError::error_response(&ApiError::new(
                                     actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
-                                    "method_not_allowed",
+                                    crate::error::ErrorCode::MethodNotAllowed,
                                     format!("This path answers {allow} only."),
                                 ));
                             if let Ok(value) = header::HeaderValue::from_str(&allow) {
@@ -385,8 +401,16 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Ser
                             started.elapsed(),
                         );
                     }
+                    let mut response = response;
+                    if let Some(value) = header_value {
+                        response.headers_mut().insert(
+                            header::HeaderName::from_static(crate::request_id::HEADER),
+                            value,
+                        );
+                    }
                     Ok(response)
                 }
+                .instrument(span)
             })
             .app_data(state.clone())
             .app_data(

@@ -39,6 +39,8 @@ impl Default for InvitationTtl {
 /// address supersedes a lapsed pending one (the unique pending index needs the old row out of
 /// the way); otherwise expiry is read from `expires_at`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum StoredStatus {
     Pending,
     Accepted,
@@ -56,7 +58,7 @@ impl StoredStatus {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Self> {
+    pub fn from_stored(s: &str) -> Option<Self> {
         match s {
             "pending" => Some(StoredStatus::Pending),
             "accepted" => Some(StoredStatus::Accepted),
@@ -67,9 +69,12 @@ impl StoredStatus {
     }
 }
 
+crate::sql::text_enum!(StoredStatus);
+
 /// What people see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum InvitationStatus {
     Pending,
     Expired,

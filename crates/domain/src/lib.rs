@@ -1,19 +1,29 @@
 //! The rules of SkillStream invitations, free of I/O: what an email address, a role, a name
-//! and an invitation are, and which transitions an invitation may take at a given instant.
+//! and an invitation are, which transitions an invitation may take at a given instant, the
+//! typed ids and stored states of the aggregates, and the event catalogue.
 //!
 //! Every type here is parsed, not validated: its constructor is the only way in, so a value of
-//! the type is valid by construction.
+//! the type is valid by construction. With the `diesel` feature, ids and states also say how
+//! they are stored; with `openapi`, how they are documented.
+
+mod sql;
 
 pub mod bulk;
 pub mod csv_import;
 pub mod email;
+pub mod event;
+pub mod ids;
 pub mod invitation;
 pub mod matching;
 pub mod names;
 pub mod role;
+pub mod states;
 
 pub use email::{EmailAddress, EmailError};
+pub use event::{Action, Actor, ActorType, TargetType};
+pub use ids::*;
 pub use invitation::{Invitation, InvitationError, InvitationStatus, InvitationTtl, StoredStatus};
 pub use matching::suggest;
 pub use names::{full_name, NameError, PersonName};
 pub use role::{Role, RoleError};
+pub use states::{EmailStatus, EnrollmentStatus, ImportSource, ImportStatus, MemberStatus};

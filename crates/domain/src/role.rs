@@ -6,6 +6,9 @@ use std::str::FromStr;
     Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
 )]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     #[default]
     Learner,
@@ -30,6 +33,11 @@ impl Role {
             .into_iter()
             .find(|role| role.as_str().eq_ignore_ascii_case(trimmed))
             .ok_or_else(|| RoleError(trimmed.to_string()))
+    }
+
+    /// The stored name, exactly.
+    pub fn from_stored(stored: &str) -> Option<Self> {
+        Role::ALL.into_iter().find(|role| role.as_str() == stored)
     }
 
     /// The stored and serialized name.
@@ -57,6 +65,8 @@ impl FromStr for Role {
         Role::parse(s)
     }
 }
+
+crate::sql::text_enum!(Role);
 
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

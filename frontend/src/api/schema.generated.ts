@@ -689,9 +689,14 @@ export interface components {
             queued_at: string;
             /** Format: date-time */
             sent_at?: string | null;
-            /** @example queued */
-            status: string;
+            status: components["schemas"]["EmailStatus"];
         };
+        /**
+         * @description Where one email of the outbox is. `Superseded`: withdrawn before it went out (the
+         *     invitation was resent, cancelled or accepted, or is no longer pending).
+         * @enum {string}
+         */
+        EmailStatus: "queued" | "sending" | "sent" | "failed" | "superseded";
         /** @description A course on the user's dashboard. */
         Enrollment: {
             /** Format: int64 */
@@ -710,12 +715,16 @@ export interface components {
         ErrorBody: {
             error: components["schemas"]["ErrorObject"];
         };
+        /**
+         * @description Every error code the API answers with. The HTTP status of each is fixed by
+         *     [`ErrorCode::status`], except the invitation states, which answer 409 to an admin's action
+         *     and 410 to a link holder.
+         * @enum {string}
+         */
+        ErrorCode: "invalid_json" | "invalid_body" | "invalid_query" | "invalid_multipart" | "invalid_idempotency_key" | "unauthorized" | "forbidden" | "csrf_failed" | "read_only_token" | "not_found" | "invitation_not_found" | "method_not_allowed" | "payload_too_large" | "file_too_large" | "unsupported_media_type" | "conflict" | "already_a_member" | "invitation_already_pending" | "department_name_taken" | "group_name_taken" | "import_has_errors" | "invitation_already_accepted" | "invitation_cancelled" | "invitation_expired" | "invitation_superseded" | "import_expired" | "validation_failed" | "empty_file" | "not_utf8" | "missing_email_column" | "unknown_columns" | "duplicate_columns" | "ragged_row" | "unbalanced_quotes" | "too_many_rows" | "no_rows" | "sso_required" | "sso_not_configured" | "sso_provider_unavailable" | "sso_state_invalid" | "sso_cancelled" | "sso_code_refused" | "sso_token_invalid" | "sso_email_unverified" | "sso_email_mismatch" | "sso_identity_mismatch" | "sso_not_a_member" | "rate_limited" | "internal_error" | "service_unavailable";
         ErrorObject: {
-            /**
-             * @description Stable machine-readable code, e.g. `validation_failed`, `invitation_already_pending`.
-             * @example validation_failed
-             */
-            code: string;
+            /** @description Stable machine-readable code. */
+            code: components["schemas"]["ErrorCode"];
             /** @description Field-level problems (422) or other specifics; empty when there are none. */
             details: components["schemas"]["FieldError"][];
             /**
@@ -731,7 +740,10 @@ export interface components {
             /** @description A sentence for people. */
             message: string;
         };
-        /** @description One problem with one field of the request. */
+        /**
+         * @description One problem with one field of the request. Its `code` names the rule the value broke
+         *     (`required`, `not_found`, `too_long`, `invalid_email`, …), from the domain's parsers.
+         */
         FieldError: {
             /** @example not_found */
             code: string;
@@ -780,13 +792,8 @@ export interface components {
              * @description Rows matching the filter, over all pages.
              */
             rows_total: number;
-            /** @description `csv` or `api`. */
-            source: string;
-            /**
-             * @description `previewed` or `sent`.
-             * @example previewed
-             */
-            status: string;
+            source: components["schemas"]["ImportSource"];
+            status: components["schemas"]["ImportStatus"];
             summary: components["schemas"]["ImportSummary"];
             /** Format: int64 */
             total_pages: number;
@@ -802,6 +809,16 @@ export interface components {
             valid: boolean;
             values: components["schemas"]["RowValues"];
         };
+        /**
+         * @description How an import arrived.
+         * @enum {string}
+         */
+        ImportSource: "csv" | "api";
+        /**
+         * @description An import is previewed until it is sent (once).
+         * @enum {string}
+         */
+        ImportStatus: "previewed" | "sent";
         ImportSummary: {
             /** Format: int64 */
             invalid: number;
@@ -846,8 +863,7 @@ export interface components {
             id: number;
             invited_by?: null | components["schemas"]["Inviter"];
             last_name?: string | null;
-            /** @example learner */
-            role: string;
+            role: components["schemas"]["Role"];
             /**
              * Format: int32
              * @description How many times it was sent (1 + resends).
@@ -858,14 +874,15 @@ export interface components {
              * @description When the email was last (re)sent.
              */
             sent_at: string;
-            /**
-             * @description `pending`, `expired`, `accepted` or `cancelled`.
-             * @example pending
-             */
-            status: string;
+            status: components["schemas"]["InvitationStatus"];
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @description What people see.
+         * @enum {string}
+         */
+        InvitationStatus: "pending" | "expired" | "accepted" | "cancelled";
         Inviter: {
             email: string;
             /** Format: int64 */
@@ -916,8 +933,7 @@ export interface components {
             last_name?: string | null;
             organization: components["schemas"]["OrganizationRef"];
             password_policy: components["schemas"]["PasswordPolicy"];
-            /** @example learner */
-            role: string;
+            role: components["schemas"]["Role"];
             /** @description Whether the organization has an identity provider: the page offers "Continue with SSO". */
             sso_available: boolean;
             /**
@@ -926,6 +942,11 @@ export interface components {
              */
             sso_enforced: boolean;
         };
+        /**
+         * @description What a member may do in an organization.
+         * @enum {string}
+         */
+        Role: "learner" | "instructor" | "admin";
         /** @description One problem with one cell of a row. */
         RowProblem: {
             /** @example not_found */
@@ -2865,8 +2886,7 @@ export interface operations {
                             id: number;
                             invited_by?: null | components["schemas"]["Inviter"];
                             last_name?: string | null;
-                            /** @example learner */
-                            role: string;
+                            role: components["schemas"]["Role"];
                             /**
                              * Format: int32
                              * @description How many times it was sent (1 + resends).
@@ -2877,11 +2897,7 @@ export interface operations {
                              * @description When the email was last (re)sent.
                              */
                             sent_at: string;
-                            /**
-                             * @description `pending`, `expired`, `accepted` or `cancelled`.
-                             * @example pending
-                             */
-                            status: string;
+                            status: components["schemas"]["InvitationStatus"];
                             /** Format: date-time */
                             updated_at: string;
                         }[];

@@ -78,7 +78,7 @@ pub fn check_csrf(req: &HttpRequest, expected: &str) -> Result<(), ApiError> {
     if expected.is_empty() || !constant_time_eq(expected.as_bytes(), given.as_bytes()) {
         return Err(ApiError::new(
             actix_web::http::StatusCode::FORBIDDEN,
-            "csrf_failed",
+            crate::error::ErrorCode::CsrfFailed,
             "This request is missing its CSRF token. Reload the page and try again.",
         ));
     }

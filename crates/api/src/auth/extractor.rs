@@ -30,6 +30,31 @@ pub struct Caller {
     pub credential: Credential,
     /// The hash of the session id, for a session credential (sign-out revokes it).
     pub session_hash: Option<String>,
+    /// The name of the API token the caller presented.
+    pub token_name: Option<String>,
+    /// The request's `X-Request-Id`, for the events it causes.
+    pub request_id: Option<String>,
+}
+
+impl Caller {
+    /// The context of the use cases this caller runs: actor, organization, request, now.
+    pub fn ctx(&self, state: &AppState) -> skillstream_app::Ctx {
+        use skillstream_domain::{MemberId, OrganizationId};
+        let (org, member) = (OrganizationId(self.organization_id), MemberId(self.user_id));
+        let ctx = match self.credential {
+            Credential::Session => skillstream_app::Ctx::member(org, member, self.email.clone()),
+            Credential::ApiToken(id) => skillstream_app::Ctx::api_token(
+                org,
+                member,
+                id,
+                self.token_name
+                    .clone()
+                    .unwrap_or_else(|| format!("API token {id}")),
+            ),
+        };
+        ctx.with_request_id(self.request_id.clone())
+            .with_seal_secret(state.settings.jwt_secret.expose())
+    }
 }
 
 /// A caller who is an admin of their organization; anyone else gets 403.
@@ -127,7 +152,9 @@ fn look_up(conn: &mut DbConnection, presented: &Presented) -> ApiResult<Caller> 
 
 async fn authenticate(req: HttpRequest) -> ApiResult<Caller> {
     let (state, presented) = presented(&req)?;
-    state.db(move |conn| look_up(conn, &presented)).await
+    let mut caller = state.db(move |conn| look_up(conn, &presented)).await?;
+    caller.request_id = crate::request_id::of(&req);
+    Ok(caller)
 }
 
 fn admin_only(caller: Caller) -> ApiResult<Admin> {
@@ -215,6 +242,8 @@ fn caller(
         email,
         credential,
         session_hash: None,
+        token_name: None,
+        request_id: None,
     })
 }
 
@@ -242,7 +271,8 @@ fn caller_by_api_token(
     safe_method: bool,
 ) -> ApiResult<Option<Caller>> {
     let now = Utc::now();
-    let row: Option<(i64, i64, i64, Option<chrono::NaiveDateTime>, bool)> = api_tokens::table
+    type TokenRow = (i64, i64, i64, Option<chrono::NaiveDateTime>, bool, String);
+    let row: Option<TokenRow> = api_tokens::table
         .filter(api_tokens::token_hash.eq(hash))
         .filter(api_tokens::revoked_at.is_null())
         .filter(
@@ -256,16 +286,17 @@ fn caller_by_api_token(
             api_tokens::organization_id,
             api_tokens::last_used_at,
             api_tokens::read_only,
+            api_tokens::name,
         ))
         .first(conn)
         .optional()?;
-    let Some((token_id, user_id, organization_id, last_used, read_only)) = row else {
+    let Some((token_id, user_id, organization_id, last_used, read_only, name)) = row else {
         return Ok(None);
     };
     if read_only && !safe_method {
         return Err(ApiError::new(
             actix_web::http::StatusCode::FORBIDDEN,
-            "read_only_token",
+            crate::error::ErrorCode::ReadOnlyToken,
             "This API token is read-only: it can read, not change anything.",
         ));
     }
@@ -275,12 +306,16 @@ fn caller_by_api_token(
             .set(api_tokens::last_used_at.eq(to_db(now)))
             .execute(conn)?;
     }
-    caller_by_user(
+    Ok(caller_by_user(
         conn,
         user_id,
         organization_id,
         Credential::ApiToken(token_id),
-    )
+    )?
+    .map(|caller| Caller {
+        token_name: Some(name),
+        ..caller
+    }))
 }
 
 impl FromRequest for Caller {

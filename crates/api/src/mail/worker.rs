@@ -5,10 +5,10 @@
 use super::template::{InvitationEmail, Templates};
 use super::transport::{SendError, Transport};
 use crate::config::Secret;
+use crate::db::outbox::{claim_due, ClaimedEmail, Outcome};
 use crate::db::schema::{courses, invitation_courses, invitations, organizations};
 use crate::db::{from_db, write_transaction, DbConnection, Pool};
 use crate::metrics::{DeliveryOutcome, Metrics};
-use crate::outbox::{claim_due, record, ClaimedEmail, Outcome};
 use crate::tokens::unseal;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -16,7 +16,7 @@ use futures::stream::{self, StreamExt};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
 use rand::Rng;
-use skillstream_domain::Role;
+use skillstream_domain::{InvitationId, Role, StoredStatus};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{watch, Notify};
@@ -62,7 +62,7 @@ pub struct OutboxWorker {
 /// What the email needs besides the outbox row.
 #[derive(Debug, Clone)]
 struct Context {
-    status: String,
+    status: StoredStatus,
     first_name: Option<String>,
     last_name: Option<String>,
     role: Role,
@@ -156,13 +156,16 @@ impl OutboxWorker {
                             .await
                     };
                     self.count(email.id, &outcome);
-                    let finished = Utc::now();
-                    self.db(move |conn| {
-                        write_transaction(conn, |conn| {
-                            record(conn, &[(email.id, outcome)], finished)
-                        })
+                    let ctx = skillstream_app::Ctx::system("mail worker").at(Utc::now());
+                    let pool = self.pool.clone();
+                    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                        let mut conn = pool.get()?;
+                        let result =
+                            skillstream_app::delivery::record(&mut conn, &email, outcome, &ctx);
+                        conn.record(&result, skillstream_app::AppError::lost_connection);
+                        Ok(result?)
                     })
-                    .await
+                    .await?
                 }
             })
             .buffer_unordered(self.config.concurrency.max(1))
@@ -204,7 +207,12 @@ impl OutboxWorker {
     }
 
     async fn deliver(&self, email: &ClaimedEmail, context: Option<&Context>) -> Outcome {
-        let Some(context) = context.filter(|c| c.status == "pending") else {
+        // Never an email for an invitation that is no longer pending, or whose link lapsed
+        // while the email was queued: the row is marked superseded instead.
+        let now = Utc::now();
+        let Some(context) =
+            context.filter(|c| c.status == StoredStatus::Pending && c.expires_at > now)
+        else {
             return Outcome::Superseded;
         };
         let Some(token) = email
@@ -301,14 +309,14 @@ impl OutboxWorker {
 fn load_contexts(
     conn: &mut DbConnection,
     claimed: &[ClaimedEmail],
-) -> QueryResult<HashMap<i64, Context>> {
-    let ids: Vec<i64> = claimed.iter().map(|c| c.invitation_id).collect();
+) -> QueryResult<HashMap<InvitationId, Context>> {
+    let ids: Vec<InvitationId> = claimed.iter().map(|c| c.invitation_id).collect();
     type Row = (
-        i64,
-        String,
+        InvitationId,
+        StoredStatus,
         Option<String>,
         Option<String>,
-        String,
+        Role,
         chrono::NaiveDateTime,
         i64,
         Option<i64>,
@@ -339,17 +347,17 @@ fn load_contexts(
         .into_iter()
         .map(|(id, name, sso)| (id, (name, sso)))
         .collect();
-    let inviters: HashMap<i64, String> = crate::routes::users::display_names(conn, &inviter_ids)?
+    let inviters: HashMap<i64, String> = crate::db::members::display_names(conn, &inviter_ids)?
         .into_iter()
         .map(|(id, (email, name))| (id, name.unwrap_or(email)))
         .collect();
-    let mut course_titles: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut course_titles: HashMap<InvitationId, Vec<String>> = HashMap::new();
     for (invitation_id, title) in invitation_courses::table
         .inner_join(courses::table)
         .filter(invitation_courses::invitation_id.eq_any(&ids))
         .order(courses::title.asc())
         .select((invitation_courses::invitation_id, courses::title))
-        .load::<(i64, String)>(conn)?
+        .load::<(InvitationId, String)>(conn)?
     {
         course_titles.entry(invitation_id).or_default().push(title);
     }
@@ -362,7 +370,7 @@ fn load_contexts(
                     status,
                     first_name,
                     last_name,
-                    role: Role::parse(&role).unwrap_or_default(),
+                    role,
                     expires_at: from_db(expires_at),
                     organization,
                     sso_enforced,

@@ -106,8 +106,11 @@ pub fn list(conn: &mut DbConnection, kind: Kind, org: i64) -> ApiResult<Vec<Cata
 }
 
 fn taken(kind: Kind, name: &str) -> ApiError {
-    ApiError::conflict(
-        &format!("{}_name_taken", kind.field()),
+    ApiError::of(
+        match kind {
+            Kind::Department => crate::error::ErrorCode::DepartmentNameTaken,
+            Kind::Group => crate::error::ErrorCode::GroupNameTaken,
+        },
         format!("{} \"{name}\" already exists.", kind.label()),
     )
 }

@@ -81,7 +81,7 @@ pub async fn metrics(
         }
     }
     let backlog = state
-        .db(|conn| Ok(crate::outbox::backlog(conn)?))
+        .db(|conn| Ok(crate::db::outbox::backlog(conn)?))
         .await
         .ok();
     let now = chrono::Utc::now();

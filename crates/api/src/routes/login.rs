@@ -152,7 +152,7 @@ pub async fn login(
     if enforced {
         return Err(ApiError::new(
             actix_web::http::StatusCode::FORBIDDEN,
-            "sso_required",
+            crate::error::ErrorCode::SsoRequired,
             "Your organization signs in with single sign-on: use \"Continue with SSO\".",
         ));
     }

@@ -1,22 +1,20 @@
 //! The batch API for integrators: the CSV rules over a JSON array, with `dry_run` (the
 //! preview only), `skip_invalid`, and idempotency through an `Idempotency-Key` header.
 
-use super::send::{send, stored_result, SendOutcome};
-use super::store::{find_import, load_directory, ImportWriter, NewImport, RowRecord};
 use super::view::{ImportRow, ImportSummary, SendResult};
 use crate::auth::Admin;
-use crate::db::schema::invitation_imports;
+use crate::db::imports::{self as store, ImportWriter, NewImport, RowRecord};
 use crate::db::write_transaction;
 use crate::error::{ApiError, ApiResult, ErrorBody, FieldError};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Utc;
-use diesel::prelude::*;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
+use skillstream_app::imports::{self, SendOutcome};
 use skillstream_domain::bulk::RowChecker;
 use skillstream_domain::csv_import::RawRow;
+use skillstream_domain::{ImportSource, OrganizationId};
 use utoipa::{IntoParams, ToSchema};
 
 /// One invitation of a batch: the CSV template's fields.
@@ -168,8 +166,8 @@ fn idempotency_key(req: &HttpRequest) -> ApiResult<Option<String>> {
     };
     let key = value.to_str().map(str::trim).unwrap_or_default();
     if key.is_empty() || key.len() > 200 {
-        return Err(ApiError::bad_request(
-            "invalid_idempotency_key",
+        return Err(ApiError::of(
+            crate::error::ErrorCode::InvalidIdempotencyKey,
             "Idempotency-Key must be 1 to 200 visible ASCII characters.",
         ));
     }
@@ -187,8 +185,8 @@ async fn read_json(
     let mut payload = payload;
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| {
-            ApiError::bad_request(
-                "invalid_body",
+            ApiError::of(
+                crate::error::ErrorCode::InvalidBody,
                 format!("The request body could not be read: {e}"),
             )
         })?;
@@ -206,10 +204,10 @@ async fn read_json(
         Err(e) if e.to_string().starts_with(TOO_MANY_ROWS) => Err(too_many_rows(max_rows)),
         Err(e) if e.is_data() => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
+            crate::error::ErrorCode::InvalidBody,
             "The body must be an array of invitations, or {\"invitations\": [...], \"dry_run\": bool, \"skip_invalid\": bool}.",
         )),
-        Err(e) => Err(ApiError::bad_request("invalid_json", format!("The request body is not valid JSON: {e}"))),
+        Err(e) => Err(ApiError::of(crate::error::ErrorCode::InvalidJson, format!("The request body is not valid JSON: {e}"))),
     }
 }
 
@@ -358,9 +356,8 @@ pub async fn batch_invite(
         ));
     }
     let raw = request.rows;
-    let (org, user) = (admin.organization_id, admin.user_id);
-    let now = Utc::now();
-    let secret = state.settings.jwt_secret.clone();
+    let ctx = admin.ctx(&state);
+    let (org, user) = (ctx.org()?, admin.user_id);
     if let Some(key) = key.clone().filter(|_| !dry_run) {
         let earlier = state
             .db(move |conn| previous_answer(conn, org, &key))
@@ -373,7 +370,7 @@ pub async fn batch_invite(
     let result = state
         .db(move |conn| {
             write_transaction(conn, |conn| {
-                let directory = load_directory(conn, org, now)?;
+                let directory = imports::directory(conn, &ctx, org)?;
                 // The answer echoes every row: about twice the body's size.
                 let expected = body_bytes.saturating_mul(4);
                 if dry_run {
@@ -394,30 +391,40 @@ pub async fn batch_invite(
                 let new = NewImport {
                     organization_id: org,
                     created_by: user,
-                    source: "api",
+                    source: ImportSource::Api,
                     filename: None,
                     header: &header,
                     idempotency_key: attempt_key.as_deref(),
-                    now,
+                    now: ctx.now,
                 };
                 // Rows are written as they are checked; a refusal below rolls them back.
                 let mut writer = ImportWriter::start(conn, &new)?;
                 let mut answer =
                     check_streaming(raw, &directory, expected, !skip_invalid, |record| {
-                        writer.push(conn, record)
+                        Ok(writer.push(conn, record)?)
                     })?;
                 if answer.summary.invalid > 0 && !skip_invalid {
                     let details = std::mem::take(&mut answer.details);
-                    return Err(super::send::refused(answer.summary.invalid).with_details(details));
+                    return Err(ApiError::from(imports::refused(answer.summary.invalid))
+                        .with_details(details));
                 }
                 let id = writer.finish(conn)?;
-                match send(conn, org, id, user, skip_invalid, secret.expose(), now)? {
+                imports::uploaded(
+                    conn,
+                    &ctx,
+                    org,
+                    id,
+                    None,
+                    answer.summary.total,
+                    answer.summary.invalid,
+                )?;
+                match imports::send_in(conn, &ctx, id, skip_invalid)? {
                     SendOutcome::Sent(result) => Ok((
                         StatusCode::CREATED,
-                        answer.finish(Some(id), false, Some(&result))?,
+                        answer.finish(Some(id.get()), false, Some(&SendResult::from(result)))?,
                         true,
                     )),
-                    SendOutcome::Refused { invalid } => Err(super::send::refused(invalid)),
+                    SendOutcome::Refused { invalid } => Err(imports::refused(invalid).into()),
                 }
             })
         })
@@ -425,7 +432,11 @@ pub async fn batch_invite(
     let (status, body, created) = match result {
         Ok(answer) => answer,
         // The same key raced another call: that call's answer is this one's.
-        Err(e) if e.status() == StatusCode::CONFLICT && e.code() == "conflict" && key.is_some() => {
+        Err(e)
+            if e.status() == StatusCode::CONFLICT
+                && e.code() == crate::error::ErrorCode::Conflict
+                && key.is_some() =>
+        {
             let key = key.unwrap_or_default();
             let earlier = state
                 .db(move |conn| previous_answer(conn, org, &key))
@@ -439,7 +450,7 @@ pub async fn batch_invite(
     };
     if created {
         state.wakeup.notify();
-        state.counts.forget(org);
+        state.counts.forget(org.get());
     }
     // Handed to the connection in 64 KiB slices of one buffer: a single 40 MB chunk would be
     // copied whole into the connection's write buffer.
@@ -463,23 +474,19 @@ pub async fn batch_invite(
 
 fn previous_answer(
     conn: &mut crate::db::DbConnection,
-    org: i64,
+    org: OrganizationId,
     key: &str,
 ) -> ApiResult<Option<BatchResponse>> {
-    let id: Option<i64> = invitation_imports::table
-        .filter(invitation_imports::organization_id.eq(org))
-        .filter(invitation_imports::idempotency_key.eq(key))
-        .select(invitation_imports::id)
-        .first(conn)
-        .optional()?;
-    let Some(id) = id else { return Ok(None) };
-    let record = find_import(conn, org, id)?;
-    let rows: Vec<ImportRow> = super::store::all_rows(conn, id)?
+    let Some(id) = store::by_idempotency_key(conn, org, key)? else {
+        return Ok(None);
+    };
+    let record = imports::find(conn, org, id)?;
+    let rows: Vec<ImportRow> = store::all_rows(conn, id)?
         .iter()
         .map(ImportRow::from)
         .collect();
     Ok(Some(BatchResponse {
-        import_id: Some(id),
+        import_id: Some(id.get()),
         dry_run: false,
         summary: ImportSummary {
             total: i64::from(record.total),
@@ -487,6 +494,6 @@ fn previous_answer(
             invalid: i64::from(record.invalid),
         },
         rows,
-        result: stored_result(conn, &record)?,
+        result: imports::stored_result(conn, &record)?.map(SendResult::from),
     }))
 }

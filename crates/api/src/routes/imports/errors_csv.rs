@@ -1,15 +1,14 @@
 //! The error report: the rows with errors, in the file's own columns, plus `line` and
 //! `errors`. Cells that a spreadsheet would run as a formula are neutralised.
 
-use super::store::{find_import, RowRecord};
 use crate::auth::Admin;
-use crate::db::schema::invitation_import_rows;
+use crate::db::imports::{invalid_rows, RowRecord};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 use skillstream_domain::csv_import::Column;
+use skillstream_domain::{ImportId, OrganizationId};
 
 /// Prefixes a quote to cells that start with `=`, `+`, `-`, `@`, tab or CR, so spreadsheets
 /// show them as text instead of evaluating them (OWASP's advice for CSV injection).
@@ -66,17 +65,15 @@ pub async fn error_report(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let (org, id) = (admin.organization_id, id.into_inner());
+    let (org, id) = (
+        OrganizationId(admin.organization_id),
+        ImportId(id.into_inner()),
+    );
     let body = state
         .db(move |conn| {
-            let record = find_import(conn, org, id)?;
+            let record = skillstream_app::imports::find(conn, org, id)?;
             let header: Vec<String> = serde_json::from_str(&record.header).unwrap_or_default();
-            let rows: Vec<RowRecord> = invitation_import_rows::table
-                .filter(invitation_import_rows::import_id.eq(id))
-                .filter(invitation_import_rows::valid.eq(false))
-                .order(invitation_import_rows::line.asc())
-                .select(RowRecord::as_select())
-                .load(conn)?;
+            let rows: Vec<RowRecord> = invalid_rows(conn, id)?;
             report(&header, &rows)
         })
         .await?;

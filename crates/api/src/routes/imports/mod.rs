@@ -5,7 +5,6 @@ pub mod batch;
 pub mod errors_csv;
 pub mod send;
 pub mod show;
-pub mod store;
 pub mod template;
 pub mod upload;
 pub mod view;

@@ -1,10 +1,11 @@
-use super::send::stored_result;
-use super::store::{find_import, page_of_rows};
 use super::view::{Import, ImportRow, RowsQuery};
 use crate::auth::Admin;
+use crate::db::imports::page_of_rows;
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
+use skillstream_app::imports::{find, stored_result};
+use skillstream_domain::{ImportId, OrganizationId};
 
 #[utoipa::path(get, path = "/api/v1/invitation-imports/{id}", tag = "Bulk invitations",
     params(("id" = i64, Path), RowsQuery),
@@ -16,10 +17,14 @@ pub async fn show_import(
     id: web::Path<i64>,
     query: web::Query<RowsQuery>,
 ) -> ApiResult<HttpResponse> {
-    let (org, id, query) = (admin.organization_id, id.into_inner(), query.into_inner());
+    let (org, id, query) = (
+        OrganizationId(admin.organization_id),
+        ImportId(id.into_inner()),
+        query.into_inner(),
+    );
     let import = state
         .db(move |conn| {
-            let record = find_import(conn, org, id)?;
+            let record = find(conn, org, id)?;
             let (rows, total) = page_of_rows(
                 conn,
                 id,
@@ -27,7 +32,7 @@ pub async fn show_import(
                 query.offset(),
                 query.per_page(),
             )?;
-            let result = stored_result(conn, &record)?;
+            let result = stored_result(conn, &record)?.map(Into::into);
             Import::new(
                 &record,
                 rows.iter().map(ImportRow::from).collect(),
@@ -35,7 +40,7 @@ pub async fn show_import(
                 total,
                 result,
             )
-            .with_sso(conn, org)
+            .with_sso(conn, org.get())
         })
         .await?;
     Ok(HttpResponse::Ok().json(import))

@@ -1,9 +1,9 @@
 //! Upload a CSV (multipart field `file`, or the raw `text/csv` body): every row is parsed and
 //! checked, and the import is stored. Nothing is sent.
 
-use super::store::{load_directory, ImportWriter, NewImport, RowRecord};
 use super::view::{Import, ImportRow, RowsQuery};
 use crate::auth::Admin;
+use crate::db::imports::{ImportWriter, NewImport, RowRecord};
 use crate::db::write_transaction;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
@@ -18,7 +18,7 @@ use skillstream_domain::csv_import::{parse, FileError};
 pub fn too_large(limit: usize) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "file_too_large",
+        crate::error::ErrorCode::FileTooLarge,
         format!(
             "The file is larger than {} MiB. Split it into smaller files.",
             limit / (1024 * 1024)
@@ -29,7 +29,7 @@ pub fn too_large(limit: usize) -> ApiError {
 pub fn file_error(error: &FileError) -> ApiError {
     ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
-        error.code(),
+        crate::error::ErrorCode::from(error),
         error.to_string(),
     )
 }
@@ -61,8 +61,8 @@ async fn read_upload(
         let mut multipart = Multipart::new(req.headers(), payload);
         while let Some(field) = multipart.next().await {
             let mut field = field.map_err(|e| {
-                ApiError::bad_request(
-                    "invalid_multipart",
+                ApiError::of(
+                    crate::error::ErrorCode::InvalidMultipart,
                     format!("The upload could not be read: {e}"),
                 )
             })?;
@@ -76,8 +76,8 @@ async fn read_upload(
             let mut bytes = Vec::new();
             while let Some(chunk) = field.next().await {
                 let chunk = chunk.map_err(|e| {
-                    ApiError::bad_request(
-                        "invalid_multipart",
+                    ApiError::of(
+                        crate::error::ErrorCode::InvalidMultipart,
                         format!("The upload could not be read: {e}"),
                     )
                 })?;
@@ -105,7 +105,10 @@ async fn read_upload(
         let mut payload = payload;
         while let Some(chunk) = payload.next().await {
             let chunk = chunk.map_err(|e| {
-                ApiError::bad_request("invalid_body", format!("The upload could not be read: {e}"))
+                ApiError::of(
+                    crate::error::ErrorCode::InvalidBody,
+                    format!("The upload could not be read: {e}"),
+                )
             })?;
             if bytes.len() + chunk.len() > limit {
                 return Err(too_large(limit));
@@ -116,7 +119,7 @@ async fn read_upload(
     }
     Err(ApiError::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported_media_type",
+        crate::error::ErrorCode::UnsupportedMediaType,
         "Upload the file as multipart/form-data (field \"file\") or as a text/csv body.",
     ))
 }
@@ -144,17 +147,18 @@ pub async fn upload_import(
         .await
         .map_err(ApiError::internal)?
         .map_err(|e| file_error(&e))?;
-    let (org, user) = (admin.organization_id, admin.user_id);
+    let ctx = admin.ctx(&state);
+    let (org, user) = (ctx.org()?, admin.user_id);
     let query = query.into_inner();
     let now = Utc::now();
     let import = state
         .db(move |conn| {
             write_transaction(conn, |conn| {
-                let directory = load_directory(conn, org, now)?;
+                let directory = skillstream_app::imports::directory(conn, &ctx, org)?;
                 let new = NewImport {
                     organization_id: org,
                     created_by: user,
-                    source: "csv",
+                    source: skillstream_domain::ImportSource::Csv,
                     filename: filename.as_deref(),
                     header: &parsed.header,
                     idempotency_key: None,
@@ -180,8 +184,17 @@ pub async fn upload_import(
                 }
                 let total = i64::try_from(matching).unwrap_or(i64::MAX);
                 let id = writer.finish(conn)?;
-                let record = super::store::find_import(conn, org, id)?;
-                Import::new(&record, rows, &query, total, None).with_sso(conn, org)
+                let record = skillstream_app::imports::find(conn, org, id)?;
+                skillstream_app::imports::uploaded(
+                    conn,
+                    &ctx,
+                    org,
+                    id,
+                    filename.as_deref(),
+                    i64::from(record.total),
+                    i64::from(record.invalid),
+                )?;
+                Import::new(&record, rows, &query, total, None).with_sso(conn, org.get())
             })
         })
         .await?;

@@ -1,10 +1,11 @@
 //! The import as the API shows it: summary, rows with their errors, and the send's result.
 
-use super::store::{ImportRecord, RowRecord};
 use crate::db::from_db;
+use crate::db::imports::{ImportRecord, RowRecord};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use skillstream_domain::bulk::RowError;
+use skillstream_domain::{ImportSource, ImportStatus};
 use utoipa::{IntoParams, ToSchema};
 
 pub const DEFAULT_ROWS_PER_PAGE: i64 = 5000;
@@ -111,6 +112,19 @@ impl ImportRow {
     }
 }
 
+impl From<skillstream_app::imports::SentImport> for SendResult {
+    fn from(sent: skillstream_app::imports::SentImport) -> Self {
+        Self {
+            import_id: sent.import_id.get(),
+            created: sent.created,
+            skipped: sent.skipped,
+            skip_invalid: sent.skip_invalid,
+            sent_at: sent.sent_at,
+            skipped_lines: sent.skipped_lines,
+        }
+    }
+}
+
 impl From<&RowRecord> for ImportRow {
     fn from(r: &RowRecord) -> Self {
         Self::from_parts(&r.raw(), &r.decoded_errors())
@@ -135,11 +149,8 @@ pub struct SendResult {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Import {
     pub id: i64,
-    /// `previewed` or `sent`.
-    #[schema(example = "previewed")]
-    pub status: String,
-    /// `csv` or `api`.
-    pub source: String,
+    pub status: ImportStatus,
+    pub source: ImportSource,
     pub filename: Option<String>,
     /// The header cells as written in the file.
     pub columns: Vec<String>,
@@ -182,9 +193,9 @@ impl Import {
     ) -> Self {
         let per_page = query.per_page();
         Self {
-            id: record.id,
-            status: record.status.clone(),
-            source: record.source.clone(),
+            id: record.id.get(),
+            status: record.status,
+            source: record.source,
             filename: record.filename.clone(),
             columns: serde_json::from_str(&record.header).unwrap_or_default(),
             created_at: from_db(record.created_at),

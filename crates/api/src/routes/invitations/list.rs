@@ -1,26 +1,15 @@
-use super::view::{views, Invitation, InvitationRow, Names};
+use super::view::{views, Invitation};
 use crate::auth::AdminRequest;
 use crate::count_cache::{Key, Lookup};
-use crate::db::schema::{departments, invitations, user_groups, users};
-
-/// The inviter's id, email, first and last name, as joined.
-type Inviter = (i64, String, Option<String>, Option<String>);
-/// A row of the page: the invitation, its department, its group and its inviter.
-type PageRow = (
-    InvitationRow,
-    Option<String>,
-    Option<String>,
-    Option<Inviter>,
-);
-use crate::db::{like_contains, read_page, to_db, DbConnection};
+use crate::db::invitations::{self as store, ListFilter};
+use crate::db::{like_contains, DbConnection};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::routes::pagination::{Page, PageParams};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use chrono::{NaiveDateTime, Utc};
-use diesel::prelude::*;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use skillstream_domain::InvitationStatus;
+use skillstream_domain::{InvitationStatus, OrganizationId};
 use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -37,43 +26,21 @@ pub struct InvitationFilters {
     pub email: Option<String>,
 }
 
-macro_rules! filter_invitations {
-    ($source:expr, $org:expr, $status:expr, $pattern:expr, $now:expr) => {{
-        let mut query = $source
-            .filter(invitations::organization_id.eq($org))
-            .into_boxed();
-        match $status {
-            Some(InvitationStatus::Pending) => {
-                query = query
-                    .filter(invitations::status.eq("pending"))
-                    .filter(invitations::expires_at.gt($now))
-            }
-            Some(InvitationStatus::Expired) => {
-                query = query.filter(
-                    invitations::status.eq("expired").or(invitations::status
-                        .eq("pending")
-                        .and(invitations::expires_at.le($now))),
-                )
-            }
-            Some(other) => query = query.filter(invitations::status.eq(other.as_str())),
-            None => {}
-        }
-        if let Some(pattern) = $pattern {
-            query = query.filter(invitations::email_folded.like(pattern.clone()).escape('\\'));
-        }
-        query
-    }};
+fn filter_of((_, status, pattern): &Key) -> ListFilter {
+    ListFilter {
+        status: *status,
+        pattern: pattern.clone(),
+        import_id: None,
+    }
 }
 
 /// How many invitations match the filters of a cached total, over all pages.
 fn count_matching(
     conn: &mut DbConnection,
-    (org, status, pattern): &Key,
-    at: NaiveDateTime,
-) -> QueryResult<i64> {
-    filter_invitations!(invitations::table, *org, *status, pattern.as_ref(), at)
-        .count()
-        .get_result(conn)
+    key: &Key,
+    now: DateTime<Utc>,
+) -> crate::db::StoreResult<i64> {
+    store::count(conn, OrganizationId(key.0), &filter_of(key), now)
 }
 
 /// Newest first.
@@ -116,7 +83,6 @@ pub async fn list_invitations(
         .filter(|q| !q.is_empty())
         .map(|q| like_contains(&q.to_lowercase()));
     let now = Utc::now();
-    let at = to_db(now);
     let counts = state.clone();
     // The caller's check, the page and its courses and deliveries share one connection.
     let (items, total, key, cached) = request
@@ -127,34 +93,17 @@ pub async fn list_invitations(
             let cached = counts.counts.get(&key);
             let total = match cached {
                 Lookup::Fresh(total) | Lookup::Refresh(total) => total,
-                Lookup::Missing => count_matching(conn, &key, at)?,
+                Lookup::Missing => count_matching(conn, &key, now)?,
             };
-            // The page with its department, group and inviter in one query; then its courses
-            // and deliveries.
-            let source = invitations::table
-                .left_join(departments::table)
-                .left_join(user_groups::table)
-                .left_join(users::table);
-            let rows = read_page(conn, pattern.is_some(), |conn| {
-                filter_invitations!(source, org, status, pattern.as_ref(), at)
-                    .order((invitations::created_at.desc(), invitations::id.desc()))
-                    .limit(params.per_page())
-                    .offset(params.offset())
-                    .select((
-                        InvitationRow::as_select(),
-                        departments::name.nullable(),
-                        user_groups::name.nullable(),
-                        (users::id, users::email, users::first_name, users::last_name).nullable(),
-                    ))
-                    .load::<PageRow>(conn)
-            })?;
-            let named = rows
-                .into_iter()
-                .map(|(row, department, group, inviter)| {
-                    (row, Names::joined(department, group, inviter))
-                })
-                .collect();
-            Ok((views(conn, named, now)?, total, key, cached))
+            let rows = store::page(
+                conn,
+                OrganizationId(org),
+                &filter_of(&key),
+                now,
+                params.offset(),
+                params.per_page(),
+            )?;
+            Ok((views(conn, rows, now)?, total, key, cached))
         })
         .await?;
     match cached {
@@ -166,12 +115,12 @@ pub async fn list_invitations(
             actix_web::rt::spawn(async move {
                 let counting = key.clone();
                 let counted = state
-                    .db(move |conn| Ok(count_matching(conn, &counting, at)?))
+                    .db(move |conn| Ok(count_matching(conn, &counting, now)?))
                     .await;
                 match counted {
                     Ok(total) => state.counts.put(key, total),
                     Err(error) => {
-                        tracing::warn!(code = error.code(), "counting invitations failed")
+                        tracing::warn!(code = %error.code().as_str(), "counting invitations failed")
                     }
                 }
             });

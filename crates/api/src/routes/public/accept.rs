@@ -2,23 +2,20 @@
 //! and group, the invitation becomes accepted, and every pre-assigned course becomes an
 //! enrollment. The answer signs the new member in.
 
-use super::lookup::{checked_token_hash, gone, usable_invitation};
+use super::lookup::{checked_token_hash, usable_invitation};
 use crate::auth::password::{check_policy, hash_password};
 use crate::auth::session::SignInMethod;
-use crate::db::schema::{enrollments, invitation_courses, invitations, organizations, users};
-use crate::db::{to_db, write_transaction, DbConnection};
+use crate::db::{write_transaction, DbConnection};
 use crate::error::{ApiError, ApiResult, ErrorBody, FieldError};
-use crate::outbox::supersede_unsent;
-use crate::routes::invitations::create::refuse_member;
-use crate::routes::invitations::view::InvitationRow;
 use crate::routes::login::{session_response, start_session, Session};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
-use diesel::prelude::*;
+use chrono::Utc;
 use serde::Deserialize;
-use skillstream_domain::{InvitationError, PersonName};
+use skillstream_app::invitations::{accept_in, Acceptance};
+use skillstream_app::Ctx;
+use skillstream_domain::{OrganizationId, PersonName};
 use utoipa::ToSchema;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -35,13 +32,6 @@ pub struct AcceptInvitation {
     #[schema(
         pattern = r"^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*([^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]([^\u0000-\u001f\u007f-\u009f]{0,98}[^\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?)?[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
     )]
-    pub last_name: Option<String>,
-}
-
-/// What acceptance needs from the invitee, checked.
-pub struct Acceptance {
-    pub password_hash: Option<String>,
-    pub first_name: Option<String>,
     pub last_name: Option<String>,
 }
 
@@ -106,107 +96,33 @@ pub async fn accept_invitation(
         password_hash: Some(password_hash),
         first_name,
         last_name,
+        sso_subject: None,
     };
+    let ctx = Ctx::invitee().with_request_id(crate::request_id::of(&req));
     let (user_id, org) = state
         .db(move |conn| {
             write_transaction(conn, |conn| {
+                let ctx = ctx.at(Utc::now());
                 // Again inside the transaction: enforcement may have been switched on while
                 // the password was being hashed.
-                let row = usable_invitation(conn, &hash, Utc::now())?;
+                let row = usable_invitation(conn, &hash, ctx.now)?;
                 refuse_when_sso_enforced(conn, row.organization_id)?;
-                accept(conn, &hash, &acceptance, Utc::now())
+                Ok(accept_in(conn, &ctx, &hash, &acceptance)?)
             })
         })
         .await?;
-    state.counts.forget(org);
-    let session = start_session(&state, user_id, org, SignInMethod::Password).await?;
+    state.counts.forget(org.get());
+    let session = start_session(&state, user_id.get(), org.get(), SignInMethod::Password).await?;
     Ok(session_response(&state, session))
 }
 
-fn refuse_when_sso_enforced(conn: &mut DbConnection, org: i64) -> ApiResult<()> {
-    let enforced: bool = organizations::table
-        .find(org)
-        .select(organizations::sso_enforced)
-        .first(conn)?;
-    if enforced {
+fn refuse_when_sso_enforced(conn: &mut DbConnection, org: OrganizationId) -> ApiResult<()> {
+    if crate::db::organizations::sso_enforced(conn, org)? {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "sso_required",
+            crate::error::ErrorCode::SsoRequired,
             "Your organization signs in with single sign-on: accept the invitation with \"Continue with SSO\".",
         ));
     }
     Ok(())
-}
-
-/// The acceptance itself; the caller owns the transaction. Returns the new member's id and
-/// organization. Of two concurrent acceptances of one invitation exactly one succeeds: the
-/// status changes from pending only once.
-pub fn accept(
-    conn: &mut DbConnection,
-    token_hash: &str,
-    acceptance: &Acceptance,
-    now: DateTime<Utc>,
-) -> ApiResult<(i64, i64)> {
-    let row: InvitationRow = usable_invitation(conn, token_hash, now)?;
-    let at = to_db(now);
-    let claimed = diesel::update(
-        invitations::table
-            .find(row.id)
-            .filter(invitations::status.eq("pending"))
-            .filter(invitations::expires_at.gt(at)),
-    )
-    .set((
-        invitations::status.eq("accepted"),
-        invitations::accepted_at.eq(at),
-        invitations::updated_at.eq(at),
-    ))
-    .execute(conn)?;
-    if claimed == 0 {
-        return Err(gone(InvitationError::AlreadyAccepted("accepted again")));
-    }
-    refuse_member(conn, row.organization_id, &row.email_folded, &row.email)?;
-    // Names given on the invitation win; the invitee fills only what was left empty.
-    let first_name = row
-        .first_name
-        .clone()
-        .or_else(|| acceptance.first_name.clone());
-    let last_name = row
-        .last_name
-        .clone()
-        .or_else(|| acceptance.last_name.clone());
-    let user_id: i64 = diesel::insert_into(users::table)
-        .values((
-            users::organization_id.eq(row.organization_id),
-            users::email.eq(&row.email),
-            users::email_folded.eq(&row.email_folded),
-            users::password_hash.eq(&acceptance.password_hash),
-            users::first_name.eq(first_name),
-            users::last_name.eq(last_name),
-            users::role.eq(&row.role),
-            users::department_id.eq(row.department_id),
-            users::group_id.eq(row.group_id),
-            users::status.eq("active"),
-            users::created_at.eq(at),
-        ))
-        .returning(users::id)
-        .get_result(conn)?;
-    diesel::update(invitations::table.find(row.id))
-        .set(invitations::accepted_user_id.eq(user_id))
-        .execute(conn)?;
-    let course_ids: Vec<i64> = invitation_courses::table
-        .filter(invitation_courses::invitation_id.eq(row.id))
-        .select(invitation_courses::course_id)
-        .load(conn)?;
-    for course_id in course_ids {
-        diesel::insert_into(enrollments::table)
-            .values((
-                enrollments::user_id.eq(user_id),
-                enrollments::course_id.eq(course_id),
-                enrollments::status.eq("active"),
-                enrollments::created_at.eq(at),
-            ))
-            .execute(conn)?;
-    }
-    supersede_unsent(conn, row.id, now)?;
-    Ok((user_id, row.organization_id))
 }

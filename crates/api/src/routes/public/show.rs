@@ -2,16 +2,13 @@
 
 use super::lookup::{checked_token_hash, usable_invitation};
 use crate::auth::password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
+use crate::db::catalog::{self, Kind};
 use crate::db::from_db;
-use crate::db::schema::{
-    courses, departments, invitation_courses, organizations, sso_providers, user_groups,
-};
 use crate::error::{ApiResult, ErrorBody};
 use crate::routes::invitations::view::CourseRef;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
 use serde::Serialize;
 use skillstream_domain::Role;
 use utoipa::ToSchema;
@@ -37,7 +34,6 @@ pub struct PublicInvitation {
     pub organization: OrganizationRef,
     #[schema(example = "ada@example.com")]
     pub email: String,
-    #[schema(value_type = String, example = "learner")]
     pub role: Role,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -72,49 +68,28 @@ pub async fn show_invitation(
         .db(move |conn| {
             let row = usable_invitation(conn, &hash, now)?;
             // The organization, and whether it has an identity provider, in one query.
-            let (org_id, org_name, sso_enforced, provider): (i64, String, bool, Option<i64>) =
-                organizations::table
-                    .left_join(sso_providers::table)
-                    .filter(organizations::id.eq(row.organization_id))
-                    .select((
-                        organizations::id,
-                        organizations::name,
-                        organizations::sso_enforced,
-                        sso_providers::organization_id.nullable(),
-                    ))
-                    .first(conn)?;
-            let sso_available = provider.is_some();
+            let (org_name, sso_enforced, sso_available) =
+                crate::db::organizations::landing(conn, row.organization_id)?;
             let department = match row.department_id {
-                Some(id) => departments::table
-                    .find(id)
-                    .select(departments::name)
-                    .first(conn)
-                    .optional()?,
+                Some(id) => catalog::name_of(conn, Kind::Department, id)?,
                 None => None,
             };
             let group = match row.group_id {
-                Some(id) => user_groups::table
-                    .find(id)
-                    .select(user_groups::name)
-                    .first(conn)
-                    .optional()?,
+                Some(id) => catalog::name_of(conn, Kind::Group, id)?,
                 None => None,
             };
-            let courses = invitation_courses::table
-                .inner_join(courses::table)
-                .filter(invitation_courses::invitation_id.eq(row.id))
-                .order(courses::title.asc())
-                .select((courses::id, courses::title))
-                .load::<(i64, String)>(conn)?
+            let courses = crate::db::invitations::courses_of(conn, &[row.id])?
+                .remove(&row.id)
+                .unwrap_or_default()
                 .into_iter()
                 .map(|(id, title)| CourseRef { id, title })
                 .collect();
             Ok(PublicInvitation {
                 organization: OrganizationRef {
-                    id: org_id,
+                    id: row.organization_id.get(),
                     name: org_name,
                 },
-                role: Role::parse(&row.role).unwrap_or_default(),
+                role: row.role,
                 first_name: row.first_name,
                 last_name: row.last_name,
                 department,

@@ -11,7 +11,6 @@ use crate::db::{from_db, write_transaction, DbConnection};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::oidc::{Client, IdClaims, OidcError};
 use crate::routes::login::{session_response, start_session};
-use crate::routes::public::accept::{accept, Acceptance};
 use crate::routes::public::lookup::usable_invitation;
 use crate::state::AppState;
 use crate::tokens::{constant_time_eq, hash_token, unseal};
@@ -21,6 +20,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::Deserialize;
+use skillstream_app::invitations::{accept_in, Acceptance};
 use skillstream_domain::email::fold;
 use skillstream_domain::PersonName;
 use utoipa::ToSchema;
@@ -50,12 +50,12 @@ struct SignInRequest {
 fn state_invalid() -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
-        "sso_state_invalid",
+        crate::error::ErrorCode::SsoStateInvalid,
         "This sign-in has expired, was already used, or was started in another browser. Start again.",
     )
 }
 
-fn refused(code: &str, message: impl Into<String>) -> ApiError {
+fn refused(code: crate::error::ErrorCode, message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::FORBIDDEN, code, message)
 }
 
@@ -85,8 +85,8 @@ pub async fn sso_callback(
         .await?
         .ok_or_else(state_invalid)?;
     if body.error.is_some() {
-        return Err(ApiError::bad_request(
-            "sso_cancelled",
+        return Err(ApiError::of(
+            crate::error::ErrorCode::SsoCancelled,
             "Signing in with the identity provider was cancelled or refused. Try again.",
         ));
     }
@@ -99,12 +99,21 @@ pub async fn sso_callback(
         .map(str::to_string)
         .ok_or_else(|| {
             refused(
-                "sso_email_unverified",
+                crate::error::ErrorCode::SsoEmailUnverified,
                 "Your identity provider did not confirm a verified email address for you.",
             )
         })?;
     let (user_id, org) = match &request.invitation_token_hash {
-        Some(hash) => accept_invitation(&state, hash.clone(), email, claims).await?,
+        Some(hash) => {
+            accept_invitation(
+                &state,
+                crate::request_id::of(&req),
+                hash.clone(),
+                email,
+                claims,
+            )
+            .await?
+        }
         None => sign_in_organization_member(&state, request.organization_id, email, claims).await?,
     };
     if request.invitation_token_hash.is_some() {
@@ -161,7 +170,7 @@ async fn verified_claims(
     let secret = unseal(&secret_key(state), &stored.client_secret_sealed).ok_or_else(|| {
         ApiError::new(
             StatusCode::CONFLICT,
-            "sso_not_configured",
+            crate::error::ErrorCode::SsoNotConfigured,
             "The single sign-on settings need their client secret entered again (the server secret changed).",
         )
     })?;
@@ -186,8 +195,8 @@ async fn verified_claims(
         )
         .await
         .map_err(|error| match error {
-            OidcError::CodeRefused => ApiError::bad_request(
-                "sso_code_refused",
+            OidcError::CodeRefused => ApiError::of(
+                crate::error::ErrorCode::SsoCodeRefused,
                 "The identity provider did not accept this sign-in. Start again.",
             ),
             OidcError::InvalidIdToken(_) => token_invalid(error),
@@ -207,7 +216,7 @@ fn token_invalid(error: OidcError) -> ApiError {
     tracing::warn!(%error, "ID token refused");
     ApiError::new(
         StatusCode::UNAUTHORIZED,
-        "sso_token_invalid",
+        crate::error::ErrorCode::SsoTokenInvalid,
         format!("{error} Sign-in refused."),
     )
 }
@@ -222,6 +231,7 @@ fn claim_name(value: Option<&str>) -> Option<String> {
 
 async fn accept_invitation(
     state: &AppState,
+    request_id: Option<String>,
     token_hash: String,
     email: String,
     claims: IdClaims,
@@ -230,26 +240,25 @@ async fn accept_invitation(
         password_hash: None,
         first_name: claim_name(claims.given_name.as_deref()),
         last_name: claim_name(claims.family_name.as_deref()),
+        sso_subject: Some(claims.sub.clone()),
     };
+    let ctx = skillstream_app::Ctx::invitee().with_request_id(request_id);
     state
         .db(move |conn| {
             write_transaction(conn, |conn| {
-                let now = Utc::now();
-                let invitation = usable_invitation(conn, &token_hash, now)?;
+                let ctx = ctx.at(Utc::now());
+                let invitation = usable_invitation(conn, &token_hash, ctx.now)?;
                 if fold(&email) != invitation.email_folded {
                     return Err(refused(
-                        "sso_email_mismatch",
+                        crate::error::ErrorCode::SsoEmailMismatch,
                         format!(
                             "You signed in to your identity provider as {email}, but this invitation is for {}. Sign in there as {} and try again.",
                             invitation.email, invitation.email
                         ),
                     ));
                 }
-                let (user_id, org) = accept(conn, &token_hash, &acceptance, now)?;
-                diesel::update(users::table.find(user_id))
-                    .set(users::sso_subject.eq(&claims.sub))
-                    .execute(conn)?;
-                Ok((user_id, org))
+                let (user_id, org) = accept_in(conn, &ctx, &token_hash, &acceptance)?;
+                Ok((user_id.get(), org.get()))
             })
         })
         .await
@@ -287,7 +296,7 @@ async fn sign_in_organization_member(
         .await?;
     let Some(user_id) = member else {
         return Err(refused(
-            "sso_not_a_member",
+            crate::error::ErrorCode::SsoNotAMember,
             format!("You signed in to your identity provider as {email}, but no active member of this organization has that address. Ask your administrator for an invitation."),
         ));
     };
@@ -315,7 +324,7 @@ async fn sign_in_member(
                 match subject {
                     Some(subject) if subject != claims.sub => {
                         return Err(refused(
-                            "sso_identity_mismatch",
+                            crate::error::ErrorCode::SsoIdentityMismatch,
                             "You signed in to your identity provider as someone else than the member of this account.",
                         ))
                     }
@@ -327,7 +336,7 @@ async fn sign_in_member(
                     }
                     None => {
                         return Err(refused(
-                            "sso_email_mismatch",
+                            crate::error::ErrorCode::SsoEmailMismatch,
                             format!("You signed in to your identity provider as {email}, which is not the address of this account."),
                         ))
                     }

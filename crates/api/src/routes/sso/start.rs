@@ -54,7 +54,7 @@ enum Purpose {
 pub fn not_configured() -> ApiError {
     ApiError::new(
         StatusCode::CONFLICT,
-        "sso_not_configured",
+        crate::error::ErrorCode::SsoNotConfigured,
         "Your organization has not set up single sign-on.",
     )
 }
@@ -63,7 +63,7 @@ pub fn provider_error(error: OidcError) -> ApiError {
     tracing::warn!(%error, "identity provider unavailable");
     ApiError::new(
         StatusCode::BAD_GATEWAY,
-        "sso_provider_unavailable",
+        crate::error::ErrorCode::SsoProviderUnavailable,
         "The identity provider could not be reached. Try again in a moment, or ask your administrator.",
     )
 }
@@ -87,8 +87,8 @@ pub async fn start_invitation_sso(
     let (org, email, provider) = state
         .db(move |conn| {
             let row = usable_invitation(conn, &probe, Utc::now())?;
-            let provider = stored_provider(conn, row.organization_id)?;
-            Ok((row.organization_id, row.email, provider))
+            let provider = stored_provider(conn, row.organization_id.get())?;
+            Ok((row.organization_id.get(), row.email, provider))
         })
         .await?;
     let provider = provider.ok_or_else(not_configured)?;

@@ -1,37 +1,56 @@
 //! The transactional outbox: an email job is written in the same transaction that creates or
 //! resends an invitation, so an invitation never exists without its email queued.
 
-use crate::db::schema::email_outbox;
-use crate::db::{to_db, DbConnection};
-use crate::tokens::seal;
-use chrono::{DateTime, Utc};
+use crate::schema::email_outbox;
+use crate::{to_db, DbConnection};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use skillstream_domain::{EmailStatus, InvitationId, OrganizationId};
 
-/// Queues the invitation email. The link token is kept sealed until the email is sent.
-pub fn enqueue_invitation_email(
-    conn: &mut DbConnection,
-    organization_id: i64,
-    invitation_id: i64,
-    recipient: &str,
-    token: &str,
-    secret: &str,
-    now: DateTime<Utc>,
-) -> QueryResult<i64> {
-    let at = to_db(now);
-    diesel::insert_into(email_outbox::table)
-        .values((
-            email_outbox::organization_id.eq(organization_id),
-            email_outbox::invitation_id.eq(invitation_id),
-            email_outbox::recipient.eq(recipient),
-            email_outbox::sealed_token.eq(seal(secret, token)),
-            email_outbox::status.eq("queued"),
-            email_outbox::attempts.eq(0),
-            email_outbox::next_attempt_at.eq(at),
-            email_outbox::created_at.eq(at),
-            email_outbox::updated_at.eq(at),
-        ))
-        .returning(email_outbox::id)
-        .get_result(conn)
+/// An email to queue. The link token is kept sealed until the email is sent.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = email_outbox, treat_none_as_default_value = false)]
+pub struct NewEmail {
+    pub organization_id: OrganizationId,
+    pub invitation_id: InvitationId,
+    pub recipient: String,
+    pub sealed_token: Option<String>,
+    pub status: EmailStatus,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl NewEmail {
+    /// An email due now.
+    pub fn queued(
+        organization_id: OrganizationId,
+        invitation_id: InvitationId,
+        recipient: &str,
+        sealed_token: String,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let at = to_db(now);
+        Self {
+            organization_id,
+            invitation_id,
+            recipient: recipient.to_string(),
+            sealed_token: Some(sealed_token),
+            status: EmailStatus::Queued,
+            attempts: 0,
+            next_attempt_at: at,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+}
+
+const EMAIL_COLUMNS: usize = 9;
+
+/// Queues emails through the bulk writer (one or many).
+pub fn enqueue(conn: &mut DbConnection, emails: Vec<NewEmail>) -> QueryResult<usize> {
+    crate::bulk_write!(conn, email_outbox::table, emails, EMAIL_COLUMNS)
 }
 
 /// Withdraws emails of the invitation that have not gone out yet (its link no longer works),
@@ -39,16 +58,16 @@ pub fn enqueue_invitation_email(
 /// go out with the old, now dead, link; the worker's outcome does not revive a withdrawn row.
 pub fn supersede_unsent(
     conn: &mut DbConnection,
-    invitation_id: i64,
+    invitation_id: InvitationId,
     now: DateTime<Utc>,
 ) -> QueryResult<usize> {
     diesel::update(
         email_outbox::table
             .filter(email_outbox::invitation_id.eq(invitation_id))
-            .filter(email_outbox::status.eq_any(["queued", "sending"])),
+            .filter(email_outbox::status.eq_any(EmailStatus::UNSENT)),
     )
     .set((
-        email_outbox::status.eq("superseded"),
+        email_outbox::status.eq(EmailStatus::Superseded),
         email_outbox::sealed_token.eq(None::<String>),
         email_outbox::updated_at.eq(to_db(now)),
     ))
@@ -61,9 +80,9 @@ pub struct ClaimedEmail {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     pub id: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    pub invitation_id: i64,
+    pub invitation_id: InvitationId,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    pub organization_id: i64,
+    pub organization_id: OrganizationId,
     #[diesel(sql_type = diesel::sql_types::Text)]
     pub recipient: String,
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
@@ -136,16 +155,17 @@ pub fn record(
     conn: &mut DbConnection,
     outcomes: &[(i64, Outcome)],
     now: DateTime<Utc>,
-) -> QueryResult<()> {
+) -> QueryResult<usize> {
     let at = to_db(now);
+    let mut recorded = 0;
     for (id, outcome) in outcomes {
         let row = email_outbox::table
             .find(*id)
-            .filter(email_outbox::status.eq("sending"));
-        match outcome {
+            .filter(email_outbox::status.eq(EmailStatus::Sending));
+        recorded += match outcome {
             Outcome::Sent => diesel::update(row)
                 .set((
-                    email_outbox::status.eq("sent"),
+                    email_outbox::status.eq(EmailStatus::Sent),
                     email_outbox::sent_at.eq(at),
                     email_outbox::sealed_token.eq(None::<String>),
                     email_outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
@@ -155,7 +175,7 @@ pub fn record(
                 .execute(conn)?,
             Outcome::Retry { at: next, error } => diesel::update(row)
                 .set((
-                    email_outbox::status.eq("queued"),
+                    email_outbox::status.eq(EmailStatus::Queued),
                     email_outbox::next_attempt_at.eq(to_db(*next)),
                     email_outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
                     email_outbox::last_error.eq(error),
@@ -164,7 +184,7 @@ pub fn record(
                 .execute(conn)?,
             Outcome::Failed { error } => diesel::update(row)
                 .set((
-                    email_outbox::status.eq("failed"),
+                    email_outbox::status.eq(EmailStatus::Failed),
                     email_outbox::sealed_token.eq(None::<String>),
                     email_outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
                     email_outbox::last_error.eq(error),
@@ -173,7 +193,7 @@ pub fn record(
                 .execute(conn)?,
             Outcome::Released => diesel::update(row)
                 .set((
-                    email_outbox::status.eq("queued"),
+                    email_outbox::status.eq(EmailStatus::Queued),
                     email_outbox::attempts.eq(email_outbox::attempts - 1),
                     email_outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
                     email_outbox::updated_at.eq(at),
@@ -181,7 +201,7 @@ pub fn record(
                 .execute(conn)?,
             Outcome::Superseded => diesel::update(row)
                 .set((
-                    email_outbox::status.eq("superseded"),
+                    email_outbox::status.eq(EmailStatus::Superseded),
                     email_outbox::sealed_token.eq(None::<String>),
                     email_outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
                     email_outbox::updated_at.eq(at),
@@ -189,17 +209,17 @@ pub fn record(
                 .execute(conn)?,
         };
     }
-    Ok(())
+    Ok(recorded)
 }
 
 /// Emails waiting to go out and the age of the oldest, for metrics and health.
 pub fn backlog(conn: &mut DbConnection) -> QueryResult<(i64, Option<chrono::NaiveDateTime>)> {
     let depth: i64 = email_outbox::table
-        .filter(email_outbox::status.eq_any(["queued", "sending"]))
+        .filter(email_outbox::status.eq_any(EmailStatus::UNSENT))
         .count()
         .get_result(conn)?;
     let oldest: Option<chrono::NaiveDateTime> = email_outbox::table
-        .filter(email_outbox::status.eq_any(["queued", "sending"]))
+        .filter(email_outbox::status.eq_any(EmailStatus::UNSENT))
         .select(diesel::dsl::min(email_outbox::created_at))
         .first(conn)?;
     Ok((depth, oldest))

@@ -266,3 +266,23 @@ diesel::table! {
         count -> Integer,
     }
 }
+
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        occurred_at -> Timestamp,
+        action -> Text,
+        actor_type -> Text,
+        actor_id -> Nullable<BigInt>,
+        actor_name -> Nullable<Text>,
+        target_type -> Nullable<Text>,
+        target_id -> Nullable<BigInt>,
+        target_email -> Nullable<Text>,
+        target_email_folded -> Nullable<Text>,
+        invitation_id -> Nullable<BigInt>,
+        import_id -> Nullable<BigInt>,
+        request_id -> Nullable<Text>,
+        details -> Text,
+    }
+}

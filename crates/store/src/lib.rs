@@ -1,6 +1,14 @@
 //! diesel over SQLite and PostgreSQL through one code path: a `MultiConnection` enum whose
 //! variant is chosen from the URL scheme, never by trying each backend in turn.
 
+pub mod bulk;
+pub mod catalog;
+pub mod events;
+pub mod imports;
+pub mod invitations;
+pub mod members;
+pub mod organizations;
+pub mod outbox;
 pub mod schema;
 
 use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
@@ -335,3 +343,8 @@ diesel::define_sql_function! {
     /// SQL `lower()`, for case-insensitive matching that works the same on both backends.
     fn lower(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
 }
+
+/// What a store query fails with: diesel's error, named here so callers need no diesel.
+pub type StoreError = diesel::result::Error;
+pub type StoreResult<T> = Result<T, StoreError>;
+pub type PoolError = r2d2::PoolError;

@@ -1,0 +1,39 @@
+//! The outcome of one email delivery, recorded with its event (`invitation.email_sent` or
+//! `invitation.email_failed`) in one transaction. A row a resend or cancel withdrew meanwhile
+//! stays withdrawn and gets no event.
+
+use crate::context::Ctx;
+use crate::details;
+use crate::error::AppResult;
+use crate::events::Event;
+use skillstream_domain::Action;
+use skillstream_store::outbox::{self, ClaimedEmail, Outcome};
+use skillstream_store::{write_transaction, DbConnection};
+
+pub fn record(
+    conn: &mut DbConnection,
+    email: &ClaimedEmail,
+    outcome: Outcome,
+    ctx: &Ctx,
+) -> AppResult<()> {
+    write_transaction(conn, |conn| {
+        let event = match &outcome {
+            Outcome::Sent => Some((Action::InvitationEmailSent, None)),
+            Outcome::Failed { error } => Some((Action::InvitationEmailFailed, Some(error.clone()))),
+            _ => None,
+        };
+        let recorded = outbox::record(conn, &[(email.id, outcome)], ctx.now)?;
+        if let (1, Some((action, error))) = (recorded, event) {
+            let mut event = Event::new(ctx, email.organization_id, action)
+                .invitation(email.invitation_id, &email.recipient);
+            event = match error {
+                Some(error) => {
+                    event.details(details! { "attempts": email.attempts, "error": error })
+                }
+                None => event.details(details! { "attempts": email.attempts }),
+            };
+            skillstream_store::events::append(conn, vec![event.into_row()])?;
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,233 @@
+//! Imports: a CSV upload or a JSON batch is written as a preview (`import.uploaded`), then sent
+//! once (`import.sent`): every row is re-checked against the organization as it is then, and
+//! the valid ones become invitations through the same writer as a single invitation.
+
+use crate::context::Ctx;
+use crate::details;
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::events::Event;
+use crate::invitations::{self, ValidInvitation};
+use chrono::{DateTime, Utc};
+use skillstream_domain::bulk::{check_rows, Directory, ValidRow};
+use skillstream_domain::{Action, ImportId, ImportStatus, OrganizationId, TargetType};
+use skillstream_store::catalog::{self, Kind};
+use skillstream_store::imports::{self as store, encode_errors, ImportRecord, RowRecord};
+use skillstream_store::invitations::LapsedScope;
+use skillstream_store::{from_db, to_db, DbConnection};
+use std::collections::HashMap;
+
+/// What a send created, as first reported (a repeated send answers it again).
+#[derive(Debug, Clone)]
+pub struct SentImport {
+    pub import_id: ImportId,
+    pub created: i64,
+    pub skipped: i64,
+    pub skip_invalid: bool,
+    pub sent_at: DateTime<Utc>,
+    pub skipped_lines: Vec<i64>,
+}
+
+pub enum SendOutcome {
+    Sent(SentImport),
+    /// Rows have errors and `skip_invalid` was not given: nothing was sent.
+    Refused {
+        invalid: i64,
+    },
+}
+
+pub fn refused(invalid: i64) -> AppError {
+    let rows = if invalid == 1 {
+        "1 row has errors".to_string()
+    } else {
+        format!("{invalid} rows have errors")
+    };
+    AppError::new(
+        ErrorCode::ImportHasErrors,
+        format!(
+            "{rows}. Fix the file and upload it again, or send only the valid rows (skip_invalid)."
+        ),
+    )
+    .with_invalid_rows(invalid)
+}
+
+pub fn find(conn: &mut DbConnection, org: OrganizationId, id: ImportId) -> AppResult<ImportRecord> {
+    store::find(conn, org, id)?.ok_or_else(|| AppError::not_found("Import"))
+}
+
+/// The organization's names and addresses as rows are checked against them, after lapsed
+/// invitations were recorded as expired (so they neither block a row nor collide with it).
+pub fn directory(conn: &mut DbConnection, ctx: &Ctx, org: OrganizationId) -> AppResult<Directory> {
+    invitations::expire(conn, ctx, LapsedScope::Organization(org))?;
+    Ok(store::directory(conn, org)?)
+}
+
+/// Records a new preview's event; the caller wrote it with an [`store::ImportWriter`].
+pub fn uploaded(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    org: OrganizationId,
+    id: ImportId,
+    file_name: Option<&str>,
+    rows: i64,
+    invalid: i64,
+) -> AppResult<()> {
+    let event = Event::new(ctx, org, Action::ImportUploaded)
+        .target(TargetType::Import, id.get())
+        .import(Some(id))
+        .details(details! { "file_name": file_name, "rows": rows, "invalid": invalid });
+    skillstream_store::events::append(conn, vec![event.into_row()])?;
+    Ok(())
+}
+
+/// The result of an import that was sent, as first reported.
+pub fn stored_result(
+    conn: &mut DbConnection,
+    record: &ImportRecord,
+) -> AppResult<Option<SentImport>> {
+    if record.status != ImportStatus::Sent {
+        return Ok(None);
+    }
+    let skipped_lines = if record.skip_invalid == Some(true) {
+        store::invalid_lines(conn, record.id)?
+    } else {
+        Vec::new()
+    };
+    Ok(Some(SentImport {
+        import_id: record.id,
+        created: i64::from(record.created_count.unwrap_or(0)),
+        skipped: i64::from(record.skipped_count.unwrap_or(0)),
+        skip_invalid: record.skip_invalid.unwrap_or(false),
+        sent_at: record
+            .sent_at
+            .map(from_db)
+            .unwrap_or_else(|| from_db(record.created_at)),
+        skipped_lines,
+    }))
+}
+
+/// The send itself; the caller owns the transaction (and commits a refusal too, so the
+/// re-checked errors are kept).
+pub fn send_in(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    import_id: ImportId,
+    skip_invalid: bool,
+) -> AppResult<SendOutcome> {
+    let org = ctx.org()?;
+    // Only an import of the caller's organization is locked: another organization's id is a
+    // 404 before any row lock is taken.
+    store::lock(conn, org, import_id)?;
+    let record = find(conn, org, import_id)?;
+    if let Some(result) = stored_result(conn, &record)? {
+        return Ok(SendOutcome::Sent(result));
+    }
+    if from_db(record.expires_at) <= ctx.now {
+        return Err(AppError::new(
+            ErrorCode::ImportExpired,
+            "This import is more than 24 hours old. Upload the file again to preview it afresh.",
+        ));
+    }
+    let clock = std::time::Instant::now();
+    let rows = store::all_rows(conn, import_id)?;
+    let loaded = clock.elapsed();
+    let directory = directory(conn, ctx, org)?;
+    let raw: Vec<_> = rows.iter().map(RowRecord::raw).collect();
+    let checked = check_rows(&raw, &directory);
+    let rechecked = clock.elapsed();
+    // Rows whose verdict changed since the preview (a department renamed, someone invited
+    // meanwhile) are rewritten, so the preview shows why they were not sent.
+    let changed: Vec<RowRecord> = rows
+        .iter()
+        .zip(&checked)
+        .filter_map(|(row, check)| {
+            let errors = encode_errors(&check.errors);
+            (errors != row.errors).then(|| RowRecord {
+                valid: check.errors.is_empty(),
+                errors,
+                ..row.clone()
+            })
+        })
+        .collect();
+    store::update_rows(conn, &changed)?;
+    let total = rows.len();
+    let skipped_lines: Vec<i64> = rows
+        .iter()
+        .zip(&checked)
+        .filter(|(_, check)| !check.errors.is_empty())
+        .map(|(row, _)| row.line)
+        .collect();
+    // Large imports hold every row several times over; let go of what is no longer needed.
+    drop((changed, raw, rows));
+    let invalid = checked.iter().filter(|c| !c.errors.is_empty()).count();
+    store::set_counts(conn, import_id, total - invalid, invalid)?;
+    if invalid > 0 && !skip_invalid {
+        return Ok(SendOutcome::Refused {
+            invalid: i64::try_from(invalid).unwrap_or(i64::MAX),
+        });
+    }
+    let valid = resolve_rows(conn, org, checked.into_iter().filter_map(|c| c.valid))?;
+    let created = invitations::write_many(conn, ctx, org, Some(import_id), &valid)?.len();
+    tracing::info!(
+        import_id = import_id.get(),
+        created,
+        skipped = invalid,
+        load_ms = loaded.as_millis() as u64,
+        recheck_ms = (rechecked - loaded).as_millis() as u64,
+        write_ms = (clock.elapsed() - rechecked).as_millis() as u64,
+        "import sent"
+    );
+    store::mark_sent(conn, import_id, skip_invalid, created, invalid, ctx.now)?;
+    let event = Event::new(ctx, org, Action::ImportSent)
+        .target(TargetType::Import, import_id.get())
+        .import(Some(import_id))
+        .details(details! { "created": created, "skipped": invalid });
+    skillstream_store::events::append(conn, vec![event.into_row()])?;
+    Ok(SendOutcome::Sent(SentImport {
+        import_id,
+        created: i64::try_from(created).unwrap_or(i64::MAX),
+        skipped: i64::try_from(invalid).unwrap_or(i64::MAX),
+        skip_invalid,
+        sent_at: from_db(to_db(ctx.now)),
+        skipped_lines,
+    }))
+}
+
+/// Sends an import in its own transaction.
+pub fn send(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    import_id: ImportId,
+    skip_invalid: bool,
+) -> AppResult<SendOutcome> {
+    skillstream_store::write_transaction(conn, |conn| send_in(conn, ctx, import_id, skip_invalid))
+}
+
+/// Checked rows name departments and groups; invitations refer to them by id.
+fn resolve_rows(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    rows: impl Iterator<Item = ValidRow>,
+) -> AppResult<Vec<ValidInvitation>> {
+    let mut ids = |kind| -> AppResult<HashMap<String, i64>> {
+        Ok(catalog::list(conn, kind, org)?
+            .into_iter()
+            .map(|(id, name, _)| (name, id))
+            .collect())
+    };
+    let departments = ids(Kind::Department)?;
+    let groups = ids(Kind::Group)?;
+    Ok(rows
+        .map(|row| ValidInvitation {
+            department_id: row
+                .department
+                .as_ref()
+                .and_then(|n| departments.get(n).copied()),
+            group_id: row.group.as_ref().and_then(|n| groups.get(n).copied()),
+            email: row.email,
+            role: row.role,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            course_ids: Vec::new(),
+        })
+        .collect())
+}

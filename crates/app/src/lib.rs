@@ -1,0 +1,16 @@
+//! The use cases of SkillStream invitations. Each takes a connection, the actor, the instant
+//! and its input; it opens its transaction, applies the rules of `skillstream_domain`, writes
+//! through `skillstream_store` and appends the domain events of what it changed, in the same
+//! transaction. Nothing here knows HTTP.
+
+pub mod error;
+
+pub use error::{AppError, AppResult, ErrorCode, FieldError};
+pub mod context;
+pub mod delivery;
+pub mod events;
+pub mod imports;
+pub mod invitations;
+pub mod tokens;
+
+pub use context::Ctx;

@@ -1,0 +1,81 @@
+//! The event catalogue: every change appends one or more events, in the same transaction as
+//! the change. Events are the single source of the activity log (and, later, webhooks).
+
+use crate::states::stored_names;
+
+stored_names!(
+    /// What happened. The names are a public contract (`action` of the activity log).
+    Action {
+        InvitationCreated => "invitation.created",
+        InvitationScheduled => "invitation.scheduled",
+        InvitationEmailSent => "invitation.email_sent",
+        InvitationEmailFailed => "invitation.email_failed",
+        InvitationReminded => "invitation.reminded",
+        InvitationResent => "invitation.resent",
+        InvitationCancelled => "invitation.cancelled",
+        InvitationExpired => "invitation.expired",
+        InvitationAccepted => "invitation.accepted",
+        InvitationRenewalRequested => "invitation.renewal_requested",
+        InvitationLinkCopied => "invitation.link_copied",
+        ImportUploaded => "import.uploaded",
+        ImportSent => "import.sent",
+        MemberDeactivated => "member.deactivated",
+        MemberReactivated => "member.reactivated",
+        MemberUpdated => "member.updated",
+        OrganizationSettingsChanged => "organization.settings_changed",
+        SsoSettingsChanged => "sso.settings_changed",
+        ApiTokenCreated => "api_token.created",
+        ApiTokenRevoked => "api_token.revoked",
+        WebhookCreated => "webhook.created",
+        WebhookUpdated => "webhook.updated",
+        WebhookDeleted => "webhook.deleted",
+        ScimTokenCreated => "scim_token.created",
+        ScimTokenRevoked => "scim_token.revoked",
+    }
+);
+
+stored_names!(
+    /// Who caused it.
+    ActorType {
+        /// Someone signed in to the web app.
+        Member => "member",
+        /// An integration calling with an API token.
+        ApiToken => "api_token",
+        /// An identity provider provisioning through SCIM.
+        Scim => "scim",
+        /// The person holding an invitation link.
+        Invitee => "invitee",
+        /// A worker or the scheduler.
+        System => "system",
+    }
+);
+
+stored_names!(
+    /// What it happened to.
+    TargetType {
+        Invitation => "invitation",
+        Member => "member",
+        Import => "import",
+        Organization => "organization",
+        ApiToken => "api_token",
+    }
+);
+
+/// Who caused an event: its type, its id (a member, token or invitation id; none for the
+/// system) and a name for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub kind: ActorType,
+    pub id: Option<i64>,
+    pub name: Option<String>,
+}
+
+impl Actor {
+    pub fn system(name: &str) -> Self {
+        Self {
+            kind: ActorType::System,
+            id: None,
+            name: Some(name.to_string()),
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! The stored states of the other aggregates: a member, an email of the outbox, an import.
+//! Each is the one place its names are spelled; the store maps them onto `TEXT` columns.
+
+/// Declares a closed set of stored names with `as_str`, `from_stored` and `ALL`.
+macro_rules! stored_names {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[cfg_attr(feature = "diesel", derive(diesel::AsExpression, diesel::FromSqlRow))]
+        #[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub enum $name { $($(#[$vdoc])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn from_stored(stored: &str) -> Option<Self> {
+                match stored { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        crate::sql::text_enum!($name);
+    };
+}
+
+pub(crate) use stored_names;
+
+stored_names!(
+    /// Whether a member can sign in.
+    MemberStatus {
+        Active => "active",
+        Suspended => "suspended",
+    }
+);
+
+stored_names!(
+    /// Where one email of the outbox is. `Superseded`: withdrawn before it went out (the
+    /// invitation was resent, cancelled or accepted, or is no longer pending).
+    EmailStatus {
+        Queued => "queued",
+        Sending => "sending",
+        Sent => "sent",
+        Failed => "failed",
+        Superseded => "superseded",
+    }
+);
+
+impl EmailStatus {
+    /// Still to go out: waiting, or claimed by a worker.
+    pub const UNSENT: [EmailStatus; 2] = [EmailStatus::Queued, EmailStatus::Sending];
+}
+
+stored_names!(
+    /// An import is previewed until it is sent (once).
+    ImportStatus {
+        Previewed => "previewed",
+        Sent => "sent",
+    }
+);
+
+stored_names!(
+    /// How an import arrived.
+    ImportSource {
+        Csv => "csv",
+        Api => "api",
+    }
+);
+
+stored_names!(
+    /// A course enrollment.
+    EnrollmentStatus {
+        Active => "active",
+        Completed => "completed",
+        Withdrawn => "withdrawn",
+    }
+);

@@ -1,0 +1,156 @@
+//! Departments, user groups and courses: the named lists invitations refer to. Departments
+//! and groups behave the same, so they share one set of functions keyed by [`Kind`].
+
+use crate::schema::{courses, departments, user_groups};
+use crate::{to_db, DbConnection, StoreResult};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use skillstream_domain::OrganizationId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Department,
+    Group,
+}
+
+/// Id, name and creation time of a department or group.
+pub type EntryRow = (i64, String, NaiveDateTime);
+
+/// The organization's entries, by name.
+pub fn list(
+    conn: &mut DbConnection,
+    kind: Kind,
+    org: OrganizationId,
+) -> StoreResult<Vec<EntryRow>> {
+    match kind {
+        Kind::Department => departments::table
+            .filter(departments::organization_id.eq(org))
+            .order((departments::name.asc(), departments::id.asc()))
+            .select((departments::id, departments::name, departments::created_at))
+            .load(conn),
+        Kind::Group => user_groups::table
+            .filter(user_groups::organization_id.eq(org))
+            .order((user_groups::name.asc(), user_groups::id.asc()))
+            .select((user_groups::id, user_groups::name, user_groups::created_at))
+            .load(conn),
+    }
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    kind: Kind,
+    org: OrganizationId,
+    name: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<EntryRow> {
+    let created = to_db(now);
+    let id: i64 = match kind {
+        Kind::Department => diesel::insert_into(departments::table)
+            .values((
+                departments::organization_id.eq(org),
+                departments::name.eq(name),
+                departments::created_at.eq(created),
+            ))
+            .returning(departments::id)
+            .get_result(conn)?,
+        Kind::Group => diesel::insert_into(user_groups::table)
+            .values((
+                user_groups::organization_id.eq(org),
+                user_groups::name.eq(name),
+                user_groups::created_at.eq(created),
+            ))
+            .returning(user_groups::id)
+            .get_result(conn)?,
+    };
+    Ok((id, name.to_string(), created))
+}
+
+/// Renames an entry of the organization; `None` when it has no such entry.
+pub fn rename(
+    conn: &mut DbConnection,
+    kind: Kind,
+    org: OrganizationId,
+    id: i64,
+    name: &str,
+) -> StoreResult<Option<EntryRow>> {
+    match kind {
+        Kind::Department => diesel::update(
+            departments::table
+                .find(id)
+                .filter(departments::organization_id.eq(org)),
+        )
+        .set(departments::name.eq(name))
+        .returning((departments::id, departments::name, departments::created_at))
+        .get_result(conn)
+        .optional(),
+        Kind::Group => diesel::update(
+            user_groups::table
+                .find(id)
+                .filter(user_groups::organization_id.eq(org)),
+        )
+        .set(user_groups::name.eq(name))
+        .returning((user_groups::id, user_groups::name, user_groups::created_at))
+        .get_result(conn)
+        .optional(),
+    }
+}
+
+/// Deletes an entry of the organization and clears it from invitations (members are cleared
+/// by their foreign key). Answers false when the organization has no such entry.
+pub fn delete(
+    conn: &mut DbConnection,
+    kind: Kind,
+    org: OrganizationId,
+    id: i64,
+) -> StoreResult<bool> {
+    let deleted = match kind {
+        Kind::Department => {
+            crate::invitations::clear_department(conn, org, id)?;
+            diesel::delete(
+                departments::table
+                    .find(id)
+                    .filter(departments::organization_id.eq(org)),
+            )
+            .execute(conn)?
+        }
+        Kind::Group => {
+            crate::invitations::clear_group(conn, org, id)?;
+            diesel::delete(
+                user_groups::table
+                    .find(id)
+                    .filter(user_groups::organization_id.eq(org)),
+            )
+            .execute(conn)?
+        }
+    };
+    Ok(deleted > 0)
+}
+
+/// The name of one entry (any organization: the caller has the id from a scoped row).
+pub fn name_of(conn: &mut DbConnection, kind: Kind, id: i64) -> StoreResult<Option<String>> {
+    match kind {
+        Kind::Department => departments::table
+            .find(id)
+            .select(departments::name)
+            .first(conn)
+            .optional(),
+        Kind::Group => user_groups::table
+            .find(id)
+            .select(user_groups::name)
+            .first(conn)
+            .optional(),
+    }
+}
+
+/// Which of these course ids belong to the organization.
+pub fn existing_courses(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    ids: &[i64],
+) -> StoreResult<Vec<i64>> {
+    courses::table
+        .filter(courses::organization_id.eq(org))
+        .filter(courses::id.eq_any(ids))
+        .select(courses::id)
+        .load(conn)
+}

@@ -1,0 +1,155 @@
+//! The activity log's rows: appended by the use cases (one or a bulk of many), read back with
+//! filters, and swept after the retention period.
+
+use crate::schema::events;
+use crate::{to_db, DbConnection, StoreResult};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use skillstream_domain::{Action, ActorType, OrganizationId, TargetType};
+
+/// An event to append. Every column is given, as the bulk writer needs.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = events, treat_none_as_default_value = false)]
+pub struct NewEvent {
+    pub organization_id: OrganizationId,
+    pub occurred_at: NaiveDateTime,
+    pub action: Action,
+    pub actor_type: ActorType,
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub target_type: Option<TargetType>,
+    pub target_id: Option<i64>,
+    pub target_email: Option<String>,
+    pub target_email_folded: Option<String>,
+    pub invitation_id: Option<i64>,
+    pub import_id: Option<i64>,
+    pub request_id: Option<String>,
+    pub details: String,
+}
+
+const COLUMNS: usize = 14;
+
+/// Appends events through the bulk writer (one or many).
+pub fn append(conn: &mut DbConnection, rows: Vec<NewEvent>) -> StoreResult<usize> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    crate::bulk_write!(conn, events::table, rows, COLUMNS)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = events)]
+pub struct EventRow {
+    pub id: i64,
+    pub organization_id: OrganizationId,
+    pub occurred_at: NaiveDateTime,
+    pub action: Action,
+    pub actor_type: ActorType,
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub target_type: Option<TargetType>,
+    pub target_id: Option<i64>,
+    pub target_email: Option<String>,
+    pub invitation_id: Option<i64>,
+    pub import_id: Option<i64>,
+    pub request_id: Option<String>,
+    pub details: String,
+}
+
+/// Which events to read; every filter is optional and they combine with AND.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    pub actions: Vec<Action>,
+    pub actor_type: Option<ActorType>,
+    pub actor_id: Option<i64>,
+    /// Folded (lower-case) address, matched exactly.
+    pub target_email_folded: Option<String>,
+    pub invitation_id: Option<i64>,
+    pub import_id: Option<i64>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+macro_rules! filtered {
+    ($org:expr, $f:expr) => {{
+        let mut query = events::table
+            .filter(events::organization_id.eq($org))
+            .into_boxed();
+        if !$f.actions.is_empty() {
+            query = query.filter(events::action.eq_any($f.actions.clone()));
+        }
+        if let Some(kind) = $f.actor_type {
+            query = query.filter(events::actor_type.eq(kind));
+        }
+        if let Some(id) = $f.actor_id {
+            query = query.filter(events::actor_id.eq(id));
+        }
+        if let Some(email) = &$f.target_email_folded {
+            query = query.filter(events::target_email_folded.eq(email.clone()));
+        }
+        if let Some(id) = $f.invitation_id {
+            query = query.filter(events::invitation_id.eq(id));
+        }
+        if let Some(id) = $f.import_id {
+            query = query.filter(events::import_id.eq(id));
+        }
+        if let Some(from) = $f.from {
+            query = query.filter(events::occurred_at.ge(to_db(from)));
+        }
+        if let Some(to) = $f.to {
+            query = query.filter(events::occurred_at.le(to_db(to)));
+        }
+        query
+    }};
+}
+
+/// A page of the organization's events, newest first, and how many match.
+pub fn page(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    filter: &EventFilter,
+    offset: i64,
+    limit: i64,
+) -> StoreResult<(Vec<EventRow>, i64)> {
+    let total: i64 = filtered!(org, filter).count().get_result(conn)?;
+    let rows = filtered!(org, filter)
+        .order((events::occurred_at.desc(), events::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(EventRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Every matching event, newest first, at most `limit` (for the CSV download).
+pub fn all(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    filter: &EventFilter,
+    limit: i64,
+) -> StoreResult<Vec<EventRow>> {
+    filtered!(org, filter)
+        .order((events::occurred_at.desc(), events::id.desc()))
+        .limit(limit)
+        .select(EventRow::as_select())
+        .load(conn)
+}
+
+/// An invitation's own events, oldest first (its timeline).
+pub fn of_invitation(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    invitation_id: i64,
+) -> StoreResult<Vec<EventRow>> {
+    events::table
+        .filter(events::organization_id.eq(org))
+        .filter(events::invitation_id.eq(invitation_id))
+        .order((events::occurred_at.asc(), events::id.asc()))
+        .select(EventRow::as_select())
+        .load(conn)
+}
+
+/// Deletes events older than `before`; answers how many.
+pub fn delete_older_than(conn: &mut DbConnection, before: DateTime<Utc>) -> StoreResult<usize> {
+    diesel::delete(events::table.filter(events::occurred_at.lt(to_db(before)))).execute(conn)
+}

@@ -1,0 +1,357 @@
+//! Imports: a CSV upload or a JSON batch, its rows as previewed, and what its send recorded.
+
+use crate::catalog::{self, Kind};
+use crate::schema::{invitation_import_rows, invitation_imports};
+use crate::{to_db, DbConnection, StoreResult};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use skillstream_domain::bulk::{CheckedRow, Directory, RowError};
+use skillstream_domain::csv_import::RawRow;
+use skillstream_domain::{ImportId, ImportSource, ImportStatus, OrganizationId};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = invitation_imports)]
+pub struct ImportRecord {
+    pub id: ImportId,
+    pub organization_id: OrganizationId,
+    pub source: ImportSource,
+    pub filename: Option<String>,
+    pub header: String,
+    pub total: i32,
+    pub valid: i32,
+    pub invalid: i32,
+    pub status: ImportStatus,
+    pub skip_invalid: Option<bool>,
+    pub created_count: Option<i32>,
+    pub skipped_count: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = invitation_import_rows, treat_none_as_default_value = false)]
+pub struct RowRecord {
+    pub import_id: i64,
+    pub line: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: String,
+    pub department: String,
+    pub group_name: String,
+    pub valid: bool,
+    pub errors: String,
+}
+
+impl RowRecord {
+    /// Takes the row's cells and verdict without copying them.
+    pub fn from_parts(import_id: i64, raw: RawRow, checked: &CheckedRow) -> Self {
+        Self {
+            import_id,
+            line: i64::try_from(raw.line).unwrap_or(i64::MAX),
+            email: raw.email,
+            first_name: raw.first_name,
+            last_name: raw.last_name,
+            role: raw.role,
+            department: raw.department,
+            group_name: raw.group,
+            valid: checked.errors.is_empty(),
+            errors: encode_errors(&checked.errors),
+        }
+    }
+
+    pub fn raw(&self) -> RawRow {
+        RawRow {
+            line: u64::try_from(self.line).unwrap_or_default(),
+            email: self.email.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            role: self.role.clone(),
+            department: self.department.clone(),
+            group: self.group_name.clone(),
+        }
+    }
+
+    pub fn decoded_errors(&self) -> Vec<RowError> {
+        serde_json::from_str(&self.errors).unwrap_or_default()
+    }
+}
+
+pub fn encode_errors(errors: &[RowError]) -> String {
+    if errors.is_empty() {
+        return "[]".into();
+    }
+    serde_json::to_string(errors).unwrap_or_else(|_| "[]".into())
+}
+
+/// The organization's names and addresses as rows are checked against them. The caller has
+/// recorded lapsed invitations as expired, so they neither block a new invitation nor collide
+/// with it on the unique index.
+pub fn directory(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<Directory> {
+    Ok(Directory {
+        departments: catalog::list(conn, Kind::Department, org)?
+            .into_iter()
+            .map(|(_, name, _)| name)
+            .collect(),
+        groups: catalog::list(conn, Kind::Group, org)?
+            .into_iter()
+            .map(|(_, name, _)| name)
+            .collect(),
+        members: crate::members::addresses(conn, org)?.into_iter().collect(),
+        pending: crate::invitations::pending_addresses(conn, org)?
+            .into_iter()
+            .collect(),
+    })
+}
+
+/// What a new import records about itself.
+pub struct NewImport<'a> {
+    pub organization_id: OrganizationId,
+    pub created_by: i64,
+    pub source: ImportSource,
+    pub filename: Option<&'a str>,
+    pub header: &'a [String],
+    pub idempotency_key: Option<&'a str>,
+    pub now: DateTime<Utc>,
+}
+
+/// Imports can be sent for a day after the preview.
+pub const IMPORT_LIFETIME_HOURS: i64 = 24;
+
+/// Columns of an import row, for the bulk writer's chunks.
+const ROW_COLUMNS: usize = 10;
+
+/// Rows written at once by [`ImportWriter`]: a batch insert on SQLite, a `COPY` on PostgreSQL.
+const WRITE_ROWS: usize = 5_000;
+
+/// Writes an import as its rows stream in, a few thousand at a time, so that rows already
+/// written are freed: an upload holds its parsed rows and the duplicate check, not every row
+/// three times over. The caller owns the transaction; `finish` sets the counts.
+pub struct ImportWriter {
+    id: ImportId,
+    total: usize,
+    invalid: usize,
+    pending: Vec<RowRecord>,
+}
+
+impl ImportWriter {
+    pub fn start(conn: &mut DbConnection, new: &NewImport<'_>) -> StoreResult<Self> {
+        let header = serde_json::to_string(new.header).unwrap_or_else(|_| "[]".into());
+        let id: ImportId = diesel::insert_into(invitation_imports::table)
+            .values((
+                invitation_imports::organization_id.eq(new.organization_id),
+                invitation_imports::created_by.eq(new.created_by),
+                invitation_imports::source.eq(new.source),
+                invitation_imports::filename.eq(new.filename),
+                invitation_imports::header.eq(header),
+                invitation_imports::total.eq(0),
+                invitation_imports::valid.eq(0),
+                invitation_imports::invalid.eq(0),
+                invitation_imports::status.eq(ImportStatus::Previewed),
+                invitation_imports::idempotency_key.eq(new.idempotency_key),
+                invitation_imports::created_at.eq(to_db(new.now)),
+                invitation_imports::expires_at.eq(to_db(
+                    new.now + chrono::Duration::hours(IMPORT_LIFETIME_HOURS),
+                )),
+            ))
+            .returning(invitation_imports::id)
+            .get_result(conn)?;
+        Ok(Self {
+            id,
+            total: 0,
+            invalid: 0,
+            pending: Vec::with_capacity(WRITE_ROWS),
+        })
+    }
+
+    pub fn id(&self) -> ImportId {
+        self.id
+    }
+
+    pub fn push(&mut self, conn: &mut DbConnection, mut record: RowRecord) -> StoreResult<()> {
+        record.import_id = self.id.get();
+        self.total += 1;
+        self.invalid += usize::from(!record.valid);
+        self.pending.push(record);
+        if self.pending.len() >= WRITE_ROWS {
+            self.flush(conn)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, conn: &mut DbConnection) -> StoreResult<()> {
+        let records = std::mem::take(&mut self.pending);
+        crate::bulk_write!(conn, invitation_import_rows::table, records, ROW_COLUMNS)?;
+        self.pending = Vec::with_capacity(WRITE_ROWS);
+        Ok(())
+    }
+
+    /// Writes what is left and records the counts; answers the import's id.
+    pub fn finish(mut self, conn: &mut DbConnection) -> StoreResult<ImportId> {
+        if !self.pending.is_empty() {
+            self.flush(conn)?;
+        }
+        let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+        diesel::update(invitation_imports::table.find(self.id))
+            .set((
+                invitation_imports::total.eq(count(self.total)),
+                invitation_imports::valid.eq(count(self.total - self.invalid)),
+                invitation_imports::invalid.eq(count(self.invalid)),
+            ))
+            .execute(conn)?;
+        Ok(self.id)
+    }
+}
+
+pub fn find(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    id: ImportId,
+) -> StoreResult<Option<ImportRecord>> {
+    invitation_imports::table
+        .filter(invitation_imports::id.eq(id))
+        .filter(invitation_imports::organization_id.eq(org))
+        .select(ImportRecord::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The import an earlier batch call made with this `Idempotency-Key`.
+pub fn by_idempotency_key(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    key: &str,
+) -> StoreResult<Option<ImportId>> {
+    invitation_imports::table
+        .filter(invitation_imports::organization_id.eq(org))
+        .filter(invitation_imports::idempotency_key.eq(key))
+        .select(invitation_imports::id)
+        .first(conn)
+        .optional()
+}
+
+/// The lines of the rows with errors, in order.
+pub fn invalid_lines(conn: &mut DbConnection, id: ImportId) -> StoreResult<Vec<i64>> {
+    invitation_import_rows::table
+        .filter(invitation_import_rows::import_id.eq(id.get()))
+        .filter(invitation_import_rows::valid.eq(false))
+        .order(invitation_import_rows::line.asc())
+        .select(invitation_import_rows::line)
+        .load(conn)
+}
+
+fn count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// The counts after a re-check.
+pub fn set_counts(
+    conn: &mut DbConnection,
+    id: ImportId,
+    valid: usize,
+    invalid: usize,
+) -> StoreResult<()> {
+    diesel::update(invitation_imports::table.find(id))
+        .set((
+            invitation_imports::valid.eq(count(valid)),
+            invitation_imports::invalid.eq(count(invalid)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Records the send: sent once, with what it created and skipped.
+pub fn mark_sent(
+    conn: &mut DbConnection,
+    id: ImportId,
+    skip_invalid: bool,
+    created: usize,
+    skipped: usize,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    diesel::update(invitation_imports::table.find(id))
+        .set((
+            invitation_imports::status.eq(ImportStatus::Sent),
+            invitation_imports::skip_invalid.eq(skip_invalid),
+            invitation_imports::created_count.eq(count(created)),
+            invitation_imports::skipped_count.eq(count(skipped)),
+            invitation_imports::sent_at.eq(to_db(now)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Takes the import's row lock on PostgreSQL, so concurrent sends of one import run one after
+/// the other (SQLite's `BEGIN IMMEDIATE` already serialises writers).
+pub fn lock(conn: &mut DbConnection, org: OrganizationId, id: ImportId) -> StoreResult<()> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query(
+            "SELECT id FROM invitation_imports WHERE id = $1 AND organization_id = $2 FOR UPDATE",
+        )
+        .bind::<diesel::sql_types::BigInt, _>(id.get())
+        .bind::<diesel::sql_types::BigInt, _>(org.get())
+        .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// A page of rows (all, or only those with errors) and how many match.
+pub fn page_of_rows(
+    conn: &mut DbConnection,
+    import_id: ImportId,
+    errors_only: bool,
+    offset: i64,
+    limit: i64,
+) -> StoreResult<(Vec<RowRecord>, i64)> {
+    let mut count = invitation_import_rows::table
+        .filter(invitation_import_rows::import_id.eq(import_id.get()))
+        .into_boxed();
+    let mut page = invitation_import_rows::table
+        .filter(invitation_import_rows::import_id.eq(import_id.get()))
+        .into_boxed();
+    if errors_only {
+        count = count.filter(invitation_import_rows::valid.eq(false));
+        page = page.filter(invitation_import_rows::valid.eq(false));
+    }
+    let total: i64 = count.count().get_result(conn)?;
+    let rows = crate::read_page(conn, false, |conn| {
+        page.order(invitation_import_rows::line.asc())
+            .offset(offset)
+            .limit(limit)
+            .select(RowRecord::as_select())
+            .load(conn)
+    })?;
+    Ok((rows, total))
+}
+
+pub fn all_rows(conn: &mut DbConnection, import_id: ImportId) -> StoreResult<Vec<RowRecord>> {
+    invitation_import_rows::table
+        .filter(invitation_import_rows::import_id.eq(import_id.get()))
+        .order(invitation_import_rows::line.asc())
+        .select(RowRecord::as_select())
+        .load(conn)
+}
+
+/// Rewrites the rows whose verdict changed since the preview.
+pub fn update_rows(conn: &mut DbConnection, changed: &[RowRecord]) -> StoreResult<()> {
+    for row in changed {
+        diesel::update(invitation_import_rows::table.find((row.import_id, row.line)))
+            .set((
+                invitation_import_rows::valid.eq(row.valid),
+                invitation_import_rows::errors.eq(&row.errors),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The rows with errors, in order (for the error report).
+pub fn invalid_rows(conn: &mut DbConnection, id: ImportId) -> StoreResult<Vec<RowRecord>> {
+    invitation_import_rows::table
+        .filter(invitation_import_rows::import_id.eq(id.get()))
+        .filter(invitation_import_rows::valid.eq(false))
+        .order(invitation_import_rows::line.asc())
+        .select(RowRecord::as_select())
+        .load(conn)
+}

@@ -1,0 +1,567 @@
+//! The invitations aggregate: rows, their pre-assigned courses, retired link tokens, and the
+//! state changes the use cases make. Every query of an admin's invitation is scoped to the
+//! organization.
+
+use crate::schema::{
+    courses, departments, email_outbox, invitation_courses, invitation_retired_tokens, invitations,
+    user_groups, users,
+};
+use crate::{from_db, to_db, DbConnection, StoreResult};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use skillstream_domain::{
+    EmailStatus, ImportId, InvitationId, InvitationStatus, MemberId, OrganizationId, Role,
+    StoredStatus,
+};
+use std::collections::HashMap;
+
+/// The stored columns of an invitation.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = invitations)]
+pub struct InvitationRow {
+    pub id: InvitationId,
+    pub organization_id: OrganizationId,
+    pub email: String,
+    pub email_folded: String,
+    pub role: Role,
+    pub department_id: Option<i64>,
+    pub group_id: Option<i64>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub token_hash: String,
+    pub status: StoredStatus,
+    pub expires_at: NaiveDateTime,
+    pub invited_by: Option<i64>,
+    pub sent_at: NaiveDateTime,
+    pub send_count: i32,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub accepted_user_id: Option<i64>,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub import_id: Option<i64>,
+}
+
+impl InvitationRow {
+    /// The rules' view of this row.
+    pub fn rules(&self) -> skillstream_domain::Invitation {
+        skillstream_domain::Invitation {
+            stored: self.status,
+            expires_at: from_db(self.expires_at),
+        }
+    }
+}
+
+/// One invitation of the organization; another organization's id is `None`.
+pub fn find(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    id: InvitationId,
+) -> StoreResult<Option<InvitationRow>> {
+    invitations::table
+        .filter(invitations::id.eq(id))
+        .filter(invitations::organization_id.eq(org))
+        .select(InvitationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The invitation whose current link has this token hash.
+pub fn find_by_token(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> StoreResult<Option<InvitationRow>> {
+    invitations::table
+        .filter(invitations::token_hash.eq(token_hash))
+        .select(InvitationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// True when the token was an invitation's link before a resend replaced it.
+pub fn is_retired_token(conn: &mut DbConnection, token_hash: &str) -> StoreResult<bool> {
+    Ok(invitation_retired_tokens::table
+        .find(token_hash)
+        .select(invitation_retired_tokens::invitation_id)
+        .first::<i64>(conn)
+        .optional()?
+        .is_some())
+}
+
+/// The organization's pending invitation to this (folded) address, with its expiry.
+pub fn pending_for(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    folded: &str,
+) -> StoreResult<Option<(InvitationId, DateTime<Utc>)>> {
+    Ok(invitations::table
+        .filter(invitations::organization_id.eq(org))
+        .filter(invitations::email_folded.eq(folded))
+        .filter(invitations::status.eq(StoredStatus::Pending))
+        .select((invitations::id, invitations::expires_at))
+        .first::<(InvitationId, NaiveDateTime)>(conn)
+        .optional()?
+        .map(|(id, at)| (id, from_db(at))))
+}
+
+/// The folded addresses of the organization's pending invitations.
+pub fn pending_addresses(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<Vec<String>> {
+    invitations::table
+        .filter(invitations::organization_id.eq(org))
+        .filter(invitations::status.eq(StoredStatus::Pending))
+        .select(invitations::email_folded)
+        .load(conn)
+}
+
+/// An invitation whose link lapsed and which was just recorded as expired.
+#[derive(Debug, Clone, Queryable)]
+pub struct Lapsed {
+    pub id: InvitationId,
+    pub organization_id: OrganizationId,
+    pub email: String,
+    pub email_folded: String,
+    pub import_id: Option<i64>,
+}
+
+/// Which lapsed invitations to record as expired.
+#[derive(Debug, Clone, Copy)]
+pub enum LapsedScope<'a> {
+    /// Up to this many, of any organization (the scheduler).
+    Any(i64),
+    Organization(OrganizationId),
+    Address(OrganizationId, &'a str),
+}
+
+/// Records pending invitations whose link lapsed as `expired` and answers them. The status
+/// changes from pending once, whoever runs this: each lapsed invitation is answered to exactly
+/// one caller, which writes its `invitation.expired` event.
+pub fn expire_lapsed(
+    conn: &mut DbConnection,
+    scope: LapsedScope<'_>,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<Lapsed>> {
+    let at = to_db(now);
+    let due = invitations::table
+        .filter(invitations::status.eq(StoredStatus::Pending))
+        .filter(invitations::expires_at.le(at))
+        .select(invitations::id)
+        .into_boxed();
+    let due = match scope {
+        LapsedScope::Any(limit) => due.order(invitations::expires_at.asc()).limit(limit),
+        LapsedScope::Organization(org) => due.filter(invitations::organization_id.eq(org)),
+        LapsedScope::Address(org, folded) => due
+            .filter(invitations::organization_id.eq(org))
+            .filter(invitations::email_folded.eq(folded.to_string())),
+    };
+    let ids: Vec<InvitationId> = due.load(conn)?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    diesel::update(
+        invitations::table
+            .filter(invitations::id.eq_any(&ids))
+            .filter(invitations::status.eq(StoredStatus::Pending)),
+    )
+    .set((
+        invitations::status.eq(StoredStatus::Expired),
+        invitations::updated_at.eq(at),
+    ))
+    .returning((
+        invitations::id,
+        invitations::organization_id,
+        invitations::email,
+        invitations::email_folded,
+        invitations::import_id,
+    ))
+    .get_results(conn)
+}
+
+/// A new invitation. Every column is given, as the bulk writer needs; the id is reserved up
+/// front so outbox rows and events can be built without reading the invitations back.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = invitations, treat_none_as_default_value = false)]
+pub struct NewInvitation {
+    pub id: InvitationId,
+    pub organization_id: OrganizationId,
+    pub email: String,
+    pub email_folded: String,
+    pub role: Role,
+    pub department_id: Option<i64>,
+    pub group_id: Option<i64>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub token_hash: String,
+    pub status: StoredStatus,
+    pub expires_at: NaiveDateTime,
+    pub invited_by: Option<i64>,
+    pub sent_at: NaiveDateTime,
+    pub send_count: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub import_id: Option<i64>,
+}
+
+const INVITATION_COLUMNS: usize = 18;
+
+/// Writes invitations through the bulk writer, in a savepoint, so a unique violation (an
+/// address invited meanwhile) leaves the caller's transaction usable on PostgreSQL.
+pub fn insert(conn: &mut DbConnection, rows: Vec<NewInvitation>) -> StoreResult<usize> {
+    conn.transaction(|conn| crate::bulk_write!(conn, invitations::table, rows, INVITATION_COLUMNS))
+}
+
+#[derive(QueryableByName)]
+struct ReservedId {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
+/// Ids for `n` new invitations. PostgreSQL draws them from the sequence (concurrent writers
+/// get other values); SQLite continues after the highest id ever used, which is safe because
+/// the caller holds the write lock (`write_transaction`).
+pub fn reserve_ids(conn: &mut DbConnection, n: usize) -> StoreResult<Vec<InvitationId>> {
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
+    let ids: Vec<i64> = match conn {
+        DbConnection::Postgres(pg) => diesel::sql_query(
+            "SELECT nextval(pg_get_serial_sequence('invitations', 'id')) AS id FROM generate_series(1, $1)",
+        )
+        .bind::<diesel::sql_types::BigInt, _>(n)
+        .load::<ReservedId>(pg)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect(),
+        DbConnection::Sqlite(sqlite) => {
+            let last = diesel::sql_query(
+                "SELECT COALESCE(MAX(id), 0) AS id FROM (SELECT MAX(id) AS id FROM invitations \
+                 UNION ALL SELECT seq AS id FROM sqlite_sequence WHERE name = 'invitations')",
+            )
+            .get_result::<ReservedId>(sqlite)?
+            .id;
+            (last + 1..=last + n).collect()
+        }
+    };
+    Ok(ids.into_iter().map(InvitationId).collect())
+}
+
+/// Pre-assigns courses to a new invitation.
+pub fn add_courses(
+    conn: &mut DbConnection,
+    id: InvitationId,
+    course_ids: &[i64],
+) -> StoreResult<()> {
+    for course_id in course_ids {
+        diesel::insert_into(invitation_courses::table)
+            .values((
+                invitation_courses::invitation_id.eq(id),
+                invitation_courses::course_id.eq(course_id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn course_ids(conn: &mut DbConnection, id: InvitationId) -> StoreResult<Vec<i64>> {
+    invitation_courses::table
+        .filter(invitation_courses::invitation_id.eq(id))
+        .select(invitation_courses::course_id)
+        .load(conn)
+}
+
+/// A resend: the new link's hash, a fresh expiry, pending again. In a savepoint: reviving an
+/// expired invitation collides with a newer pending one on the unique index.
+pub fn mark_resent(
+    conn: &mut DbConnection,
+    id: InvitationId,
+    token_hash: &str,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let at = to_db(now);
+    conn.transaction(|conn| {
+        diesel::update(invitations::table.find(id))
+            .set((
+                invitations::token_hash.eq(token_hash),
+                invitations::status.eq(StoredStatus::Pending),
+                invitations::expires_at.eq(to_db(expires_at)),
+                invitations::sent_at.eq(at),
+                invitations::send_count.eq(invitations::send_count + 1),
+                invitations::updated_at.eq(at),
+            ))
+            .execute(conn)
+            .map(|_| ())
+    })
+}
+
+/// Keeps the hash of a replaced link, so it answers "superseded" rather than "not found".
+pub fn retire_token(
+    conn: &mut DbConnection,
+    id: InvitationId,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    diesel::insert_into(invitation_retired_tokens::table)
+        .values((
+            invitation_retired_tokens::token_hash.eq(token_hash),
+            invitation_retired_tokens::invitation_id.eq(id),
+            invitation_retired_tokens::retired_at.eq(to_db(now)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn mark_cancelled(
+    conn: &mut DbConnection,
+    id: InvitationId,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let at = to_db(now);
+    diesel::update(invitations::table.find(id))
+        .set((
+            invitations::status.eq(StoredStatus::Cancelled),
+            invitations::cancelled_at.eq(at),
+            invitations::updated_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Moves a pending, unexpired invitation to accepted. Answers false when it was not pending
+/// any more (another acceptance won): the status changes from pending only once.
+pub fn claim_acceptance(
+    conn: &mut DbConnection,
+    id: InvitationId,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let at = to_db(now);
+    let claimed = diesel::update(
+        invitations::table
+            .find(id)
+            .filter(invitations::status.eq(StoredStatus::Pending))
+            .filter(invitations::expires_at.gt(at)),
+    )
+    .set((
+        invitations::status.eq(StoredStatus::Accepted),
+        invitations::accepted_at.eq(at),
+        invitations::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(claimed == 1)
+}
+
+pub fn set_accepted_member(
+    conn: &mut DbConnection,
+    id: InvitationId,
+    member: MemberId,
+) -> StoreResult<()> {
+    diesel::update(invitations::table.find(id))
+        .set(invitations::accepted_user_id.eq(member))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The list's filters: status (as people see it) and a LIKE pattern on the folded address.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ListFilter {
+    pub status: Option<InvitationStatus>,
+    /// Already escaped for LIKE with `\`.
+    pub pattern: Option<String>,
+    pub import_id: Option<ImportId>,
+}
+
+macro_rules! filter_invitations {
+    ($source:expr, $org:expr, $filter:expr, $now:expr) => {{
+        let mut query = $source
+            .filter(invitations::organization_id.eq($org))
+            .into_boxed();
+        match $filter.status {
+            Some(InvitationStatus::Pending) => {
+                query = query
+                    .filter(invitations::status.eq(StoredStatus::Pending))
+                    .filter(invitations::expires_at.gt($now))
+            }
+            Some(InvitationStatus::Expired) => {
+                query = query.filter(
+                    invitations::status
+                        .eq(StoredStatus::Expired)
+                        .or(invitations::status
+                            .eq(StoredStatus::Pending)
+                            .and(invitations::expires_at.le($now))),
+                )
+            }
+            Some(InvitationStatus::Accepted) => {
+                query = query.filter(invitations::status.eq(StoredStatus::Accepted))
+            }
+            Some(InvitationStatus::Cancelled) => {
+                query = query.filter(invitations::status.eq(StoredStatus::Cancelled))
+            }
+            None => {}
+        }
+        if let Some(pattern) = &$filter.pattern {
+            query = query.filter(invitations::email_folded.like(pattern.clone()).escape('\\'));
+        }
+        if let Some(import) = $filter.import_id {
+            query = query.filter(invitations::import_id.eq(import.get()));
+        }
+        query
+    }};
+}
+
+/// How many invitations match, over all pages.
+pub fn count(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    filter: &ListFilter,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    let at = to_db(now);
+    filter_invitations!(invitations::table, org, filter, at)
+        .count()
+        .get_result(conn)
+}
+
+/// The inviter's id, email, first and last name, as joined.
+pub type InviterColumns = (i64, String, Option<String>, Option<String>);
+
+/// A row of a page: the invitation, its department's and group's names and its inviter.
+pub type PageRow = (
+    InvitationRow,
+    Option<String>,
+    Option<String>,
+    Option<InviterColumns>,
+);
+
+/// A page, newest first, with the names it shows in one query.
+pub fn page(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    filter: &ListFilter,
+    now: DateTime<Utc>,
+    offset: i64,
+    limit: i64,
+) -> StoreResult<Vec<PageRow>> {
+    let at = to_db(now);
+    let source = invitations::table
+        .left_join(departments::table)
+        .left_join(user_groups::table)
+        .left_join(users::table);
+    crate::read_page(conn, filter.pattern.is_some(), |conn| {
+        filter_invitations!(source, org, filter, at)
+            .order((invitations::created_at.desc(), invitations::id.desc()))
+            .limit(limit)
+            .offset(offset)
+            .select((
+                InvitationRow::as_select(),
+                departments::name.nullable(),
+                user_groups::name.nullable(),
+                (users::id, users::email, users::first_name, users::last_name).nullable(),
+            ))
+            .load::<PageRow>(conn)
+    })
+}
+
+/// One invitation with the names it shows.
+pub fn find_named(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    id: InvitationId,
+) -> StoreResult<Option<PageRow>> {
+    invitations::table
+        .left_join(departments::table)
+        .left_join(user_groups::table)
+        .left_join(users::table)
+        .filter(invitations::id.eq(id))
+        .filter(invitations::organization_id.eq(org))
+        .select((
+            InvitationRow::as_select(),
+            departments::name.nullable(),
+            user_groups::name.nullable(),
+            (users::id, users::email, users::first_name, users::last_name).nullable(),
+        ))
+        .first::<PageRow>(conn)
+        .optional()
+}
+
+/// The courses of each invitation, by title.
+pub fn courses_of(
+    conn: &mut DbConnection,
+    ids: &[InvitationId],
+) -> StoreResult<HashMap<InvitationId, Vec<(i64, String)>>> {
+    let mut by_invitation: HashMap<InvitationId, Vec<(i64, String)>> = HashMap::new();
+    for (invitation_id, id, title) in invitation_courses::table
+        .inner_join(courses::table)
+        .filter(invitation_courses::invitation_id.eq_any(ids))
+        .order((courses::title.asc(), courses::id.asc()))
+        .select((
+            invitation_courses::invitation_id,
+            courses::id,
+            courses::title,
+        ))
+        .load::<(InvitationId, i64, String)>(conn)?
+    {
+        by_invitation
+            .entry(invitation_id)
+            .or_default()
+            .push((id, title));
+    }
+    Ok(by_invitation)
+}
+
+/// The newest email of an invitation: the one that matters (older ones were superseded).
+#[derive(Debug, Clone, Queryable)]
+pub struct LatestEmail {
+    pub invitation_id: InvitationId,
+    pub status: EmailStatus,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_error: Option<String>,
+    pub sent_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn latest_emails(
+    conn: &mut DbConnection,
+    ids: &[InvitationId],
+) -> StoreResult<HashMap<InvitationId, LatestEmail>> {
+    let mut latest: HashMap<InvitationId, LatestEmail> = HashMap::new();
+    for email in email_outbox::table
+        .filter(email_outbox::invitation_id.eq_any(ids))
+        // In the order of the (invitation_id, id) index: one short index range per invitation.
+        .order((email_outbox::invitation_id.asc(), email_outbox::id.desc()))
+        .select((
+            email_outbox::invitation_id,
+            email_outbox::status,
+            email_outbox::attempts,
+            email_outbox::next_attempt_at,
+            email_outbox::last_error,
+            email_outbox::sent_at,
+            email_outbox::created_at,
+        ))
+        .load::<LatestEmail>(conn)?
+    {
+        latest.entry(email.invitation_id).or_insert(email);
+    }
+    Ok(latest)
+}
+
+/// Clears a deleted department or group from the invitations that named it (they have no
+/// foreign key: see the migration).
+pub fn clear_department(conn: &mut DbConnection, org: OrganizationId, id: i64) -> StoreResult<()> {
+    diesel::update(
+        invitations::table
+            .filter(invitations::organization_id.eq(org))
+            .filter(invitations::department_id.eq(id)),
+    )
+    .set(invitations::department_id.eq(None::<i64>))
+    .execute(conn)
+    .map(|_| ())
+}
+
+pub fn clear_group(conn: &mut DbConnection, org: OrganizationId, id: i64) -> StoreResult<()> {
+    diesel::update(
+        invitations::table
+            .filter(invitations::organization_id.eq(org))
+            .filter(invitations::group_id.eq(id)),
+    )
+    .set(invitations::group_id.eq(None::<i64>))
+    .execute(conn)
+    .map(|_| ())
+}
