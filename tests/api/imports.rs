@@ -688,8 +688,12 @@ async fn old_previews_are_swept_and_sent_imports_keep_their_summary() {
             .set(invitation_imports::created_at.eq(long_ago))
             .execute(conn)
             .unwrap();
-            skillstream_api::sweep::sweep(conn, chrono::Utc::now(), chrono::Duration::days(30))
-                .unwrap()
+            skillstream_store::housekeeping::sweep(
+                conn,
+                chrono::Utc::now(),
+                chrono::Duration::days(30),
+            )
+            .unwrap()
         })
         .await;
     assert_eq!((swept.import_previews, swept.sent_import_rows), (1, 1));

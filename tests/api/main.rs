@@ -10,6 +10,7 @@ mod batch;
 mod catalog;
 mod database;
 mod delivery;
+mod events;
 mod imports;
 mod invitations_list;
 mod invitations_resend_cancel;

@@ -251,6 +251,22 @@ async fn accepting_with_sso_fills_empty_names_from_the_claims_and_enrolls_the_co
     let courses = app.get("/api/v1/me/enrollments", session).await;
     assert_eq!(courses.body[0]["title"], "Onboarding", "{}", courses.text);
     assert_eq!(invitation_status(&app, &admin, id).await, "accepted");
+    // The same use case as a password acceptance: one event, by the invitee, saying how.
+    let events = app
+        .get(
+            &format!("/api/v1/audit-events?invitation_id={id}&action=invitation.accepted"),
+            &admin.token,
+        )
+        .await;
+    assert_eq!(events.body["total"], 1, "{}", events.text);
+    let accepted = &events.body["items"][0];
+    assert_eq!(accepted["actor"]["type"], "invitee");
+    assert_eq!(accepted["actor"]["id"], reply.body["user"]["id"]);
+    assert_eq!(accepted["details"]["method"], "sso");
+    assert_eq!(accepted["details"]["courses"], 1);
+    assert!(accepted["request_id"]
+        .as_str()
+        .is_some_and(|id| !id.is_empty()));
     // No password was set: password sign-in has nothing to match.
     assert_eq!(
         app.login("ada@example.com", PASSWORD).await.status,

@@ -140,6 +140,8 @@ pub fn test_settings(database: DatabaseTarget, data_dir: PathBuf) -> Settings {
         metrics_addr: None,
         trusted_proxies: Vec::new(),
         import_retention_days: 30,
+        audit_retention_days: 365,
+        scheduler_tick: std::time::Duration::from_millis(100),
         data_dir,
     }
 }

@@ -63,6 +63,10 @@ pub struct Settings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// `IMPORT_RETENTION_DAYS`: unsent import previews older than this are swept.
     pub import_retention_days: i64,
+    /// `AUDIT_RETENTION_DAYS`: events of the activity log older than this are swept.
+    pub audit_retention_days: i64,
+    /// `SCHEDULER_TICK_MS`: how often the scheduler looks for due work (expiry, sweeps).
+    pub scheduler_tick: std::time::Duration,
 }
 
 /// Limits on one CSV upload or batch call.
@@ -217,6 +221,13 @@ impl Settings {
                 parse_number("IMPORT_RETENTION_DAYS", 30)?.clamp(1, 3650),
             )
             .unwrap_or(30),
+            audit_retention_days: i64::try_from(
+                parse_number("AUDIT_RETENTION_DAYS", 365)?.clamp(1, 3650),
+            )
+            .unwrap_or(365),
+            scheduler_tick: std::time::Duration::from_millis(
+                parse_number("SCHEDULER_TICK_MS", 5_000)?.clamp(50, 3_600_000),
+            ),
             database,
             bind_addr,
             public_url,

@@ -16,7 +16,7 @@ pub mod outbound;
 pub mod rate_limit;
 pub mod request_id;
 pub mod routes;
+pub mod scheduler;
 pub mod startup;
 pub mod state;
-pub mod sweep;
 pub use skillstream_app::tokens;

@@ -149,6 +149,8 @@ fn error_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::
     modifiers(&BearerAuth, &CommonResponses),
     paths(
         routes::health::healthz,
+        routes::audit::list_audit_events,
+        routes::audit::audit_events_csv,
         routes::health::readyz,
         routes::health::metrics,
         routes::login::login,
@@ -191,13 +193,14 @@ fn error_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::
         routes::sso::settings::update_sso_settings,
         routes::sso::settings::delete_sso_settings,
     ),
-    components(schemas(ErrorBody, ErrorObject, FieldError)),
+    components(schemas(ErrorBody, ErrorObject, FieldError, crate::error::ErrorCode)),
     tags(
         (name = "Invitations", description = "Admin → People → Invitations"),
         (name = "Users", description = "Admin → People → Users"),
         (name = "Bulk invitations", description = "Import from CSV (template, upload → preview, send, error report) and the batch API"),
         (name = "Accept an invitation", description = "Public endpoints behind the link in the email (no sign-in; rate limited)"),
         (name = "Single sign-on", description = "Admin → Settings → Single sign-on: the organization's OpenID Connect provider"),
+        (name = "Activity", description = "Admin → Activity: the organization's activity log (domain events)"),
     )
 )]
 pub struct ApiDoc;

@@ -28,7 +28,7 @@ use utoipa_swagger_ui::SwaggerUi;
 pub struct Application {
     port: u16,
     server: Server,
-    /// The hourly housekeeping task (`sweep`), stopped with the server.
+    /// The scheduler (expiry, hourly housekeeping), stopped with the server.
     sweeper: tokio::task::JoinHandle<()>,
     /// The internal `/metrics` listener (`METRICS_ADDR`) and its port.
     metrics: Option<(u16, Server)>,
@@ -76,10 +76,13 @@ impl Application {
             )?),
         });
         let server = run(listener, state.clone())?;
-        let sweeper = tokio::spawn(crate::sweep::run(
+        let sweeper = tokio::spawn(crate::scheduler::run(
             state.pool.clone(),
-            chrono::Duration::days(state.settings.import_retention_days),
-            std::time::Duration::from_secs(3600),
+            crate::scheduler::Schedule {
+                tick: state.settings.scheduler_tick,
+                import_retention: chrono::Duration::days(state.settings.import_retention_days),
+                audit_retention_days: state.settings.audit_retention_days,
+            },
         ));
         let metrics = match &state.settings.metrics_addr {
             Some(addr) => {

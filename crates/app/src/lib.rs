@@ -6,6 +6,7 @@
 pub mod error;
 
 pub use error::{AppError, AppResult, ErrorCode, FieldError};
+pub mod audit;
 pub mod context;
 pub mod delivery;
 pub mod events;

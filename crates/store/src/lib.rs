@@ -4,6 +4,7 @@
 pub mod bulk;
 pub mod catalog;
 pub mod events;
+pub mod housekeeping;
 pub mod imports;
 pub mod invitations;
 pub mod members;

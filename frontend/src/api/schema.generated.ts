@@ -37,6 +37,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Newest first. */
+        get: operations["list_audit_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-events.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same filters as a CSV file (newest first, at most 100,000 events). Cells a spreadsheet
+         *     would run as a formula are neutralised.
+         */
+        get: operations["audit_events_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -571,6 +608,16 @@ export interface components {
             /** @description 12 to 128 characters. */
             password: string;
         };
+        /**
+         * @description What happened. The names are a public contract (`action` of the activity log).
+         * @enum {string}
+         */
+        Action: "InvitationCreated" | "InvitationScheduled" | "InvitationEmailSent" | "InvitationEmailFailed" | "InvitationReminded" | "InvitationResent" | "InvitationCancelled" | "InvitationExpired" | "InvitationAccepted" | "InvitationRenewalRequested" | "InvitationLinkCopied" | "ImportUploaded" | "ImportSent" | "MemberDeactivated" | "MemberReactivated" | "MemberUpdated" | "OrganizationSettingsChanged" | "SsoSettingsChanged" | "ApiTokenCreated" | "ApiTokenRevoked" | "WebhookCreated" | "WebhookUpdated" | "WebhookDeleted" | "ScimTokenCreated" | "ScimTokenRevoked";
+        /**
+         * @description Who caused it.
+         * @enum {string}
+         */
+        ActorType: "Member" | "ApiToken" | "Scim" | "Invitee" | "System";
         /** @description An API token as listed: never its secret. */
         ApiToken: {
             /** Format: date-time */
@@ -696,7 +743,7 @@ export interface components {
          *     invitation was resent, cancelled or accepted, or is no longer pending).
          * @enum {string}
          */
-        EmailStatus: "queued" | "sending" | "sent" | "failed" | "superseded";
+        EmailStatus: "Queued" | "Sending" | "Sent" | "Failed" | "Superseded";
         /** @description A course on the user's dashboard. */
         Enrollment: {
             /** Format: int64 */
@@ -739,6 +786,20 @@ export interface components {
             invitation_id?: number | null;
             /** @description A sentence for people. */
             message: string;
+        };
+        /** @description Who caused an event. */
+        EventActor: {
+            /** Format: int64 */
+            id?: number | null;
+            name?: string | null;
+            type: components["schemas"]["ActorType"];
+        };
+        /** @description What an event happened to. */
+        EventTarget: {
+            email?: string | null;
+            /** Format: int64 */
+            id?: number | null;
+            type?: null | components["schemas"]["TargetType"];
         };
         /**
          * @description One problem with one field of the request. Its `code` names the rule the value broke
@@ -813,12 +874,12 @@ export interface components {
          * @description How an import arrived.
          * @enum {string}
          */
-        ImportSource: "csv" | "api";
+        ImportSource: "Csv" | "Api";
         /**
          * @description An import is previewed until it is sent (once).
          * @enum {string}
          */
-        ImportStatus: "previewed" | "sent";
+        ImportStatus: "Previewed" | "Sent";
         ImportSummary: {
             /** Format: int64 */
             invalid: number;
@@ -1068,6 +1129,11 @@ export interface components {
              */
             organization_id?: number | null;
         };
+        /**
+         * @description What it happened to.
+         * @enum {string}
+         */
+        TargetType: "Invitation" | "Member" | "Import" | "Organization" | "ApiToken";
         UpdateSsoSettings: {
             /** @description At most 255 characters. */
             client_id: string;
@@ -1299,6 +1365,190 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_audit_events: {
+        parameters: {
+            query?: {
+                /** @description Actions, comma-separated (for example `invitation.created,invitation.accepted`). */
+                action?: string;
+                /** @description `member`, `api_token`, `scim`, `invitee` or `system`. */
+                actor_type?: string;
+                actor_id?: number;
+                /** @description The address the event is about (case is ignored). */
+                target_email?: string;
+                invitation_id?: number;
+                import_id?: number;
+                /** @description From this instant (RFC 3339), inclusive. */
+                from?: string;
+                /** @description Up to this instant (RFC 3339), inclusive. */
+                to?: string;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 100 (default 25). */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            action: components["schemas"]["Action"];
+                            actor: components["schemas"]["EventActor"];
+                            /** @description What changed, specific to the action (never a link token, password or secret). */
+                            details: Record<string, never>;
+                            /** Format: int64 */
+                            id: number;
+                            /** Format: int64 */
+                            import_id?: number | null;
+                            /** Format: date-time */
+                            occurred_at: string;
+                            request_id?: string | null;
+                            target: components["schemas"]["EventTarget"];
+                        }[];
+                        /** Format: int64 */
+                        page: number;
+                        /** Format: int64 */
+                        per_page: number;
+                        /**
+                         * Format: int64
+                         * @description Items matching the filters, over all pages.
+                         */
+                        total: number;
+                        /** Format: int64 */
+                        total_pages: number;
+                    };
+                };
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no credential, or one that is invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unknown action or actor type, or a date that is not RFC 3339 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    audit_events_csv: {
+        parameters: {
+            query?: {
+                /** @description Actions, comma-separated (for example `invitation.created,invitation.accepted`). */
+                action?: string;
+                /** @description `member`, `api_token`, `scim`, `invitee` or `system`. */
+                actor_type?: string;
+                actor_id?: number;
+                /** @description The address the event is about (case is ignored). */
+                target_email?: string;
+                invitation_id?: number;
+                import_id?: number;
+                /** @description From this instant (RFC 3339), inclusive. */
+                from?: string;
+                /** @description Up to this instant (RFC 3339), inclusive. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no credential, or one that is invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 //! HTTP routes, one module per resource and, for invitations, one file per action.
 
 pub mod api_tokens;
+pub mod audit;
 pub mod catalog;
 pub(crate) mod catalog_routes;
 pub mod courses;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     invitations::configure(cfg);
     imports::configure(cfg);
     api_tokens::configure(cfg);
+    audit::configure(cfg);
     public::configure(cfg);
     sso::configure(cfg);
 }

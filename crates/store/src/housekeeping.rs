@@ -3,12 +3,13 @@
 //! their summary; expired sessions and sign-in requests nobody came back for are cleared.
 //! Every step is an idempotent delete, so several instances may sweep at once.
 
-use crate::db::schema::{
+use crate::schema::{
     invitation_import_rows, invitation_imports, rate_limit_windows, sessions, sso_requests,
 };
-use crate::db::{to_db, DbConnection, Pool};
+use crate::{to_db, DbConnection};
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
+use skillstream_domain::ImportStatus;
 
 /// What one sweep removed.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -28,12 +29,12 @@ pub fn sweep(
     let cutoff = to_db(now - import_retention);
     let import_previews = diesel::delete(
         invitation_imports::table
-            .filter(invitation_imports::status.ne("sent"))
+            .filter(invitation_imports::status.ne(ImportStatus::Sent))
             .filter(invitation_imports::created_at.lt(cutoff)),
     )
     .execute(conn)?;
     let old_sent = invitation_imports::table
-        .filter(invitation_imports::status.eq("sent"))
+        .filter(invitation_imports::status.eq(ImportStatus::Sent))
         .filter(invitation_imports::created_at.lt(cutoff))
         .select(invitation_imports::id);
     let sent_import_rows = diesel::delete(
@@ -58,24 +59,4 @@ pub fn sweep(
         sessions,
         sso_requests,
     })
-}
-
-/// Sweeps at start-up and then every `every`, until the process ends.
-pub async fn run(pool: Pool, import_retention: Duration, every: std::time::Duration) {
-    let mut ticker = tokio::time::interval(every);
-    loop {
-        ticker.tick().await;
-        let pool = pool.clone();
-        let result = actix_web::rt::task::spawn_blocking(move || {
-            let mut conn = pool.get().map_err(|e| e.to_string())?;
-            sweep(&mut conn, Utc::now(), import_retention).map_err(|e| e.to_string())
-        })
-        .await;
-        match result {
-            Ok(Ok(swept)) if swept != Swept::default() => tracing::info!(?swept, "swept"),
-            Ok(Ok(_)) => {}
-            Ok(Err(error)) => tracing::warn!(%error, "sweep failed; trying again later"),
-            Err(error) => tracing::warn!(%error, "sweep task failed"),
-        }
-    }
 }
