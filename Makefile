@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: deps test-compose test-contract bench bench-import run test test-rust test-sqlite test-postgres test-frontend test-e2e lint fmt openapi migrate build release frontend frontend-deps
+.PHONY: deps test-architecture test-compose test-contract bench bench-import run test test-rust test-sqlite test-postgres test-frontend test-e2e lint fmt openapi migrate build release frontend frontend-deps
 
 ## Run the app: builds the web app (when present) and serves API + SPA + docs on SQLite.
 run: frontend
@@ -10,7 +10,7 @@ run: frontend
 
 ## Every test: Rust on SQLite and on a throwaway PostgreSQL, the frontend's checks and unit
 ## tests, and the browser journeys in Chromium against the real app.
-test: deps test-rust test-frontend test-e2e test-contract test-compose
+test: deps test-architecture test-rust test-frontend test-e2e test-contract test-compose
 
 ## What the tests need that a fresh machine lacks (apt packages, npm packages).
 deps:
@@ -21,6 +21,10 @@ test-compose:
 	scripts/check-compose.sh
 
 test-rust: test-sqlite test-postgres
+
+## The layers: store and app without actix-web, api without diesel (scripts/check-architecture.sh).
+test-architecture:
+	scripts/check-architecture.sh
 
 ## schemathesis with every check against the built binary's OpenAPI document.
 test-contract:

@@ -2,19 +2,17 @@
 //! and by `skillstream create-admin`.
 
 use crate::auth::password::{check_policy, hash_password};
-use crate::db::schema::{organizations, users};
-use crate::db::{to_db, write_transaction, DbConnection};
+use crate::db::{members, organizations, write_transaction, DbConnection, StoreError};
 use crate::tokens::random_token;
 use chrono::Utc;
-use diesel::prelude::*;
-use skillstream_domain::EmailAddress;
+use skillstream_domain::{EmailAddress, Role};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BootstrapError {
     #[error("{0}")]
     Invalid(String),
     #[error(transparent)]
-    Database(#[from] diesel::result::Error),
+    Database(#[from] StoreError),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -34,11 +32,7 @@ pub struct CreatedAdmin {
 /// password sign-in works again for organization `org_name` (the provider stays set up, so
 /// "Continue with SSO" keeps working). Returns false when there is no such organization.
 pub fn stop_enforcing_sso(conn: &mut DbConnection, org_name: &str) -> Result<bool, BootstrapError> {
-    let changed =
-        diesel::update(organizations::table.filter(organizations::name.eq(org_name.trim())))
-            .set(organizations::sso_enforced.eq(false))
-            .execute(conn)?;
-    Ok(changed > 0)
+    Ok(organizations::stop_enforcing_sso(conn, org_name.trim())?)
 }
 
 pub fn create_admin(
@@ -56,61 +50,37 @@ pub fn create_admin(
     let email = EmailAddress::parse(email).map_err(|e| BootstrapError::Invalid(e.to_string()))?;
     check_policy(password).map_err(|e| BootstrapError::Invalid(e.to_string()))?;
     let hash = hash_password(password)?;
-    let now = to_db(Utc::now());
+    let now = Utc::now();
     write_transaction(conn, |conn| {
-        let existing: Option<i64> = organizations::table
-            .filter(organizations::name.eq(org_name))
-            .select(organizations::id)
-            .first(conn)
-            .optional()?;
-        let organization_id = match existing {
-            Some(id) => id,
-            None => diesel::insert_into(organizations::table)
-                .values((
-                    organizations::name.eq(org_name),
-                    organizations::invitation_ttl_days.eq(7),
-                    organizations::sso_enforced.eq(false),
-                    organizations::created_at.eq(now),
-                ))
-                .returning(organizations::id)
-                .get_result(conn)?,
-        };
-        let member: Option<i64> = users::table
-            .filter(users::organization_id.eq(organization_id))
-            .filter(users::email_folded.eq(email.folded()))
-            .select(users::id)
-            .first(conn)
-            .optional()?;
-        let user_id = match member {
+        let organization_id = organizations::find_or_create(conn, org_name, now)?;
+        let user_id = match members::find_by_address(conn, organization_id, email.folded())? {
             Some(id) => {
-                diesel::update(users::table.find(id))
-                    .set((
-                        users::role.eq("admin"),
-                        users::status.eq("active"),
-                        users::password_hash.eq(&hash),
-                    ))
-                    .execute(conn)?;
+                members::make_admin(conn, id, &hash)?;
                 // A password reset ends every session signed in with the old one.
-                crate::auth::session::revoke_member(conn, organization_id, id, chrono::Utc::now())
+                crate::auth::session::revoke_member(conn, organization_id.get(), id.get(), now)
                     .map_err(|e| anyhow::anyhow!("ending the sessions failed: {e}"))?;
                 id
             }
-            None => diesel::insert_into(users::table)
-                .values((
-                    users::organization_id.eq(organization_id),
-                    users::email.eq(email.as_str()),
-                    users::email_folded.eq(email.folded()),
-                    users::password_hash.eq(&hash),
-                    users::role.eq("admin"),
-                    users::status.eq("active"),
-                    users::created_at.eq(now),
-                ))
-                .returning(users::id)
-                .get_result(conn)?,
+            None => members::insert(
+                conn,
+                &members::NewMember {
+                    organization_id,
+                    email: email.as_str(),
+                    email_folded: email.folded(),
+                    password_hash: Some(&hash),
+                    first_name: None,
+                    last_name: None,
+                    role: Role::Admin,
+                    department_id: None,
+                    group_id: None,
+                    sso_subject: None,
+                },
+                now,
+            )?,
         };
         Ok(CreatedAdmin {
-            organization_id,
-            user_id,
+            organization_id: organization_id.get(),
+            user_id: user_id.get(),
             email: email.as_str().to_string(),
         })
     })
@@ -133,8 +103,7 @@ pub fn first_start(
     email: &str,
     password: Option<&str>,
 ) -> Result<Option<FirstStart>, BootstrapError> {
-    let organizations: i64 = organizations::table.count().get_result(conn)?;
-    if organizations > 0 {
+    if organizations::count(conn)? > 0 {
         return Ok(None);
     }
     let generated = password.is_none().then(|| random_token(12));

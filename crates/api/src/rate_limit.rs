@@ -128,13 +128,7 @@ impl RateLimiter {
     }
 }
 
-#[derive(diesel::QueryableByName)]
-struct Window {
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    count: i32,
-    #[diesel(sql_type = diesel::sql_types::Timestamp)]
-    window_start: chrono::NaiveDateTime,
-}
+use crate::db::rate_limits::Window;
 
 /// One window in `rate_limit_windows`: counted (`count`) or only read. The upsert starts a
 /// new window when the stored one is over a minute old; PostgreSQL serialises concurrent
@@ -146,48 +140,23 @@ async fn shared(
     limit: u32,
     count: bool,
 ) -> Result<(), ApiError> {
-    use diesel::sql_types::{Text, Timestamp};
-    use diesel::{OptionalExtension, RunQueryDsl};
     let pool = pool.clone();
     let key_hash = crate::tokens::hash_token(key);
     let found = actix_web::rt::task::spawn_blocking(move || -> anyhow::Result<Option<Window>> {
         let mut conn = pool.get()?;
-        let crate::db::DbConnection::Postgres(pg) = &mut **conn else {
-            return Ok(None);
-        };
-        let now = crate::db::to_db(chrono::Utc::now());
-        let window_opened_after = now - chrono::Duration::seconds(WINDOW.as_secs() as i64);
-        let window = if count {
-            diesel::sql_query(
-                "INSERT INTO rate_limit_windows (key_hash, window_start, count) VALUES ($1, $2, 1) \
-                 ON CONFLICT (key_hash) DO UPDATE SET \
-                   count = CASE WHEN rate_limit_windows.window_start <= $3 THEN 1 \
-                                ELSE rate_limit_windows.count + 1 END, \
-                   window_start = CASE WHEN rate_limit_windows.window_start <= $3 THEN $2 \
-                                       ELSE rate_limit_windows.window_start END \
-                 RETURNING count, window_start",
-            )
-            .bind::<Text, _>(&key_hash)
-            .bind::<Timestamp, _>(now)
-            .bind::<Timestamp, _>(window_opened_after)
-            .get_result::<Window>(pg)
-            .map(Some)?
-        } else {
-            diesel::sql_query(
-                "SELECT count, window_start FROM rate_limit_windows \
-                 WHERE key_hash = $1 AND window_start > $2",
-            )
-            .bind::<Text, _>(&key_hash)
-            .bind::<Timestamp, _>(window_opened_after)
-            .get_result::<Window>(pg)
-            .optional()?
-            // Reading only: the request itself is not counted.
-            .map(|w| Window {
-                count: w.count + 1,
-                ..w
-            })
-        };
-        Ok(window)
+        let length = chrono::Duration::seconds(WINDOW.as_secs() as i64);
+        let window = crate::db::rate_limits::window(
+            &mut conn,
+            &key_hash,
+            count,
+            length,
+            chrono::Utc::now(),
+        )?;
+        // Reading only: the request itself is not counted.
+        Ok(window.map(|w| Window {
+            count: w.count + i32::from(!count),
+            ..w
+        }))
     })
     .await;
     let window = match found {

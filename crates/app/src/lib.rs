@@ -6,12 +6,14 @@
 pub mod error;
 
 pub use error::{AppError, AppResult, ErrorCode, FieldError};
+pub mod api_tokens;
 pub mod audit;
 pub mod context;
 pub mod delivery;
 pub mod events;
 pub mod imports;
 pub mod invitations;
+pub mod sso;
 pub mod tokens;
 
 pub use context::Ctx;

@@ -154,3 +154,54 @@ pub fn existing_courses(
         .select(courses::id)
         .load(conn)
 }
+
+/// The first name, alphabetically, of the organization's departments or groups.
+pub fn first_name(
+    conn: &mut DbConnection,
+    kind: Kind,
+    org: OrganizationId,
+) -> StoreResult<Option<String>> {
+    Ok(list(conn, kind, org)?
+        .into_iter()
+        .next()
+        .map(|(_, name, _)| name))
+}
+
+/// Id, title, description and creation time of a course.
+pub type CourseRow = (i64, String, Option<String>, NaiveDateTime);
+
+pub fn courses(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<Vec<CourseRow>> {
+    courses::table
+        .filter(courses::organization_id.eq(org))
+        .order((courses::title.asc(), courses::id.asc()))
+        .select((
+            courses::id,
+            courses::title,
+            courses::description,
+            courses::created_at,
+        ))
+        .load(conn)
+}
+
+pub fn insert_course(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    title: &str,
+    description: Option<&str>,
+    now: DateTime<Utc>,
+) -> StoreResult<CourseRow> {
+    diesel::insert_into(courses::table)
+        .values((
+            courses::organization_id.eq(org),
+            courses::title.eq(title),
+            courses::description.eq(description),
+            courses::created_at.eq(to_db(now)),
+        ))
+        .returning((
+            courses::id,
+            courses::title,
+            courses::description,
+            courses::created_at,
+        ))
+        .get_result(conn)
+}

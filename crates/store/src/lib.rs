@@ -1,6 +1,7 @@
 //! diesel over SQLite and PostgreSQL through one code path: a `MultiConnection` enum whose
 //! variant is chosen from the URL scheme, never by trying each backend in turn.
 
+pub mod api_tokens;
 pub mod bulk;
 pub mod catalog;
 pub mod events;
@@ -10,7 +11,10 @@ pub mod invitations;
 pub mod members;
 pub mod organizations;
 pub mod outbox;
+pub mod rate_limits;
 pub mod schema;
+pub mod sessions;
+pub mod sso;
 
 use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -349,3 +353,8 @@ diesel::define_sql_function! {
 pub type StoreError = diesel::result::Error;
 pub type StoreResult<T> = Result<T, StoreError>;
 pub type PoolError = r2d2::PoolError;
+
+/// A round trip to the server: does the database answer?
+pub fn ping(conn: &mut DbConnection) -> StoreResult<()> {
+    conn.batch_execute("SELECT 1")
+}

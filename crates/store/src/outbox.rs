@@ -1,11 +1,13 @@
 //! The transactional outbox: an email job is written in the same transaction that creates or
 //! resends an invitation, so an invitation never exists without its email queued.
 
-use crate::schema::email_outbox;
-use crate::{to_db, DbConnection};
+use crate::schema::{courses, email_outbox, invitation_courses, invitations, organizations};
+use crate::{from_db, to_db, DbConnection};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use skillstream_domain::{EmailStatus, InvitationId, OrganizationId};
+use skillstream_domain::{Role, StoredStatus};
+use std::collections::HashMap;
 
 /// An email to queue. The link token is kept sealed until the email is sent.
 #[derive(Debug, Clone, Insertable)]
@@ -106,11 +108,13 @@ pub fn claim_due(
     const RETURNING: &str =
         "RETURNING id, invitation_id, organization_id, recipient, sealed_token, attempts";
     let (now, lease_until) = (to_db(now), to_db(lease_until));
+    // The states' stored names, inlined as literals so the planner sees them as before.
+    let (queued, sending) = (EmailStatus::Queued.as_str(), EmailStatus::Sending.as_str());
     match conn {
         DbConnection::Postgres(pg) => diesel::sql_query(format!(
-            "UPDATE email_outbox SET status = 'sending', attempts = attempts + 1, locked_until = $1, updated_at = $2 \
+            "UPDATE email_outbox SET status = '{sending}', attempts = attempts + 1, locked_until = $1, updated_at = $2 \
              WHERE id IN (SELECT id FROM email_outbox \
-                 WHERE (status = 'queued' AND next_attempt_at <= $2) OR (status = 'sending' AND locked_until < $2) \
+                 WHERE (status = '{queued}' AND next_attempt_at <= $2) OR (status = '{sending}' AND locked_until < $2) \
                  ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) {RETURNING}"
         ))
         .bind::<Timestamp, _>(lease_until)
@@ -118,9 +122,9 @@ pub fn claim_due(
         .bind::<BigInt, _>(limit)
         .load(pg),
         DbConnection::Sqlite(sqlite) => diesel::sql_query(format!(
-            "UPDATE email_outbox SET status = 'sending', attempts = attempts + 1, locked_until = ?1, updated_at = ?2 \
+            "UPDATE email_outbox SET status = '{sending}', attempts = attempts + 1, locked_until = ?1, updated_at = ?2 \
              WHERE id IN (SELECT id FROM email_outbox \
-                 WHERE (status = 'queued' AND next_attempt_at <= ?2) OR (status = 'sending' AND locked_until < ?2) \
+                 WHERE (status = '{queued}' AND next_attempt_at <= ?2) OR (status = '{sending}' AND locked_until < ?2) \
                  ORDER BY next_attempt_at, id LIMIT ?3) {RETURNING}"
         ))
         .bind::<Timestamp, _>(lease_until)
@@ -223,4 +227,97 @@ pub fn backlog(conn: &mut DbConnection) -> QueryResult<(i64, Option<chrono::Naiv
         .select(diesel::dsl::min(email_outbox::created_at))
         .first(conn)?;
     Ok((depth, oldest))
+}
+
+/// What an invitation email says, read for a batch of claimed emails.
+#[derive(Debug, Clone)]
+pub struct EmailContext {
+    pub status: StoredStatus,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub role: Role,
+    pub expires_at: DateTime<Utc>,
+    pub organization: String,
+    pub sso_enforced: bool,
+    /// The inviter's name (or address); none when the inviter is gone.
+    pub inviter: Option<String>,
+    pub courses: Vec<String>,
+}
+
+/// Loads what the claimed emails need in five queries, whatever their number.
+pub fn contexts(
+    conn: &mut DbConnection,
+    claimed: &[ClaimedEmail],
+) -> QueryResult<HashMap<InvitationId, EmailContext>> {
+    let ids: Vec<InvitationId> = claimed.iter().map(|c| c.invitation_id).collect();
+    type Row = (
+        InvitationId,
+        StoredStatus,
+        Option<String>,
+        Option<String>,
+        Role,
+        chrono::NaiveDateTime,
+        i64,
+        Option<i64>,
+    );
+    let rows: Vec<Row> = invitations::table
+        .filter(invitations::id.eq_any(&ids))
+        .select((
+            invitations::id,
+            invitations::status,
+            invitations::first_name,
+            invitations::last_name,
+            invitations::role,
+            invitations::expires_at,
+            invitations::organization_id,
+            invitations::invited_by,
+        ))
+        .load(conn)?;
+    let org_ids: Vec<i64> = rows.iter().map(|r| r.6).collect();
+    let inviter_ids: Vec<i64> = rows.iter().filter_map(|r| r.7).collect();
+    let orgs: HashMap<i64, (String, bool)> = organizations::table
+        .filter(organizations::id.eq_any(&org_ids))
+        .select((
+            organizations::id,
+            organizations::name,
+            organizations::sso_enforced,
+        ))
+        .load::<(i64, String, bool)>(conn)?
+        .into_iter()
+        .map(|(id, name, sso)| (id, (name, sso)))
+        .collect();
+    let inviters: HashMap<i64, String> = crate::members::display_names(conn, &inviter_ids)?
+        .into_iter()
+        .map(|(id, (email, name))| (id, name.unwrap_or(email)))
+        .collect();
+    let mut course_titles: HashMap<InvitationId, Vec<String>> = HashMap::new();
+    for (invitation_id, title) in invitation_courses::table
+        .inner_join(courses::table)
+        .filter(invitation_courses::invitation_id.eq_any(&ids))
+        .order(courses::title.asc())
+        .select((invitation_courses::invitation_id, courses::title))
+        .load::<(InvitationId, String)>(conn)?
+    {
+        course_titles.entry(invitation_id).or_default().push(title);
+    }
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, status, first_name, last_name, role, expires_at, org, inviter)| {
+                let (organization, sso_enforced) = orgs.get(&org).cloned().unwrap_or_default();
+                let context = EmailContext {
+                    status,
+                    first_name,
+                    last_name,
+                    role,
+                    expires_at: from_db(expires_at),
+                    organization,
+                    sso_enforced,
+                    inviter: inviter.and_then(|i| inviters.get(&i).cloned()),
+                    courses: course_titles.remove(&id).unwrap_or_default(),
+                };
+                (id, context)
+            },
+        )
+        .collect())
 }

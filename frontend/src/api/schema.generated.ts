@@ -608,16 +608,10 @@ export interface components {
             /** @description 12 to 128 characters. */
             password: string;
         };
-        /**
-         * @description What happened. The names are a public contract (`action` of the activity log).
-         * @enum {string}
-         */
-        Action: "InvitationCreated" | "InvitationScheduled" | "InvitationEmailSent" | "InvitationEmailFailed" | "InvitationReminded" | "InvitationResent" | "InvitationCancelled" | "InvitationExpired" | "InvitationAccepted" | "InvitationRenewalRequested" | "InvitationLinkCopied" | "ImportUploaded" | "ImportSent" | "MemberDeactivated" | "MemberReactivated" | "MemberUpdated" | "OrganizationSettingsChanged" | "SsoSettingsChanged" | "ApiTokenCreated" | "ApiTokenRevoked" | "WebhookCreated" | "WebhookUpdated" | "WebhookDeleted" | "ScimTokenCreated" | "ScimTokenRevoked";
-        /**
-         * @description Who caused it.
-         * @enum {string}
-         */
-        ActorType: "Member" | "ApiToken" | "Scim" | "Invitee" | "System";
+        /** @enum {string} */
+        Action: "invitation.created" | "invitation.scheduled" | "invitation.email_sent" | "invitation.email_failed" | "invitation.reminded" | "invitation.resent" | "invitation.cancelled" | "invitation.expired" | "invitation.accepted" | "invitation.renewal_requested" | "invitation.link_copied" | "import.uploaded" | "import.sent" | "member.deactivated" | "member.reactivated" | "member.updated" | "organization.settings_changed" | "sso.settings_changed" | "api_token.created" | "api_token.revoked" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "scim_token.created" | "scim_token.revoked";
+        /** @enum {string} */
+        ActorType: "member" | "api_token" | "scim" | "invitee" | "system";
         /** @description An API token as listed: never its secret. */
         ApiToken: {
             /** Format: date-time */
@@ -738,12 +732,8 @@ export interface components {
             sent_at?: string | null;
             status: components["schemas"]["EmailStatus"];
         };
-        /**
-         * @description Where one email of the outbox is. `Superseded`: withdrawn before it went out (the
-         *     invitation was resent, cancelled or accepted, or is no longer pending).
-         * @enum {string}
-         */
-        EmailStatus: "Queued" | "Sending" | "Sent" | "Failed" | "Superseded";
+        /** @enum {string} */
+        EmailStatus: "queued" | "sending" | "sent" | "failed" | "superseded";
         /** @description A course on the user's dashboard. */
         Enrollment: {
             /** Format: int64 */
@@ -753,11 +743,12 @@ export interface components {
             enrolled_at: string;
             /** Format: int64 */
             id: number;
-            /** @example active */
-            status: string;
+            status: components["schemas"]["EnrollmentStatus"];
             /** @example Workplace Safety 101 */
             title: string;
         };
+        /** @enum {string} */
+        EnrollmentStatus: "active" | "completed" | "withdrawn";
         /** @description The body of every error response. */
         ErrorBody: {
             error: components["schemas"]["ErrorObject"];
@@ -870,16 +861,10 @@ export interface components {
             valid: boolean;
             values: components["schemas"]["RowValues"];
         };
-        /**
-         * @description How an import arrived.
-         * @enum {string}
-         */
-        ImportSource: "Csv" | "Api";
-        /**
-         * @description An import is previewed until it is sent (once).
-         * @enum {string}
-         */
-        ImportStatus: "Previewed" | "Sent";
+        /** @enum {string} */
+        ImportSource: "csv" | "api";
+        /** @enum {string} */
+        ImportStatus: "previewed" | "sent";
         ImportSummary: {
             /** Format: int64 */
             invalid: number;
@@ -960,6 +945,8 @@ export interface components {
             organization_id?: number | null;
             password: string;
         };
+        /** @enum {string} */
+        MemberStatus: "active" | "suspended";
         /** @description Body to create or rename a department or group. */
         NameBody: {
             /**
@@ -1129,11 +1116,8 @@ export interface components {
              */
             organization_id?: number | null;
         };
-        /**
-         * @description What it happened to.
-         * @enum {string}
-         */
-        TargetType: "Invitation" | "Member" | "Import" | "Organization" | "ApiToken";
+        /** @enum {string} */
+        TargetType: "invitation" | "member" | "import" | "organization" | "api_token";
         UpdateSsoSettings: {
             /** @description At most 255 characters. */
             client_id: string;
@@ -1165,13 +1149,8 @@ export interface components {
             last_name?: string | null;
             /** Format: int64 */
             organization_id: number;
-            /** @example learner */
-            role: string;
-            /**
-             * @description `active` (or `suspended`).
-             * @example active
-             */
-            status: string;
+            role: components["schemas"]["Role"];
+            status: components["schemas"]["MemberStatus"];
         };
     };
     responses: never;
@@ -4296,13 +4275,8 @@ export interface operations {
                             last_name?: string | null;
                             /** Format: int64 */
                             organization_id: number;
-                            /** @example learner */
-                            role: string;
-                            /**
-                             * @description `active` (or `suspended`).
-                             * @example active
-                             */
-                            status: string;
+                            role: components["schemas"]["Role"];
+                            status: components["schemas"]["MemberStatus"];
                         }[];
                         /** Format: int64 */
                         page: number;

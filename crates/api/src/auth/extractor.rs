@@ -1,5 +1,4 @@
-use crate::db::schema::{api_tokens, sessions, users};
-use crate::db::{from_db, to_db, DbConnection};
+use crate::db::{from_db, DbConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::tokens::{hash_token, API_TOKEN_PREFIX};
@@ -7,7 +6,6 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use chrono::{Duration, Utc};
-use diesel::prelude::*;
 use skillstream_domain::Role;
 use std::future::Future;
 use std::pin::Pin;
@@ -208,92 +206,44 @@ fn caller_by_session(
     organization_id: i64,
     session_hash: &str,
 ) -> ApiResult<Option<Caller>> {
-    let row: Option<(String, String)> = sessions::table
-        .inner_join(users::table)
-        .filter(sessions::id_hash.eq(session_hash))
-        .filter(sessions::user_id.eq(user_id))
-        .filter(sessions::revoked_at.is_null())
-        .filter(sessions::expires_at.gt(to_db(Utc::now())))
-        .filter(users::organization_id.eq(organization_id))
-        .filter(users::status.eq("active"))
-        .select((users::role, users::email))
-        .first(conn)
-        .optional()?;
-    Ok(row.and_then(|(role, email)| {
-        Some(Caller {
-            session_hash: Some(session_hash.to_string()),
-            ..caller(user_id, organization_id, &role, email, Credential::Session)?
-        })
+    let row =
+        crate::db::sessions::live_member(conn, session_hash, user_id, organization_id, Utc::now())?;
+    Ok(row.map(|(role, email)| Caller {
+        session_hash: Some(session_hash.to_string()),
+        ..caller(user_id, organization_id, role, email, Credential::Session)
     }))
 }
 
-/// A caller from their member row; `None` for a role this build does not know.
 fn caller(
     user_id: i64,
     organization_id: i64,
-    role: &str,
+    role: Role,
     email: String,
     credential: Credential,
-) -> Option<Caller> {
-    Some(Caller {
+) -> Caller {
+    Caller {
         user_id,
         organization_id,
-        role: Role::parse(role).ok()?,
+        role,
         email,
         credential,
         session_hash: None,
         token_name: None,
         request_id: None,
-    })
+    }
 }
 
-fn caller_by_user(
-    conn: &mut DbConnection,
-    user_id: i64,
-    organization_id: i64,
-    credential: Credential,
-) -> ApiResult<Option<Caller>> {
-    let row: Option<(String, String)> = users::table
-        .filter(users::id.eq(user_id))
-        .filter(users::organization_id.eq(organization_id))
-        .filter(users::status.eq("active"))
-        .select((users::role, users::email))
-        .first(conn)
-        .optional()?;
-    Ok(row.and_then(|(role, email)| caller(user_id, organization_id, &role, email, credential)))
-}
-
-/// The member behind a live API token (not revoked, not expired). A read-only token asking to
-/// change anything is refused here, whatever the handler.
+/// The caller behind an API token: the active member who created it.
 fn caller_by_api_token(
     conn: &mut DbConnection,
     hash: &str,
     safe_method: bool,
 ) -> ApiResult<Option<Caller>> {
     let now = Utc::now();
-    type TokenRow = (i64, i64, i64, Option<chrono::NaiveDateTime>, bool, String);
-    let row: Option<TokenRow> = api_tokens::table
-        .filter(api_tokens::token_hash.eq(hash))
-        .filter(api_tokens::revoked_at.is_null())
-        .filter(
-            api_tokens::expires_at
-                .is_null()
-                .or(api_tokens::expires_at.gt(to_db(now))),
-        )
-        .select((
-            api_tokens::id,
-            api_tokens::user_id,
-            api_tokens::organization_id,
-            api_tokens::last_used_at,
-            api_tokens::read_only,
-            api_tokens::name,
-        ))
-        .first(conn)
-        .optional()?;
-    let Some((token_id, user_id, organization_id, last_used, read_only, name)) = row else {
+    let Some(token) = crate::db::api_tokens::live_by_hash(conn, hash, now)? else {
         return Ok(None);
     };
-    if read_only && !safe_method {
+    if token.read_only && !safe_method {
         return Err(ApiError::new(
             actix_web::http::StatusCode::FORBIDDEN,
             crate::error::ErrorCode::ReadOnlyToken,
@@ -301,20 +251,22 @@ fn caller_by_api_token(
         ));
     }
     // Record use at most once a minute: a write per request would serialise SQLite.
-    if last_used.is_none_or(|at| now - from_db(at) > Duration::minutes(1)) {
-        diesel::update(api_tokens::table.find(token_id))
-            .set(api_tokens::last_used_at.eq(to_db(now)))
-            .execute(conn)?;
+    if token
+        .last_used_at
+        .is_none_or(|at| now - from_db(at) > Duration::minutes(1))
+    {
+        crate::db::api_tokens::touch(conn, token.id, now)?;
     }
-    Ok(caller_by_user(
-        conn,
-        user_id,
-        organization_id,
-        Credential::ApiToken(token_id),
-    )?
-    .map(|caller| Caller {
-        token_name: Some(name),
-        ..caller
+    let member = crate::db::api_tokens::active_member(conn, token.user_id, token.organization_id)?;
+    Ok(member.map(|(role, email)| Caller {
+        token_name: Some(token.name),
+        ..caller(
+            token.user_id,
+            token.organization_id,
+            role,
+            email,
+            Credential::ApiToken(token.id),
+        )
     }))
 }
 

@@ -5,18 +5,16 @@
 use super::template::{InvitationEmail, Templates};
 use super::transport::{SendError, Transport};
 use crate::config::Secret;
-use crate::db::outbox::{claim_due, ClaimedEmail, Outcome};
-use crate::db::schema::{courses, invitation_courses, invitations, organizations};
-use crate::db::{from_db, write_transaction, DbConnection, Pool};
+use crate::db::outbox::{claim_due, contexts, ClaimedEmail, EmailContext, Outcome};
+use crate::db::{write_transaction, DbConnection, Pool};
 use crate::metrics::{DeliveryOutcome, Metrics};
 use crate::tokens::unseal;
 use chrono::{DateTime, Duration, Utc};
-use diesel::prelude::*;
 use futures::stream::{self, StreamExt};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
 use rand::Rng;
-use skillstream_domain::{InvitationId, Role, StoredStatus};
+use skillstream_domain::{Role, StoredStatus};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{watch, Notify};
@@ -71,6 +69,22 @@ struct Context {
     sso_enforced: bool,
     inviter: String,
     courses: Vec<String>,
+}
+
+impl From<EmailContext> for Context {
+    fn from(c: EmailContext) -> Self {
+        Self {
+            status: c.status,
+            first_name: c.first_name,
+            last_name: c.last_name,
+            role: c.role,
+            expires_at: c.expires_at,
+            organization: c.organization,
+            sso_enforced: c.sso_enforced,
+            inviter: c.inviter.unwrap_or_else(|| "An administrator".into()),
+            courses: c.courses,
+        }
+    }
 }
 
 impl OutboxWorker {
@@ -134,7 +148,10 @@ impl OutboxWorker {
             .db(move |conn| {
                 let claimed =
                     write_transaction(conn, |conn| claim_due(conn, now, lease_until, limit))?;
-                let contexts = load_contexts(conn, &claimed)?;
+                let contexts = contexts(conn, &claimed)?
+                    .into_iter()
+                    .map(|(id, c)| (id, Context::from(c)))
+                    .collect::<HashMap<_, _>>();
                 Ok((claimed, contexts))
             })
             .await?;
@@ -194,7 +211,7 @@ impl OutboxWorker {
 
     async fn db<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut DbConnection) -> QueryResult<T> + Send + 'static,
+        f: impl FnOnce(&mut DbConnection) -> crate::db::StoreResult<T> + Send + 'static,
     ) -> anyhow::Result<T> {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || -> anyhow::Result<T> {
@@ -303,84 +320,4 @@ impl OutboxWorker {
             ))
             .map_err(|e| format!("The email could not be built: {e}"))
     }
-}
-
-/// Loads what the claimed emails need in five queries, whatever their number.
-fn load_contexts(
-    conn: &mut DbConnection,
-    claimed: &[ClaimedEmail],
-) -> QueryResult<HashMap<InvitationId, Context>> {
-    let ids: Vec<InvitationId> = claimed.iter().map(|c| c.invitation_id).collect();
-    type Row = (
-        InvitationId,
-        StoredStatus,
-        Option<String>,
-        Option<String>,
-        Role,
-        chrono::NaiveDateTime,
-        i64,
-        Option<i64>,
-    );
-    let rows: Vec<Row> = invitations::table
-        .filter(invitations::id.eq_any(&ids))
-        .select((
-            invitations::id,
-            invitations::status,
-            invitations::first_name,
-            invitations::last_name,
-            invitations::role,
-            invitations::expires_at,
-            invitations::organization_id,
-            invitations::invited_by,
-        ))
-        .load(conn)?;
-    let org_ids: Vec<i64> = rows.iter().map(|r| r.6).collect();
-    let inviter_ids: Vec<i64> = rows.iter().filter_map(|r| r.7).collect();
-    let orgs: HashMap<i64, (String, bool)> = organizations::table
-        .filter(organizations::id.eq_any(&org_ids))
-        .select((
-            organizations::id,
-            organizations::name,
-            organizations::sso_enforced,
-        ))
-        .load::<(i64, String, bool)>(conn)?
-        .into_iter()
-        .map(|(id, name, sso)| (id, (name, sso)))
-        .collect();
-    let inviters: HashMap<i64, String> = crate::db::members::display_names(conn, &inviter_ids)?
-        .into_iter()
-        .map(|(id, (email, name))| (id, name.unwrap_or(email)))
-        .collect();
-    let mut course_titles: HashMap<InvitationId, Vec<String>> = HashMap::new();
-    for (invitation_id, title) in invitation_courses::table
-        .inner_join(courses::table)
-        .filter(invitation_courses::invitation_id.eq_any(&ids))
-        .order(courses::title.asc())
-        .select((invitation_courses::invitation_id, courses::title))
-        .load::<(InvitationId, String)>(conn)?
-    {
-        course_titles.entry(invitation_id).or_default().push(title);
-    }
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, status, first_name, last_name, role, expires_at, org, inviter)| {
-                let (organization, sso_enforced) = orgs.get(&org).cloned().unwrap_or_default();
-                let context = Context {
-                    status,
-                    first_name,
-                    last_name,
-                    role,
-                    expires_at: from_db(expires_at),
-                    organization,
-                    sso_enforced,
-                    inviter: inviter
-                        .and_then(|i| inviters.get(&i).cloned())
-                        .unwrap_or_else(|| "An administrator".into()),
-                    courses: course_titles.remove(&id).unwrap_or_default(),
-                };
-                (id, context)
-            },
-        )
-        .collect())
 }

@@ -2,15 +2,14 @@
 //! and revocable. A token acts as the admin who created it.
 
 use crate::auth::Admin;
-use crate::db::schema::api_tokens;
-use crate::db::{from_db, to_db};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::db::api_tokens::ApiTokenRow;
+use crate::db::from_db;
+use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
-use crate::tokens::{hash_token, new_api_token};
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use skillstream_app::api_tokens::{self, TokenInput};
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -63,48 +62,18 @@ pub struct CreateApiToken {
     pub read_only: bool,
 }
 
-type Row = (
-    i64,
-    String,
-    String,
-    i64,
-    NaiveDateTime,
-    Option<NaiveDateTime>,
-    Option<NaiveDateTime>,
-    Option<NaiveDateTime>,
-    bool,
-);
-
-fn token(
-    (id, name, prefix, created_by, created_at, last_used_at, revoked_at, expires_at, read_only): Row,
-) -> ApiToken {
+fn token(row: ApiTokenRow) -> ApiToken {
     ApiToken {
-        id,
-        name,
-        prefix,
-        created_by,
-        created_at: from_db(created_at),
-        last_used_at: last_used_at.map(from_db),
-        revoked_at: revoked_at.map(from_db),
-        expires_at: expires_at.map(from_db),
-        read_only,
+        id: row.id,
+        name: row.name,
+        prefix: row.token_prefix,
+        created_by: row.user_id,
+        created_at: from_db(row.created_at),
+        last_used_at: row.last_used_at.map(from_db),
+        revoked_at: row.revoked_at.map(from_db),
+        expires_at: row.expires_at.map(from_db),
+        read_only: row.read_only,
     }
-}
-
-macro_rules! columns {
-    () => {
-        (
-            api_tokens::id,
-            api_tokens::name,
-            api_tokens::token_prefix,
-            api_tokens::user_id,
-            api_tokens::created_at,
-            api_tokens::last_used_at,
-            api_tokens::revoked_at,
-            api_tokens::expires_at,
-            api_tokens::read_only,
-        )
-    };
 }
 
 #[utoipa::path(get, path = "/api/v1/api-tokens", tag = "API tokens",
@@ -112,14 +81,8 @@ macro_rules! columns {
     security(("bearer" = [])))]
 pub async fn list_api_tokens(admin: Admin, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let org = admin.organization_id;
-    let rows: Vec<Row> = state
-        .db(move |conn| {
-            Ok(api_tokens::table
-                .filter(api_tokens::organization_id.eq(org))
-                .order(api_tokens::id.desc())
-                .select(columns!())
-                .load(conn)?)
-        })
+    let rows = state
+        .db(move |conn| Ok(crate::db::api_tokens::list(conn, org)?))
         .await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(token).collect::<Vec<_>>()))
 }
@@ -141,29 +104,14 @@ pub async fn create_api_token(
         read_only,
     }
     .validate()?;
-    let secret = new_api_token();
-    let hash = hash_token(&secret);
-    let prefix: String = secret.chars().take(8).collect();
-    let (org, user) = (admin.organization_id, admin.user_id);
-    let now = Utc::now();
-    let expires_at = expires_in_days.map(|days| to_db(now + chrono::Duration::days(days)));
-    let now = to_db(now);
-    let row: Row = state
-        .db(move |conn| {
-            Ok(diesel::insert_into(api_tokens::table)
-                .values((
-                    api_tokens::organization_id.eq(org),
-                    api_tokens::user_id.eq(user),
-                    api_tokens::name.eq(&name),
-                    api_tokens::token_hash.eq(&hash),
-                    api_tokens::token_prefix.eq(&prefix),
-                    api_tokens::created_at.eq(now),
-                    api_tokens::expires_at.eq(expires_at),
-                    api_tokens::read_only.eq(read_only),
-                ))
-                .returning(columns!())
-                .get_result(conn)?)
-        })
+    let ctx = admin.ctx(&state);
+    let input = TokenInput {
+        name,
+        expires_in_days,
+        read_only,
+    };
+    let (row, secret) = state
+        .db(move |conn| Ok(api_tokens::create(conn, &ctx, &input)?))
         .await?;
     Ok(HttpResponse::Created().json(CreatedApiToken {
         info: token(row),
@@ -180,23 +128,10 @@ pub async fn revoke_api_token(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let (org, id) = (admin.organization_id, id.into_inner());
-    let now = to_db(Utc::now());
-    let updated = state
-        .db(move |conn| {
-            Ok(diesel::update(
-                api_tokens::table
-                    .find(id)
-                    .filter(api_tokens::organization_id.eq(org))
-                    .filter(api_tokens::revoked_at.is_null()),
-            )
-            .set(api_tokens::revoked_at.eq(now))
-            .execute(conn)?)
-        })
+    let (ctx, id) = (admin.ctx(&state), id.into_inner());
+    state
+        .db(move |conn| Ok(api_tokens::revoke(conn, &ctx, id)?))
         .await?;
-    if updated == 0 {
-        return Err(ApiError::not_found("API token"));
-    }
     Ok(HttpResponse::NoContent().finish())
 }
 

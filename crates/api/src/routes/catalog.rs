@@ -1,33 +1,28 @@
 //! Departments and user groups: the named lists that invitations and CSV rows must match
-//! exactly. Both behave the same, so their persistence lives here once.
+//! exactly. Both behave the same, so the handlers of `departments` and `groups` share these.
 
-use crate::db::schema::{departments, invitations, user_groups};
-use crate::db::{to_db, write_transaction, DbConnection};
-use crate::error::{ApiError, ApiResult, FieldError};
-use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
+use crate::auth::Admin;
+use crate::db::catalog::{self as store, EntryRow};
+use crate::db::{from_db, is_unique_violation, write_transaction, StoreError};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::state::AppState;
+use actix_web::HttpResponse;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use skillstream_domain::suggest;
+use skillstream_domain::OrganizationId;
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Department,
-    Group,
+pub use crate::db::catalog::Kind;
+
+trait Label {
+    fn label(self) -> &'static str;
 }
 
-impl Kind {
-    pub fn label(self) -> &'static str {
+impl Label for Kind {
+    fn label(self) -> &'static str {
         match self {
             Kind::Department => "Department",
             Kind::Group => "Group",
-        }
-    }
-
-    pub fn field(self) -> &'static str {
-        match self {
-            Kind::Department => "department",
-            Kind::Group => "group",
         }
     }
 }
@@ -79,45 +74,27 @@ impl NameBody {
     }
 }
 
-type Row = (i64, String, NaiveDateTime);
-
-fn entry((id, name, created_at): Row) -> CatalogEntry {
+fn entry((id, name, created_at): EntryRow) -> CatalogEntry {
     CatalogEntry {
         id,
         name,
-        created_at: created_at.and_utc(),
+        created_at: from_db(created_at),
     }
-}
-
-pub fn list(conn: &mut DbConnection, kind: Kind, org: i64) -> ApiResult<Vec<CatalogEntry>> {
-    let rows: Vec<Row> = match kind {
-        Kind::Department => departments::table
-            .filter(departments::organization_id.eq(org))
-            .order((departments::name.asc(), departments::id.asc()))
-            .select((departments::id, departments::name, departments::created_at))
-            .load(conn)?,
-        Kind::Group => user_groups::table
-            .filter(user_groups::organization_id.eq(org))
-            .order((user_groups::name.asc(), user_groups::id.asc()))
-            .select((user_groups::id, user_groups::name, user_groups::created_at))
-            .load(conn)?,
-    };
-    Ok(rows.into_iter().map(entry).collect())
 }
 
 fn taken(kind: Kind, name: &str) -> ApiError {
     ApiError::of(
         match kind {
-            Kind::Department => crate::error::ErrorCode::DepartmentNameTaken,
-            Kind::Group => crate::error::ErrorCode::GroupNameTaken,
+            Kind::Department => ErrorCode::DepartmentNameTaken,
+            Kind::Group => ErrorCode::GroupNameTaken,
         },
         format!("{} \"{name}\" already exists.", kind.label()),
     )
 }
 
-fn map_unique(kind: Kind, name: &str) -> impl FnOnce(diesel::result::Error) -> ApiError + '_ {
+fn map_unique(kind: Kind, name: &str) -> impl FnOnce(StoreError) -> ApiError + '_ {
     move |e| {
-        if crate::db::is_unique_violation(&e) {
+        if is_unique_violation(&e) {
             taken(kind, name)
         } else {
             ApiError::from(e)
@@ -125,139 +102,78 @@ fn map_unique(kind: Kind, name: &str) -> impl FnOnce(diesel::result::Error) -> A
     }
 }
 
-pub fn create(
-    conn: &mut DbConnection,
-    kind: Kind,
-    org: i64,
-    name: &str,
-    now: DateTime<Utc>,
-) -> ApiResult<CatalogEntry> {
-    let created = to_db(now);
-    let id: i64 = match kind {
-        Kind::Department => diesel::insert_into(departments::table)
-            .values((
-                departments::organization_id.eq(org),
-                departments::name.eq(name),
-                departments::created_at.eq(created),
-            ))
-            .returning(departments::id)
-            .get_result(conn),
-        Kind::Group => diesel::insert_into(user_groups::table)
-            .values((
-                user_groups::organization_id.eq(org),
-                user_groups::name.eq(name),
-                user_groups::created_at.eq(created),
-            ))
-            .returning(user_groups::id)
-            .get_result(conn),
-    }
-    .map_err(map_unique(kind, name))?;
-    Ok(entry((id, name.to_string(), created)))
+pub async fn list(admin: &Admin, state: &AppState, kind: Kind) -> ApiResult<HttpResponse> {
+    let org = OrganizationId(admin.organization_id);
+    let entries: Vec<CatalogEntry> = state
+        .db(move |conn| {
+            Ok(store::list(conn, kind, org)?
+                .into_iter()
+                .map(entry)
+                .collect())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(entries))
 }
 
-pub fn rename(
-    conn: &mut DbConnection,
+pub async fn create(
+    admin: &Admin,
+    state: &AppState,
     kind: Kind,
-    org: i64,
+    body: NameBody,
+) -> ApiResult<HttpResponse> {
+    let name = body.parse()?;
+    let org = OrganizationId(admin.organization_id);
+    let created = state
+        .db(move |conn| {
+            store::insert(conn, kind, org, &name, Utc::now())
+                .map(entry)
+                .map_err(map_unique(kind, &name))
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+pub async fn rename(
+    admin: &Admin,
+    state: &AppState,
+    kind: Kind,
     id: i64,
-    name: &str,
-) -> ApiResult<CatalogEntry> {
-    write_transaction(conn, |conn| {
-        let updated: Option<Row> = match kind {
-            Kind::Department => diesel::update(
-                departments::table
-                    .find(id)
-                    .filter(departments::organization_id.eq(org)),
-            )
-            .set(departments::name.eq(name))
-            .returning((departments::id, departments::name, departments::created_at))
-            .get_result(conn)
-            .optional(),
-            Kind::Group => diesel::update(
-                user_groups::table
-                    .find(id)
-                    .filter(user_groups::organization_id.eq(org)),
-            )
-            .set(user_groups::name.eq(name))
-            .returning((user_groups::id, user_groups::name, user_groups::created_at))
-            .get_result(conn)
-            .optional(),
-        }
-        .map_err(map_unique(kind, name))?;
-        updated
-            .map(entry)
-            .ok_or_else(|| ApiError::not_found(kind.label()))
-    })
+    body: NameBody,
+) -> ApiResult<HttpResponse> {
+    let name = body.parse()?;
+    let org = OrganizationId(admin.organization_id);
+    let renamed = state
+        .db(move |conn| {
+            write_transaction(conn, |conn| {
+                store::rename(conn, kind, org, id, &name)
+                    .map_err(map_unique(kind, &name))?
+                    .map(entry)
+                    .ok_or_else(|| ApiError::not_found(kind.label()))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(renamed))
 }
 
 /// Deletes the entry; members and invitations that named it keep no department / group.
-/// (Members are cleared by their foreign key; invitations, which have none, here.)
-pub fn delete(conn: &mut DbConnection, kind: Kind, org: i64, id: i64) -> ApiResult<()> {
-    write_transaction(conn, |conn| {
-        let deleted = match kind {
-            Kind::Department => {
-                diesel::update(invitations::table.filter(invitations::department_id.eq(id)))
-                    .set(invitations::department_id.eq(None::<i64>))
-                    .execute(conn)?;
-                diesel::delete(
-                    departments::table
-                        .find(id)
-                        .filter(departments::organization_id.eq(org)),
-                )
-                .execute(conn)?
-            }
-            Kind::Group => {
-                diesel::update(invitations::table.filter(invitations::group_id.eq(id)))
-                    .set(invitations::group_id.eq(None::<i64>))
-                    .execute(conn)?;
-                diesel::delete(
-                    user_groups::table
-                        .find(id)
-                        .filter(user_groups::organization_id.eq(org)),
-                )
-                .execute(conn)?
-            }
-        };
-        if deleted == 0 {
-            // Rolls back the clearing too: another organization's id changes nothing.
-            return Err(ApiError::not_found(kind.label()));
-        }
-        Ok(())
-    })
-}
-
-/// Resolves an optional name to the id of the organization's entry with exactly that name.
-/// A name that does not match is a field error suggesting the closest existing name.
-pub fn resolve(
-    conn: &mut DbConnection,
+pub async fn delete(
+    admin: &Admin,
+    state: &AppState,
     kind: Kind,
-    org: i64,
-    name: Option<&str>,
-) -> ApiResult<Result<Option<i64>, FieldError>> {
-    let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
-        return Ok(Ok(None));
-    };
-    let entries = list(conn, kind, org)?;
-    if let Some(found) = entries.iter().find(|e| e.name == name) {
-        return Ok(Ok(Some(found.id)));
-    }
-    Ok(Err(not_found_error(
-        kind,
-        name,
-        entries.iter().map(|e| e.name.as_str()),
-    )))
-}
-
-/// The error for a name with no exact match, with "did you mean" when a name is close.
-pub fn not_found_error<'a>(
-    kind: Kind,
-    name: &str,
-    existing: impl IntoIterator<Item = &'a str>,
-) -> FieldError {
-    let suggestion = suggest(name, existing);
-    let mut message = format!("{} \"{name}\" does not exist.", kind.label());
-    if let Some(s) = suggestion {
-        message.push_str(&format!(" Did you mean \"{s}\"?"));
-    }
-    FieldError::new(kind.field(), "not_found", message).with_suggestion(suggestion)
+    id: i64,
+) -> ApiResult<HttpResponse> {
+    let org = OrganizationId(admin.organization_id);
+    state
+        .db(move |conn| {
+            write_transaction(conn, |conn| {
+                // A miss rolls back the clearing too: another organization's id changes nothing.
+                if store::delete(conn, kind, org, id)? {
+                    Ok(())
+                } else {
+                    Err(ApiError::not_found(kind.label()))
+                }
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

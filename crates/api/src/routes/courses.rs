@@ -1,14 +1,13 @@
 //! The course catalog: enough to pre-assign enrollments on invitations.
 
 use crate::auth::Admin;
-use crate::db::schema::courses;
-use crate::db::to_db;
+use crate::db::catalog::{self, CourseRow};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use skillstream_domain::OrganizationId;
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -36,9 +35,7 @@ pub struct CreateCourse {
     pub description: Option<String>,
 }
 
-type Row = (i64, String, Option<String>, NaiveDateTime);
-
-fn course((id, title, description, created_at): Row) -> Course {
+fn course((id, title, description, created_at): CourseRow) -> Course {
     Course {
         id,
         title,
@@ -51,20 +48,9 @@ fn course((id, title, description, created_at): Row) -> Course {
     responses((status = 200, body = [Course]), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list_courses(admin: Admin, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let org = admin.organization_id;
-    let rows: Vec<Row> = state
-        .db(move |conn| {
-            Ok(courses::table
-                .filter(courses::organization_id.eq(org))
-                .order((courses::title.asc(), courses::id.asc()))
-                .select((
-                    courses::id,
-                    courses::title,
-                    courses::description,
-                    courses::created_at,
-                ))
-                .load(conn)?)
-        })
+    let org = OrganizationId(admin.organization_id);
+    let rows = state
+        .db(move |conn| Ok(catalog::courses(conn, org)?))
         .await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(course).collect::<Vec<_>>()))
 }
@@ -84,24 +70,16 @@ pub async fn create_course(
         .map(|d| d.trim().to_string())
         .filter(|d| !d.is_empty());
     body.validate().map_err(ApiError::from)?;
-    let org = admin.organization_id;
-    let now = to_db(Utc::now());
-    let row: Row = state
+    let org = OrganizationId(admin.organization_id);
+    let row = state
         .db(move |conn| {
-            Ok(diesel::insert_into(courses::table)
-                .values((
-                    courses::organization_id.eq(org),
-                    courses::title.eq(&body.title),
-                    courses::description.eq(&body.description),
-                    courses::created_at.eq(now),
-                ))
-                .returning((
-                    courses::id,
-                    courses::title,
-                    courses::description,
-                    courses::created_at,
-                ))
-                .get_result(conn)?)
+            Ok(catalog::insert_course(
+                conn,
+                org,
+                &body.title,
+                body.description.as_deref(),
+                Utc::now(),
+            )?)
         })
         .await?;
     Ok(HttpResponse::Created().json(course(row)))

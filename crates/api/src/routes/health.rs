@@ -1,6 +1,5 @@
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use diesel::connection::SimpleConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -16,10 +15,7 @@ pub struct Health {
 #[utoipa::path(get, path = "/healthz", tag = "Operations",
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let reachable = state
-        .db(|conn| Ok(conn.batch_execute("SELECT 1")?))
-        .await
-        .is_ok();
+    let reachable = state.db(|conn| Ok(crate::db::ping(conn)?)).await.is_ok();
     if reachable {
         HttpResponse::Ok().json(Health {
             status: "ok",

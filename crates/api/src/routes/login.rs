@@ -4,13 +4,12 @@ use crate::auth::cookie::{clear_session, set_session};
 use crate::auth::password::{burn_verification_time, verify_password};
 use crate::auth::session::{self, SignInMethod};
 use crate::auth::Caller;
-use crate::db::schema::{organizations, users};
+use crate::db::members;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::routes::users::{find_user, User};
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use skillstream_domain::email::fold;
 use utoipa::ToSchema;
@@ -91,24 +90,8 @@ pub async fn login(
         .refuse_if_spent(&failures_key, limits.login_per_email)
         .await?;
     // Each candidate with whether their organization enforces single sign-on.
-    let candidates: Vec<(i64, i64, Option<String>, bool)> = state
-        .db(move |conn| {
-            let mut query = users::table
-                .inner_join(organizations::table)
-                .filter(users::email_folded.eq(folded))
-                .filter(users::status.eq("active"))
-                .select((
-                    users::id,
-                    users::organization_id,
-                    users::password_hash,
-                    organizations::sso_enforced,
-                ))
-                .into_boxed();
-            if let Some(org) = org_filter {
-                query = query.filter(users::organization_id.eq(org));
-            }
-            Ok(query.order(users::id.asc()).limit(10).load(conn)?)
-        })
+    let candidates = state
+        .db(move |conn| Ok(members::sign_in_candidates(conn, &folded, org_filter)?))
         .await?;
     let matched = web::block(move || {
         // Every path does the work of one verification at least: an unknown address and a

@@ -1,14 +1,14 @@
 //! The signed-in user: who they are and the courses on their dashboard.
 
 use crate::auth::Caller;
-use crate::db::schema::{courses, enrollments};
+use crate::db::{from_db, members};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::routes::users::{find_user, User};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
+use skillstream_domain::{EnrollmentStatus, MemberId};
 use utoipa::ToSchema;
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "Me",
@@ -31,8 +31,7 @@ pub struct Enrollment {
     #[schema(example = "Workplace Safety 101")]
     pub title: String,
     pub description: Option<String>,
-    #[schema(example = "active")]
-    pub status: String,
+    pub status: EnrollmentStatus,
     pub enrolled_at: DateTime<Utc>,
 }
 
@@ -41,22 +40,8 @@ pub struct Enrollment {
     security(("bearer" = [])))]
 pub async fn my_enrollments(caller: Caller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let id = caller.user_id;
-    let rows: Vec<(i64, i64, String, Option<String>, String, NaiveDateTime)> = state
-        .db(move |conn| {
-            Ok(enrollments::table
-                .inner_join(courses::table)
-                .filter(enrollments::user_id.eq(id))
-                .order((courses::title.asc(), enrollments::id.asc()))
-                .select((
-                    enrollments::id,
-                    courses::id,
-                    courses::title,
-                    courses::description,
-                    enrollments::status,
-                    enrollments::created_at,
-                ))
-                .load(conn)?)
-        })
+    let rows = state
+        .db(move |conn| Ok(members::enrollments(conn, MemberId(id))?))
         .await?;
     let items: Vec<Enrollment> = rows
         .into_iter()
@@ -67,7 +52,7 @@ pub async fn my_enrollments(caller: Caller, state: web::Data<AppState>) -> ApiRe
                 title,
                 description,
                 status,
-                enrolled_at: at.and_utc(),
+                enrolled_at: from_db(at),
             },
         )
         .collect();

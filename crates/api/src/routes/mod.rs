@@ -3,7 +3,6 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod catalog;
-pub(crate) mod catalog_routes;
 pub mod courses;
 pub mod departments;
 pub mod groups;

@@ -2,16 +2,15 @@
 //! object returned by sign-in and `/me`.
 
 use crate::auth::Admin;
-use crate::db::schema::{departments, user_groups, users};
-use crate::db::{like_contains, lower, read_page, DbConnection};
+use crate::db::members::{self, MemberFilter, MemberView};
+use crate::db::{from_db, like_contains, DbConnection};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::routes::pagination::{Page, PageParams};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use skillstream_domain::Role;
+use skillstream_domain::{MemberId, MemberStatus, OrganizationId, Role};
 use utoipa::{IntoParams, ToSchema};
 
 /// A member of an organization.
@@ -23,11 +22,8 @@ pub struct User {
     pub email: String,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
-    #[schema(value_type = String, example = "learner")]
     pub role: Role,
-    /// `active` (or `suspended`).
-    #[schema(example = "active")]
-    pub status: String,
+    pub status: MemberStatus,
     pub department: Option<String>,
     pub department_id: Option<i64>,
     pub group: Option<String>,
@@ -35,97 +31,28 @@ pub struct User {
     pub created_at: DateTime<Utc>,
 }
 
-type Row = (
-    i64,
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-    Option<i64>,
-    Option<String>,
-    NaiveDateTime,
-);
-
-fn user(row: Row) -> User {
-    let (
-        id,
-        organization_id,
-        email,
-        first_name,
-        last_name,
-        role,
-        status,
-        department_id,
-        department,
-        group_id,
-        group,
-        created_at,
-    ) = row;
-    User {
-        id,
-        organization_id,
-        email,
-        first_name,
-        last_name,
-        role: Role::parse(&role).unwrap_or_default(),
-        status,
-        department,
-        department_id,
-        group,
-        group_id,
-        created_at: created_at.and_utc(),
+impl From<MemberView> for User {
+    fn from(m: MemberView) -> Self {
+        Self {
+            id: m.id.get(),
+            organization_id: m.organization_id.get(),
+            email: m.email,
+            first_name: m.first_name,
+            last_name: m.last_name,
+            role: m.role,
+            status: m.status,
+            department: m.department,
+            department_id: m.department_id,
+            group: m.group,
+            group_id: m.group_id,
+            created_at: from_db(m.created_at),
+        }
     }
 }
 
-macro_rules! user_columns {
-    () => {
-        (
-            users::id,
-            users::organization_id,
-            users::email,
-            users::first_name,
-            users::last_name,
-            users::role,
-            users::status,
-            users::department_id,
-            departments::name.nullable(),
-            users::group_id,
-            user_groups::name.nullable(),
-            users::created_at,
-        )
-    };
-}
-
-/// Display names ("First Last", or the email when a member has no name) of the given members.
-pub fn display_names(
-    conn: &mut DbConnection,
-    ids: &[i64],
-) -> QueryResult<std::collections::HashMap<i64, (String, Option<String>)>> {
-    Ok(users::table
-        .filter(users::id.eq_any(ids))
-        .select((users::id, users::email, users::first_name, users::last_name))
-        .load::<(i64, String, Option<String>, Option<String>)>(conn)?
-        .into_iter()
-        .map(|(id, email, first, last)| {
-            let name = skillstream_domain::full_name(first.as_deref(), last.as_deref());
-            (id, (email, name))
-        })
-        .collect())
-}
-
+/// The member with this id, as `/me` and sign-in show them.
 pub fn find_user(conn: &mut DbConnection, id: i64) -> ApiResult<Option<User>> {
-    let row: Option<Row> = users::table
-        .left_join(departments::table)
-        .left_join(user_groups::table)
-        .filter(users::id.eq(id))
-        .select(user_columns!())
-        .first(conn)
-        .optional()?;
-    Ok(row.map(user))
+    Ok(members::find_view(conn, MemberId(id))?.map(User::from))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -141,36 +68,6 @@ pub struct UserFilters {
     pub group_id: Option<i64>,
 }
 
-/// Applies the list filters to any boxed query over `users` (alone or joined).
-macro_rules! filter_users {
-    ($query:expr, $org:expr, $f:expr, $q:expr) => {{
-        let mut query = $query.filter(users::organization_id.eq($org));
-        if let Some(pattern) = $q {
-            query = query.filter(
-                users::email_folded
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .nullable()
-                    .or(lower(users::first_name).like(pattern.clone()).escape('\\'))
-                    .or(lower(users::last_name).like(pattern.clone()).escape('\\')),
-            );
-        }
-        if let Some(role) = $f.role.as_deref() {
-            query = query.filter(users::role.eq(role.trim().to_lowercase()));
-        }
-        if let Some(status) = $f.status.as_deref() {
-            query = query.filter(users::status.eq(status.trim().to_lowercase()));
-        }
-        if let Some(id) = $f.department_id {
-            query = query.filter(users::department_id.eq(id));
-        }
-        if let Some(id) = $f.group_id {
-            query = query.filter(users::group_id.eq(id));
-        }
-        query
-    }};
-}
-
 #[utoipa::path(get, path = "/api/v1/users", tag = "Users",
     params(UserFilters, PageParams),
     responses((status = 200, body = inline(Page<User>)), (status = 403, body = ErrorBody)),
@@ -181,39 +78,38 @@ pub async fn list_users(
     filters: web::Query<UserFilters>,
     page: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let org = admin.organization_id;
+    let org = OrganizationId(admin.organization_id);
     let (filters, params) = (filters.into_inner(), page.into_inner());
-    let q = filters
-        .q
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-        .map(|q| like_contains(&q.to_lowercase()));
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .map(|v| v.trim().to_lowercase())
+            .filter(|v| !v.is_empty())
+    };
+    // An unknown role or status matches nobody, as a filter on a value nobody has.
+    let role = text(&filters.role).map(|r| Role::from_stored(&r));
+    let status = text(&filters.status).map(|s| MemberStatus::from_stored(&s));
+    if matches!(role, Some(None)) || matches!(status, Some(None)) {
+        return Ok(HttpResponse::Ok().json(Page::<User>::new(Vec::new(), &params, 0)));
+    }
+    let filter = MemberFilter {
+        pattern: text(&filters.q).map(|q| like_contains(&q)),
+        role: role.flatten(),
+        status: status.flatten(),
+        department_id: filters.department_id,
+        group_id: filters.group_id,
+    };
     let (rows, total) = state
         .db(move |conn| {
-            let total: i64 = filter_users!(users::table.into_boxed(), org, filters, q.as_ref())
-                .count()
-                .get_result(conn)?;
-            let rows = read_page(conn, q.is_some(), |conn| {
-                filter_users!(
-                    users::table
-                        .left_join(departments::table)
-                        .left_join(user_groups::table)
-                        .into_boxed(),
-                    org,
-                    filters,
-                    q.as_ref()
-                )
-                .order((users::created_at.desc(), users::id.desc()))
-                .limit(params.per_page())
-                .offset(params.offset())
-                .select(user_columns!())
-                .load::<Row>(conn)
-            })?;
-            Ok((rows, total))
+            Ok(members::page(
+                conn,
+                org,
+                &filter,
+                params.offset(),
+                params.per_page(),
+            )?)
         })
         .await?;
-    let items = rows.into_iter().map(user).collect();
+    let items: Vec<User> = rows.into_iter().map(User::from).collect();
     Ok(HttpResponse::Ok().json(Page::new(items, &params, total)))
 }
 
@@ -233,13 +129,9 @@ pub async fn sign_out_everywhere(
     let (org, user) = (admin.organization_id, id.into_inner());
     let ended = state
         .db(move |conn| {
-            let found: Option<i64> = users::table
-                .filter(users::organization_id.eq(org))
-                .filter(users::id.eq(user))
-                .select(users::id)
-                .first(conn)
-                .optional()?;
-            found.ok_or_else(|| ApiError::not_found("User"))?;
+            if !members::exists(conn, OrganizationId(org), MemberId(user))? {
+                return Err(ApiError::not_found("User"));
+            }
             crate::auth::session::revoke_member(conn, org, user, Utc::now())
         })
         .await?;

@@ -1,13 +1,13 @@
 //! The CSV template: the header row and an example row.
 
 use crate::auth::Admin;
-use crate::db::schema::{departments, user_groups};
+use crate::db::catalog::{first_name, Kind};
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 use skillstream_domain::csv_import::{write, RawRow};
+use skillstream_domain::OrganizationId;
 
 /// The example row names one of the organization's departments and groups when it has any,
 /// so the template uploads cleanly as it is; names left empty are filled from SSO when the
@@ -16,22 +16,13 @@ use skillstream_domain::csv_import::{write, RawRow};
     responses((status = 200, description = "The template", content_type = "text/csv", body = String), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn csv_template(admin: Admin, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let org = admin.organization_id;
-    let (department, group): (Option<String>, Option<String>) = state
+    let org = OrganizationId(admin.organization_id);
+    let (department, group) = state
         .db(move |conn| {
-            let department = departments::table
-                .filter(departments::organization_id.eq(org))
-                .order(departments::name.asc())
-                .select(departments::name)
-                .first(conn)
-                .optional()?;
-            let group = user_groups::table
-                .filter(user_groups::organization_id.eq(org))
-                .order(user_groups::name.asc())
-                .select(user_groups::name)
-                .first(conn)
-                .optional()?;
-            Ok((department, group))
+            Ok((
+                first_name(conn, Kind::Department, org)?,
+                first_name(conn, Kind::Group, org)?,
+            ))
         })
         .await?;
     let example = RawRow {
@@ -39,7 +30,7 @@ pub async fn csv_template(admin: Admin, state: web::Data<AppState>) -> ApiResult
         email: "jane.doe@example.com".into(),
         first_name: "Jane".into(),
         last_name: "Doe".into(),
-        role: "learner".into(),
+        role: skillstream_domain::Role::Learner.as_str().into(),
         department: department.unwrap_or_default(),
         group: group.unwrap_or_default(),
     };

@@ -6,7 +6,6 @@
 use super::settings::{secret_key, stored_provider};
 use super::start::{not_configured, provider_error, BROWSER_KEY_COOKIE};
 use crate::auth::session::SignInMethod;
-use crate::db::schema::{sso_requests, users};
 use crate::db::{from_db, write_transaction, DbConnection};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::oidc::{Client, IdClaims, OidcError};
@@ -17,8 +16,7 @@ use crate::tokens::{constant_time_eq, hash_token, unseal};
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{NaiveDateTime, Utc};
-use diesel::prelude::*;
+use chrono::Utc;
 use serde::Deserialize;
 use skillstream_app::invitations::{accept_in, Acceptance};
 use skillstream_domain::email::fold;
@@ -35,17 +33,7 @@ pub struct SsoCallback {
     pub error: Option<String>,
 }
 
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = sso_requests)]
-struct SignInRequest {
-    id: i64,
-    organization_id: i64,
-    invitation_token_hash: Option<String>,
-    browser_key_hash: String,
-    nonce: String,
-    code_verifier: String,
-    expires_at: NaiveDateTime,
-}
+use crate::db::sso::SignInRequest;
 
 fn state_invalid() -> ApiError {
     ApiError::new(
@@ -139,11 +127,7 @@ fn take_request(
     browser_key_hash: &str,
 ) -> ApiResult<Option<SignInRequest>> {
     write_transaction(conn, |conn| {
-        let row: Option<SignInRequest> = sso_requests::table
-            .filter(sso_requests::state_hash.eq(state_hash))
-            .select(SignInRequest::as_select())
-            .first(conn)
-            .optional()?;
+        let row = crate::db::sso::request_by_state(conn, state_hash)?;
         let Some(row) = row else {
             return Ok(None);
         };
@@ -152,8 +136,8 @@ fn take_request(
         {
             return Ok(None);
         }
-        let deleted = diesel::delete(sso_requests::table.find(row.id)).execute(conn)?;
-        Ok((deleted == 1).then_some(row))
+        let deleted = crate::db::sso::delete_request(conn, row.id)?;
+        Ok(deleted.then_some(row))
     })
 }
 
@@ -275,23 +259,9 @@ async fn sign_in_organization_member(
     let (sub, folded) = (claims.sub.clone(), fold(&email));
     let member: Option<i64> = state
         .db(move |conn| {
-            let by_subject: Option<i64> = users::table
-                .filter(users::organization_id.eq(org))
-                .filter(users::sso_subject.eq(&sub))
-                .filter(users::status.eq("active"))
-                .select(users::id)
-                .first(conn)
-                .optional()?;
-            if by_subject.is_some() {
-                return Ok(by_subject);
-            }
-            Ok(users::table
-                .filter(users::organization_id.eq(org))
-                .filter(users::email_folded.eq(&folded))
-                .filter(users::status.eq("active"))
-                .select(users::id)
-                .first(conn)
-                .optional()?)
+            Ok(crate::db::sso::member_for_sign_in(
+                conn, org, &sub, &folded,
+            )?)
         })
         .await?;
     let Some(user_id) = member else {
@@ -312,12 +282,7 @@ async fn sign_in_member(
     state
         .db(move |conn| {
             write_transaction(conn, |conn| {
-                let member: Option<(i64, String, Option<String>)> = users::table
-                    .find(user_id)
-                    .filter(users::status.eq("active"))
-                    .select((users::organization_id, users::email_folded, users::sso_subject))
-                    .first(conn)
-                    .optional()?;
+                let member = crate::db::sso::active_identity(conn, user_id)?;
                 let Some((org, folded, subject)) = member else {
                     return Err(ApiError::unauthorized("The account is not active."));
                 };
@@ -330,9 +295,7 @@ async fn sign_in_member(
                     }
                     Some(_) => {}
                     None if fold(&email) == folded => {
-                        diesel::update(users::table.find(user_id))
-                            .set(users::sso_subject.eq(&claims.sub))
-                            .execute(conn)?;
+                        crate::db::sso::set_subject(conn, user_id, &claims.sub)?;
                     }
                     None => {
                         return Err(refused(

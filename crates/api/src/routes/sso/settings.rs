@@ -3,14 +3,13 @@
 //! the issuer is caught before anyone is sent there.
 
 use crate::auth::Admin;
-use crate::db::schema::{organizations, sso_providers};
-use crate::db::{to_db, write_transaction, DbConnection};
+
+use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult, ErrorBody, FieldError};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use chrono::Utc;
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
+use skillstream_domain::OrganizationId;
 use utoipa::ToSchema;
 
 /// The organization's single sign-on settings, as admins see them.
@@ -56,40 +55,15 @@ pub struct UpdateSsoSettings {
     pub enforced: bool,
 }
 
-/// The stored provider of an organization, with its sealed secret.
-pub struct StoredProvider {
-    pub issuer: String,
-    pub client_id: String,
-    pub client_secret_sealed: String,
-}
+pub use crate::db::sso::StoredProvider;
 
 pub fn stored_provider(conn: &mut DbConnection, org: i64) -> ApiResult<Option<StoredProvider>> {
-    let row: Option<(String, String, String)> = sso_providers::table
-        .find(org)
-        .select((
-            sso_providers::issuer,
-            sso_providers::client_id,
-            sso_providers::client_secret_sealed,
-        ))
-        .first(conn)
-        .optional()?;
-    Ok(
-        row.map(|(issuer, client_id, client_secret_sealed)| StoredProvider {
-            issuer,
-            client_id,
-            client_secret_sealed,
-        }),
-    )
+    Ok(crate::db::sso::provider(conn, org)?)
 }
 
 /// Whether the organization has an identity provider set up.
 pub fn uses_sso(conn: &mut DbConnection, org: i64) -> ApiResult<bool> {
-    let found: Option<i64> = sso_providers::table
-        .find(org)
-        .select(sso_providers::organization_id)
-        .first(conn)
-        .optional()?;
-    Ok(found.is_some())
+    Ok(stored_provider(conn, org)?.is_some())
 }
 
 /// The key client secrets are sealed under: derived from the server secret, apart from the
@@ -119,10 +93,7 @@ fn view(state: &AppState, provider: Option<StoredProvider>, enforced: bool) -> S
 async fn load(state: &AppState, org: i64) -> ApiResult<(Option<StoredProvider>, bool)> {
     state
         .db(move |conn| {
-            let enforced: bool = organizations::table
-                .find(org)
-                .select(organizations::sso_enforced)
-                .first(conn)?;
+            let enforced = crate::db::organizations::sso_enforced(conn, OrganizationId(org))?;
             Ok((stored_provider(conn, org)?, enforced))
         })
         .await
@@ -216,29 +187,10 @@ pub async fn update_sso_settings(
         client_id: client_id.to_string(),
         client_secret_sealed: sealed,
     };
+    let ctx = admin.ctx(&state);
     let saved = state
         .db(move |conn| {
-            write_transaction(conn, |conn| {
-                let now = to_db(Utc::now());
-                diesel::delete(sso_providers::table.find(org)).execute(conn)?;
-                diesel::insert_into(sso_providers::table)
-                    .values((
-                        sso_providers::organization_id.eq(org),
-                        sso_providers::issuer.eq(&saved.issuer),
-                        sso_providers::client_id.eq(&saved.client_id),
-                        sso_providers::client_secret_sealed.eq(&saved.client_secret_sealed),
-                        sso_providers::updated_at.eq(now),
-                    ))
-                    .execute(conn)?;
-                diesel::update(organizations::table.find(org))
-                    .set(organizations::sso_enforced.eq(enforced))
-                    .execute(conn)?;
-                if enforced {
-                    // Enforcement means signed in through the provider: password sessions end.
-                    crate::auth::session::revoke_password_sessions(conn, org, Utc::now())?;
-                }
-                Ok::<_, ApiError>(())
-            })?;
+            skillstream_app::sso::save(conn, &ctx, &saved, enforced)?;
             Ok(saved)
         })
         .await?;
@@ -254,17 +206,9 @@ pub async fn delete_sso_settings(
     state: web::Data<AppState>,
     admin: Admin,
 ) -> ApiResult<HttpResponse> {
-    let org = admin.organization_id;
+    let ctx = admin.ctx(&state);
     state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                diesel::delete(sso_providers::table.find(org)).execute(conn)?;
-                diesel::update(organizations::table.find(org))
-                    .set(organizations::sso_enforced.eq(false))
-                    .execute(conn)?;
-                Ok::<_, ApiError>(())
-            })
-        })
+        .db(move |conn| Ok(skillstream_app::sso::remove(conn, &ctx)?))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,8 +3,7 @@
 //! to. Two doors lead there: an invitation link, and the sign-in page.
 
 use super::settings::{redirect_uri, stored_provider, StoredProvider};
-use crate::db::schema::{sso_providers, sso_requests, users};
-use crate::db::{to_db, DbConnection};
+use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::oidc::{pkce, AuthorizationRequest, OidcError};
 use crate::routes::public::lookup::{checked_token_hash, usable_invitation};
@@ -14,7 +13,6 @@ use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use skillstream_domain::email::fold;
 use utoipa::ToSchema;
@@ -157,38 +155,9 @@ fn sso_organizations(
     domain: &str,
     org_filter: Option<i64>,
 ) -> ApiResult<Vec<(i64, StoredProvider)>> {
-    let mut query = sso_providers::table
-        .filter(diesel::dsl::exists(
-            users::table
-                .filter(users::organization_id.eq(sso_providers::organization_id))
-                .filter(users::email_folded.like(format!("%@{domain}")))
-                .filter(users::status.eq("active")),
-        ))
-        .select((
-            sso_providers::organization_id,
-            sso_providers::issuer,
-            sso_providers::client_id,
-            sso_providers::client_secret_sealed,
-        ))
-        .into_boxed();
-    if let Some(org) = org_filter {
-        query = query.filter(sso_providers::organization_id.eq(org));
-    }
-    let rows: Vec<(i64, String, String, String)> = query
-        .order(sso_providers::organization_id.asc())
-        .limit(10)
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(org, issuer, client_id, client_secret_sealed)| {
-            let provider = StoredProvider {
-                issuer,
-                client_id,
-                client_secret_sealed,
-            };
-            (org, provider)
-        })
-        .collect())
+    Ok(crate::db::sso::organizations_at_domain(
+        conn, domain, org_filter,
+    )?)
 }
 
 async fn redirect(
@@ -225,22 +194,18 @@ async fn redirect(
     let (state_hash, key_hash) = (hash_token(&sign_in_state), hash_token(&browser_key));
     state
         .db(move |conn| {
-            // Requests nobody came back for are cleared by the hourly sweep (`crate::sweep`).
+            // Requests nobody came back for are cleared by the scheduler's hourly sweep.
             let now = Utc::now();
-            diesel::insert_into(sso_requests::table)
-                .values((
-                    sso_requests::state_hash.eq(state_hash),
-                    sso_requests::organization_id.eq(org),
-                    sso_requests::invitation_token_hash.eq(invitation),
-                    sso_requests::browser_key_hash.eq(key_hash),
-                    sso_requests::nonce.eq(nonce),
-                    sso_requests::code_verifier.eq(verifier),
-                    sso_requests::created_at.eq(to_db(now)),
-                    sso_requests::expires_at
-                        .eq(to_db(now + Duration::minutes(REQUEST_TTL_MINUTES))),
-                ))
-                .execute(conn)?;
-            Ok(())
+            let request = crate::db::sso::NewRequest {
+                state_hash,
+                organization_id: org,
+                invitation_token_hash: invitation,
+                browser_key_hash: key_hash,
+                nonce,
+                code_verifier: verifier,
+                expires_at: now + Duration::minutes(REQUEST_TTL_MINUTES),
+            };
+            Ok(crate::db::sso::insert_request(conn, request, now)?)
         })
         .await?;
     let secure = state.settings.public_url.starts_with("https://");

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap, type Schemas } from "../../../api/client";
+import { queryKeys } from "../../../api/query-keys";
 
 export const acceptInvitation = async ({ token, body }: { token: string; body: Schemas["AcceptInvitation"] }) =>
   unwrap(await api.POST("/api/v1/public/invitations/{token}/accept", { params: { path: { token } }, body }));
@@ -10,7 +11,7 @@ export function useAcceptInvitation() {
     mutationFn: acceptInvitation,
     onSuccess: (session) => {
       client.clear();
-      client.setQueryData(["me"], session.user);
+      client.setQueryData(queryKeys.me, session.user);
     },
   });
 }

@@ -1,8 +1,9 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api, ApiError, unwrap } from "../../../api/client";
+import { queryKeys } from "../../../api/query-keys";
 
 export const meQuery = queryOptions({
-  queryKey: ["me"],
+  queryKey: queryKeys.me,
   // Signed out is an answer, not an error: null.
   queryFn: async () => {
     try {

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../../api/client";
+import { meQuery } from "./get-me";
 
 export const signOut = async () => {
   await api.POST("/api/v1/auth/logout");
@@ -11,7 +12,7 @@ export function useSignOut() {
     mutationFn: signOut,
     onSuccess: () => {
       client.clear();
-      client.setQueryData(["me"], null);
+      client.setQueryData(meQuery.queryKey, null);
     },
   });
 }

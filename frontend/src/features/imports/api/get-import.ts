@@ -1,12 +1,15 @@
 import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../../../api/client";
-import { PREVIEW_PAGE_SIZE } from "./upload-import";
+import { queryKeys } from "../../../api/query-keys";
+
+/** Rows per page of the preview (the upload answers the first page at this size too). */
+export const PREVIEW_PAGE_SIZE = 100;
 
 export type RowFilter = { page: number; errorsOnly: boolean };
 
 export const importQuery = (id: number, filter: RowFilter) =>
   queryOptions({
-    queryKey: ["import", id, filter],
+    queryKey: [...queryKeys.imports, id, filter],
     queryFn: async () =>
       unwrap(
         await api.GET("/api/v1/invitation-imports/{id}", {

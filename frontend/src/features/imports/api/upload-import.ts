@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { ApiError, csrfToken, type Schemas } from "../../../api/client";
+import { importQuery, PREVIEW_PAGE_SIZE } from "./get-import";
 
-export const PREVIEW_PAGE_SIZE = 100;
 
 /**
  * Uploads the file as multipart form data. XMLHttpRequest rather than fetch, because only it
@@ -36,6 +36,6 @@ export function useUploadImport(onProgress: (fraction: number) => void) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (file: File) => uploadImport(file, onProgress),
-    onSuccess: (preview) => client.setQueryData(["import", preview.id, { page: 1, errorsOnly: false }], preview),
+    onSuccess: (preview) => client.setQueryData(importQuery(preview.id, { page: 1, errorsOnly: false }).queryKey, preview),
   });
 }

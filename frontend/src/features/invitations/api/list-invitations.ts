@@ -1,11 +1,12 @@
 import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../../../api/client";
+import { queryKeys } from "../../../api/query-keys";
 
 export type InvitationFilters = { status?: string; q?: string; page?: number };
 
 export const invitationsQuery = (filters: InvitationFilters) =>
   queryOptions({
-    queryKey: ["invitations", filters],
+    queryKey: [...queryKeys.invitations, "list", filters],
     queryFn: async () =>
       unwrap(
         await api.GET("/api/v1/invitations", {

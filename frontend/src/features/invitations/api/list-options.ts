@@ -1,17 +1,18 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../../../api/client";
+import { queryKeys } from "../../../api/query-keys";
 
 /** What the send dialog offers: the organization's departments, groups and courses. */
 export const departmentsQuery = queryOptions({
-  queryKey: ["departments"],
+  queryKey: queryKeys.departments,
   queryFn: async () => unwrap(await api.GET("/api/v1/departments")),
 });
 export const groupsQuery = queryOptions({
-  queryKey: ["groups"],
+  queryKey: queryKeys.groups,
   queryFn: async () => unwrap(await api.GET("/api/v1/groups")),
 });
 export const coursesQuery = queryOptions({
-  queryKey: ["courses"],
+  queryKey: queryKeys.courses,
   queryFn: async () => unwrap(await api.GET("/api/v1/courses")),
 });
 

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../../api/client";
-import type { CatalogKind } from "./catalog";
+import { catalogQuery, type CatalogKind } from "./catalog";
 
 export const createEntry = async (kind: CatalogKind, name: string) =>
   kind === "departments"
@@ -9,5 +9,5 @@ export const createEntry = async (kind: CatalogKind, name: string) =>
 
 export function useCreateEntry(kind: CatalogKind) {
   const client = useQueryClient();
-  return useMutation({ mutationFn: (name: string) => createEntry(kind, name), onSuccess: () => client.invalidateQueries({ queryKey: [kind] }) });
+  return useMutation({ mutationFn: (name: string) => createEntry(kind, name), onSuccess: () => client.invalidateQueries({ queryKey: catalogQuery(kind).queryKey }) });
 }

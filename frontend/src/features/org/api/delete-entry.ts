@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, ApiError } from "../../../api/client";
-import type { CatalogKind } from "./catalog";
+import { catalogQuery, type CatalogKind } from "./catalog";
 
 export const deleteEntry = async (kind: CatalogKind, id: number) => {
   const { response, error } =
@@ -12,5 +12,5 @@ export const deleteEntry = async (kind: CatalogKind, id: number) => {
 
 export function useDeleteEntry(kind: CatalogKind) {
   const client = useQueryClient();
-  return useMutation({ mutationFn: (id: number) => deleteEntry(kind, id), onSuccess: () => client.invalidateQueries({ queryKey: [kind] }) });
+  return useMutation({ mutationFn: (id: number) => deleteEntry(kind, id), onSuccess: () => client.invalidateQueries({ queryKey: catalogQuery(kind).queryKey }) });
 }

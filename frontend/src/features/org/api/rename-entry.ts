@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../../api/client";
-import type { CatalogKind } from "./catalog";
+import { catalogQuery, type CatalogKind } from "./catalog";
 
 export const renameEntry = async (kind: CatalogKind, id: number, name: string) =>
   kind === "departments"
@@ -11,6 +11,6 @@ export function useRenameEntry(kind: CatalogKind) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: ({ id, name }: { id: number; name: string }) => renameEntry(kind, id, name),
-    onSuccess: () => client.invalidateQueries({ queryKey: [kind] }),
+    onSuccess: () => client.invalidateQueries({ queryKey: catalogQuery(kind).queryKey }),
   });
 }

@@ -1,5 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap, type Schemas } from "../../../api/client";
+import { queryKeys } from "../../../api/query-keys";
 
 /** Where the callback page sends people back to when a sign-in through the provider fails. */
 const RETURN_KEY = "skillstream-sso-return";
@@ -50,7 +51,7 @@ export const completeSso = async (body: Schemas["SsoCallback"]) =>
   unwrap(await api.POST("/api/v1/auth/sso/callback", { body }));
 
 export const ssoSettingsQuery = queryOptions({
-  queryKey: ["sso-settings"],
+  queryKey: queryKeys.ssoSettings,
   queryFn: async () => unwrap(await api.GET("/api/v1/organization/sso")),
 });
 

@@ -2,6 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 import { ApiError } from "../../../api/client";
+import { queryKeys } from "../../../api/query-keys";
 import { completeSso, ssoReturnPath } from "../api/sso";
 
 // One answer per state: React may mount the page twice in development, and a state works once.
@@ -27,7 +28,7 @@ export function SsoCallbackPage() {
         if (!live) return;
         sessionStorage.removeItem("skillstream-sso-return");
         client.clear();
-        client.setQueryData(["me"], session.user);
+        client.setQueryData(queryKeys.me, session.user);
         navigate("/dashboard", { replace: true });
       },
       (e: unknown) => {
