@@ -4,6 +4,7 @@ import { BrowserRouter, Route, Routes } from "react-router";
 import { createQueryClient } from "../api/query-client";
 import { ToastProvider } from "../components/Toast";
 import { AcceptPage } from "../features/accept/components/AcceptPage";
+import { ActivityPage } from "../features/activity/components/ActivityPage";
 import { SignInPage } from "../features/auth/components/SignInPage";
 import { DashboardPage } from "../features/dashboard/components/DashboardPage";
 import { ImportPage } from "../features/imports/components/ImportPage";
@@ -33,6 +34,7 @@ export function App() {
               <Route path="admin/people/users" element={<RequireAuth admin><UsersPage /></RequireAuth>} />
               <Route path="admin/org" element={<RequireAuth admin><OrgPage /></RequireAuth>} />
               <Route path="admin/settings/sso" element={<RequireAuth admin><SsoSettingsPage /></RequireAuth>} />
+              <Route path="admin/activity" element={<RequireAuth admin><ActivityPage /></RequireAuth>} />
               <Route
                 path="*"
                 element={

@@ -29,6 +29,7 @@ export function Layout() {
                   Settings →
                 </span>
                 <NavLink to="/admin/settings/sso">Single sign-on</NavLink>
+                <NavLink to="/admin/activity">Activity</NavLink>
               </>
             )}
           </nav>

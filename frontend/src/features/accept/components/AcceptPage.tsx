@@ -5,7 +5,7 @@ import { Field } from "../../../components/Field";
 import { formatDate, roleLabel } from "../../../components/format";
 import { useAcceptInvitation } from "../api/accept-invitation";
 import { usePublicInvitation } from "../api/get-public-invitation";
-import { useStartInvitationSso } from "../../sso/api/sso";
+import { useStartInvitationSso } from "../../../api/sso";
 
 const UNUSABLE: Record<string, { title: string; text: string }> = {
   invitation_expired: {

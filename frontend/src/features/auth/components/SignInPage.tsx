@@ -4,7 +4,7 @@ import { ApiError } from "../../../api/client";
 import { Field } from "../../../components/Field";
 import { useMe } from "../api/get-me";
 import { useSignIn } from "../api/sign-in";
-import { useStartSignInSso } from "../../sso/api/sso";
+import { useStartSignInSso } from "../../../api/sso";
 
 export function SignInPage() {
   const me = useMe();

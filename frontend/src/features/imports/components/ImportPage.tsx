@@ -6,7 +6,7 @@ import { useImport } from "../api/get-import";
 import { useSendImport } from "../api/send-import";
 import { useUploadImport } from "../api/upload-import";
 import { PreviewTable } from "./PreviewTable";
-import { useSsoSettings } from "../../sso/api/sso";
+import { useSsoSettings } from "../../../api/sso";
 import { Pager } from "../../../components/Pager";
 
 /** Admin → People → Invitations → Import from CSV. */

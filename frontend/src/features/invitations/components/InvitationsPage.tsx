@@ -8,6 +8,7 @@ import { useToast } from "../../../components/Toast";
 import { useCancelInvitation } from "../api/cancel-invitation";
 import { useInvitations } from "../api/list-invitations";
 import { useResendInvitation } from "../api/resend-invitation";
+import { InvitationHistoryDialog } from "./InvitationHistoryDialog";
 import { SendInvitationDialog } from "./SendInvitationDialog";
 import { Pager } from "../../../components/Pager";
 
@@ -44,6 +45,7 @@ export function InvitationsPage() {
   const [search, setSearch] = useState(q);
   const [sending, setSending] = useState(false);
   const [cancelling, setCancelling] = useState<Invitation | null>(null);
+  const [history, setHistory] = useState<Invitation | null>(null);
   const list = useInvitations({ status, q, page });
   const resend = useResendInvitation();
   const cancel = useCancelInvitation();
@@ -130,19 +132,22 @@ export function InvitationsPage() {
                   <Delivery invitation={inv} />
                 </td>
                 <td>
-                  {(inv.status === "pending" || inv.status === "expired") && (
-                    <Menu
-                      label={`Actions for ${inv.email}`}
-                      items={[
-                        {
-                          label: "Resend",
-                          onSelect: () =>
-                            resend.mutate(inv.id, { onSuccess: () => toast(`Invitation resent to ${inv.email}.`), onError: failed }),
-                        },
-                        { label: "Cancel", onSelect: () => setCancelling(inv) },
-                      ]}
-                    />
-                  )}
+                  <Menu
+                    label={`Actions for ${inv.email}`}
+                    items={[
+                      ...(inv.status === "pending" || inv.status === "expired"
+                        ? [
+                            {
+                              label: "Resend",
+                              onSelect: () =>
+                                resend.mutate(inv.id, { onSuccess: () => toast(`Invitation resent to ${inv.email}.`), onError: failed }),
+                            },
+                            { label: "Cancel", onSelect: () => setCancelling(inv) },
+                          ]
+                        : []),
+                      { label: "History", onSelect: () => setHistory(inv) },
+                    ]}
+                  />
                 </td>
               </tr>
             ))}
@@ -152,6 +157,7 @@ export function InvitationsPage() {
       </div>
       {list.data && <Pager page={page} totalPages={list.data.total_pages} onPage={(next) => update({ page: String(next) })} />}
       {sending && <SendInvitationDialog onClose={() => setSending(false)} />}
+      {history && <InvitationHistoryDialog invitation={history} onClose={() => setHistory(null)} />}
       {cancelling && (
         <Dialog title="Cancel this invitation?" onClose={() => setCancelling(null)}>
           <p>

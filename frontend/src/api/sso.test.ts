@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { externalUrl, startSignInSso } from "./sso";
-import { fetchMock, json } from "../../../test-support";
+import { fetchMock, json } from "../test-support";
 
 describe("leaving for the identity provider", () => {
   afterEach(() => {
