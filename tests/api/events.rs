@@ -546,3 +546,57 @@ async fn expired_events(app: &TestApp, admin: &Member, id: i64) -> i64 {
         .as_i64()
         .unwrap()
 }
+
+#[tokio::test]
+async fn api_tokens_write_their_events_without_the_secret() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let created = call(
+        &app,
+        Method::POST,
+        "/api/v1/api-tokens",
+        Some(&admin.token),
+        Some(json!({ "name": "HR sync", "read_only": true, "expires_in_days": 30 })),
+        "req-token",
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let (id, secret) = (
+        created.body["id"].as_i64().unwrap(),
+        created.body["token"].as_str().unwrap().to_string(),
+    );
+    let events = events_of(&app, &admin, "req-token").await;
+    assert_eq!(actions(&events), ["api_token.created"]);
+    assert_eq!(events[0]["target"]["type"], "api_token");
+    assert_eq!(events[0]["target"]["id"], id);
+    assert_eq!(events[0]["details"]["name"], "HR sync");
+    assert_eq!(events[0]["details"]["read_only"], true);
+    assert!(!events[0].to_string().contains(&secret));
+
+    let revoked = call(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/api-tokens/{id}"),
+        Some(&admin.token),
+        None,
+        "req-revoke",
+    )
+    .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        actions(&events_of(&app, &admin, "req-revoke").await),
+        ["api_token.revoked"]
+    );
+    // Revoking again is a 404 and writes nothing.
+    let again = call(
+        &app,
+        Method::DELETE,
+        &format!("/api/v1/api-tokens/{id}"),
+        Some(&admin.token),
+        None,
+        "req-revoke-again",
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    assert!(events_of(&app, &admin, "req-revoke-again").await.is_empty());
+}

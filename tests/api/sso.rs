@@ -189,6 +189,24 @@ async fn admins_set_up_the_provider_and_the_client_secret_is_never_shown() {
     let after = app.get("/api/v1/organization/sso", &admin.token).await;
     assert_eq!(after.body["configured"], false);
     assert_eq!(after.body["enforced"], false);
+
+    // Each change is in the activity log (the refused save is not), never with the secret.
+    let events = app
+        .get(
+            "/api/v1/audit-events?action=sso.settings_changed",
+            &admin.token,
+        )
+        .await;
+    assert_eq!(events.body["total"], 3, "{}", events.text);
+    assert!(!events.text.contains(&secret));
+    let items = events.body["items"].as_array().unwrap();
+    assert_eq!(items[0]["details"]["configured"], false);
+    assert_eq!(items[1]["details"]["enforced"], true);
+    // The learner's password session and the admin's own.
+    assert_eq!(items[1]["details"]["password_sessions_ended"], 2);
+    assert_eq!(items[1]["actor"]["type"], "api_token");
+    assert_eq!(items[2]["details"]["enforced"], false);
+    assert_eq!(items[2]["actor"]["type"], "member");
 }
 
 #[tokio::test]

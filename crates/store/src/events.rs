@@ -37,6 +37,51 @@ pub fn append(conn: &mut DbConnection, rows: Vec<NewEvent>) -> StoreResult<usize
     crate::bulk_write!(conn, events::table, rows, COLUMNS)
 }
 
+/// Appends one event per invitation of an import whose id lies in `first..=last`, built by the
+/// database from the invitations themselves (`INSERT … SELECT`): a bulk send of 100,000
+/// invitations writes its 100,000 events in one statement, with no row crossing the wire.
+/// `template` gives every column but the invitation's own (target, email, import, role).
+pub fn append_for_import(
+    conn: &mut DbConnection,
+    template: &NewEvent,
+    import_id: i64,
+    first: i64,
+    last: i64,
+) -> StoreResult<usize> {
+    use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+    // `$n` on PostgreSQL, `?n` on SQLite; the same statement otherwise.
+    let sql = |p: &str| {
+        format!(
+            "INSERT INTO events (organization_id, occurred_at, action, actor_type, actor_id, actor_name, \
+               target_type, target_id, target_email, target_email_folded, invitation_id, import_id, request_id, details) \
+             SELECT organization_id, {p}1, {p}2, {p}3, {p}4, {p}5, {p}6, id, email, email_folded, id, import_id, {p}7, \
+               '{{\"role\":\"' || role || '\"}}' \
+             FROM invitations WHERE id >= {p}8 AND id <= {p}9 AND import_id = {p}10 AND organization_id = {p}11"
+        )
+    };
+    macro_rules! run {
+        ($conn:expr, $sql:expr) => {
+            diesel::sql_query($sql)
+                .bind::<Timestamp, _>(template.occurred_at)
+                .bind::<Text, _>(template.action)
+                .bind::<Text, _>(template.actor_type)
+                .bind::<Nullable<BigInt>, _>(template.actor_id)
+                .bind::<Nullable<Text>, _>(template.actor_name.as_deref())
+                .bind::<Text, _>(TargetType::Invitation)
+                .bind::<Nullable<Text>, _>(template.request_id.as_deref())
+                .bind::<BigInt, _>(first)
+                .bind::<BigInt, _>(last)
+                .bind::<BigInt, _>(import_id)
+                .bind::<BigInt, _>(template.organization_id)
+                .execute($conn)
+        };
+    }
+    match conn {
+        DbConnection::Postgres(pg) => run!(pg, sql("$")),
+        DbConnection::Sqlite(sqlite) => run!(sqlite, sql("?")),
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = events)]
 pub struct EventRow {

@@ -173,7 +173,7 @@ impl ConnectionManager {
                 // busy_timeout makes a second writer wait instead of failing; foreign keys are
                 // off by default in SQLite. WAL is set once per file, in `connect`.
                 conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                    "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
