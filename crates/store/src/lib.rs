@@ -1,5 +1,7 @@
-//! diesel over SQLite and PostgreSQL through one code path: a `MultiConnection` enum whose
-//! variant is chosen from the URL scheme, never by trying each backend in turn.
+//! Persistence only: diesel over SQLite and PostgreSQL through one code path (a
+//! `MultiConnection` enum whose variant is chosen from the URL scheme, never by trying each
+//! backend in turn), the portable schema and embedded migrations, one module per aggregate, and
+//! one bulk writer (`bulk_write!`). Every query of tenant data filters on the organization.
 
 pub mod api_tokens;
 pub mod bulk;
@@ -173,7 +175,7 @@ impl ConnectionManager {
                 // busy_timeout makes a second writer wait instead of failing; foreign keys are
                 // off by default in SQLite. WAL is set once per file, in `connect`.
                 conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;",
+                    "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
