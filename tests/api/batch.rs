@@ -111,3 +111,24 @@ async fn a_malformed_batch_body_is_a_clear_error() {
     let empty = batch(&app, &admin.token, None, json!([])).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn an_idempotency_key_outside_printable_ascii_is_refused_before_anything_is_stored() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let body = json!([{ "email": "ada@example.com" }]);
+    for bad in ["tab\there", &"k".repeat(201)] {
+        let reply = batch(&app, &admin.token, Some(bad), body.clone()).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{bad:?}: {}",
+            reply.text
+        );
+        assert_eq!(reply.code(), "invalid_idempotency_key");
+    }
+    let listed = app.get("/api/v1/invitations", &admin.token).await;
+    assert_eq!(listed.body["total"], 0);
+    let fine = batch(&app, &admin.token, Some("sync 2026-12-01 #1"), body).await;
+    assert_eq!(fine.status, StatusCode::CREATED, "{}", fine.text);
+}

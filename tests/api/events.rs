@@ -414,6 +414,15 @@ async fn the_activity_log_filters_and_shows_only_the_callers_organization() {
     for field in ["action", "actor_type", "from"] {
         assert!(bad.field_error(field).is_some(), "{field}: {}", bad.text);
     }
+    // RFC 3339 as documented: a space instead of the `T` is refused too.
+    let spaced = app
+        .get(
+            "/api/v1/audit-events?to=2026-12-01%2010:00:00Z",
+            &admin.token,
+        )
+        .await;
+    assert_eq!(spaced.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(spaced.field_error("to").is_some(), "{}", spaced.text);
     let learner = app
         .member_of(admin.organization_id, "learner@acme.example.com", "learner")
         .await;

@@ -21,15 +21,22 @@ pub struct FilterInput {
     pub to: Option<String>,
 }
 
+/// A filter instant: absent, or an RFC 3339 date-time exactly — `T` between date and time
+/// (chrono also takes a space, which the document's `date-time` format does not), nothing
+/// around it.
 fn instant(
     field: &str,
     value: Option<&str>,
     errors: &mut Vec<FieldError>,
 ) -> Option<DateTime<Utc>> {
-    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
-    match DateTime::parse_from_rfc3339(value) {
-        Ok(at) => Some(at.with_timezone(&Utc)),
-        Err(_) => {
+    let value = value?;
+    let separated = matches!(value.as_bytes().get(10), Some(b'T' | b't'));
+    match DateTime::parse_from_rfc3339(value)
+        .ok()
+        .filter(|_| separated)
+    {
+        Some(at) => Some(at.with_timezone(&Utc)),
+        None => {
             errors.push(FieldError::new(
                 field,
                 "invalid_datetime",
@@ -61,12 +68,8 @@ pub fn parse_filter(input: &FilterInput) -> AppResult<EventFilter> {
             )),
         }
     }
-    let actor_type = match input
-        .actor_type
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
+    // Exactly one of the names, as the document's enum says.
+    let actor_type = match input.actor_type.as_deref() {
         None => None,
         Some(raw) => {
             let found = ActorType::from_stored(raw);

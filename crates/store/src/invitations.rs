@@ -203,10 +203,18 @@ pub struct NewInvitation {
 
 const INVITATION_COLUMNS: usize = 18;
 
-/// Writes invitations through the bulk writer, in a savepoint, so a unique violation (an
-/// address invited meanwhile) leaves the caller's transaction usable on PostgreSQL.
+/// Writes invitations through the bulk writer. One invitation is written in a savepoint, so a
+/// unique violation (the address invited meanwhile) leaves the caller's transaction usable on
+/// PostgreSQL to look up the invitation it collided with. Many are not: a savepoint around
+/// 100,000 rows makes SQLite journal every page they touch a second time, and a violation
+/// there ends the whole send anyway.
 pub fn insert(conn: &mut DbConnection, rows: Vec<NewInvitation>) -> StoreResult<usize> {
-    conn.transaction(|conn| crate::bulk_write!(conn, invitations::table, rows, INVITATION_COLUMNS))
+    if rows.len() == 1 {
+        return conn.transaction(|conn| {
+            crate::bulk_write!(conn, invitations::table, rows, INVITATION_COLUMNS)
+        });
+    }
+    crate::bulk_write!(conn, invitations::table, rows, INVITATION_COLUMNS)
 }
 
 #[derive(QueryableByName)]

@@ -1367,8 +1367,8 @@ export interface operations {
             query?: {
                 /** @description Actions, comma-separated (for example `invitation.created,invitation.accepted`). */
                 action?: string;
-                /** @description `member`, `api_token`, `scim`, `invitee` or `system`. */
-                actor_type?: string;
+                /** @description Who caused the events. */
+                actor_type?: components["schemas"]["ActorType"];
                 actor_id?: number;
                 /** @description The address the event is about (case is ignored). */
                 target_email?: string;
@@ -1474,8 +1474,8 @@ export interface operations {
             query?: {
                 /** @description Actions, comma-separated (for example `invitation.created,invitation.accepted`). */
                 action?: string;
-                /** @description `member`, `api_token`, `scim`, `invitee` or `system`. */
-                actor_type?: string;
+                /** @description Who caused the events. */
+                actor_type?: components["schemas"]["ActorType"];
                 actor_id?: number;
                 /** @description The address the event is about (case is ignored). */
                 target_email?: string;

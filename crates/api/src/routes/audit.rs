@@ -9,15 +9,19 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use skillstream_app::audit::{self, AuditEvent, FilterInput};
-use skillstream_domain::OrganizationId;
+use skillstream_domain::{ActorType, OrganizationId};
 use utoipa::IntoParams;
 
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditFilters {
     /// Actions, comma-separated (for example `invitation.created,invitation.accepted`).
+    #[param(
+        pattern = r"^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*(invitation\.created|invitation\.scheduled|invitation\.email_sent|invitation\.email_failed|invitation\.reminded|invitation\.resent|invitation\.cancelled|invitation\.expired|invitation\.accepted|invitation\.renewal_requested|invitation\.link_copied|import\.uploaded|import\.sent|member\.deactivated|member\.reactivated|member\.updated|organization\.settings_changed|sso\.settings_changed|api_token\.created|api_token\.revoked|webhook\.created|webhook\.updated|webhook\.deleted|scim_token\.created|scim_token\.revoked)?[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*(,[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*(invitation\.created|invitation\.scheduled|invitation\.email_sent|invitation\.email_failed|invitation\.reminded|invitation\.resent|invitation\.cancelled|invitation\.expired|invitation\.accepted|invitation\.renewal_requested|invitation\.link_copied|import\.uploaded|import\.sent|member\.deactivated|member\.reactivated|member\.updated|organization\.settings_changed|sso\.settings_changed|api_token\.created|api_token\.revoked|webhook\.created|webhook\.updated|webhook\.deleted|scim_token\.created|scim_token\.revoked)?[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)*$"
+    )]
     pub action: Option<String>,
-    /// `member`, `api_token`, `scim`, `invitee` or `system`.
+    /// Who caused the events.
+    #[param(value_type = Option<ActorType>)]
     pub actor_type: Option<String>,
     pub actor_id: Option<i64>,
     /// The address the event is about (case is ignored).
@@ -25,8 +29,10 @@ pub struct AuditFilters {
     pub invitation_id: Option<i64>,
     pub import_id: Option<i64>,
     /// From this instant (RFC 3339), inclusive.
+    #[param(value_type = Option<String>, format = DateTime)]
     pub from: Option<String>,
     /// Up to this instant (RFC 3339), inclusive.
+    #[param(value_type = Option<String>, format = DateTime)]
     pub to: Option<String>,
 }
 

@@ -164,8 +164,16 @@ fn idempotency_key(req: &HttpRequest) -> ApiResult<Option<String>> {
     let Some(value) = req.headers().get("Idempotency-Key") else {
         return Ok(None);
     };
-    let key = value.to_str().map(str::trim).unwrap_or_default();
-    if key.is_empty() || key.len() > 200 {
+    // Printable ASCII (spaces inside only), as documented: a tab or a control character is
+    // refused rather than stored as part of the key.
+    let bytes = value.as_bytes();
+    let printable = bytes.iter().all(|b| (0x20..=0x7e).contains(b));
+    let edges = bytes
+        .first()
+        .zip(bytes.last())
+        .is_some_and(|(a, z)| *a != b' ' && *z != b' ');
+    let key = std::str::from_utf8(bytes).unwrap_or_default();
+    if !printable || !edges || key.len() > 200 {
         return Err(ApiError::of(
             crate::error::ErrorCode::InvalidIdempotencyKey,
             "Idempotency-Key must be 1 to 200 visible ASCII characters.",
