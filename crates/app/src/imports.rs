@@ -8,12 +8,17 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::events::Event;
 use crate::invitations::{self, ValidInvitation};
 use chrono::{DateTime, Utc};
-use skillstream_domain::bulk::{check_rows, Directory, ValidRow};
-use skillstream_domain::{Action, ImportId, ImportStatus, OrganizationId, TargetType};
+use skillstream_domain::bulk::{check_rows, CheckedRow, Directory, RowChecker, ValidRow};
+use skillstream_domain::csv_import::RawRow;
+use skillstream_domain::{
+    Action, ImportId, ImportSource, ImportStatus, OrganizationId, TargetType,
+};
 use skillstream_store::catalog::{self, Kind};
-use skillstream_store::imports::{self as store, encode_errors, ImportRecord, RowRecord};
+use skillstream_store::imports::{
+    self as store, encode_errors, ImportRecord, ImportWriter, NewImport, RowRecord,
+};
 use skillstream_store::invitations::LapsedScope;
-use skillstream_store::{from_db, to_db, DbConnection};
+use skillstream_store::{from_db, to_db, write_transaction, DbConnection};
 use std::collections::HashMap;
 
 /// What a send created, as first reported (a repeated send answers it again).
@@ -230,4 +235,130 @@ fn resolve_rows(
             course_ids: Vec::new(),
         })
         .collect())
+}
+
+/// Where rows come from, as the import records it.
+pub struct ImportInput<'a> {
+    pub source: ImportSource,
+    pub file_name: Option<&'a str>,
+    /// The header cells as given.
+    pub header: &'a [String],
+    /// The batch API's `Idempotency-Key`.
+    pub idempotency_key: Option<&'a str>,
+}
+
+/// Checks rows against the organization one by one, handing each with its verdict to `show`
+/// (the caller's answer), and, unless `write` is `None`, to the import writer, which frees it
+/// once written: a row is never held twice. Answers (rows, rows with errors).
+fn check_streaming(
+    conn: &mut DbConnection,
+    rows: Vec<RawRow>,
+    directory: &Directory,
+    mut write: Option<&mut ImportWriter>,
+    show: &mut dyn FnMut(&RawRow, &CheckedRow) -> AppResult<()>,
+) -> AppResult<(i64, i64)> {
+    let mut checker = RowChecker::new(directory, rows.len());
+    let (mut total, mut invalid) = (0i64, 0i64);
+    for raw in rows {
+        let checked = checker.check(&raw);
+        total += 1;
+        invalid += i64::from(!checked.errors.is_empty());
+        show(&raw, &checked)?;
+        if let Some(writer) = write.as_deref_mut() {
+            writer.push(conn, RowRecord::from_parts(0, raw, &checked))?;
+        }
+    }
+    Ok((total, invalid))
+}
+
+/// Writes rows as a new import (its preview), with its `import.uploaded` event, in the
+/// caller's transaction.
+fn write_preview(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    input: &ImportInput<'_>,
+    rows: Vec<RawRow>,
+    show: &mut dyn FnMut(&RawRow, &CheckedRow) -> AppResult<()>,
+) -> AppResult<(ImportId, i64, i64)> {
+    let org = ctx.org()?;
+    let directory = directory(conn, ctx, org)?;
+    let new = NewImport {
+        organization_id: org,
+        created_by: ctx.member_id.map(|m| m.get()),
+        source: input.source,
+        filename: input.file_name,
+        header: input.header,
+        idempotency_key: input.idempotency_key,
+        now: ctx.now,
+    };
+    let mut writer = ImportWriter::start(conn, &new)?;
+    let (total, invalid) = check_streaming(conn, rows, &directory, Some(&mut writer), show)?;
+    let id = writer.finish(conn)?;
+    uploaded(conn, ctx, org, id, input.file_name, total, invalid)?;
+    Ok((id, total, invalid))
+}
+
+/// An uploaded file, checked and stored as a preview (nothing is sent); `show` sees every
+/// row with its verdict as it is checked.
+pub fn upload(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    input: &ImportInput<'_>,
+    rows: Vec<RawRow>,
+    mut show: impl FnMut(&RawRow, &CheckedRow),
+) -> AppResult<ImportRecord> {
+    write_transaction(conn, |conn| {
+        let (id, _, _) = write_preview(conn, ctx, input, rows, &mut |raw, checked| {
+            show(raw, checked);
+            Ok(())
+        })?;
+        find(conn, ctx.org()?, id)
+    })
+}
+
+/// What a batch call did.
+pub enum BatchOutcome {
+    /// Checked only; nothing stored.
+    DryRun { total: i64, invalid: i64 },
+    Sent {
+        import_id: ImportId,
+        total: i64,
+        invalid: i64,
+        result: SentImport,
+    },
+}
+
+/// The batch API: the rows are checked (and, unless `dry_run`, stored as an import and sent)
+/// in one transaction; `show` sees every row with its verdict as it is checked. Rows with
+/// errors refuse the whole batch (409, nothing stored) unless `skip_invalid`.
+pub fn batch(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    input: &ImportInput<'_>,
+    rows: Vec<RawRow>,
+    dry_run: bool,
+    skip_invalid: bool,
+    mut show: impl FnMut(&RawRow, &CheckedRow) -> AppResult<()>,
+) -> AppResult<BatchOutcome> {
+    write_transaction(conn, |conn| {
+        if dry_run {
+            let directory = directory(conn, ctx, ctx.org()?)?;
+            let (total, invalid) = check_streaming(conn, rows, &directory, None, &mut show)?;
+            return Ok(BatchOutcome::DryRun { total, invalid });
+        }
+        // Rows are written as they are checked; a refusal rolls them back.
+        let (import_id, total, invalid) = write_preview(conn, ctx, input, rows, &mut show)?;
+        if invalid > 0 && !skip_invalid {
+            return Err(refused(invalid));
+        }
+        match send_in(conn, ctx, import_id, skip_invalid)? {
+            SendOutcome::Sent(result) => Ok(BatchOutcome::Sent {
+                import_id,
+                total,
+                invalid,
+                result,
+            }),
+            SendOutcome::Refused { invalid } => Err(refused(invalid)),
+        }
+    })
 }

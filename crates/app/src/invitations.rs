@@ -482,13 +482,29 @@ pub fn usable(
 }
 
 /// What acceptance takes from the invitee, checked: a password hash (none when signing in
-/// with SSO), names for what the invitation left empty, and the SSO subject.
+/// with SSO), names for what the invitation left empty, and, through SSO, the subject and the
+/// verified address the identity provider vouched for.
 #[derive(Debug, Default)]
 pub struct Acceptance {
     pub password_hash: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub sso_subject: Option<String>,
+    pub verified_email: Option<String>,
+}
+
+/// An organization that enforces single sign-on takes no password acceptance.
+pub fn refuse_password_when_sso_enforced(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+) -> AppResult<()> {
+    if organizations::sso_enforced(conn, org)? {
+        return Err(AppError::new(
+            ErrorCode::SsoRequired,
+            "Your organization signs in with single sign-on: accept the invitation with \"Continue with SSO\".",
+        ));
+    }
+    Ok(())
 }
 
 /// Accept (by password or by SSO): in one transaction the member is created with the
@@ -503,14 +519,28 @@ pub fn accept(
     write_transaction(conn, |conn| accept_in(conn, ctx, token_hash, acceptance))
 }
 
-/// [`accept`] inside the caller's transaction (which may check more first).
-pub fn accept_in(
+fn accept_in(
     conn: &mut DbConnection,
     ctx: &Ctx,
     token_hash: &str,
     acceptance: &Acceptance,
 ) -> AppResult<(MemberId, OrganizationId)> {
     let row = usable(conn, token_hash, ctx.now)?;
+    if acceptance.password_hash.is_some() {
+        // Checked again here: enforcement may have been switched on since the link was opened.
+        refuse_password_when_sso_enforced(conn, row.organization_id)?;
+    }
+    if let Some(email) = &acceptance.verified_email {
+        if skillstream_domain::email::fold(email) != row.email_folded {
+            return Err(AppError::new(
+                ErrorCode::SsoEmailMismatch,
+                format!(
+                    "You signed in to your identity provider as {email}, but this invitation is for {0}. Sign in there as {0} and try again.",
+                    row.email
+                ),
+            ));
+        }
+    }
     if !store::claim_acceptance(conn, row.id, ctx.now)? {
         return Err(gone(InvitationError::AlreadyAccepted("accepted again")));
     }

@@ -8,11 +8,13 @@ pub mod error;
 pub use error::{AppError, AppResult, ErrorCode, FieldError};
 pub mod api_tokens;
 pub mod audit;
+pub mod catalog;
 pub mod context;
 pub mod delivery;
 pub mod events;
 pub mod imports;
 pub mod invitations;
+pub mod members;
 pub mod sso;
 pub mod tokens;
 

@@ -3,11 +3,12 @@
 
 use crate::context::Ctx;
 use crate::details;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::events::Event;
+use chrono::{DateTime, Utc};
 use skillstream_domain::{Action, TargetType};
-use skillstream_store::sso::{self as store, StoredProvider};
-use skillstream_store::{sessions, write_transaction, DbConnection};
+use skillstream_store::sso::{self as store, SignInRequest, StoredProvider};
+use skillstream_store::{from_db, sessions, write_transaction, DbConnection};
 
 pub fn save(
     conn: &mut DbConnection,
@@ -50,5 +51,73 @@ pub fn remove(conn: &mut DbConnection, ctx: &Ctx) -> AppResult<()> {
             skillstream_store::events::append(conn, vec![event.into_row()])?;
         }
         Ok(())
+    })
+}
+
+/// Checks, then consumes, the sign-in request of a provider's callback: it is deleted only
+/// when the callback comes from the browser that started it and in time, so an attacker's
+/// callback with a stolen `state` cannot cancel the real sign-in. Of two genuine callbacks
+/// with one state, only the one that deletes the row goes on.
+pub fn take_request(
+    conn: &mut DbConnection,
+    state_hash: &str,
+    browser_key_hash: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Option<SignInRequest>> {
+    write_transaction(conn, |conn| {
+        let Some(row) = store::request_by_state(conn, state_hash)? else {
+            return Ok(None);
+        };
+        let from_this_browser = crate::tokens::constant_time_eq(
+            browser_key_hash.as_bytes(),
+            row.browser_key_hash.as_bytes(),
+        );
+        if !from_this_browser || from_db(row.expires_at) < now {
+            return Ok(None);
+        }
+        Ok(store::delete_request(conn, row.id)?.then_some(row))
+    })
+}
+
+fn refused(code: ErrorCode, message: String) -> AppError {
+    AppError::new(code, message)
+}
+
+/// A sign-in started from the sign-in page, once the provider has said who signed in: the
+/// active member is found by the subject they signed in as before or, the first time, by
+/// their verified address, which then links the subject to the account. Answers the member
+/// and organization; refuses someone else's subject and an address that is not the account's.
+pub fn sign_in(
+    conn: &mut DbConnection,
+    org: i64,
+    email: &str,
+    subject: &str,
+) -> AppResult<(i64, i64)> {
+    let folded = skillstream_domain::email::fold(email);
+    write_transaction(conn, |conn| {
+        let Some(user_id) = store::member_for_sign_in(conn, org, subject, &folded)? else {
+            return Err(refused(
+                ErrorCode::SsoNotAMember,
+                format!("You signed in to your identity provider as {email}, but no active member of this organization has that address. Ask your administrator for an invitation."),
+            ));
+        };
+        let Some((org, member_folded, linked)) = store::active_identity(conn, user_id)? else {
+            return Err(AppError::unauthorized("The account is not active."));
+        };
+        match linked {
+            Some(linked) if linked != subject => Err(refused(
+                ErrorCode::SsoIdentityMismatch,
+                "You signed in to your identity provider as someone else than the member of this account.".into(),
+            )),
+            Some(_) => Ok((user_id, org)),
+            None if folded == member_folded => {
+                store::set_subject(conn, user_id, subject)?;
+                Ok((user_id, org))
+            }
+            None => Err(refused(
+                ErrorCode::SsoEmailMismatch,
+                format!("You signed in to your identity provider as {email}, which is not the address of this account."),
+            )),
+        }
     })
 }

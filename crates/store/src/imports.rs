@@ -108,7 +108,7 @@ pub fn directory(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<Di
 /// What a new import records about itself.
 pub struct NewImport<'a> {
     pub organization_id: OrganizationId,
-    pub created_by: i64,
+    pub created_by: Option<i64>,
     pub source: ImportSource,
     pub filename: Option<&'a str>,
     pub header: &'a [String],

@@ -70,15 +70,14 @@ pub async fn create_course(
         .map(|d| d.trim().to_string())
         .filter(|d| !d.is_empty());
     body.validate().map_err(ApiError::from)?;
-    let org = OrganizationId(admin.organization_id);
+    let ctx = admin.ctx(&state);
     let row = state
         .db(move |conn| {
-            Ok(catalog::insert_course(
+            Ok(skillstream_app::catalog::create_course(
                 conn,
-                org,
+                &ctx,
                 &body.title,
                 body.description.as_deref(),
-                Utc::now(),
             )?)
         })
         .await?;

@@ -4,7 +4,7 @@
 use crate::auth::Admin;
 use crate::db::members::{self, MemberFilter, MemberView};
 use crate::db::{from_db, like_contains, DbConnection};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::routes::pagination::{Page, PageParams};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -127,12 +127,14 @@ pub async fn sign_out_everywhere(
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let (org, user) = (admin.organization_id, id.into_inner());
+    let ctx = admin.ctx(&state);
     let ended = state
         .db(move |conn| {
-            if !members::exists(conn, OrganizationId(org), MemberId(user))? {
-                return Err(ApiError::not_found("User"));
-            }
-            crate::auth::session::revoke_member(conn, org, user, Utc::now())
+            Ok(skillstream_app::members::sign_out_everywhere(
+                conn,
+                &ctx,
+                MemberId(user),
+            )?)
         })
         .await?;
     tracing::info!(

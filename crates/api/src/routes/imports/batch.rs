@@ -3,16 +3,15 @@
 
 use super::view::{ImportRow, ImportSummary, SendResult};
 use crate::auth::Admin;
-use crate::db::imports::{self as store, ImportWriter, NewImport, RowRecord};
-use crate::db::write_transaction;
-use crate::error::{ApiError, ApiResult, ErrorBody, FieldError};
+use crate::db::imports as store;
+use crate::error::{ApiError, ApiResult, AppError, AppResult, ErrorBody, ErrorCode, FieldError};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
-use skillstream_app::imports::{self, SendOutcome};
-use skillstream_domain::bulk::RowChecker;
+use skillstream_app::imports::{self, BatchOutcome, ImportInput};
+use skillstream_domain::bulk::CheckedRow;
 use skillstream_domain::csv_import::RawRow;
 use skillstream_domain::{ImportSource, OrganizationId};
 use utoipa::{IntoParams, ToSchema};
@@ -254,8 +253,6 @@ fn row_of(index: usize, item: BatchItem) -> RawRow {
 struct StreamedAnswer {
     json: Vec<u8>,
     summary: ImportSummary,
-    /// The problems of the rows with errors, as a refusal lists them.
-    details: Vec<FieldError>,
 }
 
 impl StreamedAnswer {
@@ -278,34 +275,37 @@ impl StreamedAnswer {
     }
 }
 
-/// The rows checked one by one: each is written to the answer at once and handed to `keep`
-/// (the import writer, or nothing for a dry run), so no row is held twice. `want_details`:
-/// collect the rows' problems for a refusal.
-fn check_streaming(
-    raw: Vec<RawRow>,
-    directory: &skillstream_domain::bulk::Directory,
-    expected_bytes: usize,
+/// The answer's rows as they are checked: each is written to the JSON at once, so a
+/// 100,000-row answer is never held as rows and as text. `want_details`: collect the rows'
+/// problems for a refusal.
+struct AnswerWriter {
+    json: Vec<u8>,
+    rows: usize,
     want_details: bool,
-    mut keep: impl FnMut(RowRecord) -> ApiResult<()>,
-) -> ApiResult<StreamedAnswer> {
-    let mut checker = RowChecker::new(directory, raw.len());
-    let mut json = Vec::with_capacity(expected_bytes);
-    let mut details = Vec::new();
-    let (mut total, mut invalid) = (0i64, 0i64);
-    json.extend_from_slice(b"{\"rows\":[");
-    for row in raw {
-        let checked = checker.check(&row);
-        if total > 0 {
-            json.push(b',');
+    details: Vec<FieldError>,
+}
+
+impl AnswerWriter {
+    fn new(expected_bytes: usize, want_details: bool) -> Self {
+        let mut json = Vec::with_capacity(expected_bytes);
+        json.extend_from_slice(b"{\"rows\":[");
+        Self {
+            json,
+            rows: 0,
+            want_details,
+            details: Vec::new(),
         }
-        let shown = ImportRow::from_parts(&row, &checked.errors);
-        serde_json::to_writer(&mut json, &shown).map_err(ApiError::internal)?;
-        total += 1;
-        if !checked.errors.is_empty() {
-            invalid += 1;
+    }
+
+    fn row(&mut self, raw: &RawRow, checked: &CheckedRow) -> AppResult<()> {
+        if self.rows > 0 {
+            self.json.push(b',');
         }
-        if want_details && !checked.errors.is_empty() {
-            details.extend(shown.errors.iter().map(|e| {
+        self.rows += 1;
+        let shown = ImportRow::from_parts(raw, &checked.errors);
+        serde_json::to_writer(&mut self.json, &shown).map_err(AppError::internal)?;
+        if self.want_details && !checked.errors.is_empty() {
+            self.details.extend(shown.errors.iter().map(|e| {
                 FieldError::new(
                     &format!("invitations[{}].{}", shown.line - 1, e.column),
                     &e.code,
@@ -314,17 +314,19 @@ fn check_streaming(
                 .with_suggestion(e.suggestion.as_deref())
             }));
         }
-        keep(RowRecord::from_parts(0, row, &checked))?;
+        Ok(())
     }
-    Ok(StreamedAnswer {
-        json,
-        summary: ImportSummary {
-            total,
-            valid: total - invalid,
-            invalid,
-        },
-        details,
-    })
+
+    fn streamed(self, total: i64, invalid: i64) -> StreamedAnswer {
+        StreamedAnswer {
+            json: self.json,
+            summary: ImportSummary {
+                total,
+                valid: total - invalid,
+                invalid,
+            },
+        }
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/invitations/batch", tag = "Bulk invitations",
@@ -365,7 +367,7 @@ pub async fn batch_invite(
     }
     let raw = request.rows;
     let ctx = admin.ctx(&state);
-    let (org, user) = (ctx.org()?, admin.user_id);
+    let org = ctx.org()?;
     if let Some(key) = key.clone().filter(|_| !dry_run) {
         let earlier = state
             .db(move |conn| previous_answer(conn, org, &key))
@@ -377,64 +379,60 @@ pub async fn batch_invite(
     let attempt_key = key.clone();
     let result = state
         .db(move |conn| {
-            write_transaction(conn, |conn| {
-                let directory = imports::directory(conn, &ctx, org)?;
-                // The answer echoes every row: about twice the body's size.
-                let expected = body_bytes.saturating_mul(4);
-                if dry_run {
-                    let answer = check_streaming(raw, &directory, expected, false, |_| Ok(()))?;
-                    return Ok((StatusCode::OK, answer.finish(None, true, None)?, false));
+            let header: Vec<String> = [
+                "email",
+                "first_name",
+                "last_name",
+                "role",
+                "department",
+                "group",
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect();
+            let input = ImportInput {
+                source: ImportSource::Api,
+                file_name: None,
+                header: &header,
+                idempotency_key: attempt_key.as_deref(),
+            };
+            // The answer echoes every row: about twice the body's size.
+            let mut answer = AnswerWriter::new(body_bytes.saturating_mul(4), !skip_invalid);
+            let outcome = imports::batch(
+                conn,
+                &ctx,
+                &input,
+                raw,
+                dry_run,
+                skip_invalid,
+                |raw, checked| answer.row(raw, checked),
+            );
+            match outcome {
+                Ok(BatchOutcome::DryRun { total, invalid }) => Ok((
+                    StatusCode::OK,
+                    answer.streamed(total, invalid).finish(None, true, None)?,
+                    false,
+                )),
+                Ok(BatchOutcome::Sent {
+                    import_id,
+                    total,
+                    invalid,
+                    result,
+                }) => Ok((
+                    StatusCode::CREATED,
+                    answer.streamed(total, invalid).finish(
+                        Some(import_id.get()),
+                        false,
+                        Some(&SendResult::from(result)),
+                    )?,
+                    true,
+                )),
+                // A refusal lists every row's problems, as `invitations[i].column`.
+                Err(refusal) if refusal.code() == ErrorCode::ImportHasErrors => {
+                    Err(ApiError::from(refusal).with_details(answer.details))
                 }
-                let header: Vec<String> = [
-                    "email",
-                    "first_name",
-                    "last_name",
-                    "role",
-                    "department",
-                    "group",
-                ]
-                .into_iter()
-                .map(String::from)
-                .collect();
-                let new = NewImport {
-                    organization_id: org,
-                    created_by: user,
-                    source: ImportSource::Api,
-                    filename: None,
-                    header: &header,
-                    idempotency_key: attempt_key.as_deref(),
-                    now: ctx.now,
-                };
-                // Rows are written as they are checked; a refusal below rolls them back.
-                let mut writer = ImportWriter::start(conn, &new)?;
-                let mut answer =
-                    check_streaming(raw, &directory, expected, !skip_invalid, |record| {
-                        Ok(writer.push(conn, record)?)
-                    })?;
-                if answer.summary.invalid > 0 && !skip_invalid {
-                    let details = std::mem::take(&mut answer.details);
-                    return Err(ApiError::from(imports::refused(answer.summary.invalid))
-                        .with_details(details));
-                }
-                let id = writer.finish(conn)?;
-                imports::uploaded(
-                    conn,
-                    &ctx,
-                    org,
-                    id,
-                    None,
-                    answer.summary.total,
-                    answer.summary.invalid,
-                )?;
-                match imports::send_in(conn, &ctx, id, skip_invalid)? {
-                    SendOutcome::Sent(result) => Ok((
-                        StatusCode::CREATED,
-                        answer.finish(Some(id.get()), false, Some(&SendResult::from(result)))?,
-                        true,
-                    )),
-                    SendOutcome::Refused { invalid } => Err(imports::refused(invalid).into()),
-                }
-            })
+                Err(error) => Err(error.into()),
+            }
         })
         .await;
     let (status, body, created) = match result {

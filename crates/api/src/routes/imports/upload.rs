@@ -3,17 +3,15 @@
 
 use super::view::{Import, ImportRow, RowsQuery};
 use crate::auth::Admin;
-use crate::db::imports::{ImportWriter, NewImport, RowRecord};
-use crate::db::write_transaction;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_multipart::Multipart;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Utc;
 use futures::StreamExt;
-use skillstream_domain::bulk::RowChecker;
+use skillstream_app::imports::{self, ImportInput};
 use skillstream_domain::csv_import::{parse, FileError};
+use skillstream_domain::ImportSource;
 
 pub fn too_large(limit: usize) -> ApiError {
     ApiError::new(
@@ -148,54 +146,32 @@ pub async fn upload_import(
         .map_err(ApiError::internal)?
         .map_err(|e| file_error(&e))?;
     let ctx = admin.ctx(&state);
-    let (org, user) = (ctx.org()?, admin.user_id);
+    let org = ctx.org()?;
     let query = query.into_inner();
-    let now = Utc::now();
     let import = state
         .db(move |conn| {
-            write_transaction(conn, |conn| {
-                let directory = skillstream_app::imports::directory(conn, &ctx, org)?;
-                let new = NewImport {
-                    organization_id: org,
-                    created_by: user,
-                    source: skillstream_domain::ImportSource::Csv,
-                    filename: filename.as_deref(),
-                    header: &parsed.header,
-                    idempotency_key: None,
-                    now,
-                };
-                // One pass: each row is checked, kept for the preview page if it falls on it,
-                // and handed to the writer, which frees it once written.
-                let mut checker = RowChecker::new(&directory, parsed.rows.len());
-                let mut writer = ImportWriter::start(conn, &new)?;
-                let offset = usize::try_from(query.offset()).unwrap_or(usize::MAX);
-                let per_page = usize::try_from(query.per_page()).unwrap_or(0);
-                let mut matching = 0usize;
-                let mut rows: Vec<ImportRow> = Vec::with_capacity(per_page.min(100));
-                for raw in parsed.rows {
-                    let checked = checker.check(&raw);
-                    if !query.errors_only() || !checked.errors.is_empty() {
-                        if matching >= offset && rows.len() < per_page {
-                            rows.push(ImportRow::from_parts(&raw, &checked.errors));
-                        }
-                        matching += 1;
+            // One pass: each row is checked, kept for the preview page if it falls on it, and
+            // written (then freed) by the use case.
+            let offset = usize::try_from(query.offset()).unwrap_or(usize::MAX);
+            let per_page = usize::try_from(query.per_page()).unwrap_or(0);
+            let mut matching = 0usize;
+            let mut rows: Vec<ImportRow> = Vec::with_capacity(per_page.min(100));
+            let input = ImportInput {
+                source: ImportSource::Csv,
+                file_name: filename.as_deref(),
+                header: &parsed.header,
+                idempotency_key: None,
+            };
+            let record = imports::upload(conn, &ctx, &input, parsed.rows, |raw, checked| {
+                if !query.errors_only() || !checked.errors.is_empty() {
+                    if matching >= offset && rows.len() < per_page {
+                        rows.push(ImportRow::from_parts(raw, &checked.errors));
                     }
-                    writer.push(conn, RowRecord::from_parts(0, raw, &checked))?;
+                    matching += 1;
                 }
-                let total = i64::try_from(matching).unwrap_or(i64::MAX);
-                let id = writer.finish(conn)?;
-                let record = skillstream_app::imports::find(conn, org, id)?;
-                skillstream_app::imports::uploaded(
-                    conn,
-                    &ctx,
-                    org,
-                    id,
-                    filename.as_deref(),
-                    i64::from(record.total),
-                    i64::from(record.invalid),
-                )?;
-                Import::new(&record, rows, &query, total, None).with_sso(conn, org.get())
-            })
+            })?;
+            let total = i64::try_from(matching).unwrap_or(i64::MAX);
+            Import::new(&record, rows, &query, total, None).with_sso(conn, org.get())
         })
         .await?;
     Ok(HttpResponse::Created()

@@ -5,17 +5,15 @@
 use super::lookup::{checked_token_hash, usable_invitation};
 use crate::auth::password::{check_policy, hash_password};
 use crate::auth::session::SignInMethod;
-use crate::db::{write_transaction, DbConnection};
 use crate::error::{ApiError, ApiResult, ErrorBody, FieldError};
 use crate::routes::login::{session_response, start_session, Session};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
-use skillstream_app::invitations::{accept_in, Acceptance};
+use skillstream_app::invitations::{self, Acceptance};
 use skillstream_app::Ctx;
-use skillstream_domain::{OrganizationId, PersonName};
+use skillstream_domain::PersonName;
 use utoipa::ToSchema;
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -85,7 +83,10 @@ pub async fn accept_invitation(
     state
         .db(move |conn| {
             let row = usable_invitation(conn, &probe, now)?;
-            refuse_when_sso_enforced(conn, row.organization_id)
+            Ok(invitations::refuse_password_when_sso_enforced(
+                conn,
+                row.organization_id,
+            )?)
         })
         .await?;
     let password_hash = web::block(move || hash_password(&password))
@@ -97,32 +98,22 @@ pub async fn accept_invitation(
         first_name,
         last_name,
         sso_subject: None,
+        verified_email: None,
     };
     let ctx = Ctx::invitee().with_request_id(crate::request_id::of(&req));
     let (user_id, org) = state
         .db(move |conn| {
-            write_transaction(conn, |conn| {
-                let ctx = ctx.at(Utc::now());
-                // Again inside the transaction: enforcement may have been switched on while
-                // the password was being hashed.
-                let row = usable_invitation(conn, &hash, ctx.now)?;
-                refuse_when_sso_enforced(conn, row.organization_id)?;
-                Ok(accept_in(conn, &ctx, &hash, &acceptance)?)
-            })
+            // The use case checks enforcement again: it may have been switched on while the
+            // password was being hashed.
+            Ok(invitations::accept(
+                conn,
+                &ctx.at(Utc::now()),
+                &hash,
+                &acceptance,
+            )?)
         })
         .await?;
     state.counts.forget(org.get());
     let session = start_session(&state, user_id.get(), org.get(), SignInMethod::Password).await?;
     Ok(session_response(&state, session))
-}
-
-fn refuse_when_sso_enforced(conn: &mut DbConnection, org: OrganizationId) -> ApiResult<()> {
-    if crate::db::organizations::sso_enforced(conn, org)? {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            crate::error::ErrorCode::SsoRequired,
-            "Your organization signs in with single sign-on: accept the invitation with \"Continue with SSO\".",
-        ));
-    }
-    Ok(())
 }

@@ -6,20 +6,17 @@
 use super::settings::{secret_key, stored_provider};
 use super::start::{not_configured, provider_error, BROWSER_KEY_COOKIE};
 use crate::auth::session::SignInMethod;
-use crate::db::{from_db, write_transaction, DbConnection};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::oidc::{Client, IdClaims, OidcError};
 use crate::routes::login::{session_response, start_session};
-use crate::routes::public::lookup::usable_invitation;
 use crate::state::AppState;
-use crate::tokens::{constant_time_eq, hash_token, unseal};
+use crate::tokens::{hash_token, unseal};
 use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 use serde::Deserialize;
-use skillstream_app::invitations::{accept_in, Acceptance};
-use skillstream_domain::email::fold;
+use skillstream_app::invitations::{accept, Acceptance};
 use skillstream_domain::PersonName;
 use utoipa::ToSchema;
 
@@ -69,7 +66,14 @@ pub async fn sso_callback(
         .map(|c| hash_token(c.value()))
         .unwrap_or_default();
     let request = state
-        .db(move |conn| take_request(conn, &state_hash, &browser_key))
+        .db(move |conn| {
+            Ok(skillstream_app::sso::take_request(
+                conn,
+                &state_hash,
+                &browser_key,
+                Utc::now(),
+            )?)
+        })
         .await?
         .ok_or_else(state_invalid)?;
     if body.error.is_some() {
@@ -115,30 +119,6 @@ pub async fn sso_callback(
     expired.make_removal();
     response.add_cookie(&expired).map_err(ApiError::internal)?;
     Ok(response)
-}
-
-/// Checks, then consumes: the request is deleted only when the callback comes from the
-/// browser that started it and in time, so an attacker's callback with a stolen `state` cannot
-/// cancel the real sign-in. Reads and deletes in one transaction: of two genuine callbacks
-/// with one state, only the one that deletes the row goes on.
-fn take_request(
-    conn: &mut DbConnection,
-    state_hash: &str,
-    browser_key_hash: &str,
-) -> ApiResult<Option<SignInRequest>> {
-    write_transaction(conn, |conn| {
-        let row = crate::db::sso::request_by_state(conn, state_hash)?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        if !constant_time_eq(browser_key_hash.as_bytes(), row.browser_key_hash.as_bytes())
-            || from_db(row.expires_at) < Utc::now()
-        {
-            return Ok(None);
-        }
-        let deleted = crate::db::sso::delete_request(conn, row.id)?;
-        Ok(deleted.then_some(row))
-    })
 }
 
 async fn verified_claims(
@@ -225,87 +205,33 @@ async fn accept_invitation(
         first_name: claim_name(claims.given_name.as_deref()),
         last_name: claim_name(claims.family_name.as_deref()),
         sso_subject: Some(claims.sub.clone()),
+        verified_email: Some(email),
     };
     let ctx = skillstream_app::Ctx::invitee().with_request_id(request_id);
     state
         .db(move |conn| {
-            write_transaction(conn, |conn| {
-                let ctx = ctx.at(Utc::now());
-                let invitation = usable_invitation(conn, &token_hash, ctx.now)?;
-                if fold(&email) != invitation.email_folded {
-                    return Err(refused(
-                        crate::error::ErrorCode::SsoEmailMismatch,
-                        format!(
-                            "You signed in to your identity provider as {email}, but this invitation is for {}. Sign in there as {} and try again.",
-                            invitation.email, invitation.email
-                        ),
-                    ));
-                }
-                let (user_id, org) = accept_in(conn, &ctx, &token_hash, &acceptance)?;
-                Ok((user_id.get(), org.get()))
-            })
+            let ctx = ctx.at(Utc::now());
+            let (user_id, org) = accept(conn, &ctx, &token_hash, &acceptance)?;
+            Ok((user_id.get(), org.get()))
         })
         .await
 }
 
-/// A sign-in started from the sign-in page: the member is found by the subject they signed in
-/// as before, or, the first time, by their verified address.
+/// A sign-in started from the sign-in page (the `sso::sign_in` use case).
 async fn sign_in_organization_member(
     state: &AppState,
     org: i64,
     email: String,
     claims: IdClaims,
 ) -> ApiResult<(i64, i64)> {
-    let (sub, folded) = (claims.sub.clone(), fold(&email));
-    let member: Option<i64> = state
-        .db(move |conn| {
-            Ok(crate::db::sso::member_for_sign_in(
-                conn, org, &sub, &folded,
-            )?)
-        })
-        .await?;
-    let Some(user_id) = member else {
-        return Err(refused(
-            crate::error::ErrorCode::SsoNotAMember,
-            format!("You signed in to your identity provider as {email}, but no active member of this organization has that address. Ask your administrator for an invitation."),
-        ));
-    };
-    sign_in_member(state, user_id, email, claims).await
-}
-
-async fn sign_in_member(
-    state: &AppState,
-    user_id: i64,
-    email: String,
-    claims: IdClaims,
-) -> ApiResult<(i64, i64)> {
     state
         .db(move |conn| {
-            write_transaction(conn, |conn| {
-                let member = crate::db::sso::active_identity(conn, user_id)?;
-                let Some((org, folded, subject)) = member else {
-                    return Err(ApiError::unauthorized("The account is not active."));
-                };
-                match subject {
-                    Some(subject) if subject != claims.sub => {
-                        return Err(refused(
-                            crate::error::ErrorCode::SsoIdentityMismatch,
-                            "You signed in to your identity provider as someone else than the member of this account.",
-                        ))
-                    }
-                    Some(_) => {}
-                    None if fold(&email) == folded => {
-                        crate::db::sso::set_subject(conn, user_id, &claims.sub)?;
-                    }
-                    None => {
-                        return Err(refused(
-                            crate::error::ErrorCode::SsoEmailMismatch,
-                            format!("You signed in to your identity provider as {email}, which is not the address of this account."),
-                        ))
-                    }
-                }
-                Ok((user_id, org))
-            })
+            Ok(skillstream_app::sso::sign_in(
+                conn,
+                org,
+                &email,
+                &claims.sub,
+            )?)
         })
         .await
 }
