@@ -139,6 +139,17 @@ async fn every_invitation_path_writes_its_events_once_with_its_actor_and_request
         .map(|e| e["target"]["email"].as_str().unwrap())
         .collect();
     assert!(emails.contains(&"bob@example.com") && emails.contains(&"cy@example.com"));
+    // The address filter finds a bulk-written event too, whatever the letter case.
+    let cy = app
+        .get(
+            "/api/v1/audit-events?target_email=CY@example.com",
+            &admin.token,
+        )
+        .await;
+    assert_eq!(
+        actions(cy.body["items"].as_array().unwrap()),
+        ["invitation.created"]
+    );
     // Sending again answers the first result and writes nothing.
     let again = call(
         &app,
@@ -357,6 +368,18 @@ async fn the_activity_log_filters_and_shows_only_the_callers_organization() {
         .await;
     assert_eq!(by_email.body["total"], 1);
     assert_eq!(by_email.body["items"][0]["target"]["id"], bob);
+    // Found through the invitation: both of Ada's events here, none of the other organization's.
+    let ada_events = app
+        .get(
+            "/api/v1/audit-events?target_email=ada@example.com",
+            &admin.token,
+        )
+        .await;
+    assert_eq!(ada_events.body["total"], 2, "{}", ada_events.text);
+    assert_eq!(
+        ada_events.body["items"][0]["target"]["email"],
+        "ada@example.com"
+    );
     let timeline = app
         .get(
             &format!("/api/v1/audit-events?invitation_id={ada}"),

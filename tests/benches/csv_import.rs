@@ -6,8 +6,15 @@
 //!     make bench-import                      # SQLite, then PostgreSQL
 //!     cargo build --release --bin skillstream && cargo bench -p skillstream-tests --bench csv_import
 //!
-//! ROWS=N changes the size. The outbox worker is off in the measured server, so the send is
-//! measured alone.
+//! ROWS=N changes the size, RUNS=N the sends per backend (3). The outbox worker is off in the
+//! measured server, so the send is measured alone. Besides wall time, the server's CPU time
+//! during the send is printed (on SQLite it does all the work; on PostgreSQL the database
+//! server's share is not in it).
+//!
+//! COMPARE_BIN=path/to/another/skillstream runs each send with that binary too, alternating
+//! which goes first, and prints both builds' medians and fastest sends per backend: this
+//! machine drifts by ±25 % over minutes, so only sends taken side by side compare fairly
+//! (`scripts/bench-compare.sh REV` builds REV and does this).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{json, Value};
@@ -69,11 +76,31 @@ fn peak_rss_mib(pid: u32) -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-async fn start(database_url: String) -> Server {
-    let binary = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/release/skillstream");
+/// The server's user + system CPU seconds so far.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at ") ".
+    let fields: Vec<&str> = stat
+        .rsplit_once(") ")
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 11 and 12 after the command name;
+    // the kernel counts in USER_HZ, 100 on Linux.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+const THIS_BINARY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/release/skillstream");
+
+async fn start(binary: &str, database_url: String) -> Server {
     assert!(
         std::path::Path::new(binary).exists(),
-        "build the release binary first: cargo build --release --bin skillstream"
+        "build the release binary first: cargo build --release --bin skillstream ({binary})"
     );
     let data = tempfile::tempdir().unwrap();
     let port = skillstream_tests::smtp::free_port();
@@ -109,8 +136,9 @@ async fn start(database_url: String) -> Server {
     }
 }
 
-async fn run(label: &str, database_url: String, csv: &str) {
-    let server = start(database_url).await;
+/// One upload + send on a fresh server; answers the send's wall and server CPU seconds.
+async fn run(label: &str, binary: &str, database_url: String, csv: &str) -> (f64, f64) {
+    let server = start(binary, database_url).await;
     let client = reqwest::Client::new();
     let login: Value = client
         .post(format!("{}/api/v1/auth/login", server.base))
@@ -151,6 +179,7 @@ async fn run(label: &str, database_url: String, csv: &str) {
     assert_eq!(status, 201, "{preview}");
     let id = preview["id"].as_i64().unwrap();
 
+    let cpu_before = cpu_seconds(server.child.id());
     let started = Instant::now();
     let sent: Value = client
         .post(format!(
@@ -166,17 +195,72 @@ async fn run(label: &str, database_url: String, csv: &str) {
         .await
         .unwrap();
     let send = started.elapsed();
+    let send_cpu = cpu_seconds(server.child.id()) - cpu_before;
     println!(
-        "csv import ({label}): {} rows ({:.1} MB), {} invalid | upload + preview {:.2} s, peak RSS {:.0} MiB | send {:.2} s ({} invitations + outbox rows), peak RSS {:.0} MiB",
+        "csv import ({label}): {} rows ({:.1} MB), {} invalid | upload + preview {:.2} s, peak RSS {:.0} MiB | send {:.2} s, server CPU {:.2} s ({} invitations + outbox rows), peak RSS {:.0} MiB",
         preview["summary"]["total"],
         csv.len() as f64 / 1e6,
         preview["summary"]["invalid"],
         upload.as_secs_f64(),
         upload_rss,
         send.as_secs_f64(),
+        send_cpu,
         sent["created"],
         peak_rss_mib(server.child.id()),
     );
+    (send.as_secs_f64(), send_cpu)
+}
+
+/// A backend's database, fresh for each send.
+enum Backend {
+    Sqlite,
+    Postgres(String),
+}
+
+impl Backend {
+    fn label(&self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// A fresh database; the folder keeps a SQLite file alive until the send is done.
+    fn fresh(&self) -> (String, tempfile::TempDir) {
+        let data = tempfile::tempdir().unwrap();
+        let url = match self {
+            Backend::Sqlite => format!("sqlite://{}", data.path().join("bench.db").display()),
+            Backend::Postgres(url) => {
+                use diesel::{Connection, RunQueryDsl};
+                let mut conn = diesel::PgConnection::establish(url).unwrap();
+                diesel::sql_query("DROP DATABASE IF EXISTS bench_import WITH (FORCE)")
+                    .execute(&mut conn)
+                    .unwrap();
+                diesel::sql_query("CREATE DATABASE bench_import")
+                    .execute(&mut conn)
+                    .unwrap();
+                url.replace("/postgres", "/bench_import")
+            }
+        };
+        (url, data)
+    }
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn summary(label: &str, build: &str, sends: &mut [(f64, f64)]) -> (f64, f64) {
+    let mut wall: Vec<f64> = sends.iter().map(|s| s.0).collect();
+    let mut cpu: Vec<f64> = sends.iter().map(|s| s.1).collect();
+    let fastest = wall.iter().copied().fold(f64::INFINITY, f64::min);
+    let (wall, cpu) = (median(&mut wall), median(&mut cpu));
+    println!(
+        "summary ({label}, {build}): send median {wall:.2} s, fastest {fastest:.2} s, server CPU median {cpu:.2} s over {} sends",
+        sends.len()
+    );
+    (wall, cpu)
 }
 
 #[tokio::main]
@@ -207,26 +291,50 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(3);
-    for _ in 0..runs {
-        let data = tempfile::tempdir().unwrap();
-        run(
-            "sqlite",
-            format!("sqlite://{}", data.path().join("bench.db").display()),
-            &csv,
-        )
-        .await;
-    }
+    let other = std::env::var("COMPARE_BIN").ok();
+    let mut backends = vec![Backend::Sqlite];
     if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
-        use diesel::{Connection, RunQueryDsl};
-        for _ in 0..runs {
-            let mut conn = diesel::PgConnection::establish(&url).unwrap();
-            diesel::sql_query("DROP DATABASE IF EXISTS bench_import WITH (FORCE)")
-                .execute(&mut conn)
-                .unwrap();
-            diesel::sql_query("CREATE DATABASE bench_import")
-                .execute(&mut conn)
-                .unwrap();
-            run("postgres", url.replace("/postgres", "/bench_import"), &csv).await;
+        backends.push(Backend::Postgres(url));
+    }
+    for backend in &backends {
+        let label = backend.label();
+        let (mut this, mut that) = (Vec::new(), Vec::new());
+        for i in 0..runs {
+            match &other {
+                None => {
+                    let (url, _data) = backend.fresh();
+                    this.push(run(label, THIS_BINARY, url, &csv).await);
+                }
+                Some(other) => {
+                    // Alternate which build goes first, so neither always meets a warm cache.
+                    for first in [i % 2 == 0, i % 2 != 0] {
+                        let (url, _data) = backend.fresh();
+                        if first {
+                            this.push(
+                                run(&format!("{label}, this build"), THIS_BINARY, url, &csv).await,
+                            );
+                        } else {
+                            that.push(
+                                run(&format!("{label}, compared build"), other, url, &csv).await,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        // Ratios of sends taken side by side, before the summaries sort them.
+        let mut paired: Vec<f64> = this.iter().zip(&that).map(|(a, b)| a.0 / b.0).collect();
+        let mut paired_cpu: Vec<f64> = this.iter().zip(&that).map(|(a, b)| a.1 / b.1).collect();
+        let (wall, cpu) = summary(label, "this build", &mut this);
+        if !that.is_empty() {
+            let (other_wall, other_cpu) = summary(label, "compared build", &mut that);
+            println!(
+                "summary ({label}): this build against the compared one: medians {:+.0} % wall time, {:+.0} % server CPU; median of the side-by-side ratios {:+.0} % wall time, {:+.0} % server CPU",
+                (wall / other_wall - 1.0) * 100.0,
+                (cpu / other_cpu - 1.0) * 100.0,
+                (median(&mut paired) - 1.0) * 100.0,
+                (median(&mut paired_cpu) - 1.0) * 100.0,
+            );
         }
     }
 }

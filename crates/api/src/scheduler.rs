@@ -1,5 +1,6 @@
 //! The scheduler: every `SCHEDULER_TICK_MS` it records lapsed invitations as expired (each
-//! with its `invitation.expired` event, once, whichever instance gets there first); every hour
+//! with its `invitation.expired` event, once, whichever instance gets there first) and
+//! checkpoints SQLite's write-ahead log (so requests' commits need not); every hour
 //! it sweeps what must not pile up (old import previews, expired sessions and sign-in requests,
 //! rate-limit windows, and events older than `AUDIT_RETENTION_DAYS`). Every step is safe to run
 //! on several instances at once.
@@ -38,6 +39,7 @@ pub fn tick(pool: &Pool, schedule: &Schedule, sweep: bool) -> anyhow::Result<usi
     if expired > 0 {
         tracing::info!(expired, "invitations expired");
     }
+    crate::db::housekeeping::checkpoint(&mut conn)?;
     if sweep {
         let swept = crate::db::housekeeping::sweep(&mut conn, now, schedule.import_retention)?;
         let events = skillstream_app::audit::sweep(&mut conn, now, schedule.audit_retention_days)?;

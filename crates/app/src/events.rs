@@ -29,12 +29,14 @@ impl Event {
         })
     }
 
-    /// About an invitation (it joins the invitation's timeline).
+    /// About an invitation (it joins the invitation's timeline). The address is shown, not
+    /// indexed: the activity log finds an invitation's events by address through the invitation.
     pub fn invitation(mut self, id: InvitationId, email: &str) -> Self {
         self.0.target_type = Some(TargetType::Invitation);
         self.0.target_id = Some(id.get());
         self.0.invitation_id = Some(id.get());
-        self.target_email(email)
+        self.0.target_email = Some(email.to_string());
+        self
     }
 
     pub fn target(mut self, kind: TargetType, id: i64) -> Self {
@@ -43,6 +45,7 @@ impl Event {
         self
     }
 
+    /// The address of a target without an invitation (a member), indexed for the address filter.
     pub fn target_email(mut self, email: &str) -> Self {
         self.0.target_email = Some(email.to_string());
         self.0.target_email_folded = Some(skillstream_domain::email::fold(email));

@@ -15,7 +15,8 @@ use skillstream_store::catalog::{self, Kind};
 use skillstream_store::events::NewEvent;
 use skillstream_store::invitations::{self as store, InvitationRow, LapsedScope, NewInvitation};
 use skillstream_store::outbox::{self, NewEmail};
-use skillstream_store::{from_db, is_unique_violation, members, organizations, to_db};
+use skillstream_store::stamp::Stamp;
+use skillstream_store::{from_db, is_unique_violation, members, organizations};
 use skillstream_store::{write_transaction, DbConnection};
 use std::collections::BTreeSet;
 
@@ -236,7 +237,7 @@ pub fn write_many(
         return Ok(Vec::new());
     }
     let expires_at = organizations::invitation_ttl(conn, org)?.expiry_from(ctx.now);
-    let at = to_db(ctx.now);
+    let at = Stamp::of(ctx.now);
     let ids = store::reserve_ids(conn, rows.len())?;
     let tokens: Vec<String> = if rows.len() == 1 {
         vec![new_link_token()]
@@ -267,7 +268,7 @@ pub fn write_many(
                 last_name: row.last_name.as_ref().map(|n| n.as_str().to_string()),
                 token_hash: hash_token(token),
                 status: StoredStatus::Pending,
-                expires_at: to_db(expires_at),
+                expires_at: Stamp::of(expires_at),
                 invited_by: ctx.member_id.map(MemberId::get),
                 sent_at: at,
                 send_count: 1,

@@ -1,7 +1,7 @@
 //! The activity log's rows: appended by the use cases (one or a bulk of many), read back with
 //! filters, and swept after the retention period.
 
-use crate::schema::events;
+use crate::schema::{events, invitations};
 use crate::{to_db, DbConnection, StoreResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -54,7 +54,7 @@ pub fn append_for_import(
         format!(
             "INSERT INTO events (organization_id, occurred_at, action, actor_type, actor_id, actor_name, \
                target_type, target_id, target_email, target_email_folded, invitation_id, import_id, request_id, details) \
-             SELECT organization_id, {p}1, {p}2, {p}3, {p}4, {p}5, {p}6, id, email, email_folded, id, import_id, {p}7, \
+             SELECT organization_id, {p}1, {p}2, {p}3, {p}4, {p}5, {p}6, id, email, NULL, id, import_id, {p}7, \
                '{{\"role\":\"' || role || '\"}}' \
              FROM invitations WHERE id >= {p}8 AND id <= {p}9 AND import_id = {p}10 AND organization_id = {p}11"
         )
@@ -130,7 +130,16 @@ macro_rules! filtered {
             query = query.filter(events::actor_id.eq(id));
         }
         if let Some(email) = &$f.target_email_folded {
-            query = query.filter(events::target_email_folded.eq(email.clone()));
+            // An invitation's events carry no folded address: they are found through it.
+            let invitations_of = invitations::table
+                .filter(invitations::organization_id.eq($org))
+                .filter(invitations::email_folded.eq(email.clone()))
+                .select(invitations::id.nullable());
+            query = query.filter(
+                events::target_email_folded
+                    .eq(email.clone())
+                    .or(events::invitation_id.eq_any(invitations_of)),
+            );
         }
         if let Some(id) = $f.invitation_id {
             query = query.filter(events::invitation_id.eq(id));

@@ -6,6 +6,7 @@ use crate::schema::{
     courses, departments, email_outbox, invitation_courses, invitation_retired_tokens, invitations,
     user_groups, users,
 };
+use crate::stamp::Stamp;
 use crate::{from_db, to_db, DbConnection, StoreResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -176,7 +177,7 @@ pub fn expire_lapsed(
     .get_results(conn)
 }
 
-/// A new invitation. Every column is given, as the bulk writer needs; the id is reserved up
+/// A new invitation. Every column is given, as the bulk writer needs (timestamps as [`Stamp`]); the id is reserved up
 /// front so outbox rows and events can be built without reading the invitations back.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = invitations, treat_none_as_default_value = false)]
@@ -192,12 +193,12 @@ pub struct NewInvitation {
     pub last_name: Option<String>,
     pub token_hash: String,
     pub status: StoredStatus,
-    pub expires_at: NaiveDateTime,
+    pub expires_at: Stamp,
     pub invited_by: Option<i64>,
-    pub sent_at: NaiveDateTime,
+    pub sent_at: Stamp,
     pub send_count: i32,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: Stamp,
+    pub updated_at: Stamp,
     pub import_id: Option<i64>,
 }
 

@@ -2,8 +2,9 @@
 //! resends an invitation, so an invitation never exists without its email queued.
 
 use crate::schema::{courses, email_outbox, invitation_courses, invitations, organizations};
+use crate::stamp::Stamp;
 use crate::{from_db, to_db, DbConnection};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use skillstream_domain::{EmailStatus, InvitationId, OrganizationId};
 use skillstream_domain::{Role, StoredStatus};
@@ -19,9 +20,9 @@ pub struct NewEmail {
     pub sealed_token: Option<String>,
     pub status: EmailStatus,
     pub attempts: i32,
-    pub next_attempt_at: NaiveDateTime,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub next_attempt_at: Stamp,
+    pub created_at: Stamp,
+    pub updated_at: Stamp,
 }
 
 impl NewEmail {
@@ -33,7 +34,7 @@ impl NewEmail {
         sealed_token: String,
         now: DateTime<Utc>,
     ) -> Self {
-        let at = to_db(now);
+        let at = Stamp::of(now);
         Self {
             organization_id,
             invitation_id,

@@ -286,3 +286,5 @@ diesel::table! {
         details -> Text,
     }
 }
+
+diesel::allow_tables_to_appear_in_same_query!(events, invitations);
