@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { emailTo, expectAccessible, screenshot, signInAsAdmin, uniqueEmail } from "./support";
+import { emailTo, expectAccessible, expectToast, go, screenshot, signInAsAdmin, uniqueEmail } from "./support";
 
 async function invite(page: Page, email: string) {
   await page.getByRole("button", { name: "Send invitations" }).click();
@@ -23,7 +23,7 @@ test("the activity log lists invite, resend, cancel and accept, and its filters 
   await invite(page, cancelled);
   const first = await emailTo(accepted);
   await rowAction(page, accepted, "Resend");
-  await expect(page.getByRole("status")).toContainText(`Invitation resent to ${accepted}`);
+  await expectToast(page, `Invitation resent to ${accepted}`);
   const second = await emailTo(accepted, first.file);
   await rowAction(page, cancelled, "Cancel");
   await page.getByRole("dialog").getByRole("button", { name: "Cancel invitation" }).click();
@@ -37,7 +37,7 @@ test("the activity log lists invite, resend, cancel and accept, and its filters 
   await expect(invitee.getByRole("heading", { name: "Your dashboard" })).toBeVisible();
 
   // Admin → Activity lists them, newest first.
-  await page.getByRole("link", { name: "Activity" }).click();
+  await go(page, "Activity");
   await expect(page.getByRole("heading", { name: "Activity" })).toBeVisible();
   const table = page.getByRole("table", { name: "Activity" });
   const about = (email: string) => table.getByRole("row").filter({ hasText: email });
@@ -61,7 +61,7 @@ test("the activity log lists invite, resend, cancel and accept, and its filters 
   await expectAccessible(page);
 
   // The invitation's own timeline, from its row.
-  await page.getByRole("link", { name: "Invitations" }).click();
+  await go(page, "Invitations");
   await rowAction(page, accepted, "History");
   const history = page.getByRole("dialog", { name: `History of the invitation to ${accepted}` });
   const steps = history.getByRole("listitem");

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { apiPost, emailTo, expectAccessible, screenshot, signInAsAdmin, uniqueEmail } from "./support";
+import { apiPost, emailTo, expectAccessible, expectToast, go, screenshot, signInAsAdmin, uniqueEmail } from "./support";
 
 test("invite one user: email, link, password, dashboard with the course, listed as Active", async ({ page, browser }, info) => {
   await signInAsAdmin(page);
@@ -8,7 +8,7 @@ test("invite one user: email, link, password, dashboard with the course, listed 
   await apiPost(page, "/api/v1/courses", { title: course });
 
   // Departments and groups are made in the app, as admins do.
-  await page.getByRole("link", { name: "Departments and groups" }).click();
+  await go(page, "Departments & groups");
   await expectAccessible(page);
   await page.getByLabel("New department name").fill(`Sales ${suffix}`);
   await page.getByRole("button", { name: "Add department" }).click();
@@ -18,7 +18,7 @@ test("invite one user: email, link, password, dashboard with the course, listed 
   await screenshot(page, info, "departments-and-groups");
 
   // Admin → People → Invitations → Send invitations.
-  await page.getByRole("link", { name: "Invitations" }).click();
+  await go(page, "Invitations");
   await expectAccessible(page);
   await page.getByRole("button", { name: "Send invitations" }).click();
   const dialog = page.getByRole("dialog", { name: "Send invitations" });
@@ -32,7 +32,7 @@ test("invite one user: email, link, password, dashboard with the course, listed 
   await expectAccessible(page);
   await screenshot(page, info, "send-invitation-dialog");
   await dialog.getByRole("button", { name: "Send invitation" }).click();
-  await expect(page.getByRole("status")).toContainText(`Invitation sent to ${email}`);
+  await expectToast(page, `Invitation sent to ${email}`);
   const row = page.getByRole("row").filter({ hasText: email });
   await expect(row).toContainText("Instructor");
   await expect(row).toContainText(`Sales ${suffix}`);
@@ -83,7 +83,7 @@ test("invite one user: email, link, password, dashboard with the course, listed 
   expect(stored).toBe("{}{}");
 
   // Admin → People → Users lists them as Active.
-  await page.getByRole("link", { name: "Users" }).click();
+  await go(page, "Users");
   await page.getByLabel("Search by name or email").fill(email);
   await page.getByRole("button", { name: "Search" }).click();
   const member = page.getByRole("row").filter({ hasText: email });

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { emailTo, expectAccessible, expireInvitation, screenshot, signInAsAdmin, uniqueEmail } from "./support";
+import { emailTo, expectAccessible, expectToast, expireInvitation, screenshot, signInAsAdmin, uniqueEmail } from "./support";
 
 async function invite(page: Page, email: string) {
   await page.getByRole("button", { name: "Send invitations" }).click();
@@ -22,7 +22,7 @@ test("resend from the ⋮ menu kills the old link and the new one works", async 
   await expectAccessible(page);
   await screenshot(page, info, "row-menu");
   await page.keyboard.press("Enter");
-  await expect(page.getByRole("status")).toContainText(`Invitation resent to ${email}`);
+  await expectToast(page, `Invitation resent to ${email}`);
   const second = await emailTo(email, first.file);
   expect(second.link).not.toBe(first.link);
 
@@ -73,7 +73,7 @@ test("an expired invitation shows as expired and resend revives it", async ({ pa
 
   await page.getByRole("button", { name: `Actions for ${email}` }).click();
   await page.getByRole("menuitem", { name: "Resend" }).click();
-  await expect(page.getByRole("status")).toContainText(`Invitation resent to ${email}`);
+  await expectToast(page, `Invitation resent to ${email}`);
   await page.getByRole("button", { name: "Pending" }).click();
   await expect(page.getByRole("row").filter({ hasText: email })).toContainText("Pending");
   const fresh = await emailTo(email, old.file);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { apiPost, emailTo, expectAccessible, screenshot, signInAsAdmin, uniqueEmail } from "./support";
+import { apiPost, emailTo, expectAccessible, expectToast, go, screenshot, signInAsAdmin, uniqueEmail } from "./support";
 
 const issuer = () => process.env.E2E_IDP_ISSUER ?? "";
 
@@ -22,7 +22,7 @@ test("single sign-on: the admin sets up the provider, the invitee accepts throug
   const client = (await registration.json()) as { client_id: string; client_secret: string };
 
   // Admin → Settings → Single sign-on.
-  await page.getByRole("link", { name: "Single sign-on" }).click();
+  await go(page, "Single sign-on");
   await expect(page.getByRole("heading", { name: "Single sign-on" })).toBeVisible();
   await expect(page.getByLabel("Redirect URI to register with your provider")).toHaveValue(`${baseURL}/sso/callback`);
   await page.getByLabel("Issuer URL").fill("http://127.0.0.1:1");
@@ -32,7 +32,7 @@ test("single sign-on: the admin sets up the provider, the invitee accepts throug
   await expect(page.getByText("could not be read")).toBeVisible();
   await page.getByLabel("Issuer URL").fill(issuer());
   await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByRole("status")).toContainText("Single sign-on settings saved");
+  await expectToast(page, "Single sign-on settings saved");
   await expect(page.getByText("A secret is stored and never shown")).toBeVisible();
   await expect(page.getByLabel("Client secret")).toHaveValue("");
   await expectAccessible(page);
@@ -67,15 +67,15 @@ test("single sign-on: the admin sets up the provider, the invitee accepts throug
   await screenshot(invitee, info, "dashboard-after-sso");
 
   // The member carries the names the provider gave.
-  await page.getByRole("link", { name: "Users" }).click();
+  await go(page, "Users");
   await page.getByLabel("Search by name or email").fill(email);
   await page.getByLabel("Search by name or email").press("Enter");
   const row = page.getByRole("row").filter({ hasText: email });
   await expect(row).toContainText("Grace Hopper");
 
   // Leave the shared organization as the other journeys expect it.
-  await page.getByRole("link", { name: "Single sign-on" }).click();
+  await go(page, "Single sign-on");
   await page.getByRole("button", { name: "Turn off single sign-on" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Turn off" }).click();
-  await expect(page.getByRole("status")).toContainText("Single sign-on is off");
+  await expectToast(page, "Single sign-on is off");
 });

@@ -23,6 +23,18 @@ export async function signInAsAdmin(page: Page) {
 }
 
 /** No serious or critical accessibility violations on the page as it is now. */
+/** Follows a link of the main navigation, opening the drawer first on a narrow screen. */
+export async function go(page: Page, link: string) {
+  const toggle = page.getByRole("button", { name: "Menu" });
+  if ((await toggle.isVisible()) && (await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link, exact: true }).click();
+}
+
+/** A toast with this text is shown (in the notifications region, bottom corner). */
+export async function expectToast(page: Page, text: string) {
+  await expect(page.getByRole("region", { name: /Notification/ }).getByText(text)).toBeVisible();
+}
+
 export async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");

@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import * as RadixDialog from "@radix-ui/react-dialog";
+import { useState, type ReactNode } from "react";
 
 type Props = {
   title: string;
@@ -6,58 +7,38 @@ type Props = {
   children: ReactNode;
 };
 
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
-
-/** A modal dialog: focus moves in on open, stays inside while open, and returns on close. */
+/**
+ * A modal dialog (Radix Dialog), shown while it is rendered: in a portal above the page, focus
+ * moved in and kept inside, Escape or a click outside closes, focus returns on close.
+ */
 export function Dialog({ title, onClose, children }: Props) {
-  const titleId = useId();
-  const ref = useRef<HTMLDivElement>(null);
-
-  const close = useRef(onClose);
-  useEffect(() => {
-    close.current = onClose;
-  });
-
-  useEffect(() => {
-    const opener = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>(FOCUSABLE);
-    first?.focus();
-    // Escape closes the dialog wherever focus is (a button disabled while busy drops focus
-    // to the page).
-    const onEscape = (event: KeyboardEvent) => {
-      if (event.key === "Escape") {
-        event.stopPropagation();
-        close.current();
-      }
-    };
-    document.addEventListener("keydown", onEscape);
-    return () => {
-      document.removeEventListener("keydown", onEscape);
-      opener?.focus();
-    };
-  }, []);
-
-  function onKeyDown(event: React.KeyboardEvent) {
-    if (event.key !== "Tab" || !ref.current) return;
-    const items = Array.from(ref.current.querySelectorAll<HTMLElement>(FOCUSABLE));
-    const first = items[0];
-    const last = items[items.length - 1];
-    if (!first || !last) return;
-    if (event.shiftKey && document.activeElement === first) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first.focus();
-    }
-  }
-
+  // Radix gives focus back to its own trigger; these dialogs are opened by page state, so they
+  // remember what had focus when they opened.
+  const [opener] = useState(focusedOpener);
   return (
-    <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={ref} className="dialog" role="dialog" aria-modal="true" aria-labelledby={titleId} onKeyDown={onKeyDown}>
-        <h2 id={titleId}>{title}</h2>
-        {children}
-      </div>
-    </div>
+    <RadixDialog.Root open onOpenChange={(open) => !open && onClose()}>
+      <RadixDialog.Portal>
+        <RadixDialog.Overlay className="backdrop" />
+        <RadixDialog.Content
+          className="dialog"
+          aria-describedby={undefined}
+          onCloseAutoFocus={(event) => {
+            event.preventDefault();
+            if (opener?.isConnected) opener.focus();
+          }}
+        >
+          <RadixDialog.Title>{title}</RadixDialog.Title>
+          {children}
+        </RadixDialog.Content>
+      </RadixDialog.Portal>
+    </RadixDialog.Root>
   );
+}
+
+/** What had focus when the dialog opened; for an action of a ⋮ menu, the menu's button. */
+function focusedOpener(): HTMLElement | null {
+  const active = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  const menu = active?.closest('[role="menu"]');
+  const trigger = menu?.getAttribute("aria-labelledby");
+  return (trigger && document.getElementById(trigger)) || active;
 }

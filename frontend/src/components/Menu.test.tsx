@@ -19,6 +19,14 @@ function setup() {
 }
 
 describe("the ⋮ menu", () => {
+  it("renders its actions outside the table, in a portal at the end of the page", async () => {
+    const { button } = setup();
+    await userEvent.click(button);
+    const menu = screen.getByRole("menu", { name: "Actions for ada@example.com" });
+    expect(button.parentElement?.contains(menu)).toBe(false);
+    expect(menu.closest("body > div")).not.toBeNull();
+  });
+
   it("opens from the keyboard with focus on the first action", async () => {
     const { button } = setup();
     button.focus();
@@ -29,7 +37,10 @@ describe("the ⋮ menu", () => {
 
   it("moves with the arrow keys, wrapping around", async () => {
     const { button } = setup();
+    // Opened by pointer, the menu itself has focus; the first arrow reaches the first action.
     await userEvent.click(button);
+    await userEvent.keyboard("{ArrowDown}");
+    expect(screen.getByRole("menuitem", { name: "Resend" })).toHaveFocus();
     await userEvent.keyboard("{ArrowDown}");
     expect(screen.getByRole("menuitem", { name: "Cancel" })).toHaveFocus();
     await userEvent.keyboard("{ArrowDown}");
@@ -41,7 +52,7 @@ describe("the ⋮ menu", () => {
   it("runs the chosen action and returns focus to the button", async () => {
     const { button, cancel, resend } = setup();
     await userEvent.click(button);
-    await userEvent.keyboard("{ArrowDown}{Enter}");
+    await userEvent.keyboard("{ArrowDown}{ArrowDown}{Enter}");
     expect(cancel).toHaveBeenCalledOnce();
     expect(resend).not.toHaveBeenCalled();
     expect(screen.queryByRole("menu")).not.toBeInTheDocument();

@@ -1,10 +1,10 @@
 import { CatalogSection } from "./CatalogSection";
 
-/** Admin → Departments and groups. */
+/** Admin → Organization → Departments & groups. */
 export function OrgPage() {
   return (
     <main>
-      <h1>Departments and groups</h1>
+      <h1>Departments &amp; groups</h1>
       <p>Invitations and CSV files name these exactly, including capital letters.</p>
       <div className="two-columns">
         <CatalogSection kind="departments" />
