@@ -25,7 +25,7 @@ export async function signInAsAdmin(page: Page) {
 /** No serious or critical accessibility violations on the page as it is now. */
 /** Follows a link of the main navigation, opening the drawer first on a narrow screen. */
 export async function go(page: Page, link: string) {
-  const toggle = page.getByRole("button", { name: "Menu" });
+  const toggle = page.getByRole("button", { name: "Menu", exact: true });
   if ((await toggle.isVisible()) && (await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link, exact: true }).click();
 }

@@ -7,7 +7,9 @@ export function createQueryClient(): QueryClient {
       queries: {
         // 4xx answers will not change on retry.
         retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
-        refetchOnWindowFocus: false,
+        // Lists are fetched again whenever a page shows them (staleTime 0) and when the tab
+        // regains focus, so an admin never acts on a stale row.
+        refetchOnWindowFocus: true,
       },
     },
   });

@@ -104,13 +104,13 @@ export function InvitationsPage() {
           <thead>
             <tr>
               <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Department</th>
-              <th scope="col">Group</th>
+              <th scope="col" className="secondary">Role</th>
+              <th scope="col" className="secondary">Department</th>
+              <th scope="col" className="secondary">Group</th>
               <th scope="col">Status</th>
-              <th scope="col">Sent</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Email</th>
+              <th scope="col" className="secondary">Sent</th>
+              <th scope="col" className="secondary">Expires</th>
+              <th scope="col">Delivery</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -119,15 +119,15 @@ export function InvitationsPage() {
           <tbody>
             {list.data?.items.map((inv) => (
               <tr key={inv.id}>
-                <td>{inv.email}</td>
-                <td>{roleLabel(inv.role)}</td>
-                <td>{inv.department ?? "—"}</td>
-                <td>{inv.group ?? "—"}</td>
+                <td className="email-cell">{inv.email}</td>
+                <td className="secondary">{roleLabel(inv.role)}</td>
+                <td className="secondary">{inv.department ?? "—"}</td>
+                <td className="secondary">{inv.group ?? "—"}</td>
                 <td>
                   <span className={`badge status-${inv.status}`}>{inv.status[0]?.toUpperCase() + inv.status.slice(1)}</span>
                 </td>
-                <td className="date">{formatDate(inv.sent_at)}</td>
-                <td className="date">{formatDate(inv.expires_at)}</td>
+                <td className="date secondary">{formatDate(inv.sent_at)}</td>
+                <td className="date secondary">{formatDate(inv.expires_at)}</td>
                 <td>
                   <Delivery invitation={inv} />
                 </td>

@@ -32,25 +32,25 @@ export function UsersPage() {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Email</th>
-              <th scope="col">Role</th>
+              <th scope="col" className="secondary">Role</th>
               <th scope="col">Status</th>
-              <th scope="col">Department</th>
-              <th scope="col">Group</th>
-              <th scope="col">Joined</th>
+              <th scope="col" className="secondary">Department</th>
+              <th scope="col" className="secondary">Group</th>
+              <th scope="col" className="secondary">Joined</th>
             </tr>
           </thead>
           <tbody>
             {users.data?.items.map((u) => (
               <tr key={u.id}>
                 <td>{[u.first_name, u.last_name].filter(Boolean).join(" ") || "—"}</td>
-                <td>{u.email}</td>
-                <td>{roleLabel(u.role)}</td>
+                <td className="email-cell">{u.email}</td>
+                <td className="secondary">{roleLabel(u.role)}</td>
                 <td>
                   <span className={`badge ${u.status === "active" ? "good" : ""}`}>{u.status === "active" ? "Active" : u.status}</span>
                 </td>
-                <td>{u.department ?? "—"}</td>
-                <td>{u.group ?? "—"}</td>
-                <td>{formatDate(u.created_at)}</td>
+                <td className="secondary">{u.department ?? "—"}</td>
+                <td className="secondary">{u.group ?? "—"}</td>
+                <td className="secondary">{formatDate(u.created_at)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,0 +1,86 @@
+import { expect, test, type Page } from "@playwright/test";
+import { apiPost, emailTo, expectAccessible, expectToast, go, screenshot, signInAsAdmin, uniqueEmail } from "./support";
+
+/** Invites each address through the API, as the signed-in admin. */
+async function inviteAll(page: Page, emails: string[]) {
+  for (const email of emails) await apiPost(page, "/api/v1/invitations", { email });
+}
+
+test("the ⋮ menu of the last row opens above the page, whole, without scrolling the table", async ({ page }, info) => {
+  await signInAsAdmin(page);
+  const emails = Array.from({ length: 3 }, (_, i) => uniqueEmail(`menu-${i}`));
+  await inviteAll(page, emails);
+  await go(page, "Invitations");
+  const wrap = page.getByRole("region", { name: "Invitations table" });
+  const rows = wrap.getByRole("row");
+  const last = rows.last();
+  await expect(last).toBeVisible();
+  const email = (await last.getByRole("cell").first().textContent()) ?? "";
+  await page.getByRole("button", { name: `Actions for ${email}` }).click();
+  const menu = page.getByRole("menu", { name: `Actions for ${email}` });
+  for (const item of ["Resend", "Cancel", "History"]) await expect(menu.getByRole("menuitem", { name: item })).toBeInViewport({ ratio: 1 });
+  // The table did not scroll to make room, and its header is still in view.
+  expect(await wrap.evaluate((e) => e.scrollTop)).toBe(0);
+  await expect(page.getByRole("columnheader", { name: "Delivery" })).toBeInViewport();
+  await expectAccessible(page);
+  await screenshot(page, info, "menu-last-row");
+  await page.keyboard.press("Escape");
+  await expect(menu).toHaveCount(0);
+});
+
+test("an open Invitations page shows an acceptance without a reload", async ({ page, browser }) => {
+  await signInAsAdmin(page);
+  const email = uniqueEmail("live");
+  await inviteAll(page, [email]);
+  await go(page, "Invitations");
+  const row = page.getByRole("row").filter({ hasText: email });
+  await expect(row).toContainText("Pending");
+  const { link } = await emailTo(email);
+  const invitee = await (await browser.newContext()).newPage();
+  await invitee.goto(link);
+  await invitee.getByLabel("First name").fill("Live");
+  await invitee.getByLabel("Last name").fill("Update");
+  await invitee.getByLabel("Password").fill("a long enough password");
+  await invitee.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(invitee.getByRole("heading", { name: "Your dashboard" })).toBeVisible();
+  // No click, no reload: the list follows within five seconds.
+  await expect(row).toContainText("Accepted", { timeout: 5_000 });
+  await page.getByRole("button", { name: `Actions for ${email}` }).click();
+  await expect(page.getByRole("menuitem", { name: "Resend" })).toHaveCount(0);
+});
+
+test("toasts can be dismissed", async ({ page }) => {
+  await signInAsAdmin(page);
+  const email = uniqueEmail("toast");
+  await inviteAll(page, [email]);
+  await go(page, "Invitations");
+  await page.getByRole("button", { name: `Actions for ${email}` }).click();
+  await page.getByRole("menuitem", { name: "Resend" }).click();
+  await expectToast(page, `Invitation resent to ${email}`);
+  const toasts = page.getByRole("region", { name: /Notification/ });
+  await toasts.getByRole("button", { name: "Dismiss" }).click();
+  await expect(toasts.getByText(`Invitation resent to ${email}`)).toHaveCount(0);
+});
+
+test.describe("at 375 px wide", () => {
+  test.use({ viewport: { width: 375, height: 812 } });
+
+  test("the invitations list keeps status, delivery and actions on screen", async ({ page }, info) => {
+    await signInAsAdmin(page);
+    const email = uniqueEmail("narrow-with-a-rather-long-address");
+    await inviteAll(page, [email]);
+    await go(page, "Invitations");
+    const row = page.getByRole("row").filter({ hasText: email });
+    await expect(row).toBeVisible();
+    await screenshot(page, info, "narrow-invitations");
+    await expect(row.getByText("Pending")).toBeInViewport();
+    await expect(page.getByRole("button", { name: `Actions for ${email}` })).toBeInViewport({ ratio: 1 });
+    const wrap = page.getByRole("region", { name: "Invitations table" });
+    expect(await wrap.evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(0);
+    // The navigation folds away behind its button, leaving the page the screen.
+    await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
+    const header = await page.getByRole("banner").boundingBox();
+    expect(header?.height ?? 0).toBeLessThan(80);
+    await expectAccessible(page);
+  });
+});
