@@ -1,4 +1,5 @@
 import "./test-support";
+import "./i18n";
 import "@testing-library/jest-dom/vitest";
 import { cleanup } from "@testing-library/react";
 import { afterEach } from "vitest";

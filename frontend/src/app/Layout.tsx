@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useMe } from "../features/auth/api/get-me";
 import { useSignOut } from "../features/auth/api/sign-out";
@@ -6,27 +7,28 @@ import { useSignOut } from "../features/auth/api/sign-out";
 /** The admin's sidebar: sections as the help article names them ("Admin → People → …"). */
 const SECTIONS = [
   {
-    title: "People",
+    title: "people",
     links: [
-      { to: "/admin/people/invitations", label: "Invitations" },
-      { to: "/admin/people/users", label: "Users" },
+      { to: "/admin/people/invitations", label: "invitations" },
+      { to: "/admin/people/users", label: "users" },
     ],
   },
   {
-    title: "Organization",
+    title: "organization",
     links: [
-      { to: "/admin/org", label: "Departments & groups" },
-      { to: "/admin/settings/sso", label: "Single sign-on" },
+      { to: "/admin/org", label: "departments" },
+      { to: "/admin/settings/sso", label: "sso" },
     ],
   },
-  { title: "Audit", links: [{ to: "/admin/activity", label: "Activity" }] },
-];
+  { title: "audit", links: [{ to: "/admin/activity", label: "activity" }] },
+] as const;
 
 /**
  * The app shell: a top bar, and for admins a sidebar that collapses behind a "Menu" button on
  * narrow screens (a drawer over the page that closes on navigation or Escape).
  */
 export function Layout() {
+  const { t } = useTranslation();
   const me = useMe();
   const signOut = useSignOut();
   const navigate = useNavigate();
@@ -51,7 +53,7 @@ export function Layout() {
   return (
     <div className={isAdmin ? "shell with-sidebar" : "shell"}>
       <a className="skip-link" href="#content">
-        Skip to content
+        {t("shell.skip")}
       </a>
       <header className="topbar">
         {isAdmin && (
@@ -62,38 +64,38 @@ export function Layout() {
             aria-controls="sidebar"
             onClick={() => setDrawerOpen((open) => !open)}
           >
-            Menu
+            {t("shell.menu")}
           </button>
         )}
-        <span className="brand">SkillStream LMS</span>
+        <span className="brand">{t("shell.brand")}</span>
         {me.data && !isAdmin && (
-          <nav aria-label="Main" className="top-nav">
-            <NavLink to="/dashboard">Dashboard</NavLink>
+          <nav aria-label={t("shell.main")} className="top-nav">
+            <NavLink to="/dashboard">{t("shell.dashboard")}</NavLink>
           </nav>
         )}
         {me.data && (
           <div className="who">
             <span className="who-email">{me.data.email}</span>
             <button type="button" onClick={() => signOut.mutate(undefined, { onSuccess: () => navigate("/signin") })}>
-              Sign out
+              {t("shell.signOut")}
             </button>
           </div>
         )}
       </header>
       {isAdmin && (
         <>
-          <nav id="sidebar" aria-label="Main" className={drawerOpen ? "sidebar open" : "sidebar"}>
+          <nav id="sidebar" aria-label={t("shell.main")} className={drawerOpen ? "sidebar open" : "sidebar"}>
             <NavLink to="/dashboard" className="sidebar-link" onClick={() => setDrawerOpen(false)}>
-              Dashboard
+              {t("shell.dashboard")}
             </NavLink>
             {SECTIONS.map((section) => (
               <div key={section.title} className="sidebar-section">
-                <h2 className="sidebar-title">{section.title}</h2>
+                <h2 className="sidebar-title">{t(`shell.sections.${section.title}`)}</h2>
                 <ul>
                   {section.links.map((link) => (
                     <li key={link.to}>
                       <NavLink to={link.to} className="sidebar-link" onClick={() => setDrawerOpen(false)}>
-                        {link.label}
+                        {t(`shell.links.${link.label}`)}
                       </NavLink>
                     </li>
                   ))}

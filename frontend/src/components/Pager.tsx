@@ -1,16 +1,17 @@
+import { useTranslation } from "react-i18next";
+
 /** Previous / Next through the pages of a list; nothing when there is only one page. */
-export function Pager({ label = "Pages", page, totalPages, onPage }: { label?: string; page: number; totalPages: number; onPage: (page: number) => void }) {
+export function Pager({ label, page, totalPages, onPage }: { label?: string; page: number; totalPages: number; onPage: (page: number) => void }) {
+  const { t } = useTranslation();
   if (totalPages <= 1) return null;
   return (
-    <nav aria-label={label} className="pager">
+    <nav aria-label={label ?? t("common.pages")} className="pager">
       <button type="button" disabled={page <= 1} onClick={() => onPage(page - 1)}>
-        Previous
+        {t("common.previous")}
       </button>
-      <span>
-        Page {page} of {totalPages}
-      </span>
+      <span>{t("common.pageOf", { page, total: totalPages })}</span>
       <button type="button" disabled={page >= totalPages} onClick={() => onPage(page + 1)}>
-        Next
+        {t("common.next")}
       </button>
     </nav>
   );

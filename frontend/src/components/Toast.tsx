@@ -1,5 +1,6 @@
 import * as RadixToast from "@radix-ui/react-toast";
 import { createContext, useCallback, useContext, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 
 type Tone = "success" | "error";
 type Toast = { id: number; text: string; tone: Tone };
@@ -14,6 +15,7 @@ const MOST = 3;
  * keyboard), and gone after a while unless hovered or focused.
  */
 export function ToastProvider({ children }: { children: ReactNode }) {
+  const { t: translate } = useTranslation();
   const [toasts, setToasts] = useState<Toast[]>([]);
   const show = useCallback((text: string, tone: Tone = "success") => {
     const id = Date.now() + Math.random();
@@ -22,7 +24,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const remove = (id: number) => setToasts((all) => all.filter((t) => t.id !== id));
   return (
     <ToastContext.Provider value={show}>
-      <RadixToast.Provider swipeDirection="right" duration={tone_duration("success")} label="Notification">
+      <RadixToast.Provider swipeDirection="right" duration={tone_duration("success")} label={translate("common.notifications")}>
         {children}
         {toasts.map((t) => (
           <RadixToast.Root
@@ -33,7 +35,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             onOpenChange={(open) => !open && remove(t.id)}
           >
             <RadixToast.Description className="toast-text">{t.text}</RadixToast.Description>
-            <RadixToast.Close className="toast-close" aria-label="Dismiss">
+            <RadixToast.Close className="toast-close" aria-label={translate("common.dismiss")}>
               <span aria-hidden="true">×</span>
             </RadixToast.Close>
           </RadixToast.Root>

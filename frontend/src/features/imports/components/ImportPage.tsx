@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ApiError } from "../../../api/client";
 import { CSV_TEMPLATE_URL, errorReportUrl } from "../api/csv-template";
@@ -8,9 +9,11 @@ import { useUploadImport } from "../api/upload-import";
 import { PreviewTable } from "./PreviewTable";
 import { useSsoSettings } from "../../../api/sso";
 import { Pager } from "../../../components/Pager";
+import { formatNumber } from "../../../i18n";
 
 /** Admin → People → Invitations → Import from CSV. */
 export function ImportPage() {
+  const { t } = useTranslation();
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState(0);
   const [dragging, setDragging] = useState(false);
@@ -96,10 +99,11 @@ export function ImportPage() {
         <section aria-labelledby="step-review">
           <h2 id="step-review">3. Review</h2>
           <p className="summary" aria-live="polite">
-            {data.summary.total} rows: <strong>{data.summary.valid} ready</strong>
+            {t("imports.summary", { count: data.summary.total, formatted: formatNumber(data.summary.total) })}:{" "}
+            <strong>{t("imports.ready", { count: data.summary.valid, formatted: formatNumber(data.summary.valid) })}</strong>
             {invalid > 0 && (
               <>
-                , <strong className="bad-text">{invalid} with errors</strong>
+                , <strong className="bad-text">{t("imports.withErrors", { count: invalid, formatted: formatNumber(invalid) })}</strong>
               </>
             )}
             .
@@ -136,17 +140,23 @@ export function ImportPage() {
           <h2 id="step-send">4. Send</h2>
           {result ? (
             <p role="status" className="success">
-              Created {result.created} invitations{result.skipped > 0 ? `; skipped ${result.skipped} rows with errors` : ""}. The emails are on
-              their way.
+              {t("imports.created", { count: result.created, formatted: formatNumber(result.created) })}
+              {result.skipped > 0 && t("imports.skipped", { count: result.skipped, formatted: formatNumber(result.skipped) })}.{" "}
+              {t("imports.onTheirWay")}
             </p>
           ) : (
             <>
-              {invalid > 0 && (
+              {invalid > 0 && data.summary.valid === 0 && <p>{t("imports.nothingValid")}</p>}
+              {invalid > 0 && data.summary.valid > 0 && (
                 <>
-                  <p>Fix the rows with errors in your file and upload it again, or send only the valid rows.</p>
+                  <p>{t("imports.fixOrSkip")}</p>
                   <label className="check">
                     <input type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />
-                    Send only the {data.summary.valid} valid rows (skip {invalid} with errors)
+                    {t("imports.sendValid", {
+                      count: data.summary.valid,
+                      formatted: formatNumber(data.summary.valid),
+                      invalid: formatNumber(invalid),
+                    })}
                   </label>
                 </>
               )}

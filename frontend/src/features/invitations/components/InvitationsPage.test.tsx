@@ -34,11 +34,19 @@ function listAnswers(states: string[]) {
   return requests;
 }
 
-function renderPage() {
+/** Answers the list with these items whatever the filters. */
+function listOf(items: unknown[]) {
+  fetchMock.mockImplementation(async (input: unknown) => {
+    if (!(input instanceof Request) || new URL(input.url).pathname !== "/api/v1/invitations") return json(404, {});
+    return json(200, { items, page: 1, per_page: 25, total: items.length, total_pages: 1 });
+  });
+}
+
+function renderPage(path = "/") {
   render(
     <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
       <ToastProvider>
-        <MemoryRouter>
+        <MemoryRouter initialEntries={[path]}>
           <InvitationsPage />
         </MemoryRouter>
       </ToastProvider>
@@ -74,5 +82,28 @@ describe("the invitations list", () => {
       focusManager.setFocused(undefined);
       vi.useRealTimers();
     }
+  });
+
+  it("greets a first run with the two ways to start, not an empty search", async () => {
+    listOf([]);
+    renderPage();
+    expect(await screen.findByRole("heading", { name: "No one has been invited yet" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Send invitations" })).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Import from CSV" })).toBeInTheDocument();
+    expect(screen.queryByRole("table")).not.toBeInTheDocument();
+  });
+
+  it("says when filters match nothing and offers to clear them", async () => {
+    listOf([]);
+    renderPage("/?status=expired&q=nobody");
+    expect(await screen.findByText("No invitations match these filters.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Show all invitations" })).toBeInTheDocument();
+    expect(screen.getByText("0 invitations")).toBeInTheDocument();
+  });
+
+  it("counts in words that agree with the number", async () => {
+    listOf([invitation("sent")]);
+    renderPage();
+    expect(await screen.findByText("1 invitation")).toBeInTheDocument();
   });
 });

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { ApiError, type Schemas } from "../../../api/client";
 import { Dialog } from "../../../components/Dialog";
@@ -11,33 +12,48 @@ import { useResendInvitation } from "../api/resend-invitation";
 import { InvitationHistoryDialog } from "./InvitationHistoryDialog";
 import { SendInvitationDialog } from "./SendInvitationDialog";
 import { Pager } from "../../../components/Pager";
+import { formatNumber } from "../../../i18n";
 
-const TABS = [
-  { value: "", label: "All" },
-  { value: "pending", label: "Pending" },
-  { value: "expired", label: "Expired" },
-  { value: "accepted", label: "Accepted" },
-  { value: "cancelled", label: "Cancelled" },
-];
+const TABS = ["", "pending", "expired", "accepted", "cancelled"] as const;
 
 type Invitation = Schemas["Invitation"];
 
 function Delivery({ invitation }: { invitation: Invitation }) {
+  const { t } = useTranslation();
   const d = invitation.email_delivery;
-  if (!d) return <span>—</span>;
+  if (!d) return <span>{t("common.none")}</span>;
   if (d.status === "failed") {
     return (
       <span className="badge bad" title={d.last_error ?? undefined}>
-        Failed: {d.last_error}
+        {t("delivery.failed", { error: d.last_error ?? "" })}
       </span>
     );
   }
-  const label = { queued: "Queued", sending: "Sending", sent: "Sent", superseded: "Withdrawn" }[d.status] ?? d.status;
-  return <span className={`badge ${d.status === "sent" ? "good" : ""}`}>{label}</span>;
+  return <span className={`badge ${d.status === "sent" ? "good" : ""}`}>{t(`delivery.${d.status}`)}</span>;
+}
+
+/** The first run: nothing sent yet, and the two ways to start. */
+function NothingYet({ onSend }: { onSend: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="empty-state">
+      <h2>{t("invitations.emptyTitle")}</h2>
+      <p>{t("invitations.emptyBody")}</p>
+      <div className="actions">
+        <button type="button" className="primary" onClick={onSend}>
+          {t("invitations.send")}
+        </button>
+        <Link className="button" to="/admin/people/invitations/import">
+          {t("invitations.import")}
+        </Link>
+      </div>
+    </div>
+  );
 }
 
 /** Admin → People → Invitations. */
 export function InvitationsPage() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const status = params.get("status") ?? "";
   const q = params.get("q") ?? "";
@@ -59,113 +75,142 @@ export function InvitationsPage() {
     }
     setParams(merged);
   };
-  const failed = (error: unknown) => toast(error instanceof ApiError ? error.message : "Something went wrong.", "error");
+  const failed = (error: unknown) => toast(error instanceof ApiError ? error.message : t("common.somethingWrong"), "error");
+  const filtered = Boolean(status || q);
+  const nothingYet = list.data?.total === 0 && !filtered;
 
   return (
     <main>
       <div className="page-head">
-        <h1>Invitations</h1>
-        <div className="actions">
-          <Link className="button" to="/admin/people/invitations/import">
-            Import from CSV
-          </Link>
-          <button type="button" className="primary" onClick={() => setSending(true)}>
-            Send invitations
-          </button>
-        </div>
+        <h1>{t("invitations.title")}</h1>
+        {/* On a first run the empty state carries these. */}
+        {!nothingYet && (
+          <div className="actions">
+            <Link className="button" to="/admin/people/invitations/import">
+              {t("invitations.import")}
+            </Link>
+            <button type="button" className="primary" onClick={() => setSending(true)}>
+              {t("invitations.send")}
+            </button>
+          </div>
+        )}
       </div>
-      <nav aria-label="Filter by status" className="tabs">
-        {TABS.map((tab) => (
-          <button key={tab.value} type="button" aria-pressed={status === tab.value} onClick={() => update({ status: tab.value, page: "" })}>
-            {tab.label}
-          </button>
-        ))}
-      </nav>
-      <form
-        role="search"
-        className="search"
-        onSubmit={(e) => {
-          e.preventDefault();
-          update({ q: search.trim(), page: "" });
-        }}
-      >
-        <label htmlFor="invitation-search">Search by email</label>
-        <input id="invitation-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
-        <button type="submit">Search</button>
-      </form>
-      {list.isError && (
-        <p role="alert" className="alert">
-          {list.error.message}
-        </p>
-      )}
-      <div className="table-wrap" role="region" aria-label="Invitations table" tabIndex={0}>
-        <table>
-          <caption className="visually-hidden">Invitations</caption>
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col" className="secondary">Role</th>
-              <th scope="col" className="secondary">Department</th>
-              <th scope="col" className="secondary">Group</th>
-              <th scope="col">Status</th>
-              <th scope="col" className="secondary">Sent</th>
-              <th scope="col" className="secondary">Expires</th>
-              <th scope="col">Delivery</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data?.items.map((inv) => (
-              <tr key={inv.id}>
-                <td className="email-cell">{inv.email}</td>
-                <td className="secondary">{roleLabel(inv.role)}</td>
-                <td className="secondary">{inv.department ?? "—"}</td>
-                <td className="secondary">{inv.group ?? "—"}</td>
-                <td>
-                  <span className={`badge status-${inv.status}`}>{inv.status[0]?.toUpperCase() + inv.status.slice(1)}</span>
-                </td>
-                <td className="date secondary">{formatDate(inv.sent_at)}</td>
-                <td className="date secondary">{formatDate(inv.expires_at)}</td>
-                <td>
-                  <Delivery invitation={inv} />
-                </td>
-                <td>
-                  <Menu
-                    label={`Actions for ${inv.email}`}
-                    items={[
-                      ...(inv.status === "pending" || inv.status === "expired"
-                        ? [
-                            {
-                              label: "Resend",
-                              onSelect: () =>
-                                resend.mutate(inv.id, { onSuccess: () => toast(`Invitation resent to ${inv.email}.`), onError: failed }),
-                            },
-                            { label: "Cancel", onSelect: () => setCancelling(inv) },
-                          ]
-                        : []),
-                      { label: "History", onSelect: () => setHistory(inv) },
-                    ]}
-                  />
-                </td>
-              </tr>
+      {nothingYet ? (
+        <NothingYet onSend={() => setSending(true)} />
+      ) : (
+        <>
+          <nav aria-label={t("invitations.filterByStatus")} className="tabs">
+            {TABS.map((tab) => (
+              <button key={tab} type="button" aria-pressed={status === tab} onClick={() => update({ status: tab, page: "" })}>
+                {tab ? t(`invitationStatus.${tab}`) : t("invitations.all")}
+              </button>
             ))}
-          </tbody>
-        </table>
-        {list.data && list.data.items.length === 0 && <p className="empty">No invitations match.</p>}
-      </div>
-      {list.data && <Pager page={page} totalPages={list.data.total_pages} onPage={(next) => update({ page: String(next) })} />}
+          </nav>
+          <form
+            role="search"
+            className="search"
+            onSubmit={(e) => {
+              e.preventDefault();
+              update({ q: search.trim(), page: "" });
+            }}
+          >
+            <label htmlFor="invitation-search">{t("invitations.search")}</label>
+            <input id="invitation-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+            <button type="submit">{t("invitations.searchButton")}</button>
+          </form>
+          {list.data && (
+            <p className="count" aria-live="polite">
+              {t("invitations.count", { count: list.data.total, formatted: formatNumber(list.data.total) })}
+            </p>
+          )}
+          {list.isError && (
+            <p role="alert" className="alert">
+              {list.error.message}
+            </p>
+          )}
+          <div className="table-wrap" role="region" aria-label={t("invitations.table")} tabIndex={0}>
+            <table>
+              <caption className="visually-hidden">{t("invitations.caption")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("invitations.columns.email")}</th>
+                  <th scope="col" className="secondary">{t("invitations.columns.role")}</th>
+                  <th scope="col" className="secondary">{t("invitations.columns.department")}</th>
+                  <th scope="col" className="secondary">{t("invitations.columns.group")}</th>
+                  <th scope="col">{t("invitations.columns.status")}</th>
+                  <th scope="col" className="secondary">{t("invitations.columns.sent")}</th>
+                  <th scope="col" className="secondary">{t("invitations.columns.expires")}</th>
+                  <th scope="col">{t("invitations.columns.delivery")}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t("invitations.columns.actions")}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data?.items.map((inv) => (
+                  <tr key={inv.id}>
+                    <td className="email-cell">{inv.email}</td>
+                    <td className="secondary">{roleLabel(inv.role)}</td>
+                    <td className="secondary">{inv.department ?? t("common.none")}</td>
+                    <td className="secondary">{inv.group ?? t("common.none")}</td>
+                    <td>
+                      <span className={`badge status-${inv.status}`}>{t(`invitationStatus.${inv.status}`)}</span>
+                    </td>
+                    <td className="date secondary">{formatDate(inv.sent_at)}</td>
+                    <td className="date secondary">{formatDate(inv.expires_at)}</td>
+                    <td>
+                      <Delivery invitation={inv} />
+                    </td>
+                    <td>
+                      <Menu
+                        label={t("common.actionsFor", { name: inv.email })}
+                        items={[
+                          ...(inv.status === "pending" || inv.status === "expired"
+                            ? [
+                                {
+                                  label: t("invitations.resend"),
+                                  onSelect: () =>
+                                    resend.mutate(inv.id, { onSuccess: () => toast(t("invitations.resent", { email: inv.email })), onError: failed }),
+                                },
+                                { label: t("invitations.cancel"), onSelect: () => setCancelling(inv), danger: true },
+                              ]
+                            : []),
+                          { label: t("invitations.history"), onSelect: () => setHistory(inv) },
+                        ]}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {list.data && list.data.items.length === 0 && (
+              <div className="empty">
+                <p>{t("invitations.noMatch")}</p>
+                <button
+                  type="button"
+                  onClick={() => {
+                    setSearch("");
+                    update({ status: "", q: "", page: "" });
+                  }}
+                >
+                  {t("invitations.clearFilters")}
+                </button>
+              </div>
+            )}
+          </div>
+          {list.data && <Pager page={page} totalPages={list.data.total_pages} onPage={(next) => update({ page: String(next) })} />}
+        </>
+      )}
       {sending && <SendInvitationDialog onClose={() => setSending(false)} />}
       {history && <InvitationHistoryDialog invitation={history} onClose={() => setHistory(null)} />}
       {cancelling && (
-        <Dialog title="Cancel this invitation?" onClose={() => setCancelling(null)}>
+        <Dialog title={t("invitations.cancelTitle")} onClose={() => setCancelling(null)}>
           <p>
-            The link sent to <strong>{cancelling.email}</strong> will stop working. You can invite them again later.
+            <Trans i18nKey="invitations.cancelBody" values={{ email: cancelling.email }} components={{ strong: <strong /> }} />
           </p>
           <div className="actions">
             <button type="button" onClick={() => setCancelling(null)}>
-              Keep it
+              {t("invitations.keep")}
             </button>
             <button
               type="button"
@@ -173,14 +218,14 @@ export function InvitationsPage() {
               onClick={() =>
                 cancel.mutate(cancelling.id, {
                   onSuccess: () => {
-                    toast(`Invitation to ${cancelling.email} cancelled.`);
+                    toast(t("invitations.cancelled", { email: cancelling.email }));
                     setCancelling(null);
                   },
                   onError: failed,
                 })
               }
             >
-              Cancel invitation
+              {t("invitations.confirmCancel")}
             </button>
           </div>
         </Dialog>
