@@ -49,6 +49,7 @@ test("import a CSV: preview shows every problem with suggestions, fix, send, ema
     `${typo},Alan,Turing,learner,,`,
     `${wrongCase},Ken,Thompson,learner,${department},`,
   ].join("\n");
+  await page.getByRole("button", { name: "Remove people.csv" }).click();
   await page.getByLabel("Choose a CSV file or drop it here").setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from(fixed) });
   await page.getByRole("button", { name: "Preview" }).click();
   await expect(page.getByText("3 rows:")).toBeVisible();

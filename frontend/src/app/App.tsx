@@ -1,20 +1,27 @@
 import { QueryClientProvider } from "@tanstack/react-query";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { BrowserRouter, Route, Routes } from "react-router";
 import { createQueryClient } from "../api/query-client";
 import { ToastProvider } from "../components/Toast";
-import { AcceptPage } from "../features/accept/components/AcceptPage";
-import { ActivityPage } from "../features/activity/components/ActivityPage";
-import { SignInPage } from "../features/auth/components/SignInPage";
-import { DashboardPage } from "../features/dashboard/components/DashboardPage";
-import { ImportPage } from "../features/imports/components/ImportPage";
-import { InvitationsPage } from "../features/invitations/components/InvitationsPage";
-import { OrgPage } from "../features/org/components/OrgPage";
-import { SsoCallbackPage } from "../features/sso/components/SsoCallbackPage";
-import { SsoSettingsPage } from "../features/sso/components/SsoSettingsPage";
-import { UsersPage } from "../features/users/components/UsersPage";
 import { Layout } from "./Layout";
 import { HomeRedirect, RequireAuth } from "./RequireAuth";
+
+const AcceptPage = lazy(() => import("../features/accept/components/AcceptPage").then((m) => ({ default: m.AcceptPage })));
+const ActivityPage = lazy(() => import("../features/activity/components/ActivityPage").then((m) => ({ default: m.ActivityPage })));
+const SignInPage = lazy(() => import("../features/auth/components/SignInPage").then((m) => ({ default: m.SignInPage })));
+const DashboardPage = lazy(() => import("../features/dashboard/components/DashboardPage").then((m) => ({ default: m.DashboardPage })));
+const ImportPage = lazy(() => import("../features/imports/components/ImportPage").then((m) => ({ default: m.ImportPage })));
+const InvitationsPage = lazy(() => import("../features/invitations/components/InvitationsPage").then((m) => ({ default: m.InvitationsPage })));
+const OrgPage = lazy(() => import("../features/org/components/OrgPage").then((m) => ({ default: m.OrgPage })));
+const SsoCallbackPage = lazy(() => import("../features/sso/components/SsoCallbackPage").then((m) => ({ default: m.SsoCallbackPage })));
+const SsoSettingsPage = lazy(() => import("../features/sso/components/SsoSettingsPage").then((m) => ({ default: m.SsoSettingsPage })));
+const UsersPage = lazy(() => import("../features/users/components/UsersPage").then((m) => ({ default: m.UsersPage })));
+
+function Loading() {
+  const { t } = useTranslation();
+  return <p className="loading">{t("common.loading")}</p>;
+}
 
 export function App() {
   const [client] = useState(createQueryClient);
@@ -22,6 +29,8 @@ export function App() {
     <QueryClientProvider client={client}>
       <ToastProvider>
         <BrowserRouter>
+          {/* Each page is its own chunk, loaded when first visited. */}
+          <Suspense fallback={<Loading />}>
           <Routes>
             <Route element={<Layout />}>
               <Route index element={<HomeRedirect />} />
@@ -48,6 +57,7 @@ export function App() {
               />
             </Route>
           </Routes>
+          </Suspense>
         </BrowserRouter>
       </ToastProvider>
     </QueryClientProvider>

@@ -19,6 +19,7 @@ const en = {
   common: {
     actionsFor: "Actions for {{name}}",
     dismiss: "Dismiss",
+    loading: "Loading…",
     notifications: "Notification",
     somethingWrong: "Something went wrong.",
     none: "—",
@@ -26,6 +27,12 @@ const en = {
     next: "Next",
     pageOf: "Page {{page}} of {{total}}",
     pages: "Pages",
+  },
+  dropzone: {
+    hint: "Drag the file here, or click to choose it.",
+    release: "Release to use this file.",
+    remove: "Remove {{name}}",
+    removeShort: "Remove",
   },
   roles: { learner: "Learner", instructor: "Instructor", admin: "Admin" },
   invitationStatus: { pending: "Pending", accepted: "Accepted", cancelled: "Cancelled", expired: "Expired" },

@@ -8,6 +8,7 @@ import { useSendImport } from "../api/send-import";
 import { useUploadImport } from "../api/upload-import";
 import { PreviewTable } from "./PreviewTable";
 import { useSsoSettings } from "../../../api/sso";
+import { FileDropZone } from "../../../components/FileDropZone";
 import { Pager } from "../../../components/Pager";
 import { formatNumber } from "../../../i18n";
 
@@ -16,7 +17,6 @@ export function ImportPage() {
   const { t } = useTranslation();
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState(0);
-  const [dragging, setDragging] = useState(false);
   const [page, setPage] = useState(1);
   const [errorsOnly, setErrorsOnly] = useState(false);
   const [skipInvalid, setSkipInvalid] = useState(false);
@@ -31,8 +31,7 @@ export function ImportPage() {
   const uploadError = upload.error instanceof ApiError ? upload.error : undefined;
   const sendError = send.error instanceof ApiError ? send.error : undefined;
 
-  function choose(chosen: File | undefined) {
-    if (!chosen) return;
+  function choose(chosen: File | null) {
     setFile(chosen);
     upload.reset();
     send.reset();
@@ -63,23 +62,7 @@ export function ImportPage() {
       </section>
       <section aria-labelledby="step-upload">
         <h2 id="step-upload">2. Upload your file</h2>
-        <div
-          className={`dropzone${dragging ? " dragging" : ""}`}
-          onDragOver={(e) => {
-            e.preventDefault();
-            setDragging(true);
-          }}
-          onDragLeave={() => setDragging(false)}
-          onDrop={(e) => {
-            e.preventDefault();
-            setDragging(false);
-            choose(e.dataTransfer.files[0]);
-          }}
-        >
-          <label htmlFor="csv-file">Choose a CSV file or drop it here</label>
-          <input id="csv-file" type="file" accept=".csv,text/csv" onChange={(e) => choose(e.target.files?.[0])} />
-          {file && <p>Selected: {file.name}</p>}
-        </div>
+        <FileDropZone file={file} onFile={choose} accept={{ "text/csv": [".csv"] }} label="Choose a CSV file or drop it here" />
         <button type="button" className="primary" disabled={!file || upload.isPending} onClick={() => file && upload.mutate(file)}>
           Preview
         </button>
