@@ -719,3 +719,44 @@ async fn old_previews_are_swept_and_sent_imports_keep_their_summary() {
         .await;
     assert_eq!(recent.body["rows"].as_array().map(Vec::len), Some(2));
 }
+
+#[tokio::test]
+async fn a_review_can_start_with_the_rows_to_fix() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let csv = "email\nada@example.com\nnot-an-address\nbob@example.com\ncy@example.com\nalso bad\n";
+    let id = upload(&app, &admin, csv).await.body["id"].as_i64().unwrap();
+    let lines = |page: &Value| -> Vec<i64> {
+        page["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["line"].as_i64().unwrap())
+            .collect()
+    };
+
+    let first = app
+        .get(
+            &format!("/api/v1/invitation-imports/{id}?errors_first=true&per_page=3"),
+            &admin.token,
+        )
+        .await;
+    let second = app
+        .get(
+            &format!("/api/v1/invitation-imports/{id}?errors_first=true&per_page=3&page=2"),
+            &admin.token,
+        )
+        .await;
+    let plain = app
+        .get(
+            &format!("/api/v1/invitation-imports/{id}?per_page=3"),
+            &admin.token,
+        )
+        .await;
+
+    // Lines 3 and 6 have errors: they come first, then the others, each in file order.
+    assert_eq!(lines(&first.body), [3, 6, 2], "{}", first.text);
+    assert_eq!(lines(&second.body), [4, 5]);
+    assert_eq!(first.body["rows_total"], 5);
+    assert_eq!(lines(&plain.body), [2, 3, 4]);
+}

@@ -837,7 +837,7 @@ export interface components {
             /** Format: int64 */
             per_page: number;
             result?: null | components["schemas"]["SendResult"];
-            /** @description This page of rows, in file order. */
+            /** @description This page of rows, in file order (with `errors_first`, rows with errors before the others). */
             rows: components["schemas"]["ImportRow"][];
             /**
              * Format: int64
@@ -2715,6 +2715,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Only rows with errors. */
                 errors_only?: boolean;
+                /** @description Rows with errors first (each group in file order), so a review starts with what to fix. */
+                errors_first?: boolean;
             };
             header?: never;
             path?: never;
@@ -2806,6 +2808,8 @@ export interface operations {
                 per_page?: number;
                 /** @description Only rows with errors. */
                 errors_only?: boolean;
+                /** @description Rows with errors first (each group in file order), so a review starts with what to fix. */
+                errors_first?: boolean;
             };
             header?: never;
             path: {

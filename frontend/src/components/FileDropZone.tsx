@@ -35,9 +35,10 @@ export function FileDropZone({ file, onFile, accept, label }: Props) {
   if (file) {
     return (
       <div className="dropzone chosen">
-        <span className="file-icon" aria-hidden="true">
-          📄
-        </span>
+        <svg className="file-icon" aria-hidden="true" viewBox="0 0 24 24" width="28" height="28" fill="none" stroke="currentColor" strokeWidth="1.6">
+          <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z" />
+          <path d="M14 3v5h5M8.5 13h7M8.5 16.5h7" />
+        </svg>
         <div className="file-facts">
           <strong className="file-name">{file.name}</strong>
           <span className="muted">{formatSize(file.size)}</span>

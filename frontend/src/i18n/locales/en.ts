@@ -86,10 +86,14 @@ const en = {
     skipped_one: "; skipped {{formatted}} row with errors",
     skipped_other: "; skipped {{formatted}} rows with errors",
     onTheirWay: "The emails are on their way.",
-    fixOrSkip: "Fix the rows with errors in your file and upload it again, or send only the valid rows.",
+    fixOrSkip: "Fix the rows with errors in your file and upload it again, or skip them to send the others.",
     nothingValid: "No row can be sent yet: every row has an error. Fix them in your file and upload it again.",
-    sendValid_one: "Send only the {{formatted}} valid row (skip {{invalid}} with errors)",
-    sendValid_other: "Send only the {{formatted}} valid rows (skip {{invalid}} with errors)",
+    skipErrors_one: "Skip the row with errors",
+    skipErrors_other: "Skip the {{formatted}} rows with errors",
+    sendCount_one: "Send {{formatted}} invitation",
+    sendCount_other: "Send {{formatted}} invitations",
+    sending: "Sending…",
+    errorsFirst: "Rows with errors are listed first.",
   },
 };
 

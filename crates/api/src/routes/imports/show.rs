@@ -29,6 +29,7 @@ pub async fn show_import(
                 conn,
                 id,
                 query.errors_only(),
+                query.errors_first(),
                 query.offset(),
                 query.per_page(),
             )?;

@@ -12,7 +12,7 @@ pub const DEFAULT_ROWS_PER_PAGE: i64 = 5000;
 pub const MAX_ROWS_PER_PAGE: i64 = 10_000;
 
 /// Which rows to show: pages of up to 10,000 (5,000 by default), optionally only rows with
-/// errors.
+/// errors, or rows with errors before the others.
 #[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RowsQuery {
@@ -20,6 +20,8 @@ pub struct RowsQuery {
     pub per_page: Option<i64>,
     /// Only rows with errors.
     pub errors_only: Option<bool>,
+    /// Rows with errors first (each group in file order), so a review starts with what to fix.
+    pub errors_first: Option<bool>,
 }
 
 impl RowsQuery {
@@ -36,6 +38,9 @@ impl RowsQuery {
     }
     pub fn errors_only(&self) -> bool {
         self.errors_only.unwrap_or(false)
+    }
+    pub fn errors_first(&self) -> bool {
+        self.errors_first.unwrap_or(false)
     }
 }
 
@@ -158,7 +163,7 @@ pub struct Import {
     /// The import can be sent until then.
     pub expires_at: DateTime<Utc>,
     pub summary: ImportSummary,
-    /// This page of rows, in file order.
+    /// This page of rows, in file order (with `errors_first`, rows with errors before the others).
     pub rows: Vec<ImportRow>,
     pub page: i64,
     pub per_page: i64,

@@ -1,6 +1,6 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { ApiError, csrfToken, type Schemas } from "../../../api/client";
-import { importQuery, PREVIEW_PAGE_SIZE } from "./get-import";
+import { PREVIEW_PAGE_SIZE } from "./get-import";
 
 
 /**
@@ -33,9 +33,6 @@ export function uploadImport(file: File, onProgress: (fraction: number) => void)
 }
 
 export function useUploadImport(onProgress: (fraction: number) => void) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (file: File) => uploadImport(file, onProgress),
-    onSuccess: (preview) => client.setQueryData(importQuery(preview.id, { page: 1, errorsOnly: false }).queryKey, preview),
-  });
+  // The review then loads the rows with errors first (the upload answers them in file order).
+  return useMutation({ mutationFn: (file: File) => uploadImport(file, onProgress) });
 }

@@ -1,15 +1,14 @@
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ApiError } from "../../../api/client";
 import { CSV_TEMPLATE_URL, errorReportUrl } from "../api/csv-template";
-import { useImport } from "../api/get-import";
+import { useImportRows } from "../api/get-import";
 import { useSendImport } from "../api/send-import";
 import { useUploadImport } from "../api/upload-import";
 import { PreviewTable } from "./PreviewTable";
 import { useSsoSettings } from "../../../api/sso";
 import { FileDropZone } from "../../../components/FileDropZone";
-import { Pager } from "../../../components/Pager";
 import { formatNumber } from "../../../i18n";
 
 /** Admin → People → Invitations → Import from CSV. */
@@ -17,15 +16,19 @@ export function ImportPage() {
   const { t } = useTranslation();
   const [file, setFile] = useState<File | null>(null);
   const [progress, setProgress] = useState(0);
-  const [page, setPage] = useState(1);
   const [errorsOnly, setErrorsOnly] = useState(false);
   const [skipInvalid, setSkipInvalid] = useState(false);
   const upload = useUploadImport(setProgress);
   const importId = upload.data?.id;
-  const preview = useImport(importId, { page, errorsOnly });
+  const preview = useImportRows(importId, errorsOnly);
   const send = useSendImport();
   const sso = useSsoSettings();
-  const data = preview.data;
+  const data = preview.data?.pages[0];
+  const rows = preview.data?.pages.flatMap((p) => p.rows) ?? [];
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = preview;
+  const loadMore = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
   const invalid = data?.summary.invalid ?? 0;
   const result = send.data ?? data?.result ?? undefined;
   const uploadError = upload.error instanceof ApiError ? upload.error : undefined;
@@ -35,7 +38,6 @@ export function ImportPage() {
     setFile(chosen);
     upload.reset();
     send.reset();
-    setPage(1);
     setErrorsOnly(false);
     setSkipInvalid(false);
   }
@@ -96,10 +98,7 @@ export function ImportPage() {
               <input
                 type="checkbox"
                 checked={errorsOnly}
-                onChange={(e) => {
-                  setErrorsOnly(e.target.checked);
-                  setPage(1);
-                }}
+                onChange={(e) => setErrorsOnly(e.target.checked)}
               />
               Show only rows with errors
             </label>
@@ -114,13 +113,15 @@ export function ImportPage() {
               Empty first and last names will be filled from your identity provider when each invitee accepts with single sign-on.
             </p>
           )}
-          <PreviewTable rows={data.rows} namesFromSso={data.names_from_sso} />
-          <Pager label="Preview pages" page={page} totalPages={data.total_pages} onPage={setPage} />
+          {invalid > 0 && <p className="hint">{t("imports.errorsFirst")}</p>}
+          <PreviewTable rows={rows} namesFromSso={data.names_from_sso} onNearEnd={loadMore} />
         </section>
       )}
       {data && (
-        <section aria-labelledby="step-send">
-          <h2 id="step-send">4. Send</h2>
+        <section aria-labelledby="step-send" className="send-bar">
+          <h2 id="step-send" className="visually-hidden">
+            4. Send
+          </h2>
           {result ? (
             <p role="status" className="success">
               {t("imports.created", { count: result.created, formatted: formatNumber(result.created) })}
@@ -129,19 +130,21 @@ export function ImportPage() {
             </p>
           ) : (
             <>
-              {invalid > 0 && data.summary.valid === 0 && <p>{t("imports.nothingValid")}</p>}
+              <p className="send-bar-counts">
+                <strong>{t("imports.ready", { count: data.summary.valid, formatted: formatNumber(data.summary.valid) })}</strong>
+                {invalid > 0 && (
+                  <>
+                    {" · "}
+                    <strong className="bad-text">{t("imports.withErrors", { count: invalid, formatted: formatNumber(invalid) })}</strong>
+                  </>
+                )}
+              </p>
+              {invalid > 0 && data.summary.valid === 0 && <p className="send-bar-note">{t("imports.nothingValid")}</p>}
               {invalid > 0 && data.summary.valid > 0 && (
-                <>
-                  <p>{t("imports.fixOrSkip")}</p>
-                  <label className="check">
-                    <input type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />
-                    {t("imports.sendValid", {
-                      count: data.summary.valid,
-                      formatted: formatNumber(data.summary.valid),
-                      invalid: formatNumber(invalid),
-                    })}
-                  </label>
-                </>
+                <label className="check">
+                  <input type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />
+                  {t("imports.skipErrors", { count: invalid, formatted: formatNumber(invalid) })}
+                </label>
               )}
               {sendError && (
                 <p role="alert" className="alert">
@@ -152,10 +155,18 @@ export function ImportPage() {
                 type="button"
                 className="primary"
                 disabled={(invalid > 0 && !skipInvalid) || data.summary.valid === 0 || send.isPending}
+                aria-describedby={invalid > 0 && !skipInvalid ? "send-needs" : undefined}
                 onClick={() => send.mutate({ id: data.id, skipInvalid })}
               >
-                {send.isPending ? "Sending…" : "Send invitations"}
+                {send.isPending
+                  ? t("imports.sending")
+                  : t("imports.sendCount", { count: data.summary.valid, formatted: formatNumber(data.summary.valid) })}
               </button>
+              {invalid > 0 && !skipInvalid && data.summary.valid > 0 && (
+                <p id="send-needs" className="send-bar-note">
+                  {t("imports.fixOrSkip")}
+                </p>
+              )}
             </>
           )}
         </section>
