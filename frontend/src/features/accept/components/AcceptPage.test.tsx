@@ -1,5 +1,6 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { MemoryRouter, Route, Routes } from "react-router";
 import { beforeEach, describe, expect, it } from "vitest";
 import { AcceptPage } from "./AcceptPage";
@@ -55,5 +56,19 @@ describe("the landing page", () => {
     renderPage();
     expect(await screen.findByLabelText("Password")).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Continue with SSO" })).not.toBeInTheDocument();
+  });
+
+  it("shows the password being typed on request", async () => {
+    landing({ sso_available: false, sso_enforced: false });
+    renderPage();
+    const field = await screen.findByLabelText("Password");
+    await userEvent.type(field, "correct horse battery");
+    expect(field).toHaveAttribute("type", "password");
+    const reveal = screen.getByRole("button", { name: "Show password" });
+    await userEvent.click(reveal);
+    expect(field).toHaveAttribute("type", "text");
+    expect(reveal).toHaveAttribute("aria-pressed", "true");
+    await userEvent.click(reveal);
+    expect(field).toHaveAttribute("type", "password");
   });
 });

@@ -40,6 +40,7 @@ export function AcceptPage() {
   const [firstName, setFirstName] = useState("");
   const [lastName, setLastName] = useState("");
   const [password, setPassword] = useState("");
+  const [showPassword, setShowPassword] = useState(false);
 
   if (invitation.isPending) return <main className="narrow">Loading your invitation…</main>;
   if (invitation.isError) {
@@ -158,16 +159,21 @@ export function AcceptPage() {
             error={error?.field("password")?.message}
           >
             {(p) => (
-              <input
-                {...p}
-                type="password"
-                autoComplete="new-password"
-                value={password}
-                minLength={policy.min_length}
-                maxLength={policy.max_length}
-                onChange={(e) => setPassword(e.target.value)}
-                required
-              />
+              <div className="password-input">
+                <input
+                  {...p}
+                  type={showPassword ? "text" : "password"}
+                  autoComplete="new-password"
+                  value={password}
+                  minLength={policy.min_length}
+                  maxLength={policy.max_length}
+                  onChange={(e) => setPassword(e.target.value)}
+                  required
+                />
+                <button type="button" className="reveal" aria-pressed={showPassword} onClick={() => setShowPassword((shown) => !shown)}>
+                  Show password
+                </button>
+              </div>
             )}
           </Field>
           <button type="submit" className="primary" disabled={accept.isPending}>

@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { MemoryRouter } from "react-router";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ToastProvider } from "../../../components/Toast";
 import { SendInvitationDialog } from "./SendInvitationDialog";
@@ -23,7 +24,9 @@ function renderDialog(onClose = vi.fn()) {
   render(
     <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
       <ToastProvider>
-        <SendInvitationDialog onClose={onClose} />
+        <MemoryRouter>
+          <SendInvitationDialog onClose={onClose} />
+        </MemoryRouter>
       </ToastProvider>
     </QueryClientProvider>,
   );
@@ -91,5 +94,13 @@ describe("the send invitation dialog", () => {
     const onClose = renderDialog();
     await userEvent.keyboard("{Escape}");
     expect(onClose).toHaveBeenCalled();
+  });
+
+  it("in an organization without departments or groups, says where to create them", async () => {
+    fetchMock.mockImplementation(async () => json(200, []));
+    renderDialog();
+    const link = await screen.findByRole("link", { name: "create them in Departments & groups" });
+    expect(link).toHaveAttribute("href", "/admin/org");
+    expect(screen.queryByLabelText("Department (optional)")).not.toBeInTheDocument();
   });
 });

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { Link } from "react-router";
 import { ApiError } from "../../../api/client";
 import { Dialog } from "../../../components/Dialog";
 import { Field } from "../../../components/Field";
@@ -72,30 +73,39 @@ export function SendInvitationDialog({ onClose }: { onClose: () => void }) {
             </select>
           )}
         </Field>
-        <Field label="Department (optional)" error={error?.field("department")?.message}>
-          {(p) => (
-            <select {...p} value={department} onChange={(e) => setDepartment(e.target.value)}>
-              <option value="">No department</option>
-              {departments.data?.map((d) => (
-                <option key={d.id} value={d.name}>
-                  {d.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="User group (optional)" error={error?.field("group")?.message}>
-          {(p) => (
-            <select {...p} value={group} onChange={(e) => setGroup(e.target.value)}>
-              <option value="">No group</option>
-              {groups.data?.map((g) => (
-                <option key={g.id} value={g.name}>
-                  {g.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        {departments.data?.length === 0 && groups.data?.length === 0 ? (
+          <p className="hint empty-choice">
+            Departments and user groups sort people for reports and course assignment. Your organization has none yet:{" "}
+            <Link to="/admin/org">create them in Departments &amp; groups</Link>, and set them on invitations from then on.
+          </p>
+        ) : (
+          <>
+            <Field label="Department (optional)" error={error?.field("department")?.message}>
+              {(p) => (
+                <select {...p} value={department} onChange={(e) => setDepartment(e.target.value)}>
+                  <option value="">No department</option>
+                  {departments.data?.map((d) => (
+                    <option key={d.id} value={d.name}>
+                      {d.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="User group (optional)" error={error?.field("group")?.message}>
+              {(p) => (
+                <select {...p} value={group} onChange={(e) => setGroup(e.target.value)}>
+                  <option value="">No group</option>
+                  {groups.data?.map((g) => (
+                    <option key={g.id} value={g.name}>
+                      {g.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </>
+        )}
         {Boolean(courses.data?.length) && (
           <fieldset>
             <legend>Pre-assign courses (optional)</legend>
