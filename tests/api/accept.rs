@@ -242,6 +242,8 @@ async fn a_cancelled_invitation_s_link_answers_410_cancelled() {
 
     assert_eq!(reply.status, StatusCode::GONE);
     assert_eq!(reply.code(), "invitation_cancelled");
+    // Not a dead end: it says who sent the invitation.
+    assert_eq!(reply.body["error"]["contact"]["email"], admin.email);
 }
 
 #[tokio::test]
@@ -260,6 +262,11 @@ async fn resend_kills_the_old_link_and_the_new_one_works() {
     let dead = app.landing(&old).await;
     assert_eq!(dead.status, StatusCode::GONE);
     assert_eq!(dead.code(), "invitation_superseded");
+    assert_eq!(dead.body["error"]["contact"]["email"], admin.email);
+    // A link that never was an invitation's names nobody.
+    let unknown = app.landing("no-such-token-at-all-0123456789abcdef").await;
+    assert_eq!(unknown.code(), "invitation_not_found");
+    assert!(unknown.body["error"].get("contact").is_none());
     assert_eq!(
         accept(&app, &old, json!({ "password": PASSWORD }))
             .await

@@ -173,6 +173,18 @@ pub struct ErrorObject {
     /// For `import_has_errors`: how many rows have errors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invalid_rows: Option<i64>,
+    /// For a link that can no longer be used (`invitation_cancelled`, `invitation_expired`,
+    /// `invitation_superseded`): who sent the invitation, so the invitee knows whom to ask.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+}
+
+/// A person to turn to.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct Contact {
+    /// Their name, when they have one.
+    pub name: Option<String>,
+    pub email: String,
 }
 
 /// One problem with one field of the request. Its `code` names the rule the value broke
@@ -225,6 +237,7 @@ impl AppError {
                 details: Vec::new(),
                 invitation_id: None,
                 invalid_rows: None,
+                contact: None,
             }),
             retry_after: None,
             cause: None,
@@ -310,6 +323,11 @@ impl AppError {
 
     pub fn with_invitation(mut self, invitation_id: i64) -> Self {
         self.body.invitation_id = Some(invitation_id);
+        self
+    }
+
+    pub fn with_contact(mut self, contact: Option<Contact>) -> Self {
+        self.body.contact = contact;
         self
     }
 

@@ -3,7 +3,7 @@
 
 use crate::context::Ctx;
 use crate::details;
-use crate::error::{AppError, AppResult, ErrorCode, FieldError};
+use crate::error::{AppError, AppResult, Contact, ErrorCode, FieldError};
 use crate::events::Event;
 use crate::tokens::{hash_token, new_link_token, Sealer};
 use chrono::{DateTime, Utc};
@@ -472,14 +472,35 @@ pub fn usable(
     now: DateTime<Utc>,
 ) -> AppResult<InvitationRow> {
     let Some(row) = store::find_by_token(conn, token_hash)? else {
-        return Err(if store::is_retired_token(conn, token_hash)? {
-            gone(InvitationError::Superseded)
-        } else {
-            link_not_found()
+        return Err(match store::retired_token_inviter(conn, token_hash)? {
+            Some(inviter) => {
+                gone(InvitationError::Superseded).with_contact(contact(conn, inviter)?)
+            }
+            None => link_not_found(),
         });
     };
-    row.rules().accept(now).map_err(gone)?;
+    if let Err(error) = row.rules().accept(now) {
+        // An accepted link sends its holder to sign in; the others say whom to ask.
+        let ask = !matches!(error, InvitationError::AlreadyAccepted(_));
+        let who = if ask {
+            contact(conn, row.invited_by)?
+        } else {
+            None
+        };
+        return Err(gone(error).with_contact(who));
+    }
     Ok(row)
+}
+
+/// The inviter as someone to contact (none for an invitation sent by an API token or a
+/// member since removed).
+fn contact(conn: &mut DbConnection, inviter: Option<i64>) -> AppResult<Option<Contact>> {
+    let Some(id) = inviter else {
+        return Ok(None);
+    };
+    Ok(members::display_names(conn, &[id])?
+        .remove(&id)
+        .map(|(email, name)| Contact { name, email }))
 }
 
 /// What acceptance takes from the invitee, checked: a password hash (none when signing in

@@ -79,14 +79,17 @@ pub fn find_by_token(
         .optional()
 }
 
-/// True when the token was an invitation's link before a resend replaced it.
-pub fn is_retired_token(conn: &mut DbConnection, token_hash: &str) -> StoreResult<bool> {
-    Ok(invitation_retired_tokens::table
-        .find(token_hash)
-        .select(invitation_retired_tokens::invitation_id)
-        .first::<i64>(conn)
-        .optional()?
-        .is_some())
+/// For a link replaced by a resend: who sent its invitation (`Some(None)` when unknown).
+pub fn retired_token_inviter(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> StoreResult<Option<Option<i64>>> {
+    invitation_retired_tokens::table
+        .inner_join(invitations::table)
+        .filter(invitation_retired_tokens::token_hash.eq(token_hash))
+        .select(invitations::invited_by)
+        .first::<Option<i64>>(conn)
+        .optional()
 }
 
 /// The organization's pending invitation to this (folded) address, with its expiry.

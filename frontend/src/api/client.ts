@@ -35,6 +35,8 @@ export class ApiError extends Error {
   readonly details: Schemas["FieldError"][];
   readonly invitationId?: number;
   readonly invalidRows?: number;
+  /** For a link that can no longer be used: who sent the invitation. */
+  readonly contact?: Schemas["Contact"];
 
   constructor(status: number, body: unknown) {
     const error = (body as { error?: Partial<Schemas["ErrorObject"]> } | undefined)?.error;
@@ -44,6 +46,7 @@ export class ApiError extends Error {
     this.details = error?.details ?? [];
     this.invitationId = error?.invitation_id ?? undefined;
     this.invalidRows = error?.invalid_rows ?? undefined;
+    this.contact = error?.contact ?? undefined;
   }
 
   /** The message for one field, if the API reported one. */

@@ -680,6 +680,12 @@ export interface components {
             /** @example Sales */
             name: string;
         };
+        /** @description A person to turn to. */
+        Contact: {
+            email: string;
+            /** @description Their name, when they have one. */
+            name?: string | null;
+        };
         Course: {
             /** Format: date-time */
             created_at: string;
@@ -763,6 +769,7 @@ export interface components {
         ErrorObject: {
             /** @description Stable machine-readable code. */
             code: components["schemas"]["ErrorCode"];
+            contact?: null | components["schemas"]["Contact"];
             /** @description Field-level problems (422) or other specifics; empty when there are none. */
             details: components["schemas"]["FieldError"][];
             /**

@@ -71,4 +71,22 @@ describe("the landing page", () => {
     await userEvent.click(reveal);
     expect(field).toHaveAttribute("type", "password");
   });
+
+  it("a cancelled link says who sent it and offers to sign in", async () => {
+    fetchMock.mockImplementation(async () =>
+      json(410, {
+        error: {
+          code: "invitation_cancelled",
+          message: "This invitation has been cancelled.",
+          details: [],
+          contact: { name: "Grace Hopper", email: "grace@example.com" },
+        },
+      }),
+    );
+    renderPage();
+    expect(await screen.findByRole("heading", { name: "This invitation was cancelled" })).toBeInTheDocument();
+    expect(screen.getByText("Grace Hopper")).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "grace@example.com" })).toHaveAttribute("href", "mailto:grace@example.com");
+    expect(screen.getByRole("link", { name: "Sign in" })).toHaveAttribute("href", "/signin");
+  });
 });

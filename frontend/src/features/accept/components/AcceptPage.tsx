@@ -49,15 +49,20 @@ export function AcceptPage() {
       title: "We could not open this invitation",
       text: "Try again in a moment. If it keeps happening, ask your administrator to resend the invitation.",
     };
+    const contact = invitation.error instanceof ApiError ? invitation.error.contact : undefined;
     return (
       <main className="narrow">
         <h1>{page.title}</h1>
         <p>{page.text}</p>
-        {code === "invitation_already_accepted" && (
-          <p>
-            <a href="/signin">Sign in</a>
+        {contact && (
+          <p className="contact">
+            Your invitation came from {contact.name ? <strong>{contact.name}</strong> : "your administrator"}:{" "}
+            <a href={`mailto:${contact.email}`}>{contact.email}</a>
           </p>
         )}
+        <p>
+          Already have an account? <a href="/signin">Sign in</a>
+        </p>
       </main>
     );
   }
