@@ -169,7 +169,7 @@ async fn two_concurrent_accepts_of_one_link_make_exactly_one_member() {
 async fn a_weak_password_is_refused_and_the_link_still_works() {
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
-    let (_, token) = invited(&app, &admin, json!({ "email": "weak@example.com" })).await;
+    let (_, token) = invited(&app, &admin, json!({ "email": "ada.lovelace@example.com" })).await;
 
     for password in [json!("short"), json!(null), json!("x".repeat(129))] {
         let reply = accept(&app, &token, json!({ "password": password })).await;
@@ -178,6 +178,17 @@ async fn a_weak_password_is_refused_and_the_link_still_works() {
             reply.field_error("password").unwrap()["code"],
             "password_policy"
         );
+    }
+    // Long enough but guessed at once: a common password, or their own address with a year.
+    for password in ["password123456", "ada.lovelace1815"] {
+        let reply = accept(&app, &token, json!({ "password": password })).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{password}");
+        let refusal = reply.field_error("password").unwrap();
+        assert_eq!(refusal["code"], "weak_password", "{password}");
+        assert!(refusal["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("This password is too easy to guess."));
     }
     let bad_name = accept(
         &app,

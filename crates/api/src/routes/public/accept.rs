@@ -3,7 +3,7 @@
 //! enrollment. The answer signs the new member in.
 
 use super::lookup::{checked_token_hash, usable_invitation};
-use crate::auth::password::{check_policy, hash_password};
+use crate::auth::password::{check_policy, check_strength, hash_password};
 use crate::auth::session::SignInMethod;
 use crate::error::{ApiError, ApiResult, ErrorBody, FieldError};
 use crate::routes::login::{session_response, start_session, Session};
@@ -80,19 +80,25 @@ pub async fn accept_invitation(
     // Refuse early (without the cost of hashing) when the link is unusable or SSO is enforced.
     let now = Utc::now();
     let probe = hash.clone();
-    state
+    let mut about_them = state
         .db(move |conn| {
             let row = usable_invitation(conn, &probe, now)?;
-            Ok(invitations::refuse_password_when_sso_enforced(
-                conn,
-                row.organization_id,
-            )?)
+            invitations::refuse_password_when_sso_enforced(conn, row.organization_id)?;
+            Ok(vec![Some(row.email), row.first_name, row.last_name])
         })
         .await?;
-    let password_hash = web::block(move || hash_password(&password))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+    about_them.extend([first_name.clone(), last_name.clone()]);
+    // Strength before the hash: both are CPU work, off the async workers.
+    let password_hash = web::block(move || {
+        let about: Vec<&str> = about_them.iter().flatten().map(String::as_str).collect();
+        check_strength(&password, &about).map(|()| hash_password(&password))
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(|message| {
+        ApiError::validation(vec![FieldError::new("password", "weak_password", message)])
+    })?
+    .map_err(ApiError::internal)?;
     let acceptance = Acceptance {
         password_hash: Some(password_hash),
         first_name,

@@ -89,4 +89,16 @@ describe("the landing page", () => {
     expect(screen.getByRole("link", { name: "grace@example.com" })).toHaveAttribute("href", "mailto:grace@example.com");
     expect(screen.getByRole("link", { name: "Sign in" })).toHaveAttribute("href", "/signin");
   });
+
+  it("rates the password as it is typed, with the reason when it is weak", async () => {
+    landing({ sso_available: false, sso_enforced: false });
+    renderPage();
+    const field = await screen.findByLabelText("Password");
+    await userEvent.click(field);
+    await userEvent.paste("password123456");
+    expect(await screen.findByText(/^(Very weak|Weak): This is similar to a commonly used password/, {}, { timeout: 10_000 })).toBeInTheDocument();
+    await userEvent.clear(field);
+    await userEvent.paste("plum-violin-91-sofa");
+    expect(await screen.findByText(/^(Strong|Very strong)$/, {}, { timeout: 10_000 })).toBeInTheDocument();
+  }, 30_000);
 });

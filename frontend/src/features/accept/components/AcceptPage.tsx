@@ -6,6 +6,7 @@ import { formatDate, roleLabel } from "../../../components/format";
 import { useAcceptInvitation } from "../api/accept-invitation";
 import { usePublicInvitation } from "../api/get-public-invitation";
 import { useStartInvitationSso } from "../../../api/sso";
+import { PasswordStrength } from "./PasswordStrength";
 
 const UNUSABLE: Record<string, { title: string; text: string }> = {
   invitation_expired: {
@@ -181,6 +182,7 @@ export function AcceptPage() {
               </div>
             )}
           </Field>
+          <PasswordStrength password={password} aboutThem={[data.email, firstName, lastName, data.organization.name].filter(Boolean)} />
           <button type="submit" className="primary" disabled={accept.isPending}>
             {accept.isPending ? "Setting up…" : "Accept invitation"}
           </button>

@@ -1,0 +1,34 @@
+import { useEffect, useState } from "react";
+import type { Strength } from "../strength";
+
+const LABELS = ["Very weak", "Weak", "Fair", "Strong", "Very strong"] as const;
+
+/**
+ * A meter of how guessable the password is, with the reason (zxcvbn-ts, the estimator the
+ * server's zxcvbn check is built on; the server has the last word and refuses scores below 3).
+ */
+export function PasswordStrength({ password, aboutThem }: { password: string; aboutThem: string[] }) {
+  const [strength, setStrength] = useState<Strength | null>(null);
+  const inputs = aboutThem.join("\n");
+  useEffect(() => {
+    let current = true;
+    if (!password) return;
+    void import("../strength").then(({ estimate }) => {
+      if (current) setStrength(estimate(password, inputs.split("\n")));
+    });
+    return () => {
+      current = false;
+    };
+  }, [password, inputs]);
+  if (!password || !strength) return null;
+  const enough = strength.score >= 3;
+  return (
+    <div className="strength" aria-live="polite">
+      <meter min={0} max={4} low={2.5} high={3.5} optimum={4} value={strength.score} aria-label="Password strength" />
+      <p className={enough ? "hint" : "field-error"}>
+        {LABELS[strength.score]}
+        {!enough && (strength.warning || strength.suggestion) && `: ${[strength.warning, strength.suggestion].filter(Boolean).join(" ")}`}
+      </p>
+    </div>
+  );
+}
