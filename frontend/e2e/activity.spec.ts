@@ -62,8 +62,10 @@ test("the activity log lists invite, resend, cancel and accept, and its filters 
 
   // The invitation's own timeline, from its row.
   await go(page, "Invitations");
-  await rowAction(page, accepted, "History");
-  const history = page.getByRole("dialog", { name: `History of the invitation to ${accepted}` });
+  await rowAction(page, accepted, "Details");
+  const history = page.getByRole("dialog", { name: `Invitation to ${accepted}` });
+  await expect(history).toContainText("Accepted");
+  await expect(history).toContainText("sent 2 times");
   const steps = history.getByRole("listitem");
   await expect(steps.first()).toContainText("Invitation created");
   await expect(steps.last()).toContainText("Invitation accepted");

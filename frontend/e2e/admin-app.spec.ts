@@ -21,7 +21,7 @@ test("the ⋮ menu of the last row opens above the page, whole, without scrollin
   const email = (await last.getByRole("cell").first().textContent()) ?? "";
   await page.getByRole("button", { name: `Actions for ${email}` }).click();
   const menu = page.getByRole("menu", { name: `Actions for ${email}` });
-  for (const item of ["Resend", "Cancel", "History"]) await expect(menu.getByRole("menuitem", { name: item })).toBeInViewport({ ratio: 1 });
+  for (const item of ["Resend", "Cancel", "Details"]) await expect(menu.getByRole("menuitem", { name: item })).toBeInViewport({ ratio: 1 });
   // The table did not scroll to make room, and its header is still in view.
   expect(await wrap.evaluate((e) => e.scrollTop)).toBe(0);
   await expect(page.getByRole("columnheader", { name: "Delivery" })).toBeInViewport();

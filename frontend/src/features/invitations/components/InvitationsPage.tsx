@@ -9,7 +9,7 @@ import { useToast } from "../../../components/Toast";
 import { useCancelInvitation } from "../api/cancel-invitation";
 import { useInvitations } from "../api/list-invitations";
 import { useResendInvitation } from "../api/resend-invitation";
-import { InvitationHistoryDialog } from "./InvitationHistoryDialog";
+import { InvitationDetailDialog } from "./InvitationDetailDialog";
 import { SendInvitationDialog } from "./SendInvitationDialog";
 import { Pager } from "../../../components/Pager";
 import { formatNumber } from "../../../i18n";
@@ -61,7 +61,7 @@ export function InvitationsPage() {
   const [search, setSearch] = useState(q);
   const [sending, setSending] = useState(false);
   const [cancelling, setCancelling] = useState<Invitation | null>(null);
-  const [history, setHistory] = useState<Invitation | null>(null);
+  const [detail, setDetail] = useState<Invitation | null>(null);
   const list = useInvitations({ status, q, page });
   const resend = useResendInvitation();
   const cancel = useCancelInvitation();
@@ -149,7 +149,11 @@ export function InvitationsPage() {
               <tbody>
                 {list.data?.items.map((inv) => (
                   <tr key={inv.id}>
-                    <td className="email-cell">{inv.email}</td>
+                    <td className="email-cell">
+                      <button type="button" className="link-button" aria-label={t("detail.open", { email: inv.email })} onClick={() => setDetail(inv)}>
+                        {inv.email}
+                      </button>
+                    </td>
                     <td className="secondary">{roleLabel(inv.role)}</td>
                     <td className="secondary">{inv.department ?? t("common.none")}</td>
                     <td className="secondary">{inv.group ?? t("common.none")}</td>
@@ -175,7 +179,7 @@ export function InvitationsPage() {
                                 { label: t("invitations.cancel"), onSelect: () => setCancelling(inv), danger: true },
                               ]
                             : []),
-                          { label: t("invitations.history"), onSelect: () => setHistory(inv) },
+                          { label: t("invitations.details"), onSelect: () => setDetail(inv) },
                         ]}
                       />
                     </td>
@@ -202,7 +206,7 @@ export function InvitationsPage() {
         </>
       )}
       {sending && <SendInvitationDialog onClose={() => setSending(false)} />}
-      {history && <InvitationHistoryDialog invitation={history} onClose={() => setHistory(null)} />}
+      {detail && <InvitationDetailDialog invitation={detail} onClose={() => setDetail(null)} />}
       {cancelling && (
         <Dialog title={t("invitations.cancelTitle")} onClose={() => setCancelling(null)}>
           <p>
