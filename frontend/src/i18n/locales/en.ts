@@ -74,6 +74,18 @@ const en = {
     emptyTitle: "No one has been invited yet",
     emptyBody: "Invite people one by one, or bring a whole team at once from a CSV file. Each invitee gets an email with a link to join.",
   },
+  memberStatus: { active: "Active", suspended: "Suspended" },
+  users: {
+    title: "Users",
+    search: "Search by name or email",
+    table: "Members table",
+    caption: "Members",
+    columns: { name: "Name", email: "Email", role: "Role", status: "Status", department: "Department", group: "Group", joined: "Joined" },
+    count_one: "{{formatted}} member",
+    count_other: "{{formatted}} members",
+    noMatch: "No members match this search.",
+    none: "No one has joined yet. People appear here when they accept their invitation.",
+  },
   detail: {
     title: "Invitation to {{email}}",
     name: "Name",
