@@ -24,7 +24,7 @@ export function PasswordStrength({ password, aboutThem }: { password: string; ab
   const enough = strength.score >= 3;
   return (
     <div className="strength" aria-live="polite">
-      <meter min={0} max={4} low={2.5} high={3.5} optimum={4} value={strength.score} aria-label="Password strength" />
+      <meter min={0} max={4} low={2.5} high={3.5} optimum={4} value={strength.score} aria-label="Strength estimate" />
       <p className={enough ? "hint" : "field-error"}>
         {LABELS[strength.score]}
         {!enough && (strength.warning || strength.suggestion) && `: ${[strength.warning, strength.suggestion].filter(Boolean).join(" ")}`}
