@@ -1,0 +1,71 @@
+//! What a link holder is told: the invitation a link opens, or why it no longer opens one
+//! (and whom to ask).
+
+use crate::error::{AppError, AppResult, Contact, ErrorCode};
+use chrono::{DateTime, Utc};
+use skillstream_domain::InvitationError;
+use skillstream_store::invitations::{self as store, InvitationRow};
+use skillstream_store::members;
+use skillstream_store::DbConnection;
+
+pub fn link_not_found() -> AppError {
+    AppError::new(
+        ErrorCode::InvitationNotFound,
+        "This invitation link is not valid. Check that you copied the whole link from the email, or ask your administrator to invite you again.",
+    )
+}
+
+/// 410 with a code that says why the link is no longer usable.
+pub(super) fn gone(error: InvitationError) -> AppError {
+    let message = match error {
+        InvitationError::AlreadyAccepted(_) => {
+            "This invitation has already been accepted. Sign in with your email and password instead."
+        }
+        InvitationError::AlreadyCancelled(_) => {
+            "This invitation has been cancelled. Ask your administrator to send you a new one."
+        }
+        InvitationError::Expired => "This invitation has expired. Ask your administrator to resend it.",
+        InvitationError::Superseded => {
+            "A newer invitation email was sent to you; use the link in the most recent email. If you cannot find it, ask your administrator to resend it."
+        }
+    };
+    AppError::new(ErrorCode::from(&error), message).with_status(410)
+}
+
+/// The invitation a link opens, if it is still usable at `now`.
+pub fn usable(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> AppResult<InvitationRow> {
+    let Some(row) = store::find_by_token(conn, token_hash)? else {
+        return Err(match store::retired_token_inviter(conn, token_hash)? {
+            Some(inviter) => {
+                gone(InvitationError::Superseded).with_contact(contact(conn, inviter)?)
+            }
+            None => link_not_found(),
+        });
+    };
+    if let Err(error) = row.rules().accept(now) {
+        // An accepted link sends its holder to sign in; the others say whom to ask.
+        let ask = !matches!(error, InvitationError::AlreadyAccepted(_));
+        let who = if ask {
+            contact(conn, row.invited_by)?
+        } else {
+            None
+        };
+        return Err(gone(error).with_contact(who));
+    }
+    Ok(row)
+}
+
+/// The inviter as someone to contact (none for an invitation sent by an API token or a
+/// member since removed).
+fn contact(conn: &mut DbConnection, inviter: Option<i64>) -> AppResult<Option<Contact>> {
+    let Some(id) = inviter else {
+        return Ok(None);
+    };
+    Ok(members::display_names(conn, &[id])?
+        .remove(&id)
+        .map(|(email, name)| Contact { name, email }))
+}
