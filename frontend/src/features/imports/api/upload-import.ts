@@ -1,6 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
 import { ApiError, csrfToken, type Schemas } from "../../../api/client";
-import { PREVIEW_PAGE_SIZE } from "./get-import";
 
 
 /**
@@ -10,7 +9,9 @@ import { PREVIEW_PAGE_SIZE } from "./get-import";
 export function uploadImport(file: File, onProgress: (fraction: number) => void): Promise<Schemas["Import"]> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", `/api/v1/invitation-imports?per_page=${PREVIEW_PAGE_SIZE}`);
+    // One row only: the review then loads its pages with the errors first, so the upload's own
+    // page (in file order) would be read, sent and thrown away.
+    xhr.open("POST", "/api/v1/invitation-imports?per_page=1");
     xhr.withCredentials = true;
     const token = csrfToken();
     if (token) xhr.setRequestHeader("X-CSRF-Token", token);
