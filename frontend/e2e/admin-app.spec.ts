@@ -87,3 +87,32 @@ test.describe("at 375 px wide", () => {
     await expectAccessible(page);
   });
 });
+
+test("a likely typo in an address gets a hint in the send dialog and in the CSV preview, never a block", async ({ page }, info) => {
+  await signInAsAdmin(page);
+  const stamp = Date.now().toString(36);
+  await go(page, "Invitations");
+  await page.getByRole("button", { name: "Send invitations" }).click();
+  const dialog = page.getByRole("dialog", { name: "Send invitations" });
+  await dialog.getByLabel("Email address").fill(`bob-${stamp}@gmial.com`);
+  await expect(dialog.getByRole("status")).toHaveText(`Did you mean bob-${stamp}@gmail.com? Use bob-${stamp}@gmail.com`);
+  await expectAccessible(page);
+  await screenshot(page, info, "typo-hint-dialog");
+  await dialog.getByRole("button", { name: `Use bob-${stamp}@gmail.com` }).click();
+  await expect(dialog.getByLabel("Email address")).toHaveValue(`bob-${stamp}@gmail.com`);
+  await dialog.getByRole("button", { name: "Send invitation" }).click();
+  await expectToast(page, `Invitation sent to bob-${stamp}@gmail.com.`);
+
+  // The same hint on a row of an upload, which stays valid and can be sent as it is.
+  await page.goto("/admin/people/invitations/import");
+  await page.getByLabel("Choose a CSV file or drop it here").setInputFiles({
+    name: "typo.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(`email\nann-${stamp}@hotmial.com\n`),
+  });
+  await page.getByRole("button", { name: "Preview" }).click();
+  const row = page.getByRole("region", { name: "Preview of the file" }).getByRole("row").filter({ hasText: `ann-${stamp}@hotmial.com` });
+  await expect(row).toContainText("OK");
+  await expect(row).toContainText(`Did you mean ann-${stamp}@hotmail.com?`);
+  await expect(page.getByRole("button", { name: "Send 1 invitation" })).toBeEnabled();
+});

@@ -760,3 +760,24 @@ async fn a_review_can_start_with_the_rows_to_fix() {
     assert_eq!(first.body["rows_total"], 5);
     assert_eq!(lines(&plain.body), [2, 3, 4]);
 }
+
+#[tokio::test]
+async fn a_preview_row_whose_domain_looks_mistyped_carries_a_warning_and_stays_valid() {
+    let app = spawn_app().await;
+    let admin = acme_with_names(&app).await;
+    let csv = "email\nbob@gmial.com\nann@example.com\n";
+
+    let preview = upload(&app, &admin, csv).await;
+
+    assert_eq!(preview.status, StatusCode::CREATED, "{}", preview.text);
+    assert_eq!(
+        preview.body["summary"],
+        json!({ "total": 2, "valid": 2, "invalid": 0 })
+    );
+    let bob = row(&preview, 2);
+    assert_eq!(bob["valid"], true);
+    assert_eq!(bob["warnings"][0]["column"], "email");
+    assert_eq!(bob["warnings"][0]["code"], "possible_typo");
+    assert_eq!(bob["warnings"][0]["suggestion"], "bob@gmail.com");
+    assert!(row(&preview, 3).get("warnings").is_none());
+}

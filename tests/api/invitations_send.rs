@@ -313,3 +313,67 @@ async fn concurrent_invitations_of_one_address_create_exactly_one() {
         .count();
     assert_eq!((created, conflicts), (1, 5), "{replies:?}");
 }
+
+#[tokio::test]
+async fn a_likely_typo_in_the_domain_is_a_warning_that_does_not_stop_the_send() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+
+    let reply = app
+        .post(
+            "/api/v1/invitations",
+            &admin.token,
+            json!({ "email": "bob@gmial.com" }),
+        )
+        .await;
+
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    assert_eq!(reply.body["email"], "bob@gmial.com");
+    assert_eq!(
+        reply.body["warnings"],
+        json!([{
+            "field": "email",
+            "code": "possible_typo",
+            "message": "Did you mean bob@gmail.com?",
+            "suggestion": "bob@gmail.com"
+        }])
+    );
+
+    let plain = app
+        .post(
+            "/api/v1/invitations",
+            &admin.token,
+            json!({ "email": "ann@gmail.com" }),
+        )
+        .await;
+    assert_eq!(plain.status, StatusCode::CREATED);
+    assert!(plain.body.get("warnings").is_none(), "{}", plain.text);
+}
+
+#[tokio::test]
+async fn a_refused_send_keeps_the_typo_warning_beside_its_errors() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+
+    let reply = app
+        .post(
+            "/api/v1/invitations",
+            &admin.token,
+            json!({ "email": "bob@hotmial.com", "department": "Nowhere" }),
+        )
+        .await;
+
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        reply.field_error("department").unwrap()["code"],
+        "not_found"
+    );
+    assert!(
+        reply.field_error("email").is_none(),
+        "a warning is no error"
+    );
+    assert_eq!(
+        reply.body["error"]["warnings"][0]["suggestion"],
+        "bob@hotmail.com"
+    );
+}

@@ -57,6 +57,10 @@ impl ApiError {
         Self(self.0.with_details(details))
     }
 
+    pub fn with_warnings(self, warnings: Vec<FieldError>) -> Self {
+        Self(self.0.with_warnings(warnings))
+    }
+
     /// True when a query failed because the database connection is gone.
     pub fn lost_connection(&self) -> bool {
         self.0.lost_connection()

@@ -173,6 +173,10 @@ pub struct ErrorObject {
     /// For `import_has_errors`: how many rows have errors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invalid_rows: Option<i64>,
+    /// Hints about the request that did not stop it (for example `possible_typo` on `email`);
+    /// fix the errors and the same hints still apply.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<FieldError>,
     /// For a link that can no longer be used (`invitation_cancelled`, `invitation_expired`,
     /// `invitation_superseded`): who sent the invitation, so the invitee knows whom to ask.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -237,6 +241,7 @@ impl AppError {
                 details: Vec::new(),
                 invitation_id: None,
                 invalid_rows: None,
+                warnings: Vec::new(),
                 contact: None,
             }),
             retry_after: None,
@@ -323,6 +328,12 @@ impl AppError {
 
     pub fn with_invitation(mut self, invitation_id: i64) -> Self {
         self.body.invitation_id = Some(invitation_id);
+        self
+    }
+
+    /// Adds hints that did not decide the outcome (a 422 keeps its typo warning).
+    pub fn with_warnings(mut self, warnings: Vec<FieldError>) -> Self {
+        self.body.warnings = warnings;
         self
     }
 

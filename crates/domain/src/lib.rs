@@ -11,6 +11,7 @@ mod sql;
 pub mod bulk;
 pub mod csv_import;
 pub mod email;
+pub mod email_typo;
 pub mod event;
 pub mod ids;
 pub mod invitation;

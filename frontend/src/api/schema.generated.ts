@@ -784,6 +784,11 @@ export interface components {
             invitation_id?: number | null;
             /** @description A sentence for people. */
             message: string;
+            /**
+             * @description Hints about the request that did not stop it (for example `possible_typo` on `email`);
+             *     fix the errors and the same hints still apply.
+             */
+            warnings?: components["schemas"]["FieldError"][];
         };
         /** @description Who caused an event. */
         EventActor: {
@@ -867,6 +872,11 @@ export interface components {
             line: number;
             valid: boolean;
             values: components["schemas"]["RowValues"];
+            /**
+             * @description Hints that do not stop the row, such as `possible_typo` on `email`
+             *     (`bob@gmial.com`: "Did you mean bob@gmail.com?"); absent when there are none.
+             */
+            warnings?: components["schemas"]["RowProblem"][];
         };
         /** @enum {string} */
         ImportSource: "csv" | "api";
@@ -930,6 +940,11 @@ export interface components {
             status: components["schemas"]["InvitationStatus"];
             /** Format: date-time */
             updated_at: string;
+            /**
+             * @description Only in the answer to a send: hints that did not stop it, such as `possible_typo` on
+             *     `email` with the address probably meant (`bob@gmial.com` → `bob@gmail.com`).
+             */
+            warnings?: components["schemas"]["FieldError"][];
         };
         /**
          * @description What people see.
@@ -3140,6 +3155,11 @@ export interface operations {
                             status: components["schemas"]["InvitationStatus"];
                             /** Format: date-time */
                             updated_at: string;
+                            /**
+                             * @description Only in the answer to a send: hints that did not stop it, such as `possible_typo` on
+                             *     `email` with the address probably meant (`bob@gmial.com` → `bob@gmail.com`).
+                             */
+                            warnings?: components["schemas"]["FieldError"][];
                         }[];
                         /** Format: int64 */
                         page: number;
@@ -3213,7 +3233,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Invitation created and its email queued */
+            /** @description Invitation created and its email queued; `warnings` holds hints such as `possible_typo` */
             201: {
                 headers: {
                     [name: string]: unknown;

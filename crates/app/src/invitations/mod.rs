@@ -13,5 +13,5 @@ pub use accept::{accept, refuse_password_when_sso_enforced, Acceptance};
 pub use change::{cancel, resend};
 pub use expire::{expire, expire_due};
 pub use link::{link_not_found, usable};
-pub use validate::{validate, InvitationInput, ValidInvitation};
+pub use validate::{email_warnings, validate, InvitationInput, ValidInvitation};
 pub use write::{send_one, write_many};

@@ -184,3 +184,20 @@ pub(super) fn check_conflicts(
     }
     Ok(())
 }
+
+/// Hints for an address that is valid but looks mistyped (`bob@gmial.com`): a `possible_typo`
+/// warning on `email` suggesting the well-known domain. Never an error: the domain may be real.
+pub fn email_warnings(email: Option<&str>) -> Vec<FieldError> {
+    email
+        .and_then(skillstream_domain::email_typo::suggest_address)
+        .map(|better| {
+            FieldError::new(
+                "email",
+                "possible_typo",
+                skillstream_domain::email_typo::hint_message(&better),
+            )
+            .with_suggestion(Some(&better))
+        })
+        .into_iter()
+        .collect()
+}

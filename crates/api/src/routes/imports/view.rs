@@ -95,6 +95,10 @@ pub struct ImportRow {
     pub valid: bool,
     /// Every problem of the row (empty when valid).
     pub errors: Vec<RowProblem>,
+    /// Hints that do not stop the row, such as `possible_typo` on `email`
+    /// (`bob@gmial.com`: "Did you mean bob@gmail.com?"); absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<RowProblem>,
 }
 
 impl ImportRow {
@@ -113,6 +117,15 @@ impl ImportRow {
             },
             valid: errors.is_empty(),
             errors: errors.iter().cloned().map(RowProblem::from).collect(),
+            warnings: skillstream_app::invitations::email_warnings(Some(&raw.email))
+                .into_iter()
+                .map(|w| RowProblem {
+                    column: w.field,
+                    code: w.code,
+                    message: w.message,
+                    suggestion: w.suggestion,
+                })
+                .collect(),
         }
     }
 }

@@ -40,7 +40,7 @@ pub struct SendInvitation {
 
 #[utoipa::path(post, path = "/api/v1/invitations", tag = "Invitations", request_body = SendInvitation,
     responses(
-        (status = 201, description = "Invitation created and its email queued", body = Invitation),
+        (status = 201, description = "Invitation created and its email queued; `warnings` holds hints such as `possible_typo`", body = Invitation),
         (status = 409, description = "`invitation_already_pending` (with `invitation_id`) or `already_a_member`", body = ErrorBody),
         (status = 422, description = "Field errors, with suggestions for near department / group names", body = ErrorBody),
         (status = 403, body = ErrorBody)),
@@ -51,6 +51,7 @@ pub async fn send_invitation(
     body: web::Json<SendInvitation>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
+    let warnings = invitations::email_warnings(body.email.as_deref());
     let input = InvitationInput {
         email: body.email,
         role: body.role,
@@ -62,12 +63,15 @@ pub async fn send_invitation(
     };
     let ctx = admin.ctx(&state);
     let org = ctx.org()?;
-    let invitation = state
+    let found_warnings = warnings.clone();
+    let mut invitation = state
         .db(move |conn| {
             let id = invitations::send_one(conn, &ctx, &input)?;
             Ok(load_one(conn, org, id, ctx.now)?)
         })
-        .await?;
+        .await
+        .map_err(|e| e.with_warnings(found_warnings))?;
+    invitation.warnings = warnings;
     state.wakeup.notify();
     state.counts.forget(org.get());
     Ok(HttpResponse::Created()

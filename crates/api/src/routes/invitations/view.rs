@@ -2,7 +2,7 @@
 
 use crate::db::invitations::{self as store, InviterColumns, PageRow};
 use crate::db::{from_db, DbConnection};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use skillstream_domain::{EmailStatus, InvitationId, InvitationStatus, OrganizationId, Role};
@@ -48,6 +48,10 @@ pub struct Invitation {
     pub created_at: DateTime<Utc>,
     #[serde(serialize_with = "crate::json_time::serialize")]
     pub updated_at: DateTime<Utc>,
+    /// Only in the answer to a send: hints that did not stop it, such as `possible_typo` on
+    /// `email` with the address probably meant (`bob@gmial.com` → `bob@gmail.com`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<FieldError>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -149,6 +153,7 @@ pub fn views(
                 cancelled_at: row.cancelled_at.map(from_db),
                 created_at: from_db(row.created_at),
                 updated_at: from_db(row.updated_at),
+                warnings: Vec::new(),
                 email: row.email,
             }
         })

@@ -37,6 +37,25 @@ describe("the import preview", () => {
     expect(within(row).getAllByRole("listitem")).toHaveLength(3);
   });
 
+  it("shows a likely typo in the address as a hint on a row that stays valid", () => {
+    render(
+      <PreviewTable
+        rows={[
+          {
+            line: 2,
+            valid: true,
+            errors: [],
+            values: { ...values, email: "bob@gmial.com" },
+            warnings: [{ column: "email", code: "possible_typo", message: "Did you mean bob@gmail.com?", suggestion: "bob@gmail.com" }],
+          },
+        ]}
+      />,
+    );
+    const row = screen.getByRole("row", { name: /bob@gmial.com/ });
+    expect(within(row).getByText("OK")).toBeInTheDocument();
+    expect(within(row).getByText("Did you mean bob@gmail.com?")).toBeInTheDocument();
+  });
+
   it("shows the line numbers of the file", () => {
     render(<PreviewTable rows={rows} />);
     expect(screen.getByRole("cell", { name: "3" })).toBeInTheDocument();

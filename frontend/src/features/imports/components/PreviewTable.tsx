@@ -1,22 +1,17 @@
+import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
+import { useTranslation } from "react-i18next";
 import type { Schemas } from "../../../api/client";
 
-const COLUMNS = [
-  { key: "email", label: "Email" },
-  { key: "first_name", label: "First name" },
-  { key: "last_name", label: "Last name" },
-  { key: "role", label: "Role" },
-  { key: "department", label: "Department" },
-  { key: "group", label: "Group" },
-] as const;
+type Row = Schemas["ImportRow"];
+type ValueKey = keyof Row["values"];
 
+const VALUE_COLUMNS: ValueKey[] = ["email", "first_name", "last_name", "role", "department", "group"];
 const NAME_COLUMNS = new Set<string>(["first_name", "last_name"]);
 
 /** From this many rows the table renders only what is in view (TanStack Virtual). */
 const VIRTUAL_FROM = 150;
-
-type Row = Schemas["ImportRow"];
 
 type Props = {
   rows: Row[];
@@ -25,42 +20,67 @@ type Props = {
   onNearEnd?: () => void;
 };
 
-function PreviewRow({ row, namesFromSso }: { row: Row; namesFromSso: boolean }) {
-  const bad = new Set(row.errors.map((e) => e.column));
-  return (
-    <tr className={row.valid ? undefined : "invalid-row"}>
-      <td>{row.line}</td>
-      {COLUMNS.map((c) => (
-        <td key={c.key} className={bad.has(c.key) ? "cell-error" : undefined} aria-invalid={bad.has(c.key) || undefined}>
-          {row.values[c.key] ||
-            (namesFromSso && NAME_COLUMNS.has(c.key) ? <span className="muted">from SSO</span> : <span className="muted">—</span>)}
-        </td>
-      ))}
-      <td>
-        {row.valid ? (
-          <span className="badge good">OK</span>
-        ) : (
-          <ul className="problems">
-            {row.errors.map((e, i) => (
-              <li key={i}>{e.message}</li>
+const column = createColumnHelper<Row>();
+
+function useColumns(namesFromSso: boolean) {
+  const { t } = useTranslation();
+  return useMemo(
+    () => [
+      column.accessor("line", { header: t("preview.columns.line") }),
+      ...VALUE_COLUMNS.map((key) =>
+        column.accessor((row) => row.values[key], {
+          id: key,
+          header: t(`preview.columns.${key}`),
+          cell: (info) =>
+            info.getValue() ||
+            (namesFromSso && NAME_COLUMNS.has(key) ? (
+              <span className="muted">{t("preview.fromSso")}</span>
+            ) : (
+              <span className="muted">{t("common.none")}</span>
+            )),
+        }),
+      ),
+      column.display({
+        id: "problems",
+        header: t("preview.columns.problems"),
+        cell: ({ row: { original: row } }) => (
+          <>
+            {row.valid ? (
+              <span className="badge good">{t("preview.ok")}</span>
+            ) : (
+              <ul className="problems">
+                {row.errors.map((e, i) => (
+                  <li key={i}>{e.message}</li>
+                ))}
+              </ul>
+            )}
+            {row.warnings?.map((w, i) => (
+              <p key={i} className="typo-hint">
+                {w.message}
+              </p>
             ))}
-          </ul>
-        )}
-      </td>
-    </tr>
+          </>
+        ),
+      }),
+    ],
+    [t, namesFromSso],
   );
 }
 
 /**
- * The preview of an upload: each row's values, erroneous cells highlighted, every problem. A
- * long preview scrolls inside its own box and renders only the rows in view. With
- * `namesFromSso`, empty names say they will come from the identity provider.
+ * The preview of an upload: each row's values, erroneous cells highlighted, every problem and
+ * hint (TanStack Table). A long preview scrolls inside its own box and renders only the rows in
+ * view (TanStack Virtual). With `namesFromSso`, empty names say they will come from the
+ * identity provider.
  */
 export function PreviewTable({ rows, namesFromSso = false, onNearEnd }: Props) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtual = rows.length >= VIRTUAL_FROM;
+  const { t } = useTranslation();
+  const columns = useColumns(namesFromSso);
   // The app does not run the React Compiler, which is what this rule guards.
   // eslint-disable-next-line react-hooks/incompatible-library
+  const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), getRowId: (row) => String(row.line) });
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = rows.length >= VIRTUAL_FROM;
   const virtualizer = useVirtualizer({
     count: virtual ? rows.length : 0,
     getScrollElement: () => scroller.current,
@@ -73,36 +93,56 @@ export function PreviewTable({ rows, namesFromSso = false, onNearEnd }: Props) {
     if (onNearEnd && lastShown >= rows.length - 30) onNearEnd();
   }, [lastShown, rows.length, onNearEnd]);
 
-  const shown = virtual ? items.map((item) => rows[item.index]).filter((r): r is Row => r !== undefined) : rows;
+  const all = table.getRowModel().rows;
+  const shown = virtual ? items.map((item) => all[item.index]).filter((r) => r !== undefined) : all;
   const before = virtual ? (items[0]?.start ?? 0) : 0;
   const after = virtual ? virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0) : 0;
+  const span = columns.length;
   return (
-    <div ref={scroller} className={virtual ? "table-wrap preview-scroll" : "table-wrap"} role="region" aria-label="Preview of the file" tabIndex={0}>
+    <div
+      ref={scroller}
+      className={virtual ? "table-wrap preview-scroll" : "table-wrap"}
+      role="region"
+      aria-label={t("preview.region")}
+      tabIndex={0}
+    >
       <table className="preview">
-        <caption className="visually-hidden">Rows of the file</caption>
+        <caption className="visually-hidden">{t("preview.caption")}</caption>
         <thead>
-          <tr>
-            <th scope="col">Line</th>
-            {COLUMNS.map((c) => (
-              <th key={c.key} scope="col">
-                {c.label}
-              </th>
-            ))}
-            <th scope="col">Problems</th>
-          </tr>
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id}>
+              {group.headers.map((header) => (
+                <th key={header.id} scope="col">
+                  {flexRender(header.column.columnDef.header, header.getContext())}
+                </th>
+              ))}
+            </tr>
+          ))}
         </thead>
         <tbody>
           {before > 0 && (
             <tr aria-hidden="true">
-              <td colSpan={COLUMNS.length + 2} style={{ height: before, padding: 0, border: 0 }} />
+              <td colSpan={span} style={{ height: before, padding: 0, border: 0 }} />
             </tr>
           )}
-          {shown.map((row) => (
-            <PreviewRow key={row.line} row={row} namesFromSso={namesFromSso} />
-          ))}
+          {shown.map((row) => {
+            const bad = new Set(row.original.errors.map((e) => e.column));
+            return (
+              <tr key={row.id} className={row.original.valid ? undefined : "invalid-row"}>
+                {row.getVisibleCells().map((cell) => {
+                  const invalid = bad.has(cell.column.id);
+                  return (
+                    <td key={cell.id} className={invalid ? "cell-error" : undefined} aria-invalid={invalid || undefined}>
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </td>
+                  );
+                })}
+              </tr>
+            );
+          })}
           {after > 0 && (
             <tr aria-hidden="true">
-              <td colSpan={COLUMNS.length + 2} style={{ height: after, padding: 0, border: 0 }} />
+              <td colSpan={span} style={{ height: after, padding: 0, border: 0 }} />
             </tr>
           )}
         </tbody>

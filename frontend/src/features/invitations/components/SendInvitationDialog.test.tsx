@@ -103,4 +103,32 @@ describe("the send invitation dialog", () => {
     expect(link).toHaveAttribute("href", "/admin/org");
     expect(screen.queryByLabelText("Department (optional)")).not.toBeInTheDocument();
   });
+
+  it("suggests the well-known domain for a likely typo and sends what the admin chose", async () => {
+    let sent: Record<string, unknown> = {};
+    answer((body) => {
+      sent = body;
+      return json(201, { id: 1, email: body.email });
+    });
+    renderDialog();
+    await userEvent.type(screen.getByLabelText("Email address"), "bob@gmial.com");
+    expect(screen.getByRole("status")).toHaveTextContent("Did you mean bob@gmail.com?");
+    await userEvent.click(screen.getByRole("button", { name: "Use bob@gmail.com" }));
+    expect(screen.getByLabelText("Email address")).toHaveValue("bob@gmail.com");
+    expect(screen.queryByText("Did you mean bob@gmail.com?")).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Send invitation" }));
+    await vi.waitFor(() => expect(sent.email).toBe("bob@gmail.com"));
+  });
+
+  it("never blocks an address it would have corrected", async () => {
+    let sent: Record<string, unknown> = {};
+    answer((body) => {
+      sent = body;
+      return json(201, { id: 1, email: body.email });
+    });
+    renderDialog();
+    await userEvent.type(screen.getByLabelText("Email address"), "bob@gmial.com");
+    await userEvent.click(screen.getByRole("button", { name: "Send invitation" }));
+    await vi.waitFor(() => expect(sent.email).toBe("bob@gmial.com"));
+  });
 });

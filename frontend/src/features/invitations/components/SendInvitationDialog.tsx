@@ -1,7 +1,9 @@
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ApiError } from "../../../api/client";
 import { Dialog } from "../../../components/Dialog";
+import { EmailTypoHint, likelyAddress } from "../../../components/EmailTypoHint";
 import { Field } from "../../../components/Field";
 import { useToast } from "../../../components/Toast";
 import { useCourses, useDepartments, useGroups } from "../api/list-options";
@@ -10,6 +12,7 @@ import { useSendInvitation } from "../api/send-invitation";
 
 /** Admin → People → Invitations → Send invitations. */
 export function SendInvitationDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
   const [email, setEmail] = useState("");
   const [role, setRole] = useState("learner");
   const [department, setDepartment] = useState("");
@@ -22,10 +25,11 @@ export function SendInvitationDialog({ onClose }: { onClose: () => void }) {
   const resend = useResendInvitation();
   const toast = useToast();
   const error = send.error instanceof ApiError ? send.error : undefined;
+  const typo = likelyAddress(email);
   const pendingId = error?.code === "invitation_already_pending" ? error.invitationId : undefined;
 
   return (
-    <Dialog title="Send invitations" onClose={onClose}>
+    <Dialog title={t("send.title")} onClose={onClose}>
       <form
         noValidate
         onSubmit={(e) => {
@@ -34,7 +38,7 @@ export function SendInvitationDialog({ onClose }: { onClose: () => void }) {
             { email, role, department: department || null, group: group || null, course_ids: courseIds },
             {
               onSuccess: (invitation) => {
-                toast(`Invitation sent to ${invitation.email}.`);
+                toast(t("send.sent", { email: invitation.email }));
                 onClose();
               },
             },
@@ -50,40 +54,40 @@ export function SendInvitationDialog({ onClose }: { onClose: () => void }) {
                 onClick={() =>
                   resend.mutate(pendingId, {
                     onSuccess: (invitation) => {
-                      toast(`Invitation resent to ${invitation.email}.`);
+                      toast(t("invitations.resent", { email: invitation.email }));
                       onClose();
                     },
                   })
                 }
               >
-                Resend the pending invitation
+                {t("send.resendPending")}
               </button>
             )}
           </div>
         )}
-        <Field label="Email address" error={error?.field("email")?.message}>
+        <Field label={t("send.email")} error={error?.field("email")?.message}>
           {(p) => <input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="off" />}
         </Field>
-        <Field label="Role" error={error?.field("role")?.message}>
+        <EmailTypoHint suggestion={typo} onAccept={setEmail} />
+        <Field label={t("send.role")} error={error?.field("role")?.message}>
           {(p) => (
             <select {...p} value={role} onChange={(e) => setRole(e.target.value)}>
-              <option value="learner">Learner</option>
-              <option value="instructor">Instructor</option>
-              <option value="admin">Admin</option>
+              <option value="learner">{t("roles.learner")}</option>
+              <option value="instructor">{t("roles.instructor")}</option>
+              <option value="admin">{t("roles.admin")}</option>
             </select>
           )}
         </Field>
         {departments.data?.length === 0 && groups.data?.length === 0 ? (
           <p className="hint empty-choice">
-            Departments and user groups sort people for reports and course assignment. Your organization has none yet:{" "}
-            <Link to="/admin/org">create them in Departments &amp; groups</Link>, and set them on invitations from then on.
+            <Trans i18nKey="send.noDepartments" components={{ orgLink: <Link to="/admin/org" /> }} />
           </p>
         ) : (
           <>
-            <Field label="Department (optional)" error={error?.field("department")?.message}>
+            <Field label={t("send.department")} error={error?.field("department")?.message}>
               {(p) => (
                 <select {...p} value={department} onChange={(e) => setDepartment(e.target.value)}>
-                  <option value="">No department</option>
+                  <option value="">{t("send.noDepartment")}</option>
                   {departments.data?.map((d) => (
                     <option key={d.id} value={d.name}>
                       {d.name}
@@ -92,10 +96,10 @@ export function SendInvitationDialog({ onClose }: { onClose: () => void }) {
                 </select>
               )}
             </Field>
-            <Field label="User group (optional)" error={error?.field("group")?.message}>
+            <Field label={t("send.group")} error={error?.field("group")?.message}>
               {(p) => (
                 <select {...p} value={group} onChange={(e) => setGroup(e.target.value)}>
-                  <option value="">No group</option>
+                  <option value="">{t("send.noGroup")}</option>
                   {groups.data?.map((g) => (
                     <option key={g.id} value={g.name}>
                       {g.name}
@@ -108,7 +112,7 @@ export function SendInvitationDialog({ onClose }: { onClose: () => void }) {
         )}
         {Boolean(courses.data?.length) && (
           <fieldset>
-            <legend>Pre-assign courses (optional)</legend>
+            <legend>{t("send.courses")}</legend>
             {courses.data?.map((c) => (
               <label key={c.id} className="check">
                 <input
@@ -124,10 +128,10 @@ export function SendInvitationDialog({ onClose }: { onClose: () => void }) {
         )}
         <div className="actions">
           <button type="button" onClick={onClose}>
-            Cancel
+            {t("send.cancel")}
           </button>
           <button type="submit" className="primary" disabled={send.isPending}>
-            {send.isPending ? "Sending…" : "Send invitation"}
+            {send.isPending ? t("send.sending") : t("send.submit")}
           </button>
         </div>
       </form>
