@@ -116,3 +116,46 @@ test("a likely typo in an address gets a hint in the send dialog and in the CSV 
   await expect(row).toContainText(`Did you mean ann-${stamp}@hotmail.com?`);
   await expect(page.getByRole("button", { name: "Send 1 invitation" })).toBeEnabled();
 });
+
+test("Organization → Courses: add, edit, archive (no longer offered when inviting) and restore", async ({ page }, info) => {
+  await signInAsAdmin(page);
+  const title = `Onboarding ${Date.now().toString(36)}`;
+  await go(page, "Courses");
+  await expect(page.getByRole("heading", { name: "Courses", level: 1 })).toBeVisible();
+  await page.getByLabel("Course title").fill(title);
+  await page.getByLabel("Description (optional)").fill("First week");
+  await page.getByRole("button", { name: "Add course" }).click();
+  await expectToast(page, `Course “${title}” added.`);
+  const row = page.getByRole("row").filter({ hasText: title });
+  await expect(row).toContainText("First week");
+  await expect(row).toContainText("Active");
+  await expectAccessible(page);
+  await screenshot(page, info, "courses");
+
+  await page.getByRole("button", { name: `Actions for ${title}` }).click();
+  await page.getByRole("menuitem", { name: "Edit" }).click();
+  const dialog = page.getByRole("dialog", { name: "Edit course" });
+  await dialog.getByLabel("Title").fill(`${title} v2`);
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expectToast(page, `Course “${title} v2” saved.`);
+
+  await page.getByRole("button", { name: `Actions for ${title} v2` }).click();
+  await page.getByRole("menuitem", { name: "Archive" }).click();
+  await expectToast(page, `Course “${title} v2” archived`);
+  await expect(page.getByRole("row").filter({ hasText: `${title} v2` })).toHaveCount(0);
+
+  // Archived: the send dialog no longer offers it.
+  await go(page, "Invitations");
+  await page.getByRole("button", { name: "Send invitations" }).click();
+  await expect(page.getByRole("dialog", { name: "Send invitations" }).getByText(`${title} v2`)).toHaveCount(0);
+  await page.keyboard.press("Escape");
+
+  await go(page, "Courses");
+  await page.getByText(/^Show \d+ archived course/).click();
+  await page.getByRole("button", { name: `Actions for ${title} v2` }).click();
+  await page.getByRole("menuitem", { name: "Restore" }).click();
+  await expectToast(page, `Course “${title} v2” restored.`);
+  await go(page, "Invitations");
+  await page.getByRole("button", { name: "Send invitations" }).click();
+  await expect(page.getByRole("dialog", { name: "Send invitations" }).getByLabel(`${title} v2`)).toBeVisible();
+});

@@ -123,3 +123,148 @@ async fn courses_can_be_created_and_listed() {
     assert_eq!(untitled.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(untitled.field_error("title").is_some());
 }
+
+#[tokio::test]
+async fn a_course_can_be_renamed_and_described_and_its_description_cleared() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let id = app.create_course(&admin, "Safety").await;
+
+    let renamed = app
+        .patch(
+            &format!("/api/v1/courses/{id}"),
+            &admin.token,
+            json!({ "title": "  Workplace Safety  ", "description": "Ladders and lifts" }),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text);
+    assert_eq!(renamed.body["title"], "Workplace Safety");
+    assert_eq!(renamed.body["description"], "Ladders and lifts");
+    assert_eq!(renamed.body["archived_at"], json!(null));
+
+    let cleared = app
+        .patch(
+            &format!("/api/v1/courses/{id}"),
+            &admin.token,
+            json!({ "description": "" }),
+        )
+        .await;
+    assert_eq!(cleared.body["title"], "Workplace Safety");
+    assert_eq!(cleared.body["description"], json!(null));
+
+    let blank = app
+        .patch(
+            &format!("/api/v1/courses/{id}"),
+            &admin.token,
+            json!({ "title": " " }),
+        )
+        .await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(blank.field_error("title").is_some());
+}
+
+#[tokio::test]
+async fn an_archived_course_leaves_the_list_and_new_invitations_but_stays_on_sent_ones() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let old = app.create_course(&admin, "Old Course").await;
+    app.create_course(&admin, "New Course").await;
+    let sent = app
+        .invite(
+            &admin,
+            json!({ "email": "before@example.com", "course_ids": [old] }),
+        )
+        .await;
+
+    let archived = app
+        .patch(
+            &format!("/api/v1/courses/{old}"),
+            &admin.token,
+            json!({ "archived": true }),
+        )
+        .await;
+    assert_eq!(archived.status, StatusCode::OK, "{}", archived.text);
+    let archived_at = archived.body["archived_at"].clone();
+    assert!(archived_at.is_string());
+    // Archiving again keeps the first date.
+    let again = app
+        .patch(
+            &format!("/api/v1/courses/{old}"),
+            &admin.token,
+            json!({ "archived": true }),
+        )
+        .await;
+    assert_eq!(again.body["archived_at"], archived_at);
+
+    let titles = |reply: &skillstream_tests::Reply| -> Vec<String> {
+        reply
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let assignable = app.get("/api/v1/courses", &admin.token).await;
+    assert_eq!(titles(&assignable), ["New Course"]);
+    let all = app
+        .get("/api/v1/courses?include_archived=true", &admin.token)
+        .await;
+    assert_eq!(titles(&all), ["New Course", "Old Course"]);
+
+    let refused = app
+        .post(
+            "/api/v1/invitations",
+            &admin.token,
+            json!({ "email": "after@example.com", "course_ids": [old] }),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused.field_error("course_ids").unwrap()["code"],
+        "archived"
+    );
+
+    let invitation = app
+        .get(&format!("/api/v1/invitations/{}", sent["id"]), &admin.token)
+        .await;
+    assert_eq!(invitation.body["courses"][0]["title"], "Old Course");
+
+    let restored = app
+        .patch(
+            &format!("/api/v1/courses/{old}"),
+            &admin.token,
+            json!({ "archived": false }),
+        )
+        .await;
+    assert_eq!(restored.body["archived_at"], json!(null));
+    let accepted = app
+        .post(
+            "/api/v1/invitations",
+            &admin.token,
+            json!({ "email": "after@example.com", "course_ids": [old] }),
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::CREATED, "{}", accepted.text);
+}
+
+#[tokio::test]
+async fn another_organizations_course_cannot_be_changed() {
+    let app = spawn_app().await;
+    let acme = app.admin_of("Acme").await;
+    let globex = app.admin_of("Globex").await;
+    let id = app.create_course(&acme, "Acme only").await;
+
+    let reply = app
+        .patch(
+            &format!("/api/v1/courses/{id}"),
+            &globex.token,
+            json!({ "title": "Taken over", "archived": true }),
+        )
+        .await;
+
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    let listed = app.get("/api/v1/courses", &acme.token).await;
+    assert_eq!(listed.body[0]["title"], "Acme only");
+    assert_eq!(listed.body[0]["archived_at"], json!(null));
+}

@@ -169,6 +169,7 @@ fn error_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::
         routes::groups::delete_group,
         routes::courses::list_courses,
         routes::courses::create_course,
+        routes::courses::update_course,
         routes::users::list_users,
         routes::invitations::list::list_invitations,
         routes::invitations::create::send_invitation,

@@ -142,17 +142,20 @@ pub fn name_of(conn: &mut DbConnection, kind: Kind, id: i64) -> StoreResult<Opti
     }
 }
 
-/// Which of these course ids belong to the organization.
+/// Which of these course ids belong to the organization, each with whether it is archived.
 pub fn existing_courses(
     conn: &mut DbConnection,
     org: OrganizationId,
     ids: &[i64],
-) -> StoreResult<Vec<i64>> {
-    courses::table
+) -> StoreResult<Vec<(i64, bool)>> {
+    Ok(courses::table
         .filter(courses::organization_id.eq(org))
         .filter(courses::id.eq_any(ids))
-        .select(courses::id)
-        .load(conn)
+        .select((courses::id, courses::archived_at))
+        .load::<(i64, Option<NaiveDateTime>)>(conn)?
+        .into_iter()
+        .map(|(id, archived_at)| (id, archived_at.is_some()))
+        .collect())
 }
 
 /// The first name, alphabetically, of the organization's departments or groups.
@@ -167,20 +170,48 @@ pub fn first_name(
         .map(|(_, name, _)| name))
 }
 
-/// Id, title, description and creation time of a course.
-pub type CourseRow = (i64, String, Option<String>, NaiveDateTime);
+/// A course of the catalog.
+#[derive(Debug, Clone, Queryable)]
+pub struct CourseRow {
+    pub id: i64,
+    pub title: String,
+    pub description: Option<String>,
+    pub created_at: NaiveDateTime,
+    /// When it was archived: it can no longer be pre-assigned.
+    pub archived_at: Option<NaiveDateTime>,
+}
 
-pub fn courses(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<Vec<CourseRow>> {
-    courses::table
+/// The columns of [`CourseRow`], in its order (a tuple: the multi-backend connection cannot
+/// `RETURNING` a `Selectable`).
+const COURSE: (
+    courses::id,
+    courses::title,
+    courses::description,
+    courses::created_at,
+    courses::archived_at,
+) = (
+    courses::id,
+    courses::title,
+    courses::description,
+    courses::created_at,
+    courses::archived_at,
+);
+
+/// The organization's courses by title; archived ones only when asked for.
+pub fn courses(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    include_archived: bool,
+) -> StoreResult<Vec<CourseRow>> {
+    let mut query = courses::table
         .filter(courses::organization_id.eq(org))
         .order((courses::title.asc(), courses::id.asc()))
-        .select((
-            courses::id,
-            courses::title,
-            courses::description,
-            courses::created_at,
-        ))
-        .load(conn)
+        .select(COURSE)
+        .into_boxed();
+    if !include_archived {
+        query = query.filter(courses::archived_at.is_null());
+    }
+    query.load(conn)
 }
 
 pub fn insert_course(
@@ -197,11 +228,37 @@ pub fn insert_course(
             courses::description.eq(description),
             courses::created_at.eq(to_db(now)),
         ))
-        .returning((
-            courses::id,
-            courses::title,
-            courses::description,
-            courses::created_at,
-        ))
+        .returning(COURSE)
         .get_result(conn)
+}
+
+/// What an edit of a course changes; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = courses)]
+pub struct CourseChanges<'a> {
+    pub title: Option<&'a str>,
+    /// `Some(None)` clears the description.
+    pub description: Option<Option<&'a str>>,
+    /// `Some(Some(t))` archives, `Some(None)` restores.
+    pub archived_at: Option<Option<NaiveDateTime>>,
+}
+
+/// Changes a course of the organization; `None` when it has no such course.
+pub fn update_course(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    id: i64,
+    changes: &CourseChanges<'_>,
+) -> StoreResult<Option<CourseRow>> {
+    let target = courses::table
+        .find(id)
+        .filter(courses::organization_id.eq(org));
+    if changes.title.is_none() && changes.description.is_none() && changes.archived_at.is_none() {
+        return target.select(COURSE).first(conn).optional();
+    }
+    diesel::update(target)
+        .set(changes)
+        .returning(COURSE)
+        .get_result(conn)
+        .optional()
 }

@@ -53,6 +53,7 @@ diesel::table! {
         title -> Text,
         description -> Nullable<Text>,
         created_at -> Timestamp,
+        archived_at -> Nullable<Timestamp>,
     }
 }
 

@@ -175,6 +175,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/courses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["update_course"];
+        trace?: never;
+    };
     "/api/v1/departments": {
         parameters: {
             query?: never;
@@ -687,6 +703,11 @@ export interface components {
             name?: string | null;
         };
         Course: {
+            /**
+             * Format: date-time
+             * @description When the course was archived (null while it can be assigned).
+             */
+            archived_at?: string | null;
             /** Format: date-time */
             created_at: string;
             description?: string | null;
@@ -1140,6 +1161,18 @@ export interface components {
         };
         /** @enum {string} */
         TargetType: "invitation" | "member" | "import" | "organization" | "api_token";
+        /** @description Body of `PATCH /api/v1/courses/{id}`: only the fields present change. */
+        UpdateCourse: {
+            /**
+             * @description `true` archives the course (no longer offered for new invitations; kept where it is
+             *     assigned), `false` restores it.
+             */
+            archived?: boolean;
+            /** @description An empty string removes the description. */
+            description?: string;
+            /** @example Workplace Safety 102 */
+            title?: string;
+        };
         UpdateSsoSettings: {
             /** @description At most 255 characters. */
             client_id: string;
@@ -1970,7 +2003,10 @@ export interface operations {
     };
     list_courses: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Also list archived courses (default false: the ones that can be assigned). */
+                include_archived?: boolean | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1985,7 +2021,6 @@ export interface operations {
                     "application/json": components["schemas"]["Course"][];
                 };
             };
-            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2062,6 +2097,100 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not of a type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_course: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCourse"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Course"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no credential, or one that is invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

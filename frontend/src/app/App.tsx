@@ -10,6 +10,7 @@ import { HomeRedirect, RequireAuth } from "./RequireAuth";
 const AcceptPage = lazy(() => import("../features/accept/components/AcceptPage").then((m) => ({ default: m.AcceptPage })));
 const ActivityPage = lazy(() => import("../features/activity/components/ActivityPage").then((m) => ({ default: m.ActivityPage })));
 const SignInPage = lazy(() => import("../features/auth/components/SignInPage").then((m) => ({ default: m.SignInPage })));
+const CoursesPage = lazy(() => import("../features/courses/components/CoursesPage").then((m) => ({ default: m.CoursesPage })));
 const DashboardPage = lazy(() => import("../features/dashboard/components/DashboardPage").then((m) => ({ default: m.DashboardPage })));
 const ImportPage = lazy(() => import("../features/imports/components/ImportPage").then((m) => ({ default: m.ImportPage })));
 const InvitationsPage = lazy(() => import("../features/invitations/components/InvitationsPage").then((m) => ({ default: m.InvitationsPage })));
@@ -42,6 +43,7 @@ export function App() {
               <Route path="admin/people/invitations/import" element={<RequireAuth admin><ImportPage /></RequireAuth>} />
               <Route path="admin/people/users" element={<RequireAuth admin><UsersPage /></RequireAuth>} />
               <Route path="admin/org" element={<RequireAuth admin><OrgPage /></RequireAuth>} />
+              <Route path="admin/org/courses" element={<RequireAuth admin><CoursesPage /></RequireAuth>} />
               <Route path="admin/settings/sso" element={<RequireAuth admin><SsoSettingsPage /></RequireAuth>} />
               <Route path="admin/activity" element={<RequireAuth admin><ActivityPage /></RequireAuth>} />
               <Route

@@ -17,6 +17,7 @@ const SECTIONS = [
     title: "organization",
     links: [
       { to: "/admin/org", label: "departments" },
+      { to: "/admin/org/courses", label: "courses" },
       { to: "/admin/settings/sso", label: "sso" },
     ],
   },

@@ -1,4 +1,6 @@
-//! The course catalog: enough to pre-assign enrollments on invitations.
+//! The course catalog: the courses invitations pre-assign. Admins list, create, rename and
+//! archive them (Admin → Organization → Courses); an archived course stays on the invitations
+//! and dashboards that have it and is no longer offered for new invitations.
 
 use crate::auth::Admin;
 use crate::db::catalog::{self, CourseRow};
@@ -7,8 +9,9 @@ use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use skillstream_app::catalog::CourseEdit;
 use skillstream_domain::OrganizationId;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -18,6 +21,8 @@ pub struct Course {
     pub title: String,
     pub description: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// When the course was archived (null while it can be assigned).
+    pub archived_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -35,22 +40,58 @@ pub struct CreateCourse {
     pub description: Option<String>,
 }
 
-fn course((id, title, description, created_at): CourseRow) -> Course {
+fn course(row: CourseRow) -> Course {
     Course {
-        id,
-        title,
-        description,
-        created_at: created_at.and_utc(),
+        id: row.id,
+        title: row.title,
+        description: row.description,
+        created_at: row.created_at.and_utc(),
+        archived_at: row.archived_at.map(|at| at.and_utc()),
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/courses", tag = "Courses",
-    responses((status = 200, body = [Course]), (status = 403, body = ErrorBody)),
+/// Body of `PATCH /api/v1/courses/{id}`: only the fields present change.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+pub struct UpdateCourse {
+    #[validate(length(min = 1, max = 200, message = "Title must be 1 to 200 characters."))]
+    #[schema(
+        example = "Workplace Safety 102",
+        nullable = false,
+        min_length = 1,
+        pattern = r"^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]([\s\S]{0,198}[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
+    pub title: Option<String>,
+    /// An empty string removes the description.
+    #[validate(length(max = 2000, message = "Description must be at most 2000 characters."))]
+    #[schema(
+        nullable = false,
+        pattern = r"^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*([^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]([\s\S]{0,1998}[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?)?[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
+    pub description: Option<String>,
+    /// `true` archives the course (no longer offered for new invitations; kept where it is
+    /// assigned), `false` restores it.
+    #[schema(nullable = false)]
+    pub archived: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CourseFilters {
+    /// Also list archived courses (default false: the ones that can be assigned).
+    pub include_archived: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/api/v1/courses", tag = "Courses", params(CourseFilters),
+    responses((status = 200, body = [Course]), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn list_courses(admin: Admin, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn list_courses(
+    admin: Admin,
+    state: web::Data<AppState>,
+    filters: web::Query<CourseFilters>,
+) -> ApiResult<HttpResponse> {
     let org = OrganizationId(admin.organization_id);
+    let include_archived = filters.include_archived.unwrap_or(false);
     let rows = state
-        .db(move |conn| Ok(catalog::courses(conn, org)?))
+        .db(move |conn| Ok(catalog::courses(conn, org, include_archived)?))
         .await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(course).collect::<Vec<_>>()))
 }
@@ -84,10 +125,43 @@ pub async fn create_course(
     Ok(HttpResponse::Created().json(course(row)))
 }
 
+#[utoipa::path(patch, path = "/api/v1/courses/{id}", tag = "Courses", request_body = UpdateCourse,
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Course), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update_course(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: web::Json<UpdateCourse>,
+) -> ApiResult<HttpResponse> {
+    let mut body = body.into_inner();
+    body.title = body.title.map(|t| t.trim().to_string());
+    body.description = body.description.map(|d| d.trim().to_string());
+    body.validate().map_err(ApiError::from)?;
+    let edit = CourseEdit {
+        title: body.title,
+        description: body.description.map(|d| Some(d).filter(|d| !d.is_empty())),
+        archived: body.archived,
+    };
+    let ctx = admin.ctx(&state);
+    let id = id.into_inner();
+    let row = state
+        .db(move |conn| {
+            Ok(skillstream_app::catalog::edit_course(
+                conn, &ctx, id, &edit,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(course(row)))
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/api/v1/courses")
             .get(list_courses)
             .post(create_course),
-    );
+    )
+    .service(web::resource("/api/v1/courses/{id}").patch(update_course));
 }

@@ -94,10 +94,24 @@ pub fn validate(
         .ok()
         .flatten();
     let wanted: BTreeSet<i64> = input.course_ids.iter().copied().collect();
-    let found: BTreeSet<i64> =
-        catalog::existing_courses(conn, org, &wanted.iter().copied().collect::<Vec<_>>())?
-            .into_iter()
-            .collect();
+    let existing =
+        catalog::existing_courses(conn, org, &wanted.iter().copied().collect::<Vec<_>>())?;
+    let found: BTreeSet<i64> = existing.iter().map(|(id, _)| *id).collect();
+    let archived: Vec<String> = existing
+        .iter()
+        .filter(|(_, archived)| *archived)
+        .map(|(id, _)| id.to_string())
+        .collect();
+    if !archived.is_empty() {
+        errors.push(FieldError::new(
+            "course_ids",
+            "archived",
+            format!(
+                "Course {} is archived; restore it on the Courses page to assign it.",
+                archived.join(", ")
+            ),
+        ));
+    }
     let missing: Vec<String> = wanted.difference(&found).map(i64::to_string).collect();
     if !missing.is_empty() {
         errors.push(FieldError::new(

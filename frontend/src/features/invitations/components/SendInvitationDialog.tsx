@@ -110,6 +110,11 @@ export function SendInvitationDialog({ onClose }: { onClose: () => void }) {
             </Field>
           </>
         )}
+        {courses.data?.length === 0 && (
+          <p className="hint empty-choice">
+            <Trans i18nKey="send.noCourses" components={{ coursesLink: <Link to="/admin/org/courses" /> }} />
+          </p>
+        )}
         {Boolean(courses.data?.length) && (
           <fieldset>
             <legend>{t("send.courses")}</legend>
