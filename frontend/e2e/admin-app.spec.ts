@@ -159,3 +159,30 @@ test("Organization → Courses: add, edit, archive (no longer offered when invit
   await page.getByRole("button", { name: "Send invitations" }).click();
   await expect(page.getByRole("dialog", { name: "Send invitations" }).getByLabel(`${title} v2`)).toBeVisible();
 });
+
+test("Organization → API tokens: a token is shown once, works for an integration, and stops at once when revoked", async ({ page, request }, info) => {
+  await signInAsAdmin(page);
+  const name = `HR sync ${Date.now().toString(36)}`;
+  await go(page, "API tokens");
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Create token" }).click();
+  const dialog = page.getByRole("dialog", { name: `Token “${name}” created` });
+  const secret = await dialog.getByLabel("Token").inputValue();
+  expect(secret).toMatch(/^sst_/);
+  await expectAccessible(page);
+  await screenshot(page, info, "api-token-created");
+  await dialog.getByRole("button", { name: "Done" }).click();
+  const row = page.getByRole("row").filter({ hasText: name });
+  await expect(row).toContainText("Active");
+  await expect(page.getByText(secret)).toHaveCount(0);
+
+  const asIntegration = () => request.get("/api/v1/invitations", { headers: { Authorization: `Bearer ${secret}` } });
+  expect((await asIntegration()).status()).toBe(200);
+
+  await page.getByRole("button", { name: `Actions for ${name}` }).click();
+  await page.getByRole("menuitem", { name: "Revoke" }).click();
+  await page.getByRole("dialog", { name: `Revoke “${name}”?` }).getByRole("button", { name: "Revoke" }).click();
+  await expectToast(page, `Token “${name}” revoked.`);
+  await expect(row).toContainText("Revoked");
+  expect((await asIntegration()).status()).toBe(401);
+});

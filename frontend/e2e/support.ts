@@ -22,7 +22,6 @@ export async function signInAsAdmin(page: Page) {
   await expect(page.getByRole("heading", { name: "Invitations" })).toBeVisible();
 }
 
-/** No serious or critical accessibility violations on the page as it is now. */
 /** Follows a link of the main navigation, opening the drawer first on a narrow screen. */
 export async function go(page: Page, link: string) {
   const toggle = page.getByRole("button", { name: "Menu", exact: true });
@@ -35,6 +34,7 @@ export async function expectToast(page: Page, text: string) {
   await expect(page.getByRole("region", { name: /Notification/ }).getByText(text)).toBeVisible();
 }
 
+/** No serious or critical accessibility violations on the page as it is now. */
 export async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");

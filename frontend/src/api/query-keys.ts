@@ -13,6 +13,7 @@ export const queryKeys = {
   departments: ["departments"],
   groups: ["groups"],
   courses: ["courses"],
+  apiTokens: ["api-tokens"],
   ssoSettings: ["sso-settings"],
   publicInvitation: ["public-invitation"],
   activity: ["activity"],

@@ -8,6 +8,7 @@ import { Layout } from "./Layout";
 import { HomeRedirect, RequireAuth } from "./RequireAuth";
 
 const AcceptPage = lazy(() => import("../features/accept/components/AcceptPage").then((m) => ({ default: m.AcceptPage })));
+const ApiTokensPage = lazy(() => import("../features/api-tokens/components/ApiTokensPage").then((m) => ({ default: m.ApiTokensPage })));
 const ActivityPage = lazy(() => import("../features/activity/components/ActivityPage").then((m) => ({ default: m.ActivityPage })));
 const SignInPage = lazy(() => import("../features/auth/components/SignInPage").then((m) => ({ default: m.SignInPage })));
 const CoursesPage = lazy(() => import("../features/courses/components/CoursesPage").then((m) => ({ default: m.CoursesPage })));
@@ -45,6 +46,7 @@ export function App() {
               <Route path="admin/org" element={<RequireAuth admin><OrgPage /></RequireAuth>} />
               <Route path="admin/org/courses" element={<RequireAuth admin><CoursesPage /></RequireAuth>} />
               <Route path="admin/settings/sso" element={<RequireAuth admin><SsoSettingsPage /></RequireAuth>} />
+              <Route path="admin/settings/api-tokens" element={<RequireAuth admin><ApiTokensPage /></RequireAuth>} />
               <Route path="admin/activity" element={<RequireAuth admin><ActivityPage /></RequireAuth>} />
               <Route
                 path="*"

@@ -19,6 +19,7 @@ const SECTIONS = [
       { to: "/admin/org", label: "departments" },
       { to: "/admin/org/courses", label: "courses" },
       { to: "/admin/settings/sso", label: "sso" },
+      { to: "/admin/settings/api-tokens", label: "apiTokens" },
     ],
   },
   { title: "audit", links: [{ to: "/admin/activity", label: "activity" }] },
