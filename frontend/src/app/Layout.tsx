@@ -16,7 +16,8 @@ const SECTIONS = [
   {
     title: "organization",
     links: [
-      { to: "/admin/org", label: "departments" },
+      // `end`: Courses lives below this path and must not light it up too.
+      { to: "/admin/org", label: "departments", end: true },
       { to: "/admin/org/courses", label: "courses" },
       { to: "/admin/settings/sso", label: "sso" },
       { to: "/admin/settings/api-tokens", label: "apiTokens" },
@@ -96,7 +97,7 @@ export function Layout() {
                 <ul>
                   {section.links.map((link) => (
                     <li key={link.to}>
-                      <NavLink to={link.to} className="sidebar-link" onClick={() => setDrawerOpen(false)}>
+                      <NavLink to={link.to} end={"end" in link} className="sidebar-link" onClick={() => setDrawerOpen(false)}>
                         {t(`shell.links.${link.label}`)}
                       </NavLink>
                     </li>
