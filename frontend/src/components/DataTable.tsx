@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type RowData } from "@tanstack/react-table";
 
 declare module "@tanstack/react-table" {
@@ -19,6 +20,8 @@ type Props<T> = {
   caption: string;
   getRowId: (row: T) => string;
   rowClassName?: (row: T) => string | undefined;
+  /** Shown under the headers when there are no rows (inside the table's region). */
+  empty?: ReactNode;
 };
 
 /**
@@ -26,7 +29,7 @@ type Props<T> = {
  * box that scrolls sideways on its own when it must. Columns marked `secondary` give way on
  * phones so status and actions stay on screen.
  */
-export function DataTable<T>({ data, columns, label, caption, getRowId, rowClassName }: Props<T>) {
+export function DataTable<T>({ data, columns, label, caption, getRowId, rowClassName, empty }: Props<T>) {
   // The app does not run the React Compiler, which is what this rule guards.
   // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({ data, columns, getCoreRowModel: getCoreRowModel(), getRowId });
@@ -57,6 +60,7 @@ export function DataTable<T>({ data, columns, label, caption, getRowId, rowClass
           ))}
         </tbody>
       </table>
+      {data.length === 0 && empty}
     </div>
   );
 }

@@ -1,65 +1,53 @@
+import type { TFunction } from "i18next";
 import type { Schemas } from "../api/client";
 
+/** A day, as the browser's locale writes it. */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return "—";
   return new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
 }
 
-export const ROLE_LABELS: Record<string, string> = {
-  learner: "Learner",
-  instructor: "Instructor",
-  admin: "Admin",
-};
-
-export function roleLabel(role: string): string {
-  return ROLE_LABELS[role] ?? role;
-}
-
+/** A moment, as the browser's locale writes it. */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return "—";
   return new Date(iso).toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 }
 
-/** What each action of the activity log reads as. */
-export const ACTION_LABELS: Record<Schemas["Action"], string> = {
-  "invitation.created": "Invitation created",
-  "invitation.scheduled": "Invitation scheduled",
-  "invitation.email_sent": "Invitation email sent",
-  "invitation.email_failed": "Invitation email failed",
-  "invitation.reminded": "Reminder sent",
-  "invitation.resent": "Invitation resent",
-  "invitation.cancelled": "Invitation cancelled",
-  "invitation.expired": "Invitation expired",
-  "invitation.accepted": "Invitation accepted",
-  "invitation.renewal_requested": "New link requested",
-  "invitation.link_copied": "Invitation link copied",
-  "import.uploaded": "File uploaded",
-  "import.sent": "Import sent",
-  "member.deactivated": "Member deactivated",
-  "member.reactivated": "Member reactivated",
-  "member.updated": "Member updated",
-  "organization.settings_changed": "Organization settings changed",
-  "sso.settings_changed": "Single sign-on settings changed",
-  "api_token.created": "API token created",
-  "api_token.revoked": "API token revoked",
-  "webhook.created": "Webhook created",
-  "webhook.updated": "Webhook updated",
-  "webhook.deleted": "Webhook deleted",
-  "scim_token.created": "SCIM token created",
-  "scim_token.revoked": "SCIM token revoked",
-};
+/** Every action of the activity log, in the catalogue's order (labels: `actions.*` of the locale). */
+export const ACTIONS: Schemas["Action"][] = [
+  "invitation.created",
+  "invitation.scheduled",
+  "invitation.email_sent",
+  "invitation.email_failed",
+  "invitation.reminded",
+  "invitation.resent",
+  "invitation.cancelled",
+  "invitation.expired",
+  "invitation.accepted",
+  "invitation.renewal_requested",
+  "invitation.link_copied",
+  "import.uploaded",
+  "import.sent",
+  "member.deactivated",
+  "member.reactivated",
+  "member.updated",
+  "organization.settings_changed",
+  "sso.settings_changed",
+  "api_token.created",
+  "api_token.revoked",
+  "webhook.created",
+  "webhook.updated",
+  "webhook.deleted",
+  "scim_token.created",
+  "scim_token.revoked",
+];
 
-const ACTOR_LABELS: Record<Schemas["ActorType"], string> = {
-  member: "Admin",
-  api_token: "API token",
-  scim: "Identity provider (SCIM)",
-  invitee: "Invitee",
-  system: "System",
-};
+/** What an action reads as. */
+export const actionLabel = (t: TFunction, action: Schemas["Action"]) => t(`actions.${action}`, { defaultValue: action });
 
 /** Who did it, for people: a name when there is one, else the kind of actor. */
-export function actorLabel(actor: { type: Schemas["ActorType"]; name?: string | null }): string {
-  const kind = ACTOR_LABELS[actor.type];
+export function actorLabel(t: TFunction, actor: { type: Schemas["ActorType"]; name?: string | null }): string {
+  const kind = t(`actors.${actor.type}`);
   if (!actor.name) return kind;
-  return actor.type === "member" || actor.type === "invitee" ? actor.name : `${kind}: ${actor.name}`;
+  return actor.type === "member" || actor.type === "invitee" ? actor.name : t("actors.named", { kind, name: actor.name });
 }

@@ -1,38 +1,21 @@
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { useNavigate, useParams } from "react-router";
 import { ApiError } from "../../../api/client";
 import { Field } from "../../../components/Field";
-import { formatDate, roleLabel } from "../../../components/format";
+import { formatDate } from "../../../components/format";
 import { useAcceptInvitation } from "../api/accept-invitation";
 import { usePublicInvitation } from "../api/get-public-invitation";
 import { useStartInvitationSso } from "../../../api/sso";
 import { PasswordStrength } from "./PasswordStrength";
 
-const UNUSABLE: Record<string, { title: string; text: string }> = {
-  invitation_expired: {
-    title: "This invitation has expired",
-    text: "Invitations are valid for a limited time. Ask your administrator to resend it; the new email will have a fresh link.",
-  },
-  invitation_cancelled: {
-    title: "This invitation was cancelled",
-    text: "Your administrator cancelled it. If you still need access, ask them to invite you again.",
-  },
-  invitation_already_accepted: {
-    title: "This invitation has already been used",
-    text: "Your account is set up. Sign in with your email address and the password you chose.",
-  },
-  invitation_superseded: {
-    title: "A newer invitation was sent",
-    text: "This link was replaced. Use the link in the most recent invitation email, or ask your administrator to resend it.",
-  },
-  invitation_not_found: {
-    title: "This invitation link is not valid",
-    text: "Check that you opened the whole link from the email. If it still does not work, ask your administrator to resend the invitation.",
-  },
-};
+/** Codes of links that cannot be used, each with its own page (`accept.unusable.*`). */
+const UNUSABLE = ["invitation_expired", "invitation_cancelled", "invitation_already_accepted", "invitation_superseded", "invitation_not_found"] as const;
+type Unusable = (typeof UNUSABLE)[number] | "unknown";
 
 /** The invitee's landing page, behind the link in the email. */
 export function AcceptPage() {
+  const { t } = useTranslation();
   const { token = "" } = useParams();
   const invitation = usePublicInvitation(token);
   const accept = useAcceptInvitation();
@@ -43,26 +26,27 @@ export function AcceptPage() {
   const [password, setPassword] = useState("");
   const [showPassword, setShowPassword] = useState(false);
 
-  if (invitation.isPending) return <main className="narrow">Loading your invitation…</main>;
+  if (invitation.isPending) return <main className="narrow">{t("accept.loading")}</main>;
   if (invitation.isError) {
     const code = invitation.error instanceof ApiError ? invitation.error.code : "";
-    const page = UNUSABLE[code] ?? {
-      title: "We could not open this invitation",
-      text: "Try again in a moment. If it keeps happening, ask your administrator to resend the invitation.",
-    };
+    const kind: Unusable = (UNUSABLE as readonly string[]).includes(code) ? (code as Unusable) : "unknown";
     const contact = invitation.error instanceof ApiError ? invitation.error.contact : undefined;
     return (
       <main className="narrow">
-        <h1>{page.title}</h1>
-        <p>{page.text}</p>
+        <h1>{t(`accept.unusable.${kind}.title`)}</h1>
+        <p>{t(`accept.unusable.${kind}.text`)}</p>
         {contact && (
           <p className="contact">
-            Your invitation came from {contact.name ? <strong>{contact.name}</strong> : "your administrator"}:{" "}
+            {contact.name ? (
+              <Trans i18nKey="accept.contactNamed" values={{ name: contact.name }} components={{ strong: <strong /> }} />
+            ) : (
+              t("accept.contactUnnamed")
+            )}{" "}
             <a href={`mailto:${contact.email}`}>{contact.email}</a>
           </p>
         )}
         <p>
-          Already have an account? <a href="/signin">Sign in</a>
+          {t("accept.haveAccount")} <a href="/signin">{t("accept.signIn")}</a>
         </p>
       </main>
     );
@@ -73,32 +57,35 @@ export function AcceptPage() {
 
   return (
     <main className="narrow">
-      <h1>Welcome to SkillStream LMS</h1>
+      <h1>{t("accept.welcome")}</h1>
       <p>
-        You have been invited to join <strong>{data.organization.name}</strong> as {data.role === "learner" ? "a" : "an"}{" "}
-        <strong>{roleLabel(data.role)}</strong>.
+        <Trans
+          i18nKey={`accept.invitedAs.${data.role}`}
+          values={{ organization: data.organization.name }}
+          components={{ strong: <strong /> }}
+        />
       </p>
       <dl className="facts">
-        <dt>Email</dt>
+        <dt>{t("accept.facts.email")}</dt>
         <dd>{data.email}</dd>
         {data.department && (
           <>
-            <dt>Department</dt>
+            <dt>{t("accept.facts.department")}</dt>
             <dd>{data.department}</dd>
           </>
         )}
         {data.group && (
           <>
-            <dt>Group</dt>
+            <dt>{t("accept.facts.group")}</dt>
             <dd>{data.group}</dd>
           </>
         )}
-        <dt>Valid until</dt>
+        <dt>{t("accept.facts.validUntil")}</dt>
         <dd>{formatDate(data.expires_at)}</dd>
       </dl>
       {data.courses.length > 0 && (
         <>
-          <h2>Your courses</h2>
+          <h2>{t("accept.courses")}</h2>
           <ul>
             {data.courses.map((c) => (
               <li key={c.id}>{c.title}</li>
@@ -108,10 +95,13 @@ export function AcceptPage() {
       )}
       {data.sso_available && (
         <section aria-labelledby="sso-heading">
-          <h2 id="sso-heading">{data.sso_enforced ? "Sign in to accept" : "Accept with your organization account"}</h2>
+          <h2 id="sso-heading">{data.sso_enforced ? t("accept.sso.enforcedHeading") : t("accept.sso.heading")}</h2>
           <p>
-            {data.organization.name} signs in with single sign-on. Sign in with your organization account as <strong>{data.email}</strong>
-            {data.first_name && data.last_name ? "" : "; your name is taken from it"}.
+            <Trans
+              i18nKey={data.first_name && data.last_name ? "accept.sso.body" : "accept.sso.bodyWithName"}
+              values={{ organization: data.organization.name, email: data.email }}
+              components={{ strong: <strong /> }}
+            />
           </p>
           {sso.error && (
             <p role="alert" className="alert">
@@ -119,14 +109,14 @@ export function AcceptPage() {
             </p>
           )}
           <button type="button" className="primary" disabled={sso.isPending} onClick={() => sso.mutate(token)}>
-            {sso.isPending ? "Opening your sign-in page…" : "Continue with SSO"}
+            {sso.isPending ? t("accept.sso.opening") : t("accept.sso.continue")}
           </button>
         </section>
       )}
       {data.sso_enforced ? (
         !data.sso_available && (
           <p role="note" className="alert">
-            {data.organization.name} requires single sign-on, but it is not set up yet. Ask your administrator.
+            {t("accept.sso.notSetUp", { organization: data.organization.name })}
           </p>
         )
       ) : (
@@ -139,29 +129,29 @@ export function AcceptPage() {
             );
           }}
         >
-          <h2>{data.sso_available ? "Or set a password" : "Set up your account"}</h2>
+          <h2>{data.sso_available ? t("accept.form.orPassword") : t("accept.form.heading")}</h2>
           {error && !error.details.length && (
             <p role="alert" className="alert">
               {error.message}
             </p>
           )}
           {data.first_name ? (
-            <p>First name: {data.first_name}</p>
+            <p>{t("accept.form.firstNameIs", { name: data.first_name })}</p>
           ) : (
-            <Field label="First name" error={error?.field("first_name")?.message}>
+            <Field label={t("accept.form.firstName")} error={error?.field("first_name")?.message}>
               {(p) => <input {...p} value={firstName} onChange={(e) => setFirstName(e.target.value)} autoComplete="given-name" />}
             </Field>
           )}
           {data.last_name ? (
-            <p>Last name: {data.last_name}</p>
+            <p>{t("accept.form.lastNameIs", { name: data.last_name })}</p>
           ) : (
-            <Field label="Last name" error={error?.field("last_name")?.message}>
+            <Field label={t("accept.form.lastName")} error={error?.field("last_name")?.message}>
               {(p) => <input {...p} value={lastName} onChange={(e) => setLastName(e.target.value)} autoComplete="family-name" />}
             </Field>
           )}
           <Field
-            label="Password"
-            hint={`At least ${policy.min_length} characters (at most ${policy.max_length}).`}
+            label={t("accept.form.password")}
+            hint={t("accept.form.passwordHint", { min: policy.min_length, max: policy.max_length })}
             error={error?.field("password")?.message}
           >
             {(p) => (
@@ -177,14 +167,14 @@ export function AcceptPage() {
                   required
                 />
                 <button type="button" className="reveal" aria-pressed={showPassword} onClick={() => setShowPassword((shown) => !shown)}>
-                  Show password
+                  {t("accept.form.showPassword")}
                 </button>
               </div>
             )}
           </Field>
           <PasswordStrength password={password} aboutThem={[data.email, firstName, lastName, data.organization.name].filter(Boolean)} />
           <button type="submit" className="primary" disabled={accept.isPending}>
-            {accept.isPending ? "Setting up…" : "Accept invitation"}
+            {accept.isPending ? t("accept.form.settingUp") : t("accept.form.submit")}
           </button>
         </form>
       )}

@@ -1,13 +1,15 @@
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { Strength } from "../strength";
 
-const LABELS = ["Very weak", "Weak", "Fair", "Strong", "Very strong"] as const;
+const LEVELS = ["veryWeak", "weak", "fair", "strong", "veryStrong"] as const;
 
 /**
  * A meter of how guessable the password is, with the reason (zxcvbn-ts, the estimator the
  * server's zxcvbn check is built on; the server has the last word and refuses scores below 3).
  */
 export function PasswordStrength({ password, aboutThem }: { password: string; aboutThem: string[] }) {
+  const { t } = useTranslation();
   const [strength, setStrength] = useState<Strength | null>(null);
   const inputs = aboutThem.join("\n");
   useEffect(() => {
@@ -24,9 +26,9 @@ export function PasswordStrength({ password, aboutThem }: { password: string; ab
   const enough = strength.score >= 3;
   return (
     <div className="strength" aria-live="polite">
-      <meter min={0} max={4} low={2.5} high={3.5} optimum={4} value={strength.score} aria-label="Strength estimate" />
+      <meter min={0} max={4} low={2.5} high={3.5} optimum={4} value={strength.score} aria-label={t("strength.label")} />
       <p className={enough ? "hint" : "field-error"}>
-        {LABELS[strength.score]}
+        {t(`strength.${LEVELS[strength.score] ?? "veryWeak"}`)}
         {!enough && (strength.warning || strength.suggestion) && `: ${[strength.warning, strength.suggestion].filter(Boolean).join(" ")}`}
       </p>
     </div>

@@ -1,23 +1,36 @@
-import { useState } from "react";
+import { createColumnHelper } from "@tanstack/react-table";
+import type { TFunction } from "i18next";
+import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
-import { ACTION_LABELS, actorLabel, formatDateTime } from "../../../components/format";
+import { DataTable } from "../../../components/DataTable";
+import { ACTIONS, actionLabel, actorLabel, formatDateTime } from "../../../components/format";
 import { Pager } from "../../../components/Pager";
+import { formatNumber } from "../../../i18n";
 import { activityCsvUrl, useActivity, type ActivityFilters, type AuditEvent } from "../api/audit-events";
 
+const num = (v: unknown) => (typeof v === "number" ? v : 0);
+
 /** A short sentence of what an event's details say, when they say something people need. */
-function summary(event: AuditEvent): string {
+function summary(t: TFunction, event: AuditEvent): string {
   const d = (event.details ?? {}) as Record<string, unknown>;
   switch (event.action) {
     case "invitation.created":
-      return typeof d.role === "string" ? `Role: ${d.role}` : "";
+      return typeof d.role === "string" ? t("activity.summary.role", { role: t(`roles.${d.role}` as "roles.learner", { defaultValue: d.role }) }) : "";
     case "invitation.email_failed":
       return typeof d.error === "string" ? d.error : "";
     case "invitation.accepted":
-      return d.method === "sso" ? "With single sign-on" : "With a password";
+      return d.method === "sso" ? t("activity.summary.withSso") : t("activity.summary.withPassword");
     case "import.uploaded":
-      return `${d.rows ?? 0} ${d.rows === 1 ? "row" : "rows"}, ${d.invalid ?? 0} with errors`;
+      return t("activity.summary.uploaded", {
+        rows: t("activity.summary.rows", { count: num(d.rows), formatted: formatNumber(num(d.rows)) }),
+        invalid: formatNumber(num(d.invalid)),
+      });
     case "import.sent":
-      return `${d.created ?? 0} ${d.created === 1 ? "invitation" : "invitations"} created, ${d.skipped ?? 0} skipped`;
+      return t("activity.summary.sent", {
+        created: t("activity.summary.invitations", { count: num(d.created), formatted: formatNumber(num(d.created)) }),
+        skipped: formatNumber(num(d.skipped)),
+      });
     case "api_token.created":
     case "api_token.revoked":
       return typeof d.name === "string" ? `“${d.name}”` : "";
@@ -26,8 +39,11 @@ function summary(event: AuditEvent): string {
   }
 }
 
+const column = createColumnHelper<AuditEvent>();
+
 /** Admin → Activity: who did what, when, to whom. */
 export function ActivityPage() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const filters: ActivityFilters = {
     action: params.get("action") ?? "",
@@ -50,20 +66,30 @@ export function ActivityPage() {
   };
   const filtered = Boolean(filters.action || filters.email || filters.fromDay || filters.toDay);
   const total = activity.data?.total ?? 0;
+  const columns = useMemo(
+    () => [
+      column.accessor("occurred_at", { header: t("activity.columns.when"), cell: (info) => formatDateTime(info.getValue()), meta: { className: "date" } }),
+      column.accessor("action", { header: t("activity.columns.action"), cell: (info) => actionLabel(t, info.getValue()) }),
+      column.accessor("actor", { header: t("activity.columns.by"), cell: (info) => actorLabel(t, info.getValue()) }),
+      column.accessor((e) => e.target.email, { id: "about", header: t("activity.columns.about"), cell: (info) => info.getValue() ?? t("common.none") }),
+      column.display({ id: "details", header: t("activity.columns.details"), cell: ({ row }) => summary(t, row.original) || t("common.none") }),
+    ],
+    [t],
+  );
 
   return (
     <main>
       <div className="page-head">
-        <h1>Activity</h1>
+        <h1>{t("activity.title")}</h1>
         <div className="actions">
           <a className="button" href={activityCsvUrl(filters)} download>
-            Download CSV
+            {t("activity.download")}
           </a>
         </div>
       </div>
       <form
         role="search"
-        aria-label="Filter the activity"
+        aria-label={t("activity.filter")}
         className="filters"
         onSubmit={(e) => {
           e.preventDefault();
@@ -71,29 +97,29 @@ export function ActivityPage() {
         }}
       >
         <div className="field">
-          <label htmlFor="activity-action">Action</label>
+          <label htmlFor="activity-action">{t("activity.action")}</label>
           <select id="activity-action" value={filters.action} onChange={(e) => update({ action: e.target.value })}>
-            <option value="">All actions</option>
-            {Object.entries(ACTION_LABELS).map(([value, label]) => (
+            <option value="">{t("activity.allActions")}</option>
+            {ACTIONS.map((value) => (
               <option key={value} value={value}>
-                {label}
+                {actionLabel(t, value)}
               </option>
             ))}
           </select>
         </div>
         <div className="field">
-          <label htmlFor="activity-email">Person (email)</label>
+          <label htmlFor="activity-email">{t("activity.person")}</label>
           <input id="activity-email" type="search" value={email} onChange={(e) => setEmail(e.target.value)} />
         </div>
         <div className="field">
-          <label htmlFor="activity-from">From</label>
+          <label htmlFor="activity-from">{t("activity.from")}</label>
           <input id="activity-from" type="date" value={filters.fromDay} onChange={(e) => update({ from: e.target.value })} />
         </div>
         <div className="field">
-          <label htmlFor="activity-to">To</label>
+          <label htmlFor="activity-to">{t("activity.to")}</label>
           <input id="activity-to" type="date" value={filters.toDay} onChange={(e) => update({ to: e.target.value })} />
         </div>
-        <button type="submit">Apply</button>
+        <button type="submit">{t("activity.apply")}</button>
         {filtered && (
           <button
             type="button"
@@ -102,7 +128,7 @@ export function ActivityPage() {
               setParams(new URLSearchParams());
             }}
           >
-            Clear filters
+            {t("activity.clear")}
           </button>
         )}
       </form>
@@ -113,41 +139,17 @@ export function ActivityPage() {
       )}
       {activity.data && (
         <p className="count" aria-live="polite">
-          {total === 1 ? "1 event" : `${total.toLocaleString()} events`}
+          {t("activity.count", { count: total, formatted: formatNumber(total) })}
         </p>
       )}
-      <div className="table-wrap" role="region" aria-label="Activity table" tabIndex={0}>
-        <table>
-          <caption className="visually-hidden">Activity</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Action</th>
-              <th scope="col">By</th>
-              <th scope="col">About</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {activity.data?.items.map((event) => (
-              <tr key={event.id}>
-                <td className="date">{formatDateTime(event.occurred_at)}</td>
-                <td>{ACTION_LABELS[event.action] ?? event.action}</td>
-                <td>{actorLabel(event.actor)}</td>
-                <td>{event.target.email ?? "—"}</td>
-                <td>{summary(event) || "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {activity.data && activity.data.items.length === 0 && (
-          <p className="empty">
-            {filtered
-              ? "No activity matches these filters."
-              : "Nothing has happened yet. Invitations you send, resend or cancel, and every acceptance, will be listed here."}
-          </p>
-        )}
-      </div>
+      <DataTable
+        data={activity.data?.items ?? []}
+        columns={columns}
+        label={t("activity.table")}
+        caption={t("activity.title")}
+        getRowId={(e) => String(e.id)}
+        empty={activity.data && <p className="empty">{filtered ? t("activity.noMatch") : t("activity.none")}</p>}
+      />
       {activity.data && (
         <Pager page={filters.page ?? 1} totalPages={activity.data.total_pages} onPage={(next) => update({ page: String(next) })} />
       )}

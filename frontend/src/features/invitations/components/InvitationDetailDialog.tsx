@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../../../api/client";
 import { Dialog } from "../../../components/Dialog";
-import { ACTION_LABELS, actorLabel, formatDateTime, roleLabel } from "../../../components/format";
+import { actionLabel, actorLabel, formatDateTime } from "../../../components/format";
 import { useInvitationTimeline } from "../api/invitation-timeline";
 
 type Invitation = Schemas["Invitation"];
@@ -21,7 +21,7 @@ export function InvitationDetailDialog({ invitation, onClose }: { invitation: In
   const name = [invitation.first_name, invitation.last_name].filter(Boolean).join(" ");
   const facts: [string, string][] = [
     [t("detail.name"), name || t("common.none")],
-    [t("invitations.columns.role"), roleLabel(invitation.role)],
+    [t("invitations.columns.role"), t(`roles.${invitation.role}`)],
     [t("invitations.columns.department"), invitation.department ?? t("common.none")],
     [t("invitations.columns.group"), invitation.group ?? t("common.none")],
     [t("detail.courses"), invitation.courses.map((c) => c.title).join(", ") || t("common.none")],
@@ -52,10 +52,10 @@ export function InvitationDetailDialog({ invitation, onClose }: { invitation: In
         <ol className="timeline" aria-label={t("detail.history")}>
           {timeline.data.map((event) => (
             <li key={event.id}>
-              <strong>{ACTION_LABELS[event.action] ?? event.action}</strong>
+              <strong>{actionLabel(t, event.action)}</strong>
               <span>
                 {" "}
-                · {formatDateTime(event.occurred_at)} · {actorLabel(event.actor)}
+                · {formatDateTime(event.occurred_at)} · {actorLabel(t, event.actor)}
               </span>
             </li>
           ))}

@@ -1,9 +1,11 @@
-import { useState } from "react";
+import { createColumnHelper } from "@tanstack/react-table";
+import { useMemo, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { ApiError, type Schemas } from "../../../api/client";
+import { DataTable } from "../../../components/DataTable";
 import { Dialog } from "../../../components/Dialog";
-import { formatDate, roleLabel } from "../../../components/format";
+import { formatDate } from "../../../components/format";
 import { Menu } from "../../../components/Menu";
 import { useToast } from "../../../components/Toast";
 import { useCancelInvitation } from "../api/cancel-invitation";
@@ -17,6 +19,7 @@ import { formatNumber } from "../../../i18n";
 const TABS = ["", "pending", "expired", "accepted", "cancelled"] as const;
 
 type Invitation = Schemas["Invitation"];
+const column = createColumnHelper<Invitation>();
 
 function Delivery({ invitation }: { invitation: Invitation }) {
   const { t } = useTranslation();
@@ -76,6 +79,51 @@ export function InvitationsPage() {
     setParams(merged);
   };
   const failed = (error: unknown) => toast(error instanceof ApiError ? error.message : t("common.somethingWrong"), "error");
+  const columns = useMemo(() => {
+    const onError = (error: unknown) => toast(error instanceof ApiError ? error.message : t("common.somethingWrong"), "error");
+    return [
+      column.accessor("email", {
+        header: t("invitations.columns.email"),
+        cell: ({ row: { original: inv } }) => (
+          <button type="button" className="link-button" aria-label={t("detail.open", { email: inv.email })} onClick={() => setDetail(inv)}>
+            {inv.email}
+          </button>
+        ),
+        meta: { className: "email-cell" },
+      }),
+      column.accessor("role", { header: t("invitations.columns.role"), cell: (info) => t(`roles.${info.getValue()}`), meta: { className: "secondary" } }),
+      column.accessor("department", { header: t("invitations.columns.department"), cell: (info) => info.getValue() ?? t("common.none"), meta: { className: "secondary" } }),
+      column.accessor("group", { header: t("invitations.columns.group"), cell: (info) => info.getValue() ?? t("common.none"), meta: { className: "secondary" } }),
+      column.accessor("status", {
+        header: t("invitations.columns.status"),
+        cell: (info) => <span className={`badge status-${info.getValue()}`}>{t(`invitationStatus.${info.getValue()}`)}</span>,
+      }),
+      column.accessor("sent_at", { header: t("invitations.columns.sent"), cell: (info) => formatDate(info.getValue()), meta: { className: "date secondary" } }),
+      column.accessor("expires_at", { header: t("invitations.columns.expires"), cell: (info) => formatDate(info.getValue()), meta: { className: "date secondary" } }),
+      column.display({ id: "delivery", header: t("invitations.columns.delivery"), cell: ({ row }) => <Delivery invitation={row.original} /> }),
+      column.display({
+        id: "actions",
+        header: () => <span className="visually-hidden">{t("invitations.columns.actions")}</span>,
+        cell: ({ row: { original: inv } }) => (
+          <Menu
+            label={t("common.actionsFor", { name: inv.email })}
+            items={[
+              ...(inv.status === "pending" || inv.status === "expired"
+                ? [
+                    {
+                      label: t("invitations.resend"),
+                      onSelect: () => resend.mutate(inv.id, { onSuccess: () => toast(t("invitations.resent", { email: inv.email })), onError }),
+                    },
+                    { label: t("invitations.cancel"), onSelect: () => setCancelling(inv), danger: true },
+                  ]
+                : []),
+              { label: t("invitations.details"), onSelect: () => setDetail(inv) },
+            ]}
+          />
+        ),
+      }),
+    ];
+  }, [t, toast, resend]);
   const filtered = Boolean(status || q);
   const nothingYet = list.data?.total === 0 && !filtered;
 
@@ -128,80 +176,29 @@ export function InvitationsPage() {
               {list.error.message}
             </p>
           )}
-          <div className="table-wrap" role="region" aria-label={t("invitations.table")} tabIndex={0}>
-            <table>
-              <caption className="visually-hidden">{t("invitations.caption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("invitations.columns.email")}</th>
-                  <th scope="col" className="secondary">{t("invitations.columns.role")}</th>
-                  <th scope="col" className="secondary">{t("invitations.columns.department")}</th>
-                  <th scope="col" className="secondary">{t("invitations.columns.group")}</th>
-                  <th scope="col">{t("invitations.columns.status")}</th>
-                  <th scope="col" className="secondary">{t("invitations.columns.sent")}</th>
-                  <th scope="col" className="secondary">{t("invitations.columns.expires")}</th>
-                  <th scope="col">{t("invitations.columns.delivery")}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t("invitations.columns.actions")}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data?.items.map((inv) => (
-                  <tr key={inv.id}>
-                    <td className="email-cell">
-                      <button type="button" className="link-button" aria-label={t("detail.open", { email: inv.email })} onClick={() => setDetail(inv)}>
-                        {inv.email}
-                      </button>
-                    </td>
-                    <td className="secondary">{roleLabel(inv.role)}</td>
-                    <td className="secondary">{inv.department ?? t("common.none")}</td>
-                    <td className="secondary">{inv.group ?? t("common.none")}</td>
-                    <td>
-                      <span className={`badge status-${inv.status}`}>{t(`invitationStatus.${inv.status}`)}</span>
-                    </td>
-                    <td className="date secondary">{formatDate(inv.sent_at)}</td>
-                    <td className="date secondary">{formatDate(inv.expires_at)}</td>
-                    <td>
-                      <Delivery invitation={inv} />
-                    </td>
-                    <td>
-                      <Menu
-                        label={t("common.actionsFor", { name: inv.email })}
-                        items={[
-                          ...(inv.status === "pending" || inv.status === "expired"
-                            ? [
-                                {
-                                  label: t("invitations.resend"),
-                                  onSelect: () =>
-                                    resend.mutate(inv.id, { onSuccess: () => toast(t("invitations.resent", { email: inv.email })), onError: failed }),
-                                },
-                                { label: t("invitations.cancel"), onSelect: () => setCancelling(inv), danger: true },
-                              ]
-                            : []),
-                          { label: t("invitations.details"), onSelect: () => setDetail(inv) },
-                        ]}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {list.data && list.data.items.length === 0 && (
-              <div className="empty">
-                <p>{t("invitations.noMatch")}</p>
-                <button
-                  type="button"
-                  onClick={() => {
-                    setSearch("");
-                    update({ status: "", q: "", page: "" });
-                  }}
-                >
-                  {t("invitations.clearFilters")}
-                </button>
-              </div>
-            )}
-          </div>
+          <DataTable
+            data={list.data?.items ?? []}
+            columns={columns}
+            label={t("invitations.table")}
+            caption={t("invitations.caption")}
+            getRowId={(inv) => String(inv.id)}
+            empty={
+              list.data && (
+                <div className="empty">
+                  <p>{t("invitations.noMatch")}</p>
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setSearch("");
+                      update({ status: "", q: "", page: "" });
+                    }}
+                  >
+                    {t("invitations.clearFilters")}
+                  </button>
+                </div>
+              )
+            }
+          />
           {list.data && <Pager page={page} totalPages={list.data.total_pages} onPage={(next) => update({ page: String(next) })} />}
         </>
       )}

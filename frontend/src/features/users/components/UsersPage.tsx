@@ -1,9 +1,14 @@
-import { useState } from "react";
+import { createColumnHelper } from "@tanstack/react-table";
+import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { formatDate, roleLabel } from "../../../components/format";
+import type { Schemas } from "../../../api/client";
+import { DataTable } from "../../../components/DataTable";
+import { formatDate } from "../../../components/format";
 import { useUsers } from "../api/list-users";
 import { Pager } from "../../../components/Pager";
 import { formatNumber } from "../../../i18n";
+
+const column = createColumnHelper<Schemas["User"]>();
 
 /** Admin → People → Users. */
 export function UsersPage() {
@@ -12,6 +17,25 @@ export function UsersPage() {
   const [q, setQ] = useState("");
   const [page, setPage] = useState(1);
   const users = useUsers(q, page);
+  const columns = useMemo(
+    () => [
+      column.accessor((u) => [u.first_name, u.last_name].filter(Boolean).join(" "), {
+        id: "name",
+        header: t("users.columns.name"),
+        cell: (info) => info.getValue() || t("common.none"),
+      }),
+      column.accessor("email", { header: t("users.columns.email"), meta: { className: "email-cell" } }),
+      column.accessor("role", { header: t("users.columns.role"), cell: (info) => t(`roles.${info.getValue()}`), meta: { className: "secondary" } }),
+      column.accessor("status", {
+        header: t("users.columns.status"),
+        cell: (info) => <span className={`badge ${info.getValue() === "active" ? "good" : ""}`}>{t(`memberStatus.${info.getValue()}`)}</span>,
+      }),
+      column.accessor("department", { header: t("users.columns.department"), cell: (info) => info.getValue() ?? t("common.none"), meta: { className: "secondary" } }),
+      column.accessor("group", { header: t("users.columns.group"), cell: (info) => info.getValue() ?? t("common.none"), meta: { className: "secondary" } }),
+      column.accessor("created_at", { header: t("users.columns.joined"), cell: (info) => formatDate(info.getValue()), meta: { className: "secondary date" } }),
+    ],
+    [t],
+  );
   return (
     <main>
       <h1>{t("users.title")}</h1>
@@ -33,38 +57,14 @@ export function UsersPage() {
           {t("users.count", { count: users.data.total, formatted: formatNumber(users.data.total) })}
         </p>
       )}
-      <div className="table-wrap" role="region" aria-label={t("users.table")} tabIndex={0}>
-        <table>
-          <caption className="visually-hidden">{t("users.caption")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("users.columns.name")}</th>
-              <th scope="col">{t("users.columns.email")}</th>
-              <th scope="col" className="secondary">{t("users.columns.role")}</th>
-              <th scope="col">{t("users.columns.status")}</th>
-              <th scope="col" className="secondary">{t("users.columns.department")}</th>
-              <th scope="col" className="secondary">{t("users.columns.group")}</th>
-              <th scope="col" className="secondary">{t("users.columns.joined")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.data?.items.map((u) => (
-              <tr key={u.id}>
-                <td>{[u.first_name, u.last_name].filter(Boolean).join(" ") || t("common.none")}</td>
-                <td className="email-cell">{u.email}</td>
-                <td className="secondary">{roleLabel(u.role)}</td>
-                <td>
-                  <span className={`badge ${u.status === "active" ? "good" : ""}`}>{t(`memberStatus.${u.status}`)}</span>
-                </td>
-                <td className="secondary">{u.department ?? t("common.none")}</td>
-                <td className="secondary">{u.group ?? t("common.none")}</td>
-                <td className="secondary">{formatDate(u.created_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {users.data?.items.length === 0 && <p className="empty">{q ? t("users.noMatch") : t("users.none")}</p>}
-      </div>
+      <DataTable
+        data={users.data?.items ?? []}
+        columns={columns}
+        label={t("users.table")}
+        caption={t("users.caption")}
+        getRowId={(u) => String(u.id)}
+        empty={users.data && <p className="empty">{q ? t("users.noMatch") : t("users.none")}</p>}
+      />
       {users.data && <Pager page={page} totalPages={users.data.total_pages} onPage={setPage} />}
     </main>
   );
