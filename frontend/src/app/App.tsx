@@ -7,6 +7,19 @@ import { ToastProvider } from "../components/Toast";
 import { Layout } from "./Layout";
 import { HomeRedirect, RequireAuth } from "./RequireAuth";
 
+function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <main className="narrow">
+      <h1>{t("notFound.title")}</h1>
+      <p>{t("notFound.text")}</p>
+      <p>
+        <a href="/">{t("notFound.home")}</a>
+      </p>
+    </main>
+  );
+}
+
 const AcceptPage = lazy(() => import("../features/accept/components/AcceptPage").then((m) => ({ default: m.AcceptPage })));
 const ApiTokensPage = lazy(() => import("../features/api-tokens/components/ApiTokensPage").then((m) => ({ default: m.ApiTokensPage })));
 const ActivityPage = lazy(() => import("../features/activity/components/ActivityPage").then((m) => ({ default: m.ActivityPage })));
@@ -50,14 +63,7 @@ export function App() {
               <Route path="admin/activity" element={<RequireAuth admin><ActivityPage /></RequireAuth>} />
               <Route
                 path="*"
-                element={
-                  <main className="narrow">
-                    <h1>Page not found</h1>
-                    <p>
-                      <a href="/">Go to the start page</a>
-                    </p>
-                  </main>
-                }
+                element={<NotFound />}
               />
             </Route>
           </Routes>

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Navigate, useLocation, useNavigate } from "react-router";
 import { ApiError } from "../../../api/client";
 import { Field } from "../../../components/Field";
@@ -7,6 +8,7 @@ import { useSignIn } from "../api/sign-in";
 import { useStartSignInSso } from "../../../api/sso";
 
 export function SignInPage() {
+  const { t } = useTranslation();
   const me = useMe();
   const signIn = useSignIn();
   const sso = useStartSignInSso();
@@ -23,7 +25,7 @@ export function SignInPage() {
 
   return (
     <main className="narrow">
-      <h1>Sign in to SkillStream LMS</h1>
+      <h1>{t("signIn.title")}</h1>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -35,17 +37,17 @@ export function SignInPage() {
             {error.message}
           </p>
         )}
-        <Field label="Email" error={error?.field("email")?.message ?? ssoError?.field("email")?.message}>
+        <Field label={t("signIn.email")} error={error?.field("email")?.message ?? ssoError?.field("email")?.message}>
           {(p) => <input {...p} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />}
         </Field>
-        <Field label="Password" error={error?.field("password")?.message}>
+        <Field label={t("signIn.password")} error={error?.field("password")?.message}>
           {(p) => (
             <input {...p} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
           )}
         </Field>
         <div className="actions">
           <button type="submit" className={ssoRequired ? undefined : "primary"} disabled={signIn.isPending}>
-            {signIn.isPending ? "Signing in…" : "Sign in"}
+            {signIn.isPending ? t("signIn.signingIn") : t("signIn.submit")}
           </button>
           <button
             type="button"
@@ -57,7 +59,7 @@ export function SignInPage() {
               sso.mutate(email.trim());
             }}
           >
-            {sso.isPending ? "Opening your sign-in page…" : "Continue with SSO"}
+            {sso.isPending ? t("accept.sso.opening") : t("accept.sso.continue")}
           </button>
         </div>
         {sso.error && !(ssoError && ssoError.details.length) && (

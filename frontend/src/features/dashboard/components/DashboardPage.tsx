@@ -1,19 +1,21 @@
+import { useTranslation } from "react-i18next";
 import { useMyEnrollments } from "../api/my-enrollments";
 
 /** The signed-in member's courses. */
 export function DashboardPage() {
+  const { t } = useTranslation();
   const courses = useMyEnrollments();
   return (
     <main>
-      <h1>Your dashboard</h1>
-      <h2>Your courses</h2>
-      {courses.isPending && <p>Loading your courses…</p>}
+      <h1>{t("dashboard.title")}</h1>
+      <h2>{t("dashboard.courses")}</h2>
+      {courses.isPending && <p>{t("dashboard.loading")}</p>}
       {courses.isError && (
         <p role="alert" className="alert">
           {courses.error.message}
         </p>
       )}
-      {courses.data?.length === 0 && <p className="empty">You are not enrolled in any course yet.</p>}
+      {courses.data?.length === 0 && <p className="empty">{t("dashboard.none")}</p>}
       <ul className="cards">
         {courses.data?.map((c) => (
           <li key={c.id} className="card">

@@ -1,5 +1,5 @@
 import { useCallback, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ApiError } from "../../../api/client";
 import { CSV_TEMPLATE_URL, errorReportUrl } from "../api/csv-template";
@@ -45,32 +45,28 @@ export function ImportPage() {
   return (
     <main>
       <p>
-        <Link to="/admin/people/invitations">← Invitations</Link>
+        <Link to="/admin/people/invitations">{t("imports.back")}</Link>
       </p>
-      <h1>Import from CSV</h1>
+      <h1>{t("imports.title")}</h1>
       <section aria-labelledby="step-template">
-        <h2 id="step-template">1. Get the template</h2>
+        <h2 id="step-template">{t("imports.steps.template")}</h2>
         <p>
-          Columns: <code>email</code> (required), <code>first_name</code>, <code>last_name</code>, <code>role</code> (learner, instructor or
-          admin; learner when empty), <code>department</code> and <code>group</code> (must match an existing name exactly, including capital
-          letters).{" "}
-          {sso.data?.configured
-            ? "Names left empty are filled from your identity provider when the invitee accepts with single sign-on."
-            : "Names left empty are filled in by the invitee when they accept (or from single sign-on, once your organization sets it up)."}
+          <Trans i18nKey="imports.columns" components={{ code: <code /> }} />{" "}
+          {sso.data?.configured ? t("imports.namesFromSso") : t("imports.namesFromInvitee")}
         </p>
         <a className="button" href={CSV_TEMPLATE_URL} download>
-          Download the CSV template
+          {t("imports.downloadTemplate")}
         </a>
       </section>
       <section aria-labelledby="step-upload">
-        <h2 id="step-upload">2. Upload your file</h2>
-        <FileDropZone file={file} onFile={choose} accept={{ "text/csv": [".csv"] }} label="Choose a CSV file or drop it here" />
+        <h2 id="step-upload">{t("imports.steps.upload")}</h2>
+        <FileDropZone file={file} onFile={choose} accept={{ "text/csv": [".csv"] }} label={t("imports.chooseFile")} />
         <button type="button" className="primary" disabled={!file || upload.isPending} onClick={() => file && upload.mutate(file)}>
-          Preview
+          {t("imports.preview")}
         </button>
         {upload.isPending && (
           <div className="progress">
-            <progress aria-label="Upload progress" max={100} value={Math.round(progress * 100)} />
+            <progress aria-label={t("imports.uploadProgress")} max={100} value={Math.round(progress * 100)} />
             <span>{Math.round(progress * 100)}%</span>
           </div>
         )}
@@ -82,7 +78,7 @@ export function ImportPage() {
       </section>
       {data && (
         <section aria-labelledby="step-review">
-          <h2 id="step-review">3. Review</h2>
+          <h2 id="step-review">{t("imports.steps.review")}</h2>
           <p className="summary" aria-live="polite">
             {t("imports.summary", { count: data.summary.total, formatted: formatNumber(data.summary.total) })}:{" "}
             <strong>{t("imports.ready", { count: data.summary.valid, formatted: formatNumber(data.summary.valid) })}</strong>
@@ -100,17 +96,17 @@ export function ImportPage() {
                 checked={errorsOnly}
                 onChange={(e) => setErrorsOnly(e.target.checked)}
               />
-              Show only rows with errors
+              {t("imports.errorsOnly")}
             </label>
             {invalid > 0 && (
               <a className="button" href={errorReportUrl(data.id)} download>
-                Download error report
+                {t("imports.errorReport")}
               </a>
             )}
           </div>
           {data.names_from_sso && (
             <p role="note" className="hint">
-              Empty first and last names will be filled from your identity provider when each invitee accepts with single sign-on.
+              {t("imports.emptyNamesFromSso")}
             </p>
           )}
           {invalid > 0 && <p className="hint">{t("imports.errorsFirst")}</p>}
@@ -120,7 +116,7 @@ export function ImportPage() {
       {data && (
         <section aria-labelledby="step-send" className="send-bar">
           <h2 id="step-send" className="visually-hidden">
-            4. Send
+            {t("imports.steps.send")}
           </h2>
           {result ? (
             <p role="status" className="success">

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { ApiError } from "../../../api/client";
 import { Dialog } from "../../../components/Dialog";
 import { useToast } from "../../../components/Toast";
@@ -7,14 +8,10 @@ import { useCreateEntry } from "../api/create-entry";
 import { useDeleteEntry } from "../api/delete-entry";
 import { useRenameEntry } from "../api/rename-entry";
 
-const LABELS: Record<CatalogKind, { title: string; one: string }> = {
-  departments: { title: "Departments", one: "department" },
-  groups: { title: "User groups", one: "group" },
-};
-
 /** List, create, rename and delete the names invitations and CSV rows must match. */
 export function CatalogSection({ kind }: { kind: CatalogKind }) {
-  const { title, one } = LABELS[kind];
+  const { t } = useTranslation();
+  const k = `catalog.${kind}` as const;
   const entries = useCatalog(kind);
   const create = useCreateEntry(kind);
   const rename = useRenameEntry(kind);
@@ -29,22 +26,22 @@ export function CatalogSection({ kind }: { kind: CatalogKind }) {
 
   return (
     <section aria-labelledby={headingId}>
-      <h2 id={headingId}>{title}</h2>
+      <h2 id={headingId}>{t(`${k}.title`)}</h2>
       <form
         className="inline-form"
         onSubmit={(e) => {
           e.preventDefault();
           create.mutate(name, {
             onSuccess: (entry) => {
-              toast(`${title.slice(0, -1)} "${entry.name}" created.`);
+              toast(t(`${k}.created`, { name: entry.name }));
               setName("");
             },
           });
         }}
       >
-        <label htmlFor={`${kind}-new`}>New {one} name</label>
+        <label htmlFor={`${kind}-new`}>{t(`${k}.newName`)}</label>
         <input id={`${kind}-new`} value={name} onChange={(e) => setName(e.target.value)} aria-invalid={Boolean(createError)} />
-        <button type="submit">Add {one}</button>
+        <button type="submit">{t(`${k}.add`)}</button>
         {createError && (
           <p role="alert" className="field-error">
             {createError.message}
@@ -55,47 +52,47 @@ export function CatalogSection({ kind }: { kind: CatalogKind }) {
         {entries.data?.map((entry) => (
           <li key={entry.id}>
             <span>{entry.name}</span>
-            <button type="button" onClick={() => setEditing({ id: entry.id, name: entry.name })} aria-label={`Rename ${entry.name}`}>
-              Rename
+            <button type="button" onClick={() => setEditing({ id: entry.id, name: entry.name })} aria-label={t("catalog.renameNamed", { name: entry.name })}>
+              {t("catalog.rename")}
             </button>
-            <button type="button" onClick={() => setDeleting(entry)} aria-label={`Delete ${entry.name}`}>
-              Delete
+            <button type="button" onClick={() => setDeleting(entry)} aria-label={t("catalog.deleteNamed", { name: entry.name })}>
+              {t("catalog.delete")}
             </button>
           </li>
         ))}
       </ul>
-      {entries.data?.length === 0 && <p className="empty">No {kind} yet.</p>}
+      {entries.data?.length === 0 && <p className="empty">{t(`${k}.none`)}</p>}
       {editing && (
-        <Dialog title={`Rename ${one}`} onClose={() => setEditing(null)}>
+        <Dialog title={t(`${k}.renameTitle`)} onClose={() => setEditing(null)}>
           <form
             onSubmit={(e) => {
               e.preventDefault();
               rename.mutate(editing, { onSuccess: () => setEditing(null) });
             }}
           >
-            <label htmlFor={`${kind}-rename`}>Name</label>
+            <label htmlFor={`${kind}-rename`}>{t("catalog.name")}</label>
             <input id={`${kind}-rename`} value={editing.name} onChange={(e) => setEditing({ ...editing, name: e.target.value })} />
             {renameError && <p className="field-error">{renameError.message}</p>}
             <div className="actions">
               <button type="button" onClick={() => setEditing(null)}>
-                Cancel
+                {t("send.cancel")}
               </button>
               <button type="submit" className="primary">
-                Save
+                {t("catalog.save")}
               </button>
             </div>
           </form>
         </Dialog>
       )}
       {deleting && (
-        <Dialog title={`Delete ${one} "${deleting.name}"?`} onClose={() => setDeleting(null)}>
-          <p>Members and pending invitations in it will be left without a {one}.</p>
+        <Dialog title={t(`${k}.deleteTitle`, { name: deleting.name })} onClose={() => setDeleting(null)}>
+          <p>{t(`${k}.deleteBody`)}</p>
           <div className="actions">
             <button type="button" onClick={() => setDeleting(null)}>
-              Keep it
+              {t("catalog.keep")}
             </button>
             <button type="button" className="danger" onClick={() => remove.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}>
-              Delete
+              {t("catalog.delete")}
             </button>
           </div>
         </Dialog>

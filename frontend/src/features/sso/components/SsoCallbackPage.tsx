@@ -1,5 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
 import { ApiError } from "../../../api/client";
 import { queryKeys } from "../../../api/query-keys";
@@ -10,9 +11,11 @@ const inFlight = new Map<string, ReturnType<typeof completeSso>>();
 
 /** Back from the identity provider: finishes the sign-in (or the acceptance) and goes on. */
 export function SsoCallbackPage() {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const client = useQueryClient();
+  // null: still signing in; "" : failed without a message of the API's.
   const [error, setError] = useState<string | null>(null);
   const state = params.get("state") ?? "";
 
@@ -32,7 +35,7 @@ export function SsoCallbackPage() {
         navigate("/dashboard", { replace: true });
       },
       (e: unknown) => {
-        if (live) setError(e instanceof ApiError ? e.message : "Signing in with your identity provider failed. Try again.");
+        if (live) setError(e instanceof ApiError ? e.message : "");
       },
     );
     return () => {
@@ -40,16 +43,16 @@ export function SsoCallbackPage() {
     };
   }, [state, params, client, navigate]);
 
-  if (!error) return <main className="narrow">Signing you in…</main>;
+  if (error === null) return <main className="narrow">{t("sso.signingIn")}</main>;
   const back = ssoReturnPath();
   return (
     <main className="narrow">
-      <h1>Single sign-on did not work</h1>
+      <h1>{t("sso.callbackFailed")}</h1>
       <p role="alert" className="alert">
-        {error}
+        {error || t("sso.callbackError")}
       </p>
       <p>
-        <a href={back ?? "/signin"}>{back?.startsWith("/invite/") ? "Back to your invitation" : "Back to sign in"}</a>
+        <a href={back ?? "/signin"}>{back?.startsWith("/invite/") ? t("sso.backToInvitation") : t("sso.backToSignIn")}</a>
       </p>
     </main>
   );

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { ApiError, type Schemas } from "../../../api/client";
 import { Dialog } from "../../../components/Dialog";
 import { Field } from "../../../components/Field";
@@ -7,12 +8,13 @@ import { useRemoveSsoSettings, useSaveSsoSettings, useSsoSettings } from "../api
 
 /** Admin → Settings → Single sign-on: the organization's OpenID Connect provider. */
 export function SsoSettingsPage() {
+  const { t } = useTranslation();
   const settings = useSsoSettings();
-  if (settings.isPending) return <main>Loading…</main>;
+  if (settings.isPending) return <main>{t("common.loading")}</main>;
   if (settings.isError) {
     return (
       <main>
-        <h1>Single sign-on</h1>
+        <h1>{t("sso.title")}</h1>
         <p role="alert" className="alert">
           {settings.error.message}
         </p>
@@ -25,6 +27,7 @@ export function SsoSettingsPage() {
 }
 
 function SsoSettingsForm({ data }: { data: Schemas["SsoSettings"] }) {
+  const { t } = useTranslation();
   const save = useSaveSsoSettings();
   const remove = useRemoveSsoSettings();
   const toast = useToast();
@@ -37,16 +40,13 @@ function SsoSettingsForm({ data }: { data: Schemas["SsoSettings"] }) {
 
   return (
     <main className="narrow">
-      <h1>Single sign-on</h1>
+      <h1>{t("sso.title")}</h1>
+      <p>{t("sso.intro")}</p>
       <p>
-        Let people accept invitations and sign in with your organization’s identity provider (OpenID Connect: Microsoft Entra ID, Google
-        Workspace, Okta, Keycloak…). Names left empty on an invitation are filled from the provider when the invitee accepts.
-      </p>
-      <p>
-        Status: <strong>{data.configured ? (data.enforced ? "On and required" : "On") : "Off"}</strong>
+        {t("sso.status")} <strong>{data.configured ? (data.enforced ? t("sso.onRequired") : t("sso.on")) : t("sso.off")}</strong>
       </p>
       <div className="field">
-        <label htmlFor="redirect-uri">Redirect URI to register with your provider</label>
+        <label htmlFor="redirect-uri">{t("sso.redirectUri")}</label>
         <input id="redirect-uri" readOnly value={data.redirect_uri} onFocus={(e) => e.currentTarget.select()} />
       </div>
       <form
@@ -57,7 +57,7 @@ function SsoSettingsForm({ data }: { data: Schemas["SsoSettings"] }) {
             {
               onSuccess: () => {
                 setSecret("");
-                toast("Single sign-on settings saved.");
+                toast(t("sso.saved"));
               },
             },
           );
@@ -68,15 +68,15 @@ function SsoSettingsForm({ data }: { data: Schemas["SsoSettings"] }) {
             {error.message}
           </p>
         )}
-        <Field label="Issuer URL" hint="For example https://login.example.com/realms/staff" error={error?.field("issuer")?.message}>
+        <Field label={t("sso.issuer")} hint={t("sso.issuerHint")} error={error?.field("issuer")?.message}>
           {(p) => <input {...p} type="url" value={issuer} onChange={(e) => setIssuer(e.target.value)} required />}
         </Field>
-        <Field label="Client ID" error={error?.field("client_id")?.message}>
+        <Field label={t("sso.clientId")} error={error?.field("client_id")?.message}>
           {(p) => <input {...p} value={clientId} onChange={(e) => setClientId(e.target.value)} required autoComplete="off" />}
         </Field>
         <Field
-          label="Client secret"
-          hint={data.client_secret_set ? "A secret is stored and never shown. Leave empty to keep it." : undefined}
+          label={t("sso.clientSecret")}
+          hint={data.client_secret_set ? t("sso.secretStored") : undefined}
           error={error?.field("client_secret")?.message}
         >
           {(p) => (
@@ -93,42 +93,41 @@ function SsoSettingsForm({ data }: { data: Schemas["SsoSettings"] }) {
         <div className="field">
           <label className="check">
             <input type="checkbox" checked={enforced} onChange={(e) => setEnforced(e.target.checked)} aria-describedby="sso-enforced-hint" />
-            Require single sign-on
+            {t("sso.require")}
           </label>
           <p className="hint" id="sso-enforced-hint">
-            Invitees accept only through the provider, and members can no longer sign in with a password. If the provider ever fails, run
-            “skillstream stop-enforcing-sso --org NAME” on the server.
+            {t("sso.requireHint")}
           </p>
         </div>
         <div className="actions">
           <button type="submit" className="primary" disabled={save.isPending}>
-            {save.isPending ? "Checking the provider…" : "Save"}
+            {save.isPending ? t("sso.checking") : t("sso.save")}
           </button>
           {data.configured && (
             <button type="button" onClick={() => setRemoving(true)}>
-              Turn off single sign-on
+              {t("sso.turnOff")}
             </button>
           )}
         </div>
       </form>
       {removing && (
-        <Dialog title="Turn off single sign-on?" onClose={() => setRemoving(false)}>
-          <p>Members who joined through the provider have no password here, so they will not be able to sign in until single sign-on is back.</p>
+        <Dialog title={t("sso.turnOffTitle")} onClose={() => setRemoving(false)}>
+          <p>{t("sso.turnOffBody")}</p>
           <div className="actions">
             <button
               type="button"
               className="danger"
               onClick={() =>
                 remove.mutate(undefined, {
-                  onSuccess: () => toast("Single sign-on is off."),
+                  onSuccess: () => toast(t("sso.isOff")),
                   onError: (e) => toast(e.message, "error"),
                 })
               }
             >
-              Turn off
+              {t("sso.turnOffConfirm")}
             </button>
             <button type="button" onClick={() => setRemoving(false)}>
-              Keep it
+              {t("sso.keep")}
             </button>
           </div>
         </Dialog>
