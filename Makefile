@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: deps test-architecture test-compose test-contract bench bench-import run test test-rust test-sqlite test-postgres test-frontend test-e2e lint fmt openapi migrate build release frontend frontend-deps
+.PHONY: deps test-architecture test-compose test-contract bench bench-import run test test-rust test-sqlite test-postgres test-frontend test-e2e lint fmt openapi migrate build release frontend frontend-deps lighthouse
 
 ## Run the app: builds the web app (when present) and serves API + SPA + docs on SQLite.
 run: frontend
@@ -82,6 +82,11 @@ bench:
 	scripts/with-postgres.sh $(CARGO) bench -p skillstream-tests --bench csv_import
 	$(CARGO) bench -p skillstream-tests --bench outbox_delivery
 	scripts/with-postgres.sh $(CARGO) bench -p skillstream-tests --bench outbox_delivery
+
+## Lighthouse (mobile: simulated slow 4G, 4x CPU slowdown) on the Invitations page, the import
+## page and the invitee landing page, release build: fails below performance 90 or accessibility 95.
+lighthouse: release
+	cd frontend && node scripts/lighthouse.mjs
 
 bench-import:
 	$(CARGO) build --release --bin skillstream

@@ -428,6 +428,23 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> std::io::Result<Ser
             .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi.clone()));
         if spa_dir.join("index.html").is_file() {
             let index = spa_dir.join("index.html");
+            // Built assets carry a content hash in their names: cached for a year, and sent
+            // compressed, since the SPA's first paint waits on them.
+            let assets = web::Data::new(AssetDir(spa_dir.join("assets")));
+            app = app.service(
+                web::scope("/assets")
+                    .app_data(assets)
+                    .wrap(actix_web::middleware::Compress::default())
+                    .wrap(
+                        DefaultHeaders::new()
+                            .add((header::CACHE_CONTROL, "public, max-age=31536000, immutable")),
+                    )
+                    .service(
+                        web::resource("/{name}")
+                            .route(web::get().to(asset))
+                            .route(web::head().to(asset)),
+                    ),
+            );
             app = app.service(
                 actix_files::Files::new("/", &spa_dir)
                     .index_file("index.html")
@@ -462,6 +479,70 @@ fn run_metrics(listener: TcpListener, state: web::Data<AppState>) -> std::io::Re
 
 async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::not_found("Resource"))
+}
+
+/// Where the web app's built assets are.
+struct AssetDir(std::path::PathBuf);
+
+/// `/assets/{name}`: a hashed file of the web app's build. The build also writes each one
+/// brotli- (`.br`) and gzip-compressed (`.gz`) at the highest levels; the variant the browser
+/// prefers among those present is sent as it is, else the plain file (which the scope's
+/// middleware compresses on the fly when the browser accepts it).
+async fn asset(
+    req: HttpRequest,
+    name: web::Path<String>,
+    dir: web::Data<AssetDir>,
+) -> Result<HttpResponse, ApiError> {
+    use actix_web::http::header::{AcceptEncoding, ContentEncoding, Encoding, Header};
+    let name = name.into_inner();
+    // A built file's own name, never a path out of the folder.
+    if name.starts_with('.') || name.contains(['/', '\\']) {
+        return Err(ApiError::not_found("Asset"));
+    }
+    let plain = dir.0.join(&name);
+    if !plain.is_file() {
+        return Err(ApiError::not_found("Asset"));
+    }
+    let variants = [
+        (Encoding::brotli(), ContentEncoding::Brotli, "br"),
+        (Encoding::gzip(), ContentEncoding::Gzip, "gz"),
+    ];
+    let present: Vec<_> = variants
+        .iter()
+        .filter(|(_, _, ext)| dir.0.join(format!("{name}.{ext}")).is_file())
+        .collect();
+    let chosen = AcceptEncoding::parse(&req).ok().and_then(|accepted| {
+        let offered: Vec<Encoding> = present
+            .iter()
+            .map(|(encoding, _, _)| encoding.clone())
+            .chain(std::iter::once(Encoding::identity()))
+            .collect();
+        let best = accepted.negotiate(offered.iter())?;
+        present.iter().find(|(encoding, _, _)| *encoding == best)
+    });
+    let mime = actix_files::file_extension_to_mime(
+        plain
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default(),
+    );
+    let file = match chosen {
+        Some((_, content_encoding, ext)) => {
+            actix_files::NamedFile::open_async(dir.0.join(format!("{name}.{ext}")))
+                .await
+                .map_err(ApiError::internal)?
+                .set_content_encoding(*content_encoding)
+        }
+        None => actix_files::NamedFile::open_async(&plain)
+            .await
+            .map_err(ApiError::internal)?,
+    };
+    let mut response = file.set_content_type(mime).into_response(&req);
+    response.headers_mut().insert(
+        header::VARY,
+        header::HeaderValue::from_static("accept-encoding"),
+    );
+    Ok(response)
 }
 
 /// Client-side routes get `index.html`; unknown API paths still get a JSON 404.

@@ -4,6 +4,13 @@ import { queryKeys } from "../../../api/query-keys";
 
 export type InvitationFilters = { status?: string; q?: string; page?: number };
 
+/** The list's filters as the page's address carries them (`?status=&q=&page=`). */
+export const filtersFromSearch = (params: URLSearchParams): Required<InvitationFilters> => ({
+  status: params.get("status") ?? "",
+  q: params.get("q") ?? "",
+  page: Number(params.get("page") ?? "1") || 1,
+});
+
 export const invitationsQuery = (filters: InvitationFilters) =>
   queryOptions({
     queryKey: [...queryKeys.invitations, "list", filters],

@@ -1,20 +1,20 @@
 import { createColumnHelper } from "@tanstack/react-table";
-import { useMemo, useState } from "react";
-import { Trans, useTranslation } from "react-i18next";
+import { lazy, Suspense, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { ApiError, type Schemas } from "../../../api/client";
 import { DataTable } from "../../../components/DataTable";
-import { Dialog } from "../../../components/Dialog";
 import { formatDate } from "../../../components/format";
 import { Menu } from "../../../components/Menu";
 import { useToast } from "../../../components/Toast";
-import { useCancelInvitation } from "../api/cancel-invitation";
-import { useInvitations } from "../api/list-invitations";
+import { filtersFromSearch, useInvitations } from "../api/list-invitations";
 import { useResendInvitation } from "../api/resend-invitation";
-import { InvitationDetailDialog } from "./InvitationDetailDialog";
-import { SendInvitationDialog } from "./SendInvitationDialog";
 import { Pager } from "../../../components/Pager";
 import { formatNumber } from "../../../i18n";
+
+const SendInvitationDialog = lazy(() => import("./SendInvitationDialog").then((m) => ({ default: m.SendInvitationDialog })));
+const InvitationDetailDialog = lazy(() => import("./InvitationDetailDialog").then((m) => ({ default: m.InvitationDetailDialog })));
+const CancelInvitationDialog = lazy(() => import("./CancelInvitationDialog").then((m) => ({ default: m.CancelInvitationDialog })));
 
 const TABS = ["", "pending", "expired", "accepted", "cancelled"] as const;
 
@@ -58,16 +58,13 @@ function NothingYet({ onSend }: { onSend: () => void }) {
 export function InvitationsPage() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
-  const status = params.get("status") ?? "";
-  const q = params.get("q") ?? "";
-  const page = Number(params.get("page") ?? "1") || 1;
+  const { status, q, page } = filtersFromSearch(params);
   const [search, setSearch] = useState(q);
   const [sending, setSending] = useState(false);
   const [cancelling, setCancelling] = useState<Invitation | null>(null);
   const [detail, setDetail] = useState<Invitation | null>(null);
   const list = useInvitations({ status, q, page });
   const resend = useResendInvitation();
-  const cancel = useCancelInvitation();
   const toast = useToast();
 
   const update = (next: Record<string, string>) => {
@@ -78,7 +75,6 @@ export function InvitationsPage() {
     }
     setParams(merged);
   };
-  const failed = (error: unknown) => toast(error instanceof ApiError ? error.message : t("common.somethingWrong"), "error");
   const columns = useMemo(() => {
     const onError = (error: unknown) => toast(error instanceof ApiError ? error.message : t("common.somethingWrong"), "error");
     return [
@@ -202,35 +198,12 @@ export function InvitationsPage() {
           {list.data && <Pager page={page} totalPages={list.data.total_pages} onPage={(next) => update({ page: String(next) })} />}
         </>
       )}
-      {sending && <SendInvitationDialog onClose={() => setSending(false)} />}
-      {detail && <InvitationDetailDialog invitation={detail} onClose={() => setDetail(null)} />}
-      {cancelling && (
-        <Dialog title={t("invitations.cancelTitle")} onClose={() => setCancelling(null)}>
-          <p>
-            <Trans i18nKey="invitations.cancelBody" values={{ email: cancelling.email }} components={{ strong: <strong /> }} />
-          </p>
-          <div className="actions">
-            <button type="button" onClick={() => setCancelling(null)}>
-              {t("invitations.keep")}
-            </button>
-            <button
-              type="button"
-              className="danger"
-              onClick={() =>
-                cancel.mutate(cancelling.id, {
-                  onSuccess: () => {
-                    toast(t("invitations.cancelled", { email: cancelling.email }));
-                    setCancelling(null);
-                  },
-                  onError: failed,
-                })
-              }
-            >
-              {t("invitations.confirmCancel")}
-            </button>
-          </div>
-        </Dialog>
-      )}
+      {/* Dialogs load when first opened: the list paints without their code. */}
+      <Suspense fallback={null}>
+        {sending && <SendInvitationDialog onClose={() => setSending(false)} />}
+        {detail && <InvitationDetailDialog invitation={detail} onClose={() => setDetail(null)} />}
+        {cancelling && <CancelInvitationDialog invitation={cancelling} onClose={() => setCancelling(null)} />}
+      </Suspense>
     </main>
   );
 }
