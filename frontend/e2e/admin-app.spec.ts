@@ -49,6 +49,7 @@ test("an open Invitations page shows an acceptance without a reload", async ({ p
   // No click, no reload: the list follows within five seconds.
   await expect(row).toContainText("Accepted", { timeout: 5_000 });
   await page.getByRole("button", { name: `Actions for ${email}` }).click();
+  await expect(page.getByRole("menuitem", { name: "Details" })).toBeVisible();
   await expect(page.getByRole("menuitem", { name: "Resend" })).toHaveCount(0);
 });
 
@@ -147,8 +148,11 @@ test("Organization → Courses: add, edit, archive (no longer offered when invit
   // Archived: the send dialog no longer offers it.
   await go(page, "Invitations");
   await page.getByRole("button", { name: "Send invitations" }).click();
-  await expect(page.getByRole("dialog", { name: "Send invitations" }).getByText(`${title} v2`)).toHaveCount(0);
+  const dialog2 = page.getByRole("dialog", { name: "Send invitations" });
+  await expect(dialog2.getByLabel("Email address")).toBeFocused();
+  await expect(dialog2.getByText(`${title} v2`)).toHaveCount(0);
   await page.keyboard.press("Escape");
+  await expect(dialog2).toHaveCount(0);
 
   await go(page, "Courses");
   await page.getByText(/^Show \d+ archived course/).click();
@@ -185,4 +189,28 @@ test("Organization → API tokens: a token is shown once, works for an integrati
   await expectToast(page, `Token “${name}” revoked.`);
   await expect(row).toContainText("Revoked");
   expect((await asIntegration()).status()).toBe(401);
+});
+
+test("every page passes axe, signed out and as an admin", async ({ page, browser }, info) => {
+  const visitor = await (await browser.newContext()).newPage();
+  for (const [path, heading] of [
+    ["/signin", "Sign in to SkillStream LMS"],
+    ["/invite/not-a-real-token", "This invitation link is not valid"],
+    ["/no/such/page", "Page not found"],
+  ] as const) {
+    await visitor.goto(path);
+    await expect(visitor.getByRole("heading", { name: heading, level: 1 })).toBeVisible();
+    await expectAccessible(visitor);
+  }
+  await signInAsAdmin(page);
+  for (const link of ["Invitations", "Users", "Departments & groups", "Courses", "Single sign-on", "API tokens", "Activity", "Dashboard"]) {
+    await go(page, link);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expect(page.getByText("Loading…")).toHaveCount(0);
+    await expectAccessible(page);
+    await screenshot(page, info, `page-${link.toLowerCase().replace(/[^a-z]+/g, "-")}`);
+  }
+  await page.goto("/admin/people/invitations/import");
+  await expect(page.getByRole("heading", { name: "Import from CSV", level: 1 })).toBeVisible();
+  await expectAccessible(page);
 });

@@ -1,14 +1,18 @@
 import { expect, test } from "@playwright/test";
 import { expectAccessible, go, screenshot, signInAsAdmin } from "./support";
 
-test.use({ viewport: { width: 390, height: 844 } });
+test.use({ viewport: { width: 375, height: 812 } });
 
-test("the admin pages work at 390 px wide", async ({ page }, info) => {
+test("every admin page works at 375 px wide", async ({ page }, info) => {
   await signInAsAdmin(page);
   for (const [link, heading] of [
     ["Invitations", "Invitations"],
     ["Users", "Users"],
     ["Departments & groups", "Departments & groups"],
+    ["Courses", "Courses"],
+    ["Single sign-on", "Single sign-on"],
+    ["API tokens", "API tokens"],
+    ["Activity", "Activity"],
   ] as const) {
     await go(page, link);
     await expect(page.getByRole("heading", { name: heading, level: 1 })).toBeVisible();

@@ -59,6 +59,8 @@ export function Layout() {
         {t("shell.skip")}
       </a>
       <header className="topbar">
+        {/* The brand stays put whoever signs in: the admin's menu button comes after it. */}
+        <span className="brand">{t("shell.brand")}</span>
         {isAdmin && (
           <button
             type="button"
@@ -70,7 +72,6 @@ export function Layout() {
             {t("shell.menu")}
           </button>
         )}
-        <span className="brand">{t("shell.brand")}</span>
         {me.data && !isAdmin && (
           <nav aria-label={t("shell.main")} className="top-nav">
             <NavLink to="/dashboard">{t("shell.dashboard")}</NavLink>

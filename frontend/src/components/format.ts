@@ -1,16 +1,19 @@
 import type { TFunction } from "i18next";
 import type { Schemas } from "../api/client";
 
+// One formatter each, made once: building an Intl formatter per call (what toLocale*String
+// does) cost a 25-row table a third of its render.
+const day = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
+const moment = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+
 /** A day, as the browser's locale writes it. */
 export function formatDate(iso: string | null | undefined): string {
-  if (!iso) return "—";
-  return new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+  return iso ? day.format(new Date(iso)) : "—";
 }
 
 /** A moment, as the browser's locale writes it. */
 export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return "—";
-  return new Date(iso).toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  return iso ? moment.format(new Date(iso)) : "—";
 }
 
 /** Every action of the activity log, in the catalogue's order (labels: `actions.*` of the locale). */

@@ -23,5 +23,7 @@ void i18n.use(initReactI18next).init({
   returnNull: false,
 });
 
+const numbers = new Intl.NumberFormat(undefined);
+
 /** A number as the browser's locale writes it. */
-export const formatNumber = (n: number) => new Intl.NumberFormat(undefined).format(n);
+export const formatNumber = (n: number) => numbers.format(n);
