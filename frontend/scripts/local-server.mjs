@@ -73,14 +73,15 @@ export async function startServer(organization) {
   };
   /** The accept link in the newest email to `address`, once it is written. */
   const linkFor = (address) =>
-    waitFor(() => {
+    waitFor(async () => {
       for (const file of readdirSync(join(dataDir, "mail")).filter((f) => f.endsWith(".eml"))) {
         const text = readFileSync(join(dataDir, "mail", file), "utf8").replace(/=\r?\n/g, "");
-        if (!text.toLowerCase().includes(`to: ${address.toLowerCase()}`)) continue;
+        const to = text.split(/\r?\n/).find((line) => /^to:/i.test(line)) ?? "";
+        if (!to.toLowerCase().includes(address.toLowerCase())) continue;
         const found = text.match(/https?:\/\/[^\s"<>]*\/invite\/[A-Za-z0-9_-]+/);
-        if (found) return Promise.resolve(found[0]);
+        if (found) return found[0];
       }
-      return Promise.resolve(undefined);
+      return undefined;
     }, `an email to ${address}`);
   const stop = () => {
     server.kill();
