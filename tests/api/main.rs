@@ -21,6 +21,7 @@ mod operations;
 mod outbound;
 mod security;
 mod session_cookie;
+mod settings;
 mod sso;
 mod tenancy;
 mod users;

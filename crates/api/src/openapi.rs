@@ -193,6 +193,8 @@ fn error_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::
         routes::sso::settings::get_sso_settings,
         routes::sso::settings::update_sso_settings,
         routes::sso::settings::delete_sso_settings,
+        routes::settings::get_settings,
+        routes::settings::update_settings,
     ),
     components(schemas(ErrorBody, ErrorObject, FieldError, crate::error::ErrorCode)),
     tags(
@@ -202,6 +204,7 @@ fn error_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::
         (name = "Accept an invitation", description = "Public endpoints behind the link in the email (no sign-in; rate limited)"),
         (name = "Single sign-on", description = "Admin → Settings → Single sign-on: the organization's OpenID Connect provider"),
         (name = "Activity", description = "Admin → Activity: the organization's activity log (domain events)"),
+        (name = "Organization settings", description = "Admin → Organization → Settings: invitation lifetime, reminders, resend grace, expired links, seats, time zone"),
     )
 )]
 pub struct ApiDoc;

@@ -18,6 +18,7 @@ pub mod invitation;
 pub mod matching;
 pub mod names;
 pub mod role;
+pub mod settings;
 pub mod states;
 
 pub use email::{EmailAddress, EmailError};

@@ -4,6 +4,7 @@ use crate::schema::{organizations, sso_providers};
 use crate::{to_db, DbConnection, StoreResult};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use skillstream_domain::settings::{ExpiredLink, OrganizationSettings, Reminders};
 use skillstream_domain::{InvitationTtl, OrganizationId};
 
 /// The organization's invitation lifetime.
@@ -13,6 +14,81 @@ pub fn invitation_ttl(conn: &mut DbConnection, org: OrganizationId) -> StoreResu
         .select(organizations::invitation_ttl_days)
         .first(conn)?;
     Ok(InvitationTtl::from_days(i64::from(days)).unwrap_or_default())
+}
+
+type SettingsColumns = (
+    i32,
+    bool,
+    String,
+    Option<i32>,
+    i32,
+    ExpiredLink,
+    Option<i64>,
+    String,
+);
+
+/// The organization's invitation lifecycle settings.
+pub fn settings(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<OrganizationSettings> {
+    let (ttl, enabled, after, before, grace, expired_link, seat_limit, time_zone): SettingsColumns =
+        organizations::table
+            .find(org)
+            .select((
+                organizations::invitation_ttl_days,
+                organizations::reminders_enabled,
+                organizations::reminder_after_days,
+                organizations::reminder_before_expiry_days,
+                organizations::resend_grace_hours,
+                organizations::expired_link,
+                organizations::seat_limit,
+                organizations::time_zone,
+            ))
+            .first(conn)?;
+    Ok(OrganizationSettings {
+        invitation_ttl_days: i64::from(ttl),
+        reminders: Reminders {
+            enabled,
+            // Written by `save_settings` only; a part that is not a number cannot occur.
+            after_days: after
+                .split(',')
+                .filter_map(|d| d.trim().parse().ok())
+                .collect(),
+            before_expiry_days: before.map(i64::from),
+        },
+        resend_grace_hours: i64::from(grace),
+        expired_link,
+        seat_limit,
+        time_zone,
+    })
+}
+
+/// Stores settings the domain has checked (every number is within its range).
+pub fn save_settings(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    settings: &OrganizationSettings,
+) -> StoreResult<()> {
+    let small = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
+    let after = settings
+        .reminders
+        .after_days
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    diesel::update(organizations::table.find(org))
+        .set((
+            organizations::invitation_ttl_days.eq(small(settings.invitation_ttl_days)),
+            organizations::reminders_enabled.eq(settings.reminders.enabled),
+            organizations::reminder_after_days.eq(after),
+            organizations::reminder_before_expiry_days
+                .eq(settings.reminders.before_expiry_days.map(small)),
+            organizations::resend_grace_hours.eq(small(settings.resend_grace_hours)),
+            organizations::expired_link.eq(settings.expired_link),
+            organizations::seat_limit.eq(settings.seat_limit),
+            organizations::time_zone.eq(&settings.time_zone),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Whether the organization makes its members sign in through its identity provider.

@@ -7,6 +7,13 @@ diesel::table! {
         invitation_ttl_days -> Integer,
         sso_enforced -> Bool,
         created_at -> Timestamp,
+        reminders_enabled -> Bool,
+        reminder_after_days -> Text,
+        reminder_before_expiry_days -> Nullable<Integer>,
+        resend_grace_hours -> Integer,
+        expired_link -> Text,
+        seat_limit -> Nullable<BigInt>,
+        time_zone -> Text,
     }
 }
 

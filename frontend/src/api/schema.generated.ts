@@ -455,6 +455,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organization/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["update_settings"];
+        trace?: never;
+    };
     "/api/v1/organization/sso": {
         parameters: {
             query?: never;
@@ -825,6 +841,8 @@ export interface components {
             id?: number | null;
             type?: null | components["schemas"]["TargetType"];
         };
+        /** @enum {string} */
+        ExpiredLink: "self_service" | "ask_admin" | "contact_admin";
         /**
          * @description One problem with one field of the request. Its `code` names the rule the value broke
          *     (`required`, `not_found`, `too_long`, `invalid_email`, …), from the domain's parsers.
@@ -1033,6 +1051,39 @@ export interface components {
              */
             sso_enforced: boolean;
         };
+        /** @description Automatic reminder emails while an invitation is pending. */
+        ReminderSettings: {
+            /**
+             * @description Days after sending, ascending, at most 3 values, each before the link expires.
+             * @example [
+             *       3
+             *     ]
+             */
+            after_days: number[];
+            /**
+             * Format: int64
+             * @description One more reminder this many days before expiry; null: none.
+             * @example 1
+             */
+            before_expiry_days?: number | null;
+            enabled: boolean;
+        };
+        /** @description The reminder fields to change; the ones left out stay as they are. */
+        ReminderSettingsChange: {
+            /**
+             * @example [
+             *       2,
+             *       5
+             *     ]
+             */
+            after_days?: number[];
+            /**
+             * Format: int64
+             * @description null: no reminder before expiry.
+             */
+            before_expiry_days?: number | null;
+            enabled?: boolean;
+        };
         /**
          * @description What a member may do in an organization.
          * @enum {string}
@@ -1121,6 +1172,53 @@ export interface components {
             /** @example Bearer */
             token_type: string;
             user: components["schemas"]["User"];
+        };
+        /** @description The organization's invitation lifecycle settings. */
+        Settings: {
+            /** @description What the landing page of an expired link offers. */
+            expired_link: components["schemas"]["ExpiredLink"];
+            /**
+             * Format: int64
+             * @description 1–365; expiry counts from when the email was actually sent.
+             * @example 7
+             */
+            invitation_ttl_days: number;
+            reminders: components["schemas"]["ReminderSettings"];
+            /**
+             * Format: int64
+             * @description 0–72: after a resend the previous link keeps working this long.
+             * @example 24
+             */
+            resend_grace_hours: number;
+            /**
+             * Format: int64
+             * @description Active members + pending + scheduled invitations may not exceed it; null: unlimited.
+             */
+            seat_limit?: number | null;
+            /**
+             * @description IANA time zone; times given without an offset (a CSV's `send_at`) are read in it.
+             * @example Europe/Berlin
+             */
+            time_zone: string;
+        };
+        /** @description Body of `PATCH /api/v1/organization/settings`: only the fields present change. */
+        SettingsPatch: {
+            expired_link?: components["schemas"]["ExpiredLink"];
+            /**
+             * Format: int64
+             * @example 14
+             */
+            invitation_ttl_days?: number;
+            reminders?: components["schemas"]["ReminderSettingsChange"];
+            /** Format: int64 */
+            resend_grace_hours?: number;
+            /**
+             * Format: int64
+             * @description null: unlimited.
+             */
+            seat_limit?: number | null;
+            /** @example Europe/Berlin */
+            time_zone?: string;
         };
         /** @description What the identity provider put in the callback URL's query. */
         SsoCallback: {
@@ -3913,6 +4011,144 @@ export interface operations {
             };
             /** @description `forbidden`: the caller's role may not do this; `csrf_failed` for a browser session without its CSRF token */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsPatch"];
+            };
+        };
+        responses: {
+            /** @description The settings after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description Not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not of a type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`: every value a setting cannot take, as field errors (`reminders.after_days`, …); `invalid_body`: a field that is not a setting */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

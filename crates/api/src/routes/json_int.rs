@@ -23,6 +23,12 @@ pub fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> 
         .transpose()
 }
 
+/// A field that may be absent (`None`), `null` (`Some(None)`: clear it) or a whole number;
+/// use with `#[serde(default, deserialize_with = "nullable")]`.
+pub fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    option(d).map(Some)
+}
+
 /// `Option<Vec<i64>>` that also takes `7.0` in the list.
 pub fn option_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::Error> {
     Option::<Vec<serde_json::Number>>::deserialize(d)?
@@ -34,6 +40,8 @@ pub fn option_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, 
 mod tests {
     #[derive(serde::Deserialize)]
     struct Body {
+        #[serde(default, deserialize_with = "super::nullable")]
+        limit: Option<Option<i64>>,
         #[serde(default, deserialize_with = "super::option")]
         id: Option<i64>,
         #[serde(default, deserialize_with = "super::option_list")]
@@ -51,6 +59,9 @@ mod tests {
         assert_eq!(body.ids, Some(vec![1, 2, 300]));
         assert_eq!(parse("{}").unwrap().id, None);
         assert_eq!(parse(r#"{"id": null}"#).unwrap().id, None);
+        assert_eq!(parse("{}").unwrap().limit, None);
+        assert_eq!(parse(r#"{"limit": null}"#).unwrap().limit, Some(None));
+        assert_eq!(parse(r#"{"limit": 5.0}"#).unwrap().limit, Some(Some(5)));
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod login;
 pub mod me;
 pub mod pagination;
 pub mod public;
+pub mod settings;
 pub mod sso;
 pub mod users;
 
@@ -34,4 +35,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     audit::configure(cfg);
     public::configure(cfg);
     sso::configure(cfg);
+    settings::configure(cfg);
 }
