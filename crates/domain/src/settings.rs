@@ -232,8 +232,10 @@ mod tests {
 
     #[test]
     fn a_change_touches_only_what_it_names_and_null_clears() {
-        let mut seats = OrganizationSettings::default();
-        seats.seat_limit = Some(50);
+        let seats = OrganizationSettings {
+            seat_limit: Some(50),
+            ..Default::default()
+        };
         let next = seats
             .apply(&SettingsChange {
                 invitation_ttl_days: Some(14),
