@@ -203,7 +203,7 @@ test("every page passes axe, signed out and as an admin", async ({ page, browser
     await expectAccessible(visitor);
   }
   await signInAsAdmin(page);
-  for (const link of ["Invitations", "Users", "Departments & groups", "Courses", "Single sign-on", "API tokens", "Activity", "Dashboard"]) {
+  for (const link of ["Invitations", "Users", "Departments & groups", "Courses", "Settings", "Single sign-on", "API tokens", "Activity", "Dashboard"]) {
     await go(page, link);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     await expect(page.getByText("Loading…")).toHaveCount(0);
@@ -213,4 +213,30 @@ test("every page passes axe, signed out and as an admin", async ({ page, browser
   await page.goto("/admin/people/invitations/import");
   await expect(page.getByRole("heading", { name: "Import from CSV", level: 1 })).toBeVisible();
   await expectAccessible(page);
+});
+
+test("Organization → Settings: a longer link lifetime applies to the next invitation", async ({ page }, info) => {
+  await signInAsAdmin(page);
+  await go(page, "Settings");
+  const ttl = page.getByLabel("Links stay valid for (days)");
+  await ttl.fill("10");
+  await page.getByLabel("Days after sending").fill("9, 2");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Reminder days must be whole days from 1, each later than the one before.")).toBeVisible();
+  await page.getByLabel("Days after sending").fill("2, 5");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expectToast(page, "Settings saved.");
+  await expectAccessible(page);
+  await screenshot(page, info, "settings");
+  await page.reload();
+  await expect(page.getByLabel("Links stay valid for (days)")).toHaveValue("10");
+
+  const email = uniqueEmail("ten-days");
+  const invitation = (await apiPost(page, "/api/v1/invitations", { email })) as { sent_at: string; expires_at: string };
+  const days = (Date.parse(invitation.expires_at) - Date.parse(invitation.sent_at)) / 86_400_000;
+  expect(days).toBe(10);
+  // Back to the default for the other journeys.
+  await ttl.fill("7");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expectToast(page, "Settings saved.");
 });

@@ -10,6 +10,7 @@ test("every admin page works at 375 px wide", async ({ page }, info) => {
     ["Users", "Users"],
     ["Departments & groups", "Departments & groups"],
     ["Courses", "Courses"],
+    ["Settings", "Settings"],
     ["Single sign-on", "Single sign-on"],
     ["API tokens", "API tokens"],
     ["Activity", "Activity"],

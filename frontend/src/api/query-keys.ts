@@ -14,6 +14,7 @@ export const queryKeys = {
   groups: ["groups"],
   courses: ["courses"],
   apiTokens: ["api-tokens"],
+  organizationSettings: ["organization-settings"],
   ssoSettings: ["sso-settings"],
   publicInvitation: ["public-invitation"],
   activity: ["activity"],

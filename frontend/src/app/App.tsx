@@ -35,6 +35,7 @@ function page<M extends Record<K, ComponentType>, K extends keyof M>(load: () =>
 const AcceptPage = page(() => import("../features/accept/components/AcceptPage"), "AcceptPage", /^\/invite\//);
 const ApiTokensPage = page(() => import("../features/api-tokens/components/ApiTokensPage"), "ApiTokensPage", /^\/admin\/settings\/api-tokens/);
 const ActivityPage = page(() => import("../features/activity/components/ActivityPage"), "ActivityPage", /^\/admin\/activity/);
+const SettingsPage = page(() => import("../features/settings/components/SettingsPage"), "SettingsPage", /^\/admin\/settings\/?$/);
 const SignInPage = page(() => import("../features/auth/components/SignInPage"), "SignInPage", /^\/signin/);
 const CoursesPage = page(() => import("../features/courses/components/CoursesPage"), "CoursesPage", /^\/admin\/org\/courses/);
 const DashboardPage = page(() => import("../features/dashboard/components/DashboardPage"), "DashboardPage", /^\/dashboard/);
@@ -85,6 +86,7 @@ export function App() {
               <Route path="admin/people/users" element={<RequireAuth admin><UsersPage /></RequireAuth>} />
               <Route path="admin/org" element={<RequireAuth admin><OrgPage /></RequireAuth>} />
               <Route path="admin/org/courses" element={<RequireAuth admin><CoursesPage /></RequireAuth>} />
+              <Route path="admin/settings" element={<RequireAuth admin><SettingsPage /></RequireAuth>} />
               <Route path="admin/settings/sso" element={<RequireAuth admin><SsoSettingsPage /></RequireAuth>} />
               <Route path="admin/settings/api-tokens" element={<RequireAuth admin><ApiTokensPage /></RequireAuth>} />
               <Route path="admin/activity" element={<RequireAuth admin><ActivityPage /></RequireAuth>} />

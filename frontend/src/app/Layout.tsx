@@ -19,6 +19,7 @@ const SECTIONS = [
       // `end`: Courses lives below this path and must not light it up too.
       { to: "/admin/org", label: "departments", end: true },
       { to: "/admin/org/courses", label: "courses" },
+      { to: "/admin/settings", label: "settings", end: true },
       { to: "/admin/settings/sso", label: "sso" },
       { to: "/admin/settings/api-tokens", label: "apiTokens" },
     ],
