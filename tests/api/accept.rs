@@ -258,9 +258,15 @@ async fn a_cancelled_invitation_s_link_answers_410_cancelled() {
 }
 
 #[tokio::test]
-async fn resend_kills_the_old_link_and_the_new_one_works() {
+async fn with_no_resend_grace_a_resend_kills_the_old_link_and_the_new_one_works() {
     let app = spawn_app().await;
     let admin = app.admin_of("Acme").await;
+    app.patch(
+        "/api/v1/organization/settings",
+        &admin.token,
+        json!({ "resend_grace_hours": 0 }),
+    )
+    .await;
     let (id, old) = invited(&app, &admin, json!({ "email": "again@example.com" })).await;
     app.post(
         &format!("/api/v1/invitations/{id}/resend"),
@@ -290,6 +296,51 @@ async fn resend_kills_the_old_link_and_the_new_one_works() {
             .status,
         StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn within_the_resend_grace_either_link_accepts_once_and_the_other_then_answers_410() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let (id, old) = invited(&app, &admin, json!({ "email": "grace@example.com" })).await;
+    app.post(
+        &format!("/api/v1/invitations/{id}/resend"),
+        &admin.token,
+        json!({}),
+    )
+    .await;
+    let new = app.link_token(id).await;
+
+    // Default grace, 24 hours: the older email's link still opens the invitation.
+    assert_eq!(app.landing(&old).await.status, StatusCode::OK);
+    assert_eq!(app.landing(&new).await.status, StatusCode::OK);
+    let accepted = accept(&app, &old, json!({ "password": PASSWORD })).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text);
+
+    for link in [&new, &old] {
+        let again = accept(&app, link, json!({ "password": PASSWORD })).await;
+        assert_eq!(again.status, StatusCode::GONE);
+        assert_eq!(again.code(), "invitation_already_accepted");
+    }
+    let users = app.get("/api/v1/users?q=grace", &admin.token).await;
+    assert_eq!(users.body["total"], 1);
+}
+
+#[tokio::test]
+async fn a_second_resend_ends_the_grace_of_the_first_link() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let (id, first) = invited(&app, &admin, json!({ "email": "twice@example.com" })).await;
+    let path = format!("/api/v1/invitations/{id}/resend");
+    let resend = || app.post(&path, &admin.token, json!({}));
+    resend().await;
+    let second = app.link_token(id).await;
+    resend().await;
+    let third = app.link_token(id).await;
+
+    assert_eq!(app.landing(&first).await.code(), "invitation_superseded");
+    assert_eq!(app.landing(&second).await.status, StatusCode::OK);
+    assert_eq!(app.landing(&third).await.status, StatusCode::OK);
 }
 
 #[tokio::test]

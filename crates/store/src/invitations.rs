@@ -79,6 +79,35 @@ pub fn find_by_token(
         .optional()
 }
 
+/// Ends the grace of the invitation's earlier replaced links: only the link just replaced keeps
+/// working after a resend.
+pub fn end_grace(conn: &mut DbConnection, id: InvitationId, now: DateTime<Utc>) -> StoreResult<()> {
+    let at = to_db(now);
+    diesel::update(
+        invitation_retired_tokens::table
+            .filter(invitation_retired_tokens::invitation_id.eq(id))
+            .filter(invitation_retired_tokens::usable_until.gt(at)),
+    )
+    .set(invitation_retired_tokens::usable_until.eq(at))
+    .execute(conn)
+    .map(|_| ())
+}
+
+/// The invitation a replaced link still opens at `now` (within its resend grace), if any.
+pub fn in_grace(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<InvitationRow>> {
+    invitation_retired_tokens::table
+        .inner_join(invitations::table)
+        .filter(invitation_retired_tokens::token_hash.eq(token_hash))
+        .filter(invitation_retired_tokens::usable_until.gt(to_db(now)))
+        .select(InvitationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// For a link replaced by a resend: who sent its invitation (`Some(None)` when unknown).
 pub fn retired_token_inviter(
     conn: &mut DbConnection,
@@ -303,18 +332,21 @@ pub fn mark_resent(
     })
 }
 
-/// Keeps the hash of a replaced link, so it answers "superseded" rather than "not found".
+/// Keeps the hash of a replaced link, so it answers "superseded" rather than "not found"; until
+/// `usable_until` (the resend grace) it still opens its invitation.
 pub fn retire_token(
     conn: &mut DbConnection,
     id: InvitationId,
     token_hash: &str,
     now: DateTime<Utc>,
+    usable_until: Option<DateTime<Utc>>,
 ) -> StoreResult<()> {
     diesel::insert_into(invitation_retired_tokens::table)
         .values((
             invitation_retired_tokens::token_hash.eq(token_hash),
             invitation_retired_tokens::invitation_id.eq(id),
             invitation_retired_tokens::retired_at.eq(to_db(now)),
+            invitation_retired_tokens::usable_until.eq(usable_until.map(to_db)),
         ))
         .execute(conn)
         .map(|_| ())

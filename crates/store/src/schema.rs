@@ -177,6 +177,7 @@ diesel::table! {
         token_hash -> Text,
         invitation_id -> BigInt,
         retired_at -> Timestamp,
+        usable_until -> Nullable<Timestamp>,
     }
 }
 

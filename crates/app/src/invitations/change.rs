@@ -40,7 +40,12 @@ pub fn resend(conn: &mut DbConnection, ctx: &Ctx, id: InvitationId) -> AppResult
             }
             return Err(pending_conflict(conn, org, &row.email_folded, &row.email)?);
         }
-        store::retire_token(conn, id, &row.token_hash, ctx.now)?;
+        // The replaced link keeps working for the organization's resend grace; links replaced
+        // before it stop now.
+        store::end_grace(conn, id, ctx.now)?;
+        let grace = organizations::settings(conn, org)?.resend_grace_hours;
+        let usable_until = (grace > 0).then(|| ctx.now + chrono::Duration::hours(grace));
+        store::retire_token(conn, id, &row.token_hash, ctx.now, usable_until)?;
         outbox::supersede_unsent(conn, id, ctx.now)?;
         let sealed = Sealer::new(&ctx.seal_secret).seal(&token);
         outbox::enqueue(

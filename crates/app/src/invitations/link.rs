@@ -38,7 +38,13 @@ pub fn usable(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> AppResult<InvitationRow> {
-    let Some(row) = store::find_by_token(conn, token_hash)? else {
+    // The current link, or one replaced by a resend less than the grace ago (either accepts
+    // once: after that both answer "already accepted").
+    let found = match store::find_by_token(conn, token_hash)? {
+        Some(row) => Some(row),
+        None => store::in_grace(conn, token_hash, now)?,
+    };
+    let Some(row) = found else {
         return Err(match store::retired_token_inviter(conn, token_hash)? {
             Some(inviter) => {
                 gone(InvitationError::Superseded).with_contact(contact(conn, inviter)?)

@@ -1,0 +1,1 @@
+ALTER TABLE invitation_retired_tokens DROP COLUMN usable_until;
