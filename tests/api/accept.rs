@@ -4,7 +4,7 @@ use chrono::{Duration, Utc};
 use diesel::prelude::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use skillstream_api::db::schema::{invitations, organizations};
+use skillstream_api::db::schema::{invitation_retired_tokens, invitations, organizations};
 use skillstream_api::db::to_db;
 use skillstream_tests::{spawn_app, spawn_app_with, Member, Reply, TestApp, ADMIN_PASSWORD};
 
@@ -324,6 +324,38 @@ async fn within_the_resend_grace_either_link_accepts_once_and_the_other_then_ans
     }
     let users = app.get("/api/v1/users?q=grace", &admin.token).await;
     assert_eq!(users.body["total"], 1);
+}
+
+#[tokio::test]
+async fn once_the_grace_has_passed_the_replaced_link_points_to_the_newer_email() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let (id, old) = invited(&app, &admin, json!({ "email": "later@example.com" })).await;
+    app.post(
+        &format!("/api/v1/invitations/{id}/resend"),
+        &admin.token,
+        json!({}),
+    )
+    .await;
+    assert_eq!(app.landing(&old).await.status, StatusCode::OK);
+
+    // The grace ends (as if 24 hours had gone by).
+    app.with_db(move |conn| {
+        diesel::update(
+            invitation_retired_tokens::table
+                .filter(invitation_retired_tokens::invitation_id.eq(id)),
+        )
+        .set(invitation_retired_tokens::usable_until.eq(to_db(Utc::now() - Duration::seconds(1))))
+        .execute(conn)
+        .unwrap()
+    })
+    .await;
+
+    let dead = app.landing(&old).await;
+    assert_eq!(dead.status, StatusCode::GONE);
+    assert_eq!(dead.code(), "invitation_superseded");
+    let refused = accept(&app, &old, json!({ "password": PASSWORD })).await;
+    assert_eq!(refused.code(), "invitation_superseded");
 }
 
 #[tokio::test]
