@@ -235,6 +235,20 @@ async fn an_expired_link_answers_410_expired() {
         .as_str()
         .unwrap()
         .contains("resend"));
+    // What the organization lets the holder do about it (default: get a fresh link).
+    assert_eq!(look.body["error"]["renewal"], "self_service");
+    assert_eq!(look.body["error"]["contact"]["email"], admin.email);
+
+    app.patch(
+        "/api/v1/organization/settings",
+        &admin.token,
+        json!({ "expired_link": "contact_admin" }),
+    )
+    .await;
+    assert_eq!(
+        app.landing(&token).await.body["error"]["renewal"],
+        "contact_admin"
+    );
 }
 
 #[tokio::test]

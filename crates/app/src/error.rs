@@ -181,6 +181,11 @@ pub struct ErrorObject {
     /// `invitation_superseded`): who sent the invitation, so the invitee knows whom to ask.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
+    /// For `invitation_expired` answered to a link holder: what the organization lets them do
+    /// (`self_service`: get a fresh link, `ask_admin`: ask for one, `contact_admin`: contact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<skillstream_domain::settings::ExpiredLink>)]
+    pub renewal: Option<skillstream_domain::settings::ExpiredLink>,
 }
 
 /// A person to turn to.
@@ -243,6 +248,7 @@ impl AppError {
                 invalid_rows: None,
                 warnings: Vec::new(),
                 contact: None,
+                renewal: None,
             }),
             retry_after: None,
             cause: None,
@@ -334,6 +340,11 @@ impl AppError {
     /// Adds hints that did not decide the outcome (a 422 keeps its typo warning).
     pub fn with_warnings(mut self, warnings: Vec<FieldError>) -> Self {
         self.body.warnings = warnings;
+        self
+    }
+
+    pub fn with_renewal(mut self, renewal: skillstream_domain::settings::ExpiredLink) -> Self {
+        self.body.renewal = Some(renewal);
         self
     }
 

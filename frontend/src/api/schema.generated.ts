@@ -821,6 +821,7 @@ export interface components {
             invitation_id?: number | null;
             /** @description A sentence for people. */
             message: string;
+            renewal?: null | components["schemas"]["ExpiredLink"];
             /**
              * @description Hints about the request that did not stop it (for example `possible_typo` on `email`);
              *     fix the errors and the same hints still apply.

@@ -60,7 +60,12 @@ pub fn usable(
         } else {
             None
         };
-        return Err(gone(error).with_contact(who));
+        let mut answer = gone(error).with_contact(who);
+        if matches!(error, InvitationError::Expired) {
+            let settings = skillstream_store::organizations::settings(conn, row.organization_id)?;
+            answer = answer.with_renewal(settings.expired_link);
+        }
+        return Err(answer);
     }
     Ok(row)
 }
