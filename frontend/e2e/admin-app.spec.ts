@@ -22,9 +22,11 @@ test("the ⋮ menu of the last row opens above the page, whole, without scrollin
   await page.getByRole("button", { name: `Actions for ${email}` }).click();
   const menu = page.getByRole("menu", { name: `Actions for ${email}` });
   for (const item of ["Resend", "Cancel", "Details"]) await expect(menu.getByRole("menuitem", { name: item })).toBeInViewport({ ratio: 1 });
-  // The table did not scroll to make room, and its header is still in view.
+  // The table's own box did not scroll to make room: its header row is still at its top (the
+  // page itself may scroll to bring a long list's last row into view).
   expect(await wrap.evaluate((e) => e.scrollTop)).toBe(0);
-  await expect(page.getByRole("columnheader", { name: "Delivery" })).toBeInViewport();
+  const headerOffset = await wrap.evaluate((e) => (e.querySelector("thead")?.getBoundingClientRect().top ?? -99) - e.getBoundingClientRect().top);
+  expect(Math.abs(headerOffset)).toBeLessThanOrEqual(2);
   await expectAccessible(page);
   await screenshot(page, info, "menu-last-row");
   await page.keyboard.press("Escape");

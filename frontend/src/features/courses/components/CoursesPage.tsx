@@ -49,6 +49,8 @@ export function CoursesPage() {
   const courses = useAllCourses();
   const create = useCreateCourse();
   const update = useUpdateCourse();
+  // Stable, unlike `update`: columns must not change (and remount their cells) as it runs.
+  const updateCourse = update.mutate;
   const toast = useToast();
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
@@ -63,7 +65,7 @@ export function CoursesPage() {
 
   const columns = useMemo(() => {
     const setArchived = (course: Course, archived: boolean) =>
-      update.mutate(
+      updateCourse(
         { id: course.id, archived },
         { onSuccess: (c) => toast(t(archived ? "courses.archivedToast" : "courses.restoredToast", { title: c.title })) },
       );
@@ -107,7 +109,7 @@ export function CoursesPage() {
         ),
       }),
     ];
-  }, [t, toast, update]);
+  }, [t, toast, updateCourse]);
 
   return (
     <main>

@@ -64,7 +64,9 @@ export function InvitationsPage() {
   const [cancelling, setCancelling] = useState<Invitation | null>(null);
   const [detail, setDetail] = useState<Invitation | null>(null);
   const list = useInvitations({ status, q, page });
-  const resend = useResendInvitation();
+  // `mutate` is stable; the mutation object is not, and columns that changed with it would
+  // remount every cell (closing an open ⋮ menu) whenever a resend's state moved.
+  const { mutate: resend } = useResendInvitation();
   const toast = useToast();
 
   const update = (next: Record<string, string>) => {
@@ -108,7 +110,7 @@ export function InvitationsPage() {
                 ? [
                     {
                       label: t("invitations.resend"),
-                      onSelect: () => resend.mutate(inv.id, { onSuccess: () => toast(t("invitations.resent", { email: inv.email })), onError }),
+                      onSelect: () => resend(inv.id, { onSuccess: () => toast(t("invitations.resent", { email: inv.email })), onError }),
                     },
                     { label: t("invitations.cancel"), onSelect: () => setCancelling(inv), danger: true },
                   ]
