@@ -161,6 +161,14 @@ async fn a_course_can_be_renamed_and_described_and_its_description_cleared() {
         .await;
     assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(blank.field_error("title").is_some());
+    let null = app
+        .patch(
+            &format!("/api/v1/courses/{id}"),
+            &admin.token,
+            json!({ "title": null }),
+        )
+        .await;
+    assert_eq!(null.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]

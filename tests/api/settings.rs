@@ -154,6 +154,17 @@ async fn every_value_a_setting_cannot_take_is_a_field_error_and_nothing_changes(
         "after_expiry"
     );
 
+    // A setting that cannot be empty refuses null (leaving it out keeps it).
+    for body in [
+        json!({ "time_zone": null }),
+        json!({ "invitation_ttl_days": null }),
+        json!({ "reminders": { "after_days": null } }),
+    ] {
+        let refused = app.patch(PATH, &admin.token, body.clone()).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    }
+    assert_eq!(app.get(PATH, &admin.token).await.body["time_zone"], "UTC");
+
     let unknown = app
         .patch(PATH, &admin.token, json!({ "ttl_days": 3 }))
         .await;

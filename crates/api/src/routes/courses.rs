@@ -54,6 +54,7 @@ fn course(row: CourseRow) -> Course {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 pub struct UpdateCourse {
     #[validate(length(min = 1, max = 200, message = "Title must be 1 to 200 characters."))]
+    #[serde(default, deserialize_with = "crate::routes::json_int::not_null")]
     #[schema(
         example = "Workplace Safety 102",
         nullable = false,
@@ -63,6 +64,7 @@ pub struct UpdateCourse {
     pub title: Option<String>,
     /// An empty string removes the description.
     #[validate(length(max = 2000, message = "Description must be at most 2000 characters."))]
+    #[serde(default, deserialize_with = "crate::routes::json_int::not_null")]
     #[schema(
         nullable = false,
         pattern = r"^[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*([^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]([\s\S]{0,1998}[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000])?)?[\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
@@ -70,6 +72,7 @@ pub struct UpdateCourse {
     pub description: Option<String>,
     /// `true` archives the course (no longer offered for new invitations; kept where it is
     /// assigned), `false` restores it.
+    #[serde(default, deserialize_with = "crate::routes::json_int::not_null")]
     #[schema(nullable = false)]
     pub archived: Option<bool>,
 }

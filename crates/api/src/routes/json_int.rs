@@ -23,6 +23,28 @@ pub fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> 
         .transpose()
 }
 
+/// A whole number that may be left out (`None`, with `#[serde(default)]`) but, when present,
+/// is not `null`: for PATCH fields documented as non-nullable.
+pub fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    to_i64(serde_json::Number::deserialize(d)?).map(Some)
+}
+
+/// A list of whole numbers that may be left out but, when present, is not `null`.
+pub fn present_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::Error> {
+    Vec::<serde_json::Number>::deserialize(d)?
+        .into_iter()
+        .map(to_i64)
+        .collect::<Result<_, _>>()
+        .map(Some)
+}
+
+/// Any value that may be left out but, when present, is not `null`.
+pub fn not_null<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
 /// A field that may be absent (`None`), `null` (`Some(None)`: clear it) or a whole number;
 /// use with `#[serde(default, deserialize_with = "nullable")]`.
 pub fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {

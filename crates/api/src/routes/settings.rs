@@ -63,9 +63,10 @@ impl From<OrganizationSettings> for Settings {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReminderSettingsChange {
+    #[serde(default, deserialize_with = "crate::routes::json_int::not_null")]
     #[schema(nullable = false)]
     pub enabled: Option<bool>,
-    #[serde(default, deserialize_with = "crate::routes::json_int::option_list")]
+    #[serde(default, deserialize_with = "crate::routes::json_int::present_list")]
     #[schema(nullable = false, max_items = 3, example = json!([2, 5]))]
     pub after_days: Option<Vec<i64>>,
     /// null: no reminder before expiry.
@@ -78,20 +79,23 @@ pub struct ReminderSettingsChange {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsPatch {
-    #[serde(default, deserialize_with = "crate::routes::json_int::option")]
+    #[serde(default, deserialize_with = "crate::routes::json_int::present")]
     #[schema(nullable = false, minimum = 1, maximum = 365, example = 14)]
     pub invitation_ttl_days: Option<i64>,
+    #[serde(default, deserialize_with = "crate::routes::json_int::not_null")]
     #[schema(nullable = false)]
     pub reminders: Option<ReminderSettingsChange>,
-    #[serde(default, deserialize_with = "crate::routes::json_int::option")]
+    #[serde(default, deserialize_with = "crate::routes::json_int::present")]
     #[schema(nullable = false, minimum = 0, maximum = 72)]
     pub resend_grace_hours: Option<i64>,
+    #[serde(default, deserialize_with = "crate::routes::json_int::not_null")]
     #[schema(nullable = false, value_type = Option<ExpiredLink>)]
     pub expired_link: Option<String>,
     /// null: unlimited.
     #[serde(default, deserialize_with = "crate::routes::json_int::nullable")]
     #[schema(value_type = Option<i64>, minimum = 1, maximum = 10_000_000)]
     pub seat_limit: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "crate::routes::json_int::not_null")]
     #[schema(nullable = false, example = "Europe/Berlin")]
     pub time_zone: Option<String>,
 }
