@@ -25,7 +25,10 @@ pub fn resend(conn: &mut DbConnection, ctx: &Ctx, id: InvitationId) -> AppResult
     let org = ctx.org()?;
     write_transaction(conn, |conn| {
         let row = find(conn, org, id)?;
-        let ttl = organizations::invitation_ttl(conn, org)?;
+        // One read for the lifetime and the resend grace.
+        let settings = organizations::settings(conn, org)?;
+        let ttl = skillstream_domain::InvitationTtl::from_days(settings.invitation_ttl_days)
+            .unwrap_or_default();
         let resent = row
             .rules()
             .resend(ctx.now, ttl)
@@ -43,7 +46,7 @@ pub fn resend(conn: &mut DbConnection, ctx: &Ctx, id: InvitationId) -> AppResult
         // The replaced link keeps working for the organization's resend grace; links replaced
         // before it stop now.
         store::end_grace(conn, id, ctx.now)?;
-        let grace = organizations::settings(conn, org)?.resend_grace_hours;
+        let grace = settings.resend_grace_hours;
         let usable_until = (grace > 0).then(|| ctx.now + chrono::Duration::hours(grace));
         store::retire_token(conn, id, &row.token_hash, ctx.now, usable_until)?;
         outbox::supersede_unsent(conn, id, ctx.now)?;
