@@ -15,6 +15,7 @@ mod imports;
 mod invitations_list;
 mod invitations_resend_cancel;
 mod invitations_send;
+mod lifecycle;
 mod migrations;
 mod openapi;
 mod operations;

@@ -91,6 +91,8 @@ async fn main() {
                         first_name: None,
                         last_name: None,
                         course_ids: vec![],
+                        send_at: None,
+                        send_email: true,
                     })
                     .collect();
                 write_many(conn, &ctx, org, None, &rows)?;

@@ -120,6 +120,8 @@ pub struct RateLimits {
     pub login_per_email: u32,
     pub public_per_ip: u32,
     pub public_per_token: u32,
+    /// Renewals of expired links (each may send an email) per client address.
+    pub renew_per_ip: u32,
 }
 
 impl Default for RateLimits {
@@ -129,6 +131,7 @@ impl Default for RateLimits {
             login_per_email: 10,
             public_per_ip: 60,
             public_per_token: 30,
+            renew_per_ip: 5,
         }
     }
 }
@@ -283,6 +286,8 @@ impl Settings {
                     .unwrap_or(60),
                 public_per_token: u32::try_from(parse_number("RATE_LIMIT_PUBLIC_PER_TOKEN", 30)?)
                     .unwrap_or(30),
+                renew_per_ip: u32::try_from(parse_number("RATE_LIMIT_RENEW_PER_IP", 5)?)
+                    .unwrap_or(5),
             },
             imports: ImportLimits {
                 max_bytes: usize::try_from(parse_number("IMPORT_MAX_BYTES", 20 * 1024 * 1024)?)

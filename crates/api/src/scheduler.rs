@@ -1,6 +1,7 @@
-//! The scheduler: every `SCHEDULER_TICK_MS` it records lapsed invitations as expired (each
-//! with its `invitation.expired` event, once, whichever instance gets there first) and
-//! checkpoints SQLite's write-ahead log (so requests' commits need not); every hour
+//! The scheduler: every `SCHEDULER_TICK_MS` it sends scheduled invitations whose time has come,
+//! queues due reminders, records lapsed invitations as expired (each with its
+//! `invitation.expired` event, once, whichever instance gets there first) and checkpoints
+//! SQLite's write-ahead log (so requests' commits need not); every hour
 //! it sweeps what must not pile up (old import previews, expired sessions and sign-in requests,
 //! rate-limit windows, and events older than `AUDIT_RETENTION_DAYS`). Every step is safe to run
 //! on several instances at once.
@@ -9,8 +10,10 @@ use crate::db::Pool;
 use chrono::{Duration, Utc};
 use std::time::Instant;
 
-/// Lapsed invitations expired per transaction; a backlog is worked off tick after tick.
+/// Items of each kind handled per transaction; a backlog is worked off batch after batch.
 const EXPIRE_BATCH: i64 = 1_000;
+const SEND_BATCH: i64 = 500;
+const REMIND_BATCH: i64 = 500;
 
 /// How often the housekeeping sweep runs.
 const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
@@ -22,22 +25,55 @@ pub struct Schedule {
     pub audit_retention_days: i64,
 }
 
-/// One tick: expiry always; the sweep when it is due. Answers how many invitations expired.
-pub fn tick(pool: &Pool, schedule: &Schedule, sweep: bool) -> anyhow::Result<usize> {
-    let mut conn = pool.get()?;
-    let now = Utc::now();
-    let mut expired = 0;
+/// What one tick did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ticked {
+    pub sent: usize,
+    pub reminded: usize,
+    pub expired: usize,
+}
+
+/// Runs `step` batch after batch until one comes back short.
+fn drain(
+    conn: &mut crate::db::PooledConnection,
+    limit: i64,
+    step: impl Fn(&mut crate::db::DbConnection, i64) -> skillstream_app::AppResult<usize>,
+) -> anyhow::Result<usize> {
+    let mut total = 0;
     loop {
-        let result = skillstream_app::invitations::expire_due(&mut conn, now, EXPIRE_BATCH);
+        let result = step(conn, limit);
         conn.record(&result, skillstream_app::AppError::lost_connection);
         let batch = result?;
-        expired += batch;
-        if batch < EXPIRE_BATCH as usize {
-            break;
+        total += batch;
+        if batch < usize::try_from(limit).unwrap_or(usize::MAX) {
+            return Ok(total);
         }
     }
-    if expired > 0 {
-        tracing::info!(expired, "invitations expired");
+}
+
+/// One tick: scheduled sends, reminders and expiry always; the sweep when it is due.
+pub fn tick(pool: &Pool, schedule: &Schedule, sweep: bool) -> anyhow::Result<Ticked> {
+    use skillstream_app::invitations;
+    let mut conn = pool.get()?;
+    let now = Utc::now();
+    let ticked = Ticked {
+        sent: drain(&mut conn, SEND_BATCH, |c, n| {
+            invitations::send_due(c, now, n)
+        })?,
+        reminded: drain(&mut conn, REMIND_BATCH, |c, n| {
+            invitations::remind_due(c, now, n)
+        })?,
+        expired: drain(&mut conn, EXPIRE_BATCH, |c, n| {
+            invitations::expire_due(c, now, n)
+        })?,
+    };
+    if ticked != Ticked::default() {
+        tracing::info!(
+            sent = ticked.sent,
+            reminded = ticked.reminded,
+            expired = ticked.expired,
+            "scheduler tick"
+        );
     }
     crate::db::housekeeping::checkpoint(&mut conn)?;
     if sweep {
@@ -47,11 +83,11 @@ pub fn tick(pool: &Pool, schedule: &Schedule, sweep: bool) -> anyhow::Result<usi
             tracing::info!(?swept, events, "swept");
         }
     }
-    Ok(expired)
+    Ok(ticked)
 }
 
-/// Runs until the process ends.
-pub async fn run(pool: Pool, schedule: Schedule) {
+/// Runs until the process ends; wakes the mail worker when a tick queued emails.
+pub async fn run(pool: Pool, schedule: Schedule, wakeup: crate::mail::worker::Wakeup) {
     let mut ticker = tokio::time::interval(schedule.tick);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut last_sweep: Option<Instant> = None;
@@ -65,7 +101,11 @@ pub async fn run(pool: Pool, schedule: Schedule) {
         let result =
             actix_web::rt::task::spawn_blocking(move || tick(&pool, &schedule, sweep)).await;
         match result {
-            Ok(Ok(_)) => {}
+            Ok(Ok(ticked)) => {
+                if ticked.sent + ticked.reminded > 0 {
+                    wakeup.notify();
+                }
+            }
             Ok(Err(error)) => tracing::warn!(%error, "scheduler tick failed; trying again later"),
             Err(error) => tracing::warn!(%error, "scheduler task failed"),
         }

@@ -83,6 +83,7 @@ impl Application {
                 import_retention: chrono::Duration::days(state.settings.import_retention_days),
                 audit_retention_days: state.settings.audit_retention_days,
             },
+            state.wakeup.clone(),
         ));
         let metrics = match &state.settings.metrics_addr {
             Some(addr) => {

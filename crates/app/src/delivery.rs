@@ -6,7 +6,7 @@ use crate::context::Ctx;
 use crate::details;
 use crate::error::AppResult;
 use crate::events::Event;
-use skillstream_domain::Action;
+use skillstream_domain::{Action, EmailKind};
 use skillstream_store::outbox::{self, ClaimedEmail, Outcome};
 use skillstream_store::{write_transaction, DbConnection};
 
@@ -22,7 +22,12 @@ pub fn record(
             Outcome::Failed { error } => Some((Action::InvitationEmailFailed, Some(error.clone()))),
             _ => None,
         };
+        let failed = matches!(outcome, Outcome::Failed { .. });
         let recorded = outbox::record(conn, &[(email.id, outcome)], ctx.now)?;
+        if recorded == 1 && failed && email.kind != EmailKind::RenewalRequest {
+            // No reminder after an email that failed for good (the address does not work).
+            skillstream_store::invitations::stop_reminders(conn, email.invitation_id)?;
+        }
         if let (1, Some((action, error))) = (recorded, event) {
             let mut event = Event::new(ctx, email.organization_id, action)
                 .invitation(email.invitation_id, &email.recipient);

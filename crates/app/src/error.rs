@@ -40,6 +40,10 @@ pub enum ErrorCode {
     DepartmentNameTaken,
     GroupNameTaken,
     ImportHasErrors,
+    SeatLimitReached,
+    InvitationScheduled,
+    InvitationAlreadySent,
+    InvitationNotExpired,
     // 409 (admin action) or 410 (link holder)
     InvitationAlreadyAccepted,
     InvitationCancelled,
@@ -58,6 +62,10 @@ pub enum ErrorCode {
     UnbalancedQuotes,
     TooManyRows,
     NoRows,
+    BulkLimitExceeded,
+    IdempotencyKeyReused,
+    // 403: the organization does not let a link holder renew
+    RenewalNotAllowed,
     // Single sign-on
     SsoRequired,
     SsoNotConfigured,
@@ -90,8 +98,8 @@ impl ErrorCode {
             | SsoCancelled
             | SsoCodeRefused => 400,
             Unauthorized | SsoTokenInvalid => 401,
-            Forbidden | CsrfFailed | ReadOnlyToken | SsoRequired | SsoEmailUnverified
-            | SsoEmailMismatch | SsoIdentityMismatch | SsoNotAMember => 403,
+            Forbidden | CsrfFailed | ReadOnlyToken | RenewalNotAllowed | SsoRequired
+            | SsoEmailUnverified | SsoEmailMismatch | SsoIdentityMismatch | SsoNotAMember => 403,
             NotFound | InvitationNotFound => 404,
             MethodNotAllowed => 405,
             Conflict
@@ -100,6 +108,10 @@ impl ErrorCode {
             | DepartmentNameTaken
             | GroupNameTaken
             | ImportHasErrors
+            | SeatLimitReached
+            | InvitationScheduled
+            | InvitationAlreadySent
+            | InvitationNotExpired
             | SsoNotConfigured
             | InvitationAlreadyAccepted
             | InvitationCancelled
@@ -109,7 +121,8 @@ impl ErrorCode {
             PayloadTooLarge | FileTooLarge => 413,
             UnsupportedMediaType => 415,
             ValidationFailed | EmptyFile | NotUtf8 | MissingEmailColumn | UnknownColumns
-            | DuplicateColumns | RaggedRow | UnbalancedQuotes | TooManyRows | NoRows => 422,
+            | DuplicateColumns | RaggedRow | UnbalancedQuotes | TooManyRows | NoRows
+            | BulkLimitExceeded | IdempotencyKeyReused => 422,
             RateLimited => 429,
             InternalError => 500,
             SsoProviderUnavailable => 502,
@@ -133,6 +146,8 @@ impl From<&InvitationError> for ErrorCode {
             InvitationError::AlreadyCancelled(_) => ErrorCode::InvitationCancelled,
             InvitationError::Expired => ErrorCode::InvitationExpired,
             InvitationError::Superseded => ErrorCode::InvitationSuperseded,
+            InvitationError::Scheduled(_) => ErrorCode::InvitationScheduled,
+            InvitationError::AlreadySent => ErrorCode::InvitationAlreadySent,
         }
     }
 }

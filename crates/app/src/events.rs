@@ -77,3 +77,8 @@ macro_rules! details {
         map
     }};
 }
+
+/// An instant as events' details write it (RFC 3339, UTC, seconds).
+pub fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

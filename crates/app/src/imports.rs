@@ -63,7 +63,12 @@ pub fn find(conn: &mut DbConnection, org: OrganizationId, id: ImportId) -> AppRe
 /// invitations were recorded as expired (so they neither block a row nor collide with it).
 pub fn directory(conn: &mut DbConnection, ctx: &Ctx, org: OrganizationId) -> AppResult<Directory> {
     invitations::expire(conn, ctx, LapsedScope::Organization(org))?;
-    Ok(store::directory(conn, org)?)
+    let mut directory = store::directory(conn, org)?;
+    if let Some(limit) = skillstream_store::organizations::settings(conn, org)?.seat_limit {
+        let taken = skillstream_store::invitations::seats_taken(conn, org, ctx.now)?;
+        directory.free_seats = Some((limit - taken).max(0));
+    }
+    Ok(directory)
 }
 
 /// Records a new preview's event; the caller wrote it with an [`store::ImportWriter`].
@@ -171,7 +176,9 @@ pub fn send_in(
         });
     }
     let valid = resolve_rows(conn, org, checked.into_iter().filter_map(|c| c.valid))?;
-    let created = invitations::write_many(conn, ctx, org, Some(import_id), &valid)?.len();
+    let created = invitations::write_many(conn, ctx, org, Some(import_id), &valid)?
+        .ids
+        .len();
     tracing::info!(
         import_id = import_id.get(),
         created,
@@ -233,6 +240,8 @@ fn resolve_rows(
             first_name: row.first_name,
             last_name: row.last_name,
             course_ids: Vec::new(),
+            send_at: None,
+            send_email: true,
         })
         .collect())
 }

@@ -15,6 +15,8 @@ pub struct Directory {
     pub members: HashSet<String>,
     /// Case-folded addresses with a live pending invitation.
     pub pending: HashSet<String>,
+    /// Seats still free under the organization's seat limit (`None`: unlimited).
+    pub free_seats: Option<i64>,
 }
 
 /// One problem with one cell.
@@ -80,6 +82,8 @@ pub struct RowChecker<'d> {
     ),
     department_errors: HashMap<String, RowError>,
     group_errors: HashMap<String, RowError>,
+    /// Seats left for the rows still to come.
+    seats_left: Option<i64>,
 }
 
 impl<'d> RowChecker<'d> {
@@ -93,6 +97,7 @@ impl<'d> RowChecker<'d> {
             seen_keys: Default::default(),
             department_errors: HashMap::new(),
             group_errors: HashMap::new(),
+            seats_left: directory.free_seats,
         }
     }
 
@@ -184,6 +189,20 @@ impl<'d> RowChecker<'d> {
             &mut self.group_errors,
             &mut errors,
         );
+        if let (Some(left), Some(_), Some(_), true) =
+            (self.seats_left, &email, &role, errors.is_empty())
+        {
+            // Rows take the free seats in file order; the rest do not fit.
+            if left <= 0 {
+                errors.push(RowError::new(
+                    Column::Email,
+                    "seat_limit_reached",
+                    "No seat is left for this row: the organization's seat limit is reached. Cancel pending invitations or raise the limit in Settings.",
+                ));
+            } else {
+                self.seats_left = Some(left - 1);
+            }
+        }
         let valid = match (email, role, errors.is_empty()) {
             (Some(email), Some(role), true) => Some(ValidRow {
                 email,
@@ -252,7 +271,33 @@ mod tests {
             groups: vec!["Managers".into()],
             members: HashSet::from(["member@example.com".to_string()]),
             pending: HashSet::from(["pending@example.com".to_string()]),
+            free_seats: None,
         }
+    }
+
+    #[test]
+    fn rows_past_the_free_seats_do_not_fit() {
+        let directory = Directory {
+            free_seats: Some(2),
+            ..directory()
+        };
+        let checked = check_rows(
+            &[
+                row(2, "a@example.com"),
+                row(3, "not an address"),
+                row(4, "b@example.com"),
+                row(5, "c@example.com"),
+            ],
+            &directory,
+        );
+        assert!(checked[0].valid.is_some());
+        // A row with its own errors takes no seat.
+        assert!(checked[1]
+            .errors
+            .iter()
+            .all(|e| e.code != "seat_limit_reached"));
+        assert!(checked[2].valid.is_some());
+        assert_eq!(checked[3].errors[0].code, "seat_limit_reached");
     }
 
     fn codes(checked: &CheckedRow) -> Vec<&str> {

@@ -17,6 +17,7 @@ stored_names!(
         InvitationAccepted => "invitation.accepted",
         InvitationRenewalRequested => "invitation.renewal_requested",
         InvitationLinkCopied => "invitation.link_copied",
+        InvitationUpdated => "invitation.updated",
         ImportUploaded => "import.uploaded",
         ImportSent => "import.sent",
         MemberDeactivated => "member.deactivated",

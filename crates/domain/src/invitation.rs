@@ -1,5 +1,6 @@
-//! The invitation's life: `pending` → `accepted` | `cancelled`, with `expired` derived from
-//! `expires_at` and the instant the caller passes in.
+//! The invitation's life: `scheduled` → `pending` → `accepted` | `cancelled`, with `expired`
+//! derived from `expires_at` and the instant the caller passes in. A scheduled invitation is
+//! stored as pending with a `send_at` (so one address has at most one of either).
 
 use chrono::{DateTime, Duration, Utc};
 use std::fmt;
@@ -76,6 +77,7 @@ crate::sql::text_enum!(StoredStatus);
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum InvitationStatus {
+    Scheduled,
     Pending,
     Expired,
     Accepted,
@@ -83,7 +85,8 @@ pub enum InvitationStatus {
 }
 
 impl InvitationStatus {
-    pub const ALL: [InvitationStatus; 4] = [
+    pub const ALL: [InvitationStatus; 5] = [
+        InvitationStatus::Scheduled,
         InvitationStatus::Pending,
         InvitationStatus::Expired,
         InvitationStatus::Accepted,
@@ -92,6 +95,7 @@ impl InvitationStatus {
 
     pub fn as_str(self) -> &'static str {
         match self {
+            InvitationStatus::Scheduled => "scheduled",
             InvitationStatus::Pending => "pending",
             InvitationStatus::Expired => "expired",
             InvitationStatus::Accepted => "accepted",
@@ -122,6 +126,10 @@ pub enum InvitationError {
     Expired,
     #[error("This invitation was replaced by a newer one.")]
     Superseded,
+    #[error("This invitation has not been sent yet, so it cannot be {0}. Send it now first.")]
+    Scheduled(&'static str),
+    #[error("This invitation has already been sent, so its send time cannot be changed.")]
+    AlreadySent,
 }
 
 impl InvitationError {
@@ -131,6 +139,8 @@ impl InvitationError {
             InvitationError::AlreadyCancelled(_) => "invitation_cancelled",
             InvitationError::Expired => "invitation_expired",
             InvitationError::Superseded => "invitation_superseded",
+            InvitationError::Scheduled(_) => "invitation_scheduled",
+            InvitationError::AlreadySent => "invitation_already_sent",
         }
     }
 }
@@ -140,6 +150,8 @@ impl InvitationError {
 pub struct Invitation {
     pub stored: StoredStatus,
     pub expires_at: DateTime<Utc>,
+    /// Waiting for its scheduled send (stored as pending with a `send_at`).
+    pub scheduled: bool,
 }
 
 /// What a resend changes: a fresh expiry, computed from the instant of the resend.
@@ -152,6 +164,7 @@ impl Invitation {
     /// The status people see at `now`: a pending invitation past `expires_at` reads as expired.
     pub fn status(&self, now: DateTime<Utc>) -> InvitationStatus {
         match self.stored {
+            StoredStatus::Pending if self.scheduled => InvitationStatus::Scheduled,
             StoredStatus::Pending if now >= self.expires_at => InvitationStatus::Expired,
             StoredStatus::Pending => InvitationStatus::Pending,
             StoredStatus::Expired => InvitationStatus::Expired,
@@ -169,6 +182,7 @@ impl Invitation {
         match self.stored {
             StoredStatus::Accepted => Err(InvitationError::AlreadyAccepted("resent")),
             StoredStatus::Cancelled => Err(InvitationError::AlreadyCancelled("resent")),
+            StoredStatus::Pending if self.scheduled => Err(InvitationError::Scheduled("resent")),
             StoredStatus::Pending | StoredStatus::Expired => Ok(Resent {
                 expires_at: ttl.expiry_from(now),
             }),
@@ -184,10 +198,33 @@ impl Invitation {
         }
     }
 
+    /// A scheduled invitation's send time can change, or it can be sent at once, until it is
+    /// sent.
+    pub fn reschedule(&self) -> Result<(), InvitationError> {
+        match self.stored {
+            StoredStatus::Pending if self.scheduled => Ok(()),
+            StoredStatus::Accepted => Err(InvitationError::AlreadyAccepted("rescheduled")),
+            StoredStatus::Cancelled => Err(InvitationError::AlreadyCancelled("rescheduled")),
+            StoredStatus::Pending | StoredStatus::Expired => Err(InvitationError::AlreadySent),
+        }
+    }
+
+    /// The link of a sent, pending invitation can be handed out (copy link).
+    pub fn share_link(&self, now: DateTime<Utc>) -> Result<(), InvitationError> {
+        match self.status(now) {
+            InvitationStatus::Pending => Ok(()),
+            InvitationStatus::Scheduled => Err(InvitationError::Scheduled("shared")),
+            InvitationStatus::Expired => Err(InvitationError::Expired),
+            InvitationStatus::Accepted => Err(InvitationError::AlreadyAccepted("shared")),
+            InvitationStatus::Cancelled => Err(InvitationError::AlreadyCancelled("shared")),
+        }
+    }
+
     /// Acceptance needs a pending invitation that has not expired at `now`.
     pub fn accept(&self, now: DateTime<Utc>) -> Result<(), InvitationError> {
         match self.status(now) {
             InvitationStatus::Pending => Ok(()),
+            InvitationStatus::Scheduled => Err(InvitationError::Scheduled("accepted")),
             InvitationStatus::Expired => Err(InvitationError::Expired),
             InvitationStatus::Accepted => Err(InvitationError::AlreadyAccepted("accepted again")),
             InvitationStatus::Cancelled => Err(InvitationError::AlreadyCancelled("accepted")),
@@ -208,6 +245,7 @@ mod tests {
         Invitation {
             stored: StoredStatus::Pending,
             expires_at: at(day),
+            scheduled: false,
         }
     }
 
@@ -247,6 +285,7 @@ mod tests {
         let accepted = Invitation {
             stored: StoredStatus::Accepted,
             expires_at: at(8),
+            scheduled: false,
         };
         assert_eq!(
             accepted.resend(at(2), InvitationTtl::default()),
@@ -260,6 +299,7 @@ mod tests {
         let cancelled = Invitation {
             stored: StoredStatus::Cancelled,
             expires_at: at(8),
+            scheduled: false,
         };
         assert!(cancelled.resend(at(2), InvitationTtl::default()).is_err());
         assert_eq!(
@@ -279,6 +319,25 @@ mod tests {
         assert_eq!(
             pending_until(8).accept(at(9)),
             Err(InvitationError::Expired)
+        );
+    }
+
+    #[test]
+    fn a_scheduled_invitation_is_neither_resent_shared_nor_accepted_until_sent() {
+        let scheduled = Invitation {
+            scheduled: true,
+            ..pending_until(20)
+        };
+        assert_eq!(scheduled.status(at(2)), InvitationStatus::Scheduled);
+        assert_eq!(scheduled.status(at(25)), InvitationStatus::Scheduled);
+        assert!(scheduled.resend(at(2), InvitationTtl::default()).is_err());
+        assert!(scheduled.share_link(at(2)).is_err());
+        assert!(scheduled.accept(at(2)).is_err());
+        assert_eq!(scheduled.reschedule(), Ok(()));
+        assert_eq!(scheduled.cancel(at(2)), Ok(()));
+        assert_eq!(
+            pending_until(8).reschedule(),
+            Err(InvitationError::AlreadySent)
         );
     }
 }

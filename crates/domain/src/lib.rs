@@ -28,4 +28,6 @@ pub use invitation::{Invitation, InvitationError, InvitationStatus, InvitationTt
 pub use matching::suggest;
 pub use names::{full_name, NameError, PersonName};
 pub use role::{Role, RoleError};
-pub use states::{EmailStatus, EnrollmentStatus, ImportSource, ImportStatus, MemberStatus};
+pub use states::{
+    EmailKind, EmailStatus, EnrollmentStatus, ImportSource, ImportStatus, MemberStatus,
+};

@@ -3,6 +3,7 @@
 //! how many seats there are, and the time zone times without an offset are read in.
 
 use crate::states::stored_names;
+use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 
 stored_names!(
     /// What the landing page of an expired link offers.
@@ -85,6 +86,69 @@ fn error(field: &'static str, code: &'static str, message: impl Into<String>) ->
         code,
         message: message.into(),
     }
+}
+
+/// The reminder steps of an invitation sent at `sent_at` and lapsing at `expires_at`: the
+/// `after_days` after sending, then `before_expiry_days` before expiry, ascending, without
+/// duplicates, each strictly between sending and expiry.
+impl Reminders {
+    pub fn steps(&self, sent_at: DateTime<Utc>, expires_at: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+        if !self.enabled {
+            return Vec::new();
+        }
+        let mut steps: Vec<DateTime<Utc>> = self
+            .after_days
+            .iter()
+            .map(|days| sent_at + Duration::days(*days))
+            .chain(
+                self.before_expiry_days
+                    .map(|days| expires_at - Duration::days(days)),
+            )
+            .filter(|at| *at > sent_at && *at < expires_at)
+            .collect();
+        steps.sort();
+        steps.dedup();
+        steps
+    }
+
+    /// When the next reminder is due, after `sent` reminders, the last of them (or the send) at
+    /// `after`: the first step not yet used that lies after `after`. At most one reminder goes
+    /// out per step, and steps missed while nothing ran are not caught up one by one.
+    pub fn next_after(
+        &self,
+        sent_at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+        after: DateTime<Utc>,
+        sent: usize,
+    ) -> Option<DateTime<Utc>> {
+        self.steps(sent_at, expires_at)
+            .into_iter()
+            .skip(sent)
+            .find(|at| *at > after)
+    }
+}
+
+/// A local date and time read in an IANA time zone (`2026-12-07T09:00` in `Europe/Berlin`), or
+/// an instant with its own offset. `None` for text that is neither, or a local time that does
+/// not exist in the zone (skipped by a daylight-saving change); an ambiguous one (repeated by
+/// the change) is read as its first occurrence.
+pub fn parse_instant(text: &str, time_zone: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+        return Some(at.with_timezone(&Utc));
+    }
+    let local = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())?;
+    let zone: chrono_tz::Tz = time_zone.parse().ok()?;
+    zone.from_local_datetime(&local)
+        .earliest()
+        .map(|at| at.with_timezone(&Utc))
 }
 
 /// The largest seat limit accepted (a typo guard, far above any organization).
@@ -307,5 +371,63 @@ mod tests {
             fields(with(vec![3], Some(0))),
             ["reminders.before_expiry_days"]
         );
+    }
+
+    fn day(d: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, d, h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn reminders_go_out_after_sending_and_before_expiry_once_per_step() {
+        let reminders = OrganizationSettings::default().reminders;
+        // Sent on the 1st, lapsing on the 8th: day 3 after sending, 1 day before expiry.
+        assert_eq!(
+            reminders.steps(day(1, 9), day(8, 9)),
+            vec![day(4, 9), day(7, 9)]
+        );
+        assert_eq!(
+            reminders.next_after(day(1, 9), day(8, 9), day(1, 9), 0),
+            Some(day(4, 9))
+        );
+        assert_eq!(
+            reminders.next_after(day(1, 9), day(8, 9), day(4, 9), 1),
+            Some(day(7, 9))
+        );
+        // A reminder sent early (by hand) still leaves the next step.
+        assert_eq!(
+            reminders.next_after(day(1, 9), day(8, 9), day(2, 9), 1),
+            Some(day(7, 9))
+        );
+        // A reminder sent late, after both steps, is the last one.
+        assert_eq!(
+            reminders.next_after(day(1, 9), day(8, 9), day(7, 10), 1),
+            None
+        );
+        // A two-day link: day 3 is past expiry and "1 day before" is day 2.
+        assert_eq!(reminders.steps(day(1, 9), day(3, 9)), vec![day(2, 9)]);
+        let off = Reminders {
+            enabled: false,
+            ..reminders
+        };
+        assert!(off.steps(day(1, 9), day(8, 9)).is_empty());
+    }
+
+    #[test]
+    fn times_without_an_offset_are_read_in_the_organization_time_zone() {
+        assert_eq!(
+            parse_instant("2026-12-07T09:00", "Europe/Berlin"),
+            Some(Utc.with_ymd_and_hms(2026, 12, 7, 8, 0, 0).unwrap())
+        );
+        assert_eq!(
+            parse_instant("2026-12-07T09:00:00Z", "Europe/Berlin"),
+            Some(Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap())
+        );
+        assert_eq!(
+            parse_instant("2026-12-07 09:00", "UTC"),
+            Some(Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap())
+        );
+        // 02:30 does not exist in Berlin on the last Sunday of March.
+        assert_eq!(parse_instant("2026-03-29T02:30", "Europe/Berlin"), None);
+        assert_eq!(parse_instant("next monday", "UTC"), None);
     }
 }

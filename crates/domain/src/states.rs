@@ -73,6 +73,16 @@ stored_names!(
     }
 );
 
+stored_names!(
+    /// What an email of the outbox says: the invitation itself, a reminder of it, or (to an
+    /// admin) an invitee's request for a new invitation.
+    EmailKind {
+        Invitation => "invitation",
+        Reminder => "reminder",
+        RenewalRequest => "renewal_request",
+    }
+);
+
 impl EmailStatus {
     /// Still to go out: waiting, or claimed by a worker.
     pub const UNSENT: [EmailStatus; 2] = [EmailStatus::Queued, EmailStatus::Sending];

@@ -63,6 +63,13 @@ pub fn sweep(
             .filter(rate_limit_windows::window_start.lt(to_db(now - Duration::minutes(2)))),
     )
     .execute(conn)?;
+    // A bulk action's Idempotency-Key protects retries for a day.
+    diesel::delete(
+        crate::schema::idempotency_keys::table.filter(
+            crate::schema::idempotency_keys::created_at.lt(to_db(now - Duration::hours(24))),
+        ),
+    )
+    .execute(conn)?;
     Ok(Swept {
         import_previews,
         sent_import_rows,

@@ -102,6 +102,7 @@ pub fn directory(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<Di
         pending: crate::invitations::pending_addresses(conn, org)?
             .into_iter()
             .collect(),
+        free_seats: None,
     })
 }
 

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod catalog;
 pub mod events;
 pub mod housekeeping;
+pub mod idempotency;
 pub mod imports;
 pub mod invitations;
 pub mod members;

@@ -40,6 +40,17 @@ pub fn addresses(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<Ve
         .load(conn)
 }
 
+/// The addresses of the organization's active admins (told of renewal requests).
+pub fn admin_addresses(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<Vec<String>> {
+    users::table
+        .filter(users::organization_id.eq(org))
+        .filter(users::role.eq(skillstream_domain::Role::Admin))
+        .filter(users::status.eq(skillstream_domain::MemberStatus::Active))
+        .order(users::id.asc())
+        .select(users::email)
+        .load(conn)
+}
+
 /// Email and display name ("First Last", none when the member has no name) of members.
 pub fn display_names(
     conn: &mut DbConnection,

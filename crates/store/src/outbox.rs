@@ -6,7 +6,7 @@ use crate::stamp::Stamp;
 use crate::{from_db, to_db, DbConnection};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use skillstream_domain::{EmailStatus, InvitationId, OrganizationId};
+use skillstream_domain::{EmailKind, EmailStatus, InvitationId, OrganizationId};
 use skillstream_domain::{Role, StoredStatus};
 use std::collections::HashMap;
 
@@ -23,6 +23,7 @@ pub struct NewEmail {
     pub next_attempt_at: Stamp,
     pub created_at: Stamp,
     pub updated_at: Stamp,
+    pub kind: EmailKind,
 }
 
 impl NewEmail {
@@ -45,11 +46,40 @@ impl NewEmail {
             next_attempt_at: at,
             created_at: at,
             updated_at: at,
+            kind: EmailKind::Invitation,
+        }
+    }
+
+    /// A reminder of a pending invitation, with its current link.
+    pub fn reminder(
+        organization_id: OrganizationId,
+        invitation_id: InvitationId,
+        recipient: &str,
+        sealed_token: String,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            kind: EmailKind::Reminder,
+            ..Self::queued(organization_id, invitation_id, recipient, sealed_token, now)
+        }
+    }
+
+    /// To an admin: the holder of an expired link asks for a new invitation (no link inside).
+    pub fn renewal_request(
+        organization_id: OrganizationId,
+        invitation_id: InvitationId,
+        admin: &str,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            kind: EmailKind::RenewalRequest,
+            sealed_token: None,
+            ..Self::queued(organization_id, invitation_id, admin, String::new(), now)
         }
     }
 }
 
-const EMAIL_COLUMNS: usize = 9;
+const EMAIL_COLUMNS: usize = 10;
 
 /// Queues emails through the bulk writer (one or many).
 pub fn enqueue(conn: &mut DbConnection, emails: Vec<NewEmail>) -> QueryResult<usize> {
@@ -57,7 +87,7 @@ pub fn enqueue(conn: &mut DbConnection, emails: Vec<NewEmail>) -> QueryResult<us
 }
 
 /// Withdraws emails of the invitation that have not gone out yet (its link no longer works),
-/// and wipes their sealed tokens. An email a worker is sending at this very moment may still
+/// and wipes their sealed tokens. Requests to admins about it stay. An email a worker is sending at this very moment may still
 /// go out with the old, now dead, link; the worker's outcome does not revive a withdrawn row.
 pub fn supersede_unsent(
     conn: &mut DbConnection,
@@ -67,7 +97,8 @@ pub fn supersede_unsent(
     diesel::update(
         email_outbox::table
             .filter(email_outbox::invitation_id.eq(invitation_id))
-            .filter(email_outbox::status.eq_any(EmailStatus::UNSENT)),
+            .filter(email_outbox::status.eq_any(EmailStatus::UNSENT))
+            .filter(email_outbox::kind.ne(EmailKind::RenewalRequest)),
     )
     .set((
         email_outbox::status.eq(EmailStatus::Superseded),
@@ -92,6 +123,8 @@ pub struct ClaimedEmail {
     pub sealed_token: Option<String>,
     #[diesel(sql_type = diesel::sql_types::Integer)]
     pub attempts: i32,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub kind: EmailKind,
 }
 
 /// Claims up to `limit` due emails — queued ones whose time has come, and `sending` ones whose
@@ -107,7 +140,7 @@ pub fn claim_due(
 ) -> QueryResult<Vec<ClaimedEmail>> {
     use diesel::sql_types::{BigInt, Timestamp};
     const RETURNING: &str =
-        "RETURNING id, invitation_id, organization_id, recipient, sealed_token, attempts";
+        "RETURNING id, invitation_id, organization_id, recipient, sealed_token, attempts, kind";
     let (now, lease_until) = (to_db(now), to_db(lease_until));
     // The states' stored names, inlined as literals so the planner sees them as before.
     let (queued, sending) = (EmailStatus::Queued.as_str(), EmailStatus::Sending.as_str());
@@ -233,6 +266,8 @@ pub fn backlog(conn: &mut DbConnection) -> QueryResult<(i64, Option<chrono::Naiv
 /// What an invitation email says, read for a batch of claimed emails.
 #[derive(Debug, Clone)]
 pub struct EmailContext {
+    /// The invitee's address.
+    pub email: String,
     pub status: StoredStatus,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -260,6 +295,7 @@ pub fn contexts(
         chrono::NaiveDateTime,
         i64,
         Option<i64>,
+        String,
     );
     let rows: Vec<Row> = invitations::table
         .filter(invitations::id.eq_any(&ids))
@@ -272,6 +308,7 @@ pub fn contexts(
             invitations::expires_at,
             invitations::organization_id,
             invitations::invited_by,
+            invitations::email,
         ))
         .load(conn)?;
     let org_ids: Vec<i64> = rows.iter().map(|r| r.6).collect();
@@ -304,9 +341,10 @@ pub fn contexts(
     Ok(rows
         .into_iter()
         .map(
-            |(id, status, first_name, last_name, role, expires_at, org, inviter)| {
+            |(id, status, first_name, last_name, role, expires_at, org, inviter, email)| {
                 let (organization, sso_enforced) = orgs.get(&org).cloned().unwrap_or_default();
                 let context = EmailContext {
+                    email,
                     status,
                     first_name,
                     last_name,

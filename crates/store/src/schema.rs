@@ -97,6 +97,13 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         import_id -> Nullable<BigInt>,
+        send_at -> Nullable<Timestamp>,
+        sealed_token -> Nullable<Text>,
+        reminders_enabled -> Bool,
+        reminders_sent -> Integer,
+        last_reminded_at -> Nullable<Timestamp>,
+        next_reminder_at -> Nullable<Timestamp>,
+        renewal_requested_at -> Nullable<Timestamp>,
     }
 }
 
@@ -122,6 +129,17 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        kind -> Text,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (organization_id, key) {
+        organization_id -> BigInt,
+        key -> Text,
+        request_hash -> Text,
+        response -> Text,
+        created_at -> Timestamp,
     }
 }
 

@@ -354,6 +354,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invitations/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["bulk_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invitations/csv-template": {
         parameters: {
             query?: never;
@@ -388,7 +404,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        patch: operations["change_invitation"];
         trace?: never;
     };
     "/api/v1/invitations/{id}/cancel": {
@@ -407,6 +423,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invitations/{id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["copy_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invitations/{id}/resend": {
         parameters: {
             query?: never;
@@ -417,6 +449,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["resend_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{id}/send-now": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["send_now"];
         delete?: never;
         options?: never;
         head?: never;
@@ -513,6 +561,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["accept_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/invitations/{token}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["renew_invitation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -641,7 +705,7 @@ export interface components {
             password: string;
         };
         /** @enum {string} */
-        Action: "invitation.created" | "invitation.scheduled" | "invitation.email_sent" | "invitation.email_failed" | "invitation.reminded" | "invitation.resent" | "invitation.cancelled" | "invitation.expired" | "invitation.accepted" | "invitation.renewal_requested" | "invitation.link_copied" | "import.uploaded" | "import.sent" | "member.deactivated" | "member.reactivated" | "member.updated" | "organization.settings_changed" | "sso.settings_changed" | "api_token.created" | "api_token.revoked" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "scim_token.created" | "scim_token.revoked";
+        Action: "invitation.created" | "invitation.scheduled" | "invitation.email_sent" | "invitation.email_failed" | "invitation.reminded" | "invitation.resent" | "invitation.cancelled" | "invitation.expired" | "invitation.accepted" | "invitation.renewal_requested" | "invitation.link_copied" | "invitation.updated" | "import.uploaded" | "import.sent" | "member.deactivated" | "member.reactivated" | "member.updated" | "organization.settings_changed" | "sso.settings_changed" | "api_token.created" | "api_token.revoked" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "scim_token.created" | "scim_token.revoked";
         /** @enum {string} */
         ActorType: "member" | "api_token" | "scim" | "invitee" | "system";
         /** @description An API token as listed: never its secret. */
@@ -703,6 +767,53 @@ export interface components {
             rows: components["schemas"]["ImportRow"][];
             summary: components["schemas"]["ImportSummary"];
         };
+        /** @enum {string} */
+        BulkAction: "resend" | "cancel";
+        /** @description Which invitations: every filter given must match (none: all of the organization's). */
+        BulkFilter: {
+            /** @description A department's exact name. */
+            department?: string | null;
+            /** @description A user group's exact name. */
+            group?: string | null;
+            /** @description Only these invitations. */
+            ids?: number[] | null;
+            /** Format: int64 */
+            import_id?: number | null;
+            /** @description Text in the email address (case-insensitive). */
+            q?: string | null;
+            /** @description Last (re)sent at or after this instant (RFC 3339). */
+            sent_after?: string | null;
+            /** @description Last (re)sent before this instant (RFC 3339). */
+            sent_before?: string | null;
+            /**
+             * @description `scheduled`, `pending`, `expired`, `accepted` or `cancelled`.
+             * @example pending
+             */
+            status?: string | null;
+        };
+        /** @description What a bulk action did, or (dry run) would do. */
+        BulkOutcome: {
+            action: components["schemas"]["BulkAction"];
+            /**
+             * Format: int64
+             * @description Invitations resent or cancelled (or that would be).
+             */
+            affected: number;
+            dry_run: boolean;
+            /**
+             * Format: int64
+             * @description Invitations the filter matches.
+             */
+            matched: number;
+            skipped: components["schemas"]["Skipped"][];
+        };
+        /** @description Body of `POST /api/v1/invitations/bulk`. */
+        BulkRequest: {
+            action: components["schemas"]["BulkAction"];
+            /** @description Count what would happen, change nothing. */
+            dry_run?: boolean;
+            filter?: components["schemas"]["BulkFilter"];
+        };
         /** @description A department or user group. */
         CatalogEntry: {
             /** Format: date-time */
@@ -711,6 +822,17 @@ export interface components {
             id: number;
             /** @example Sales */
             name: string;
+        };
+        /** @description Body of `PATCH /api/v1/invitations/{id}`: fields left out stay as they are. */
+        ChangeInvitation: {
+            /** @description Automatic reminders for this invitation. */
+            reminders_enabled?: boolean;
+            /**
+             * @description A scheduled invitation's new send time (future, at most 90 days ahead; without an
+             *     offset read in the organization's time zone).
+             * @example 2026-12-07T09:00
+             */
+            send_at?: string;
         };
         /** @description A person to turn to. */
         Contact: {
@@ -802,7 +924,7 @@ export interface components {
          *     and 410 to a link holder.
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "invalid_body" | "invalid_query" | "invalid_multipart" | "invalid_idempotency_key" | "unauthorized" | "forbidden" | "csrf_failed" | "read_only_token" | "not_found" | "invitation_not_found" | "method_not_allowed" | "payload_too_large" | "file_too_large" | "unsupported_media_type" | "conflict" | "already_a_member" | "invitation_already_pending" | "department_name_taken" | "group_name_taken" | "import_has_errors" | "invitation_already_accepted" | "invitation_cancelled" | "invitation_expired" | "invitation_superseded" | "import_expired" | "validation_failed" | "empty_file" | "not_utf8" | "missing_email_column" | "unknown_columns" | "duplicate_columns" | "ragged_row" | "unbalanced_quotes" | "too_many_rows" | "no_rows" | "sso_required" | "sso_not_configured" | "sso_provider_unavailable" | "sso_state_invalid" | "sso_cancelled" | "sso_code_refused" | "sso_token_invalid" | "sso_email_unverified" | "sso_email_mismatch" | "sso_identity_mismatch" | "sso_not_a_member" | "rate_limited" | "internal_error" | "service_unavailable";
+        ErrorCode: "invalid_json" | "invalid_body" | "invalid_query" | "invalid_multipart" | "invalid_idempotency_key" | "unauthorized" | "forbidden" | "csrf_failed" | "read_only_token" | "not_found" | "invitation_not_found" | "method_not_allowed" | "payload_too_large" | "file_too_large" | "unsupported_media_type" | "conflict" | "already_a_member" | "invitation_already_pending" | "department_name_taken" | "group_name_taken" | "import_has_errors" | "seat_limit_reached" | "invitation_scheduled" | "invitation_already_sent" | "invitation_not_expired" | "invitation_already_accepted" | "invitation_cancelled" | "invitation_expired" | "invitation_superseded" | "import_expired" | "validation_failed" | "empty_file" | "not_utf8" | "missing_email_column" | "unknown_columns" | "duplicate_columns" | "ragged_row" | "unbalanced_quotes" | "too_many_rows" | "no_rows" | "bulk_limit_exceeded" | "idempotency_key_reused" | "renewal_not_allowed" | "sso_required" | "sso_not_configured" | "sso_provider_unavailable" | "sso_state_invalid" | "sso_cancelled" | "sso_code_refused" | "sso_token_invalid" | "sso_email_unverified" | "sso_email_mismatch" | "sso_identity_mismatch" | "sso_not_a_member" | "rate_limited" | "internal_error" | "service_unavailable";
         ErrorObject: {
             /** @description Stable machine-readable code. */
             code: components["schemas"]["ErrorCode"];
@@ -932,6 +1054,8 @@ export interface components {
         };
         /** @description An invitation to join the organization. */
         Invitation: {
+            /** @description Only in the answer to a send with `send_email: false`: the link to hand over. */
+            accept_url?: string | null;
             /** Format: date-time */
             accepted_at?: string | null;
             /** Format: int64 */
@@ -966,7 +1090,29 @@ export interface components {
             id: number;
             invited_by?: null | components["schemas"]["Inviter"];
             last_name?: string | null;
+            /** Format: date-time */
+            last_reminded_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When the next reminder goes out (null: none planned).
+             */
+            next_reminder_at?: string | null;
+            /** @description Automatic reminders for this invitation (the organization's `reminders` settings). */
+            reminders_enabled: boolean;
+            /** Format: int32 */
+            reminders_sent: number;
+            /**
+             * Format: date-time
+             * @description When the holder of the expired link asked for a new invitation (`ask_admin`); cleared
+             *     by a resend.
+             */
+            renewal_requested_at?: string | null;
             role: components["schemas"]["Role"];
+            /**
+             * Format: date-time
+             * @description When a `scheduled` invitation will be sent (null once sent).
+             */
+            send_at?: string | null;
             /**
              * Format: int32
              * @description How many times it was sent (1 + resends).
@@ -986,11 +1132,16 @@ export interface components {
              */
             warnings?: components["schemas"]["FieldError"][];
         };
+        /** @description The link of a pending invitation. */
+        InvitationLink: {
+            /** @description The landing page the invitation email links to; whoever holds it can accept. */
+            accept_url: string;
+        };
         /**
          * @description What people see.
          * @enum {string}
          */
-        InvitationStatus: "pending" | "expired" | "accepted" | "cancelled";
+        InvitationStatus: "scheduled" | "pending" | "expired" | "accepted" | "cancelled";
         Inviter: {
             email: string;
             /** Format: int64 */
@@ -1085,6 +1236,16 @@ export interface components {
             before_expiry_days?: number | null;
             enabled?: boolean;
         };
+        /** @description What happened to a renewal request. */
+        RenewalAccepted: {
+            message: string;
+            /**
+             * @description `fresh_link_sent`: a new link is on its way to the invitation's address;
+             *     `admins_asked`: the organization's admins were asked to send a new invitation.
+             * @example fresh_link_sent
+             */
+            outcome: string;
+        };
         /**
          * @description What a member may do in an organization.
          * @enum {string}
@@ -1141,6 +1302,18 @@ export interface components {
              * @example learner
              */
             role?: string | null;
+            /**
+             * @description Send later: a time up to 90 days ahead, RFC 3339 (`2026-12-07T09:00:00+01:00`) or
+             *     without an offset (`2026-12-07T09:00`), then read in the organization's time zone. The
+             *     invitation is `scheduled` until then, and its expiry counts from the real send.
+             * @example 2026-12-07T09:00
+             */
+            send_at?: string | null;
+            /**
+             * @description `false`: no email (an integrator sends its own); the answer carries `accept_url` once.
+             *     Left out: `true`.
+             */
+            send_email?: boolean | null;
         };
         /** @description What a send did. */
         SendResult: {
@@ -1220,6 +1393,15 @@ export interface components {
             seat_limit?: number | null;
             /** @example Europe/Berlin */
             time_zone?: string;
+        };
+        /**
+         * @description An invitation the action left alone, and why (an error code: `invitation_already_accepted`,
+         *     `invitation_cancelled`, `invitation_scheduled`, `already_a_member`, …).
+         */
+        Skipped: {
+            /** Format: int64 */
+            id: number;
+            reason: string;
         };
         /** @description What the identity provider put in the callback URL's query. */
         SsoCallback: {
@@ -3311,7 +3493,7 @@ export interface operations {
     list_invitations: {
         parameters: {
             query?: {
-                /** @description `pending`, `expired`, `accepted` or `cancelled` (case is ignored). */
+                /** @description `scheduled`, `pending`, `expired`, `accepted` or `cancelled` (case is ignored). */
                 status?: string;
                 /** @description Text to find in the email address (case-insensitive). */
                 q?: string;
@@ -3335,6 +3517,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            /** @description Only in the answer to a send with `send_email: false`: the link to hand over. */
+                            accept_url?: string | null;
                             /** Format: date-time */
                             accepted_at?: string | null;
                             /** Format: int64 */
@@ -3369,7 +3553,29 @@ export interface operations {
                             id: number;
                             invited_by?: null | components["schemas"]["Inviter"];
                             last_name?: string | null;
+                            /** Format: date-time */
+                            last_reminded_at?: string | null;
+                            /**
+                             * Format: date-time
+                             * @description When the next reminder goes out (null: none planned).
+                             */
+                            next_reminder_at?: string | null;
+                            /** @description Automatic reminders for this invitation (the organization's `reminders` settings). */
+                            reminders_enabled: boolean;
+                            /** Format: int32 */
+                            reminders_sent: number;
+                            /**
+                             * Format: date-time
+                             * @description When the holder of the expired link asked for a new invitation (`ask_admin`); cleared
+                             *     by a resend.
+                             */
+                            renewal_requested_at?: string | null;
                             role: components["schemas"]["Role"];
+                            /**
+                             * Format: date-time
+                             * @description When a `scheduled` invitation will be sent (null once sent).
+                             */
+                            send_at?: string | null;
                             /**
                              * Format: int32
                              * @description How many times it was sent (1 + resends).
@@ -3461,7 +3667,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Invitation created and its email queued; `warnings` holds hints such as `possible_typo` */
+            /** @description Invitation created and its email queued (or `scheduled`; with `send_email: false`, `accept_url` instead of an email); `warnings` holds hints such as `possible_typo` */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -3496,7 +3702,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `invitation_already_pending` (with `invitation_id`) or `already_a_member` */
+            /** @description `invitation_already_pending` (with `invitation_id`), `already_a_member` or `seat_limit_reached` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3652,6 +3858,95 @@ export interface operations {
             };
         };
     };
+    bulk_action: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1 to 200 visible ASCII characters: a retry with the same key and body answers the first outcome and changes nothing (kept 24 hours) */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkRequest"];
+            };
+        };
+        responses: {
+            /** @description What was done (or, with `dry_run`, would be): `matched`, `affected` and each `skipped` invitation with its reason */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkOutcome"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no credential, or one that is invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not of a type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A filter that cannot be read, `bulk_limit_exceeded` (over 10,000 matched) or `idempotency_key_reused` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     csv_template: {
         parameters: {
             query?: never;
@@ -3772,6 +4067,112 @@ export interface operations {
             };
         };
     };
+    change_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeInvitation"];
+            };
+        };
+        responses: {
+            /** @description Changed (an `invitation.updated` event names what changed) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no credential, or one that is invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not do this; `csrf_failed` for a browser session without its CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invitation_already_sent`: the send time of a sent invitation cannot change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not of a type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `send_at` in the past, too far ahead or not a time */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     cancel_invitation: {
         parameters: {
             query?: never;
@@ -3847,6 +4248,81 @@ export interface operations {
             };
         };
     };
+    copy_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invitation's current link (event `invitation.link_copied`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationLink"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no credential, or one that is invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not do this; `csrf_failed` for a browser session without its CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not pending: scheduled, expired, accepted or cancelled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     resend_invitation: {
         parameters: {
             query?: never;
@@ -3903,6 +4379,81 @@ export interface operations {
                 };
             };
             /** @description Accepted or cancelled invitations cannot be resent */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    send_now: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sent: pending from now (expiry counts from now), email queued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no credential, or one that is invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not do this; `csrf_failed` for a browser session without its CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invitation_already_sent`, or the invitation was cancelled */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4523,6 +5074,92 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    renew_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token from the link in the (expired) email */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `self_service`: a fresh link is emailed to the invitation's own address; `ask_admin`: the admins are asked (once) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenewalAccepted"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `renewal_not_allowed`: the organization's `expired_link` is `contact_admin` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invitation_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invitation_not_expired`: the link still works */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invitation_cancelled`, `invitation_already_accepted` or `invitation_superseded`: never renewed */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;

@@ -9,6 +9,8 @@ pub const SUBJECT: &str = "Welcome to SkillStream LMS";
 /// What the email says.
 #[derive(Debug, Clone)]
 pub struct InvitationEmail {
+    /// A reminder of an invitation already sent (subject "Reminder: …").
+    pub reminder: bool,
     pub organization: String,
     /// The inviter's name, or their email when they have no name.
     pub inviter: String,
@@ -18,6 +20,16 @@ pub struct InvitationEmail {
     pub accept_url: String,
     pub expires_at: DateTime<Utc>,
     pub sso_enforced: bool,
+}
+
+/// To an admin: the holder of an expired link asks for a new invitation.
+#[derive(Debug, Clone)]
+pub struct RenewalRequestEmail {
+    pub organization: String,
+    pub invitee: String,
+    pub expired_at: DateTime<Utc>,
+    /// The Invitations page filtered to the invitee.
+    pub invitations_url: String,
 }
 
 /// Both parts of a rendered email.
@@ -46,6 +58,14 @@ impl Templates {
             "invitation.txt",
             include_str!("../../templates/invitation.txt"),
         )?;
+        env.add_template(
+            "renewal_request.html",
+            include_str!("../../templates/renewal_request.html"),
+        )?;
+        env.add_template(
+            "renewal_request.txt",
+            include_str!("../../templates/renewal_request.txt"),
+        )?;
         Ok(Self { env })
     }
 
@@ -63,11 +83,40 @@ impl Templates {
             accept_url => Value::from_safe_string(escape_attribute(&email.accept_url)),
             expires_on => email.expires_at.format("%A, %-d %B %Y at %H:%M UTC").to_string(),
             sso_enforced => email.sso_enforced,
+            reminder => email.reminder,
+        };
+        let subject = if email.reminder {
+            format!("Reminder: {SUBJECT}")
+        } else {
+            SUBJECT.to_string()
         };
         Ok(Rendered {
-            subject: SUBJECT.to_string(),
+            subject,
             text: self.env.get_template("invitation.txt")?.render(&ctx)?,
             html: self.env.get_template("invitation.html")?.render(&ctx)?,
+        })
+    }
+
+    pub fn renewal_request(
+        &self,
+        email: &RenewalRequestEmail,
+    ) -> Result<Rendered, minijinja::Error> {
+        let ctx = context! {
+            organization => &email.organization,
+            invitee => &email.invitee,
+            expired_on => email.expired_at.format("%A, %-d %B %Y").to_string(),
+            invitations_url => Value::from_safe_string(escape_attribute(&email.invitations_url)),
+        };
+        Ok(Rendered {
+            subject: format!(
+                "{} asks for a new invitation to {}",
+                email.invitee, email.organization
+            ),
+            text: self.env.get_template("renewal_request.txt")?.render(&ctx)?,
+            html: self
+                .env
+                .get_template("renewal_request.html")?
+                .render(&ctx)?,
         })
     }
 }
@@ -94,6 +143,7 @@ mod tests {
 
     fn email() -> InvitationEmail {
         InvitationEmail {
+            reminder: false,
             organization: "Acme <Corp> & Sons".into(),
             inviter: "Grace \"Admin\" Hopper".into(),
             first_name: Some("<script>alert(1)</script>".into()),
@@ -117,6 +167,43 @@ mod tests {
         }
         assert!(rendered.text.contains("Acme <Corp> & Sons"));
         assert!(rendered.text.contains("as an Instructor"));
+    }
+
+    #[test]
+    fn a_reminder_says_so_in_its_subject_and_first_line() {
+        let reminder = InvitationEmail {
+            reminder: true,
+            ..email()
+        };
+        let rendered = Templates::new().unwrap().invitation(&reminder).unwrap();
+        assert_eq!(rendered.subject, "Reminder: Welcome to SkillStream LMS");
+        assert!(rendered
+            .text
+            .starts_with("Welcome to SkillStream LMS\n\nA reminder:"));
+        assert!(rendered
+            .html
+            .contains("A reminder: your invitation is still waiting"));
+    }
+
+    #[test]
+    fn a_renewal_request_names_the_invitee_and_escapes_it() {
+        let rendered = Templates::new()
+            .unwrap()
+            .renewal_request(&RenewalRequestEmail {
+                organization: "Acme".into(),
+                invitee: "<b>ada</b>@example.com".into(),
+                expired_at: Utc.with_ymd_and_hms(2026, 12, 4, 9, 30, 0).unwrap(),
+                invitations_url: "https://lms.example.com/admin/invitations?q=ada%40example.com"
+                    .into(),
+            })
+            .unwrap();
+        assert!(rendered
+            .subject
+            .contains("asks for a new invitation to Acme"));
+        assert!(rendered.text.contains("Friday, 4 December 2026"));
+        assert!(rendered.html.contains("&lt;b&gt;ada"));
+        assert!(!rendered.html.contains("<b>"));
+        assert!(rendered.html.contains("q=ada%40example.com"));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! records each outcome. Transient failures are retried with exponential backoff and jitter up
 //! to a limit; permanent ones stop at once.
 
-use super::template::{InvitationEmail, Templates};
+use super::template::{InvitationEmail, RenewalRequestEmail, Templates};
 use super::transport::{SendError, Transport};
 use crate::config::Secret;
 use crate::db::outbox::{claim_due, contexts, ClaimedEmail, EmailContext, Outcome};
@@ -14,7 +14,7 @@ use futures::stream::{self, StreamExt};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::Message;
 use rand::Rng;
-use skillstream_domain::{Role, StoredStatus};
+use skillstream_domain::{EmailKind, Role, StoredStatus};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{watch, Notify};
@@ -60,6 +60,7 @@ pub struct OutboxWorker {
 /// What the email needs besides the outbox row.
 #[derive(Debug, Clone)]
 struct Context {
+    email: String,
     status: StoredStatus,
     first_name: Option<String>,
     last_name: Option<String>,
@@ -74,6 +75,7 @@ struct Context {
 impl From<EmailContext> for Context {
     fn from(c: EmailContext) -> Self {
         Self {
+            email: c.email,
             status: c.status,
             first_name: c.first_name,
             last_name: c.last_name,
@@ -224,6 +226,9 @@ impl OutboxWorker {
     }
 
     async fn deliver(&self, email: &ClaimedEmail, context: Option<&Context>) -> Outcome {
+        if email.kind == EmailKind::RenewalRequest {
+            return self.deliver_renewal_request(email, context).await;
+        }
         // Never an email for an invitation that is no longer pending, or whose link lapsed
         // while the email was queued: the row is marked superseded instead.
         let now = Utc::now();
@@ -247,6 +252,49 @@ impl OutboxWorker {
             Ok(message) => message,
             Err(error) => return Outcome::Failed { error },
         };
+        let outcome = self.send(email, message).await;
+        if let (Outcome::Sent, Transport::Files(dir)) = (&outcome, &self.transport) {
+            tracing::info!(to = %email.recipient, folder = %dir.display(), %accept_url, "invitation email written");
+        }
+        outcome
+    }
+
+    /// To an admin: the holder of an expired link asks for a new invitation. No link inside.
+    async fn deliver_renewal_request(
+        &self,
+        email: &ClaimedEmail,
+        context: Option<&Context>,
+    ) -> Outcome {
+        let Some(context) = context else {
+            return Outcome::Superseded;
+        };
+        let rendered = match self.templates.renewal_request(&RenewalRequestEmail {
+            organization: context.organization.clone(),
+            invitee: context.email.clone(),
+            expired_at: context.expires_at,
+            invitations_url: format!(
+                "{}/admin/invitations?q={}",
+                self.config.public_url,
+                url_component(&context.email)
+            ),
+        }) {
+            Ok(rendered) => rendered,
+            Err(e) => {
+                return Outcome::Failed {
+                    error: format!("The email could not be rendered: {e}"),
+                }
+            }
+        };
+        let message = match self.message(email, None, rendered) {
+            Ok(message) => message,
+            Err(error) => return Outcome::Failed { error },
+        };
+        self.send(email, message).await
+    }
+
+    /// Hands a built email to the transport; transient failures are retried until the attempts
+    /// run out.
+    async fn send(&self, email: &ClaimedEmail, message: Message) -> Outcome {
         match self
             .transport
             .send(
@@ -255,12 +303,7 @@ impl OutboxWorker {
             )
             .await
         {
-            Ok(()) => {
-                if let Transport::Files(dir) = &self.transport {
-                    tracing::info!(to = %email.recipient, folder = %dir.display(), %accept_url, "invitation email written");
-                }
-                Outcome::Sent
-            }
+            Ok(()) => Outcome::Sent,
             Err(SendError::Permanent(error)) => Outcome::Failed { error },
             Err(SendError::Transient(error)) if email.attempts >= self.config.max_attempts => {
                 Outcome::Failed {
@@ -291,6 +334,7 @@ impl OutboxWorker {
         let rendered = self
             .templates
             .invitation(&InvitationEmail {
+                reminder: email.kind == EmailKind::Reminder,
                 organization: context.organization.clone(),
                 inviter: context.inviter.clone(),
                 first_name: context.first_name.clone(),
@@ -301,14 +345,23 @@ impl OutboxWorker {
                 sso_enforced: context.sso_enforced,
             })
             .map_err(|e| format!("The email could not be rendered: {e}"))?;
-        let address = email
-            .recipient
-            .parse()
-            .map_err(|e| format!("The recipient address is not deliverable: {e}"))?;
         let name = skillstream_domain::full_name(
             context.first_name.as_deref(),
             context.last_name.as_deref(),
         );
+        self.message(email, name, rendered)
+    }
+
+    fn message(
+        &self,
+        email: &ClaimedEmail,
+        name: Option<String>,
+        rendered: super::template::Rendered,
+    ) -> Result<Message, String> {
+        let address = email
+            .recipient
+            .parse()
+            .map_err(|e| format!("The recipient address is not deliverable: {e}"))?;
         let to = Mailbox::new(name, address);
         Message::builder()
             .from(self.config.mail_from.clone())
@@ -320,4 +373,9 @@ impl OutboxWorker {
             ))
             .map_err(|e| format!("The email could not be built: {e}"))
     }
+}
+
+/// A query-string value, percent-encoded.
+fn url_component(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }

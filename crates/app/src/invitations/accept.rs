@@ -50,6 +50,24 @@ pub fn accept(
     write_transaction(conn, |conn| accept_in(conn, ctx, token_hash, acceptance))
 }
 
+/// Checked again at acceptance: the seat limit may have been lowered since the invitation was
+/// sent, and members may have joined by other paths (SCIM, reactivation): the new member must
+/// still fit among the active members.
+fn check_member_seat(conn: &mut DbConnection, org: OrganizationId) -> AppResult<()> {
+    let Some(limit) = skillstream_store::organizations::settings(conn, org)?.seat_limit else {
+        return Ok(());
+    };
+    store::lock_seats(conn, org)?;
+    let members = store::active_members(conn, org)?;
+    if members >= limit {
+        return Err(AppError::new(
+            ErrorCode::SeatLimitReached,
+            "This organization has no free seat left, so the invitation cannot be accepted now. Ask your administrator to free a seat.",
+        ));
+    }
+    Ok(())
+}
+
 fn accept_in(
     conn: &mut DbConnection,
     ctx: &Ctx,
@@ -77,6 +95,7 @@ fn accept_in(
     }
     let org = row.organization_id;
     refuse_member(conn, org, &row.email_folded, &row.email)?;
+    check_member_seat(conn, org)?;
     // Names given on the invitation win; the invitee fills only what was left empty.
     let first_name = row
         .first_name

@@ -6,13 +6,14 @@ use crate::details;
 use crate::error::{AppError, AppResult};
 use crate::events::Event;
 use crate::tokens::{hash_token, new_link_token, Sealer};
-use skillstream_domain::{Action, ImportId, InvitationId, OrganizationId};
-use skillstream_store::invitations::{self as store, InvitationRow};
+use skillstream_domain::settings::OrganizationSettings;
+use skillstream_domain::{Action, ImportId, InvitationId, InvitationTtl, OrganizationId};
+use skillstream_store::invitations::{self as store, InvitationRow, Resend};
 use skillstream_store::outbox::{self, NewEmail};
 use skillstream_store::{is_unique_violation, organizations};
 use skillstream_store::{write_transaction, DbConnection};
 
-fn find(
+pub(super) fn find(
     conn: &mut DbConnection,
     org: OrganizationId,
     id: InvitationId,
@@ -20,48 +21,76 @@ fn find(
     store::find(conn, org, id)?.ok_or_else(|| AppError::not_found("Invitation"))
 }
 
-/// Resend: a new link (the old one answers "superseded"), a fresh expiry, the email again.
+/// Resend: a new link (the old one answers "superseded" once its grace is over), a fresh
+/// expiry, reminders counted afresh, the email again.
 pub fn resend(conn: &mut DbConnection, ctx: &Ctx, id: InvitationId) -> AppResult<()> {
     let org = ctx.org()?;
     write_transaction(conn, |conn| {
         let row = find(conn, org, id)?;
-        // One read for the lifetime and the resend grace.
         let settings = organizations::settings(conn, org)?;
-        let ttl = skillstream_domain::InvitationTtl::from_days(settings.invitation_ttl_days)
-            .unwrap_or_default();
-        let resent = row
-            .rules()
-            .resend(ctx.now, ttl)
-            .map_err(AppError::invitation_state)?;
-        refuse_member(conn, org, &row.email_folded, &row.email)?;
-        let token = new_link_token();
-        if let Err(e) =
-            store::mark_resent(conn, id, &hash_token(&token), resent.expires_at, ctx.now)
-        {
-            if !is_unique_violation(&e) {
-                return Err(e.into());
-            }
-            return Err(pending_conflict(conn, org, &row.email_folded, &row.email)?);
-        }
-        // The replaced link keeps working for the organization's resend grace; links replaced
-        // before it stop now.
-        store::end_grace(conn, id, ctx.now)?;
-        let grace = settings.resend_grace_hours;
-        let usable_until = (grace > 0).then(|| ctx.now + chrono::Duration::hours(grace));
-        store::retire_token(conn, id, &row.token_hash, ctx.now, usable_until)?;
-        outbox::supersede_unsent(conn, id, ctx.now)?;
-        let sealed = Sealer::new(&ctx.seal_secret).seal(&token);
-        outbox::enqueue(
-            conn,
-            vec![NewEmail::queued(org, id, &row.email, sealed, ctx.now)],
-        )?;
-        let event = Event::new(ctx, org, Action::InvitationResent)
-            .invitation(id, &row.email)
-            .import(row.import_id.map(ImportId))
-            .details(details! { "send_count": row.send_count + 1 });
-        skillstream_store::events::append(conn, vec![event.into_row()])?;
-        Ok(())
+        resend_row(conn, ctx, &row, &settings, None)
     })
+}
+
+/// Resends one invitation of a transaction the caller owns, with the organization's settings
+/// read once. `reason` goes into the event's details (`renewal` when the link holder asked).
+pub(crate) fn resend_row(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    row: &InvitationRow,
+    settings: &OrganizationSettings,
+    reason: Option<&str>,
+) -> AppResult<()> {
+    let (org, id) = (row.organization_id, row.id);
+    let ttl = InvitationTtl::from_days(settings.invitation_ttl_days).unwrap_or_default();
+    let resent = row
+        .rules()
+        .resend(ctx.now, ttl)
+        .map_err(AppError::invitation_state)?;
+    refuse_member(conn, org, &row.email_folded, &row.email)?;
+    let token = new_link_token();
+    let sealed = Sealer::new(&ctx.seal_secret).seal(&token);
+    let next_reminder_at = if row.reminders_enabled {
+        settings
+            .reminders
+            .next_after(ctx.now, resent.expires_at, ctx.now, 0)
+    } else {
+        None
+    };
+    let change = Resend {
+        token_hash: &hash_token(&token),
+        sealed_token: &sealed,
+        expires_at: resent.expires_at,
+        next_reminder_at,
+    };
+    if let Err(e) = store::mark_resent(conn, id, &change, ctx.now) {
+        if !is_unique_violation(&e) {
+            return Err(e.into());
+        }
+        return Err(pending_conflict(conn, org, &row.email_folded, &row.email)?);
+    }
+    // The replaced link keeps working for the organization's resend grace; links replaced
+    // before it stop now.
+    store::end_grace(conn, id, ctx.now)?;
+    let grace = settings.resend_grace_hours;
+    let usable_until = (grace > 0).then(|| ctx.now + chrono::Duration::hours(grace));
+    store::retire_token(conn, id, &row.token_hash, ctx.now, usable_until)?;
+    outbox::supersede_unsent(conn, id, ctx.now)?;
+    outbox::enqueue(
+        conn,
+        vec![NewEmail::queued(org, id, &row.email, sealed, ctx.now)],
+    )?;
+    let event = Event::new(ctx, org, Action::InvitationResent)
+        .invitation(id, &row.email)
+        .import(row.import_id.map(ImportId));
+    let event = match reason {
+        Some(reason) => {
+            event.details(details! { "send_count": row.send_count + 1, "reason": reason })
+        }
+        None => event.details(details! { "send_count": row.send_count + 1 }),
+    };
+    skillstream_store::events::append(conn, vec![event.into_row()])?;
+    Ok(())
 }
 
 /// Cancel: the link stops working; the invitation stays as history.
@@ -69,15 +98,28 @@ pub fn cancel(conn: &mut DbConnection, ctx: &Ctx, id: InvitationId) -> AppResult
     let org = ctx.org()?;
     write_transaction(conn, |conn| {
         let row = find(conn, org, id)?;
-        row.rules()
-            .cancel(ctx.now)
-            .map_err(AppError::invitation_state)?;
-        store::mark_cancelled(conn, id, ctx.now)?;
-        outbox::supersede_unsent(conn, id, ctx.now)?;
-        let event = Event::new(ctx, org, Action::InvitationCancelled)
-            .invitation(id, &row.email)
-            .import(row.import_id.map(ImportId));
-        skillstream_store::events::append(conn, vec![event.into_row()])?;
+        let event = cancel_row(conn, ctx, &row)?;
+        skillstream_store::events::append(conn, vec![event])?;
         Ok(())
     })
+}
+
+/// Cancels one invitation of a transaction the caller owns; answers its event for the caller
+/// to append (one statement for many).
+pub(crate) fn cancel_row(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    row: &InvitationRow,
+) -> AppResult<skillstream_store::events::NewEvent> {
+    row.rules()
+        .cancel(ctx.now)
+        .map_err(AppError::invitation_state)?;
+    store::mark_cancelled(conn, row.id, ctx.now)?;
+    outbox::supersede_unsent(conn, row.id, ctx.now)?;
+    Ok(
+        Event::new(ctx, row.organization_id, Action::InvitationCancelled)
+            .invitation(row.id, &row.email)
+            .import(row.import_id.map(ImportId))
+            .into_row(),
+    )
 }

@@ -28,6 +28,10 @@ pub(super) fn gone(error: InvitationError) -> AppError {
         InvitationError::Superseded => {
             "A newer invitation email was sent to you; use the link in the most recent email. If you cannot find it, ask your administrator to resend it."
         }
+        // A scheduled invitation's link has not been sent to anyone (see `usable`).
+        InvitationError::Scheduled(_) | InvitationError::AlreadySent => {
+            return link_not_found();
+        }
     };
     AppError::new(ErrorCode::from(&error), message).with_status(410)
 }
@@ -52,6 +56,10 @@ pub fn usable(
             None => link_not_found(),
         });
     };
+    if row.send_at.is_some() {
+        // Scheduled: nobody was sent this link yet.
+        return Err(link_not_found());
+    }
     if let Err(error) = row.rules().accept(now) {
         // An accepted link sends its holder to sign in; the others say whom to ask.
         let ask = !matches!(error, InvitationError::AlreadyAccepted(_));

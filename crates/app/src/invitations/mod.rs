@@ -3,15 +3,21 @@
 //! use case, the names re-exported here so callers write `invitations::accept`.
 
 mod accept;
+mod bulk;
 mod change;
 mod expire;
 mod link;
+mod renew;
+mod schedule;
 mod validate;
 mod write;
 
 pub use accept::{accept, refuse_password_when_sso_enforced, Acceptance};
+pub use bulk::{bulk, BulkAction, BulkOutcome, Idempotency, Skipped, MAX_BULK};
 pub use change::{cancel, resend};
 pub use expire::{expire, expire_due};
 pub use link::{link_not_found, usable};
+pub use renew::{renew, Renewal};
+pub use schedule::{copy_link, remind_due, send_due, send_now, update, InvitationChange};
 pub use validate::{email_warnings, validate, InvitationInput, ValidInvitation};
-pub use write::{send_one, write_many};
+pub use write::{send_one, write_many, SentOne, Written};

@@ -4,11 +4,12 @@
 use super::expire::expire;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
+use chrono::{DateTime, Duration, Utc};
 use skillstream_domain::{EmailAddress, InvitationId, OrganizationId, PersonName, Role};
 use skillstream_store::catalog::{self, Kind};
 use skillstream_store::invitations::{self as store, LapsedScope};
-use skillstream_store::members;
 use skillstream_store::DbConnection;
+use skillstream_store::{members, organizations};
 use std::collections::BTreeSet;
 
 /// What an admin asks for, as given.
@@ -21,7 +22,14 @@ pub struct InvitationInput {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub course_ids: Vec<i64>,
+    /// When to send it (RFC 3339, or a local time read in the organization's time zone).
+    pub send_at: Option<String>,
+    /// False: no email; the admin hands the link over (the answer carries it once).
+    pub send_email: Option<bool>,
 }
+
+/// The furthest ahead a send can be scheduled.
+pub const MAX_SCHEDULE_DAYS: i64 = 90;
 
 /// An invitation whose every field is valid for the organization.
 #[derive(Debug, Clone)]
@@ -33,6 +41,9 @@ pub struct ValidInvitation {
     pub first_name: Option<PersonName>,
     pub last_name: Option<PersonName>,
     pub course_ids: Vec<i64>,
+    /// A scheduled send (future); `None`: now.
+    pub send_at: Option<DateTime<Utc>>,
+    pub send_email: bool,
 }
 
 /// Resolves an optional name to the id of the organization's entry with exactly that name. A
@@ -64,13 +75,66 @@ fn resolve_name(
     ))
 }
 
+/// Reads `send_at`: a time after `now` and at most 90 days ahead, with an offset or in the
+/// organization's time zone.
+pub(super) fn schedule(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    input: &InvitationInput,
+    now: DateTime<Utc>,
+) -> AppResult<Result<Option<DateTime<Utc>>, FieldError>> {
+    let Some(text) = input
+        .send_at
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    else {
+        return Ok(Ok(None));
+    };
+    if input.send_email == Some(false) {
+        return Ok(Err(FieldError::new(
+            "send_at",
+            "not_with_send_email_false",
+            "A scheduled invitation is sent by email: leave send_at out when send_email is false.",
+        )));
+    }
+    let zone = organizations::settings(conn, org)?.time_zone;
+    let Some(at) = skillstream_domain::settings::parse_instant(text, &zone) else {
+        return Ok(Err(FieldError::new(
+            "send_at",
+            "invalid_time",
+            format!("send_at must be a date and time such as 2026-12-07T09:00 (read in {zone}) or with an offset such as 2026-12-07T09:00:00+01:00."),
+        )));
+    };
+    if at <= now {
+        return Ok(Err(FieldError::new(
+            "send_at",
+            "in_the_past",
+            "send_at must be in the future; leave it out to send now.",
+        )));
+    }
+    if at > now + Duration::days(MAX_SCHEDULE_DAYS) {
+        return Ok(Err(FieldError::new(
+            "send_at",
+            "too_far_ahead",
+            format!("send_at can be at most {MAX_SCHEDULE_DAYS} days ahead."),
+        )));
+    }
+    Ok(Ok(Some(at)))
+}
+
 /// Checks every field, reporting all problems at once.
 pub fn validate(
     conn: &mut DbConnection,
     org: OrganizationId,
     input: &InvitationInput,
+    now: DateTime<Utc>,
 ) -> AppResult<Result<ValidInvitation, Vec<FieldError>>> {
     let mut errors = Vec::new();
+    let send_at = schedule(conn, org, input, now)?
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
     let email = EmailAddress::parse(input.email.as_deref().unwrap_or_default())
         .map_err(|e| errors.push(FieldError::new("email", e.code(), e.to_string())))
         .ok();
@@ -132,6 +196,8 @@ pub fn validate(
             first_name,
             last_name,
             course_ids: found.into_iter().collect(),
+            send_at,
+            send_email: input.send_email.unwrap_or(true),
         }),
         _ => Err(errors),
     })

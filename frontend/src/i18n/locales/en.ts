@@ -38,7 +38,7 @@ const en = {
     removeShort: "Remove",
   },
   roles: { learner: "Learner", instructor: "Instructor", admin: "Admin" },
-  invitationStatus: { pending: "Pending", accepted: "Accepted", cancelled: "Cancelled", expired: "Expired" },
+  invitationStatus: { scheduled: "Scheduled", pending: "Pending", accepted: "Accepted", cancelled: "Cancelled", expired: "Expired" },
   delivery: { queued: "Queued", sending: "Sending", sent: "Sent", superseded: "Withdrawn", failed: "Failed: {{error}}" },
   invitations: {
     title: "Invitations",

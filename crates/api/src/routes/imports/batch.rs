@@ -159,7 +159,7 @@ pub struct BatchResponse {
     pub result: Option<SendResult>,
 }
 
-fn idempotency_key(req: &HttpRequest) -> ApiResult<Option<String>> {
+pub fn idempotency_key(req: &HttpRequest) -> ApiResult<Option<String>> {
     let Some(value) = req.headers().get("Idempotency-Key") else {
         return Ok(None);
     };

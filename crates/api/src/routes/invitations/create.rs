@@ -36,12 +36,20 @@ pub struct SendInvitation {
     /// Courses of the organization to enroll the invitee in on acceptance.
     #[serde(default, deserialize_with = "crate::routes::json_int::option_list")]
     pub course_ids: Option<Vec<i64>>,
+    /// Send later: a time up to 90 days ahead, RFC 3339 (`2026-12-07T09:00:00+01:00`) or
+    /// without an offset (`2026-12-07T09:00`), then read in the organization's time zone. The
+    /// invitation is `scheduled` until then, and its expiry counts from the real send.
+    #[schema(example = "2026-12-07T09:00")]
+    pub send_at: Option<String>,
+    /// `false`: no email (an integrator sends its own); the answer carries `accept_url` once.
+    /// Left out: `true`.
+    pub send_email: Option<bool>,
 }
 
 #[utoipa::path(post, path = "/api/v1/invitations", tag = "Invitations", request_body = SendInvitation,
     responses(
-        (status = 201, description = "Invitation created and its email queued; `warnings` holds hints such as `possible_typo`", body = Invitation),
-        (status = 409, description = "`invitation_already_pending` (with `invitation_id`) or `already_a_member`", body = ErrorBody),
+        (status = 201, description = "Invitation created and its email queued (or `scheduled`; with `send_email: false`, `accept_url` instead of an email); `warnings` holds hints such as `possible_typo`", body = Invitation),
+        (status = 409, description = "`invitation_already_pending` (with `invitation_id`), `already_a_member` or `seat_limit_reached`", body = ErrorBody),
         (status = 422, description = "Field errors, with suggestions for near department / group names", body = ErrorBody),
         (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -60,14 +68,19 @@ pub async fn send_invitation(
         first_name: body.first_name,
         last_name: body.last_name,
         course_ids: body.course_ids.unwrap_or_default(),
+        send_at: body.send_at,
+        send_email: body.send_email,
     };
     let ctx = admin.ctx(&state);
     let org = ctx.org()?;
     let found_warnings = warnings.clone();
+    let public_url = state.settings.public_url.clone();
     let mut invitation = state
         .db(move |conn| {
-            let id = invitations::send_one(conn, &ctx, &input)?;
-            Ok(load_one(conn, org, id, ctx.now)?)
+            let sent = invitations::send_one(conn, &ctx, &input)?;
+            let mut invitation = load_one(conn, org, sent.id, ctx.now)?;
+            invitation.accept_url = sent.token.map(|token| accept_url(&public_url, &token));
+            Ok(invitation)
         })
         .await
         .map_err(|e| e.with_warnings(found_warnings))?;
@@ -80,4 +93,9 @@ pub async fn send_invitation(
             format!("/api/v1/invitations/{}", invitation.id),
         ))
         .json(invitation))
+}
+
+/// The landing page of a link token.
+pub fn accept_url(public_url: &str, token: &str) -> String {
+    format!("{public_url}/invite/{token}")
 }

@@ -15,9 +15,9 @@ use utoipa::IntoParams;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct InvitationFilters {
-    /// `pending`, `expired`, `accepted` or `cancelled` (case is ignored).
+    /// `scheduled`, `pending`, `expired`, `accepted` or `cancelled` (case is ignored).
     #[param(
-        pattern = r"^\s*([Pp][Ee][Nn][Dd][Ii][Nn][Gg]|[Ee][Xx][Pp][Ii][Rr][Ee][Dd]|[Aa][Cc][Cc][Ee][Pp][Tt][Ee][Dd]|[Cc][Aa][Nn][Cc][Ee][Ll][Ll][Ee][Dd])?\s*$"
+        pattern = r"^\s*([Ss][Cc][Hh][Ee][Dd][Uu][Ll][Ee][Dd]|[Pp][Ee][Nn][Dd][Ii][Nn][Gg]|[Ee][Xx][Pp][Ii][Rr][Ee][Dd]|[Aa][Cc][Cc][Ee][Pp][Tt][Ee][Dd]|[Cc][Aa][Nn][Cc][Ee][Ll][Ll][Ee][Dd])?\s*$"
     )]
     pub status: Option<String>,
     /// Text to find in the email address (case-insensitive).
@@ -30,7 +30,7 @@ fn filter_of((_, status, pattern): &Key) -> ListFilter {
     ListFilter {
         status: *status,
         pattern: pattern.clone(),
-        import_id: None,
+        ..ListFilter::default()
     }
 }
 
@@ -70,7 +70,7 @@ pub async fn list_invitations(
                     "status",
                     "invalid_status",
                     format!(
-                        "Status \"{raw}\" is not valid. Use pending, expired, accepted or cancelled."
+                        "Status \"{raw}\" is not valid. Use scheduled, pending, expired, accepted or cancelled."
                     ),
                 )
             }),

@@ -48,6 +48,24 @@ pub struct Invitation {
     pub created_at: DateTime<Utc>,
     #[serde(serialize_with = "crate::json_time::serialize")]
     pub updated_at: DateTime<Utc>,
+    /// When a `scheduled` invitation will be sent (null once sent).
+    #[serde(serialize_with = "crate::json_time::optional")]
+    pub send_at: Option<DateTime<Utc>>,
+    /// Automatic reminders for this invitation (the organization's `reminders` settings).
+    pub reminders_enabled: bool,
+    pub reminders_sent: i32,
+    #[serde(serialize_with = "crate::json_time::optional")]
+    pub last_reminded_at: Option<DateTime<Utc>>,
+    /// When the next reminder goes out (null: none planned).
+    #[serde(serialize_with = "crate::json_time::optional")]
+    pub next_reminder_at: Option<DateTime<Utc>>,
+    /// When the holder of the expired link asked for a new invitation (`ask_admin`); cleared
+    /// by a resend.
+    #[serde(serialize_with = "crate::json_time::optional")]
+    pub renewal_requested_at: Option<DateTime<Utc>>,
+    /// Only in the answer to a send with `send_email: false`: the link to hand over.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept_url: Option<String>,
     /// Only in the answer to a send: hints that did not stop it, such as `possible_typo` on
     /// `email` with the address probably meant (`bob@gmial.com` → `bob@gmail.com`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -154,6 +172,13 @@ pub fn views(
                 created_at: from_db(row.created_at),
                 updated_at: from_db(row.updated_at),
                 warnings: Vec::new(),
+                send_at: row.send_at.map(from_db),
+                reminders_enabled: row.reminders_enabled,
+                reminders_sent: row.reminders_sent,
+                last_reminded_at: row.last_reminded_at.map(from_db),
+                next_reminder_at: row.next_reminder_at.map(from_db),
+                renewal_requested_at: row.renewal_requested_at.map(from_db),
+                accept_url: None,
                 email: row.email,
             }
         })

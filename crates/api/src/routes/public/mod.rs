@@ -3,6 +3,7 @@
 
 pub mod accept;
 pub mod lookup;
+pub mod renew;
 pub mod show;
 
 use actix_web::web;
@@ -15,5 +16,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route(
         "/api/v1/public/invitations/{token}/accept",
         web::post().to(accept::accept_invitation),
+    )
+    .route(
+        "/api/v1/public/invitations/{token}/renew",
+        web::post().to(renew::renew_invitation),
     );
 }

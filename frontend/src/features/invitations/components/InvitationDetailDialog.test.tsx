@@ -21,6 +21,8 @@ const invitation = {
   created_at: "2026-11-26T08:00:00Z",
   updated_at: "2026-11-27T08:00:00Z",
   email_delivery: { status: "failed" as const, attempts: 5, queued_at: "2026-11-27T08:00:00Z", last_error: "mailbox full" },
+  reminders_enabled: true,
+  reminders_sent: 0,
 };
 
 describe("the invitation detail", () => {

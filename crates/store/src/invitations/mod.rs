@@ -1,20 +1,20 @@
 //! The invitations aggregate: rows, their pre-assigned courses, retired link tokens, and the
 //! state changes the use cases make. Every query of an admin's invitation is scoped to the
-//! organization.
+//! organization. The admin list's reads are in `list`, the scheduler's and lifecycle's in
+//! `lifecycle`.
 
-use crate::schema::{
-    courses, departments, email_outbox, invitation_courses, invitation_retired_tokens, invitations,
-    user_groups, users,
-};
+mod lifecycle;
+mod list;
+
+pub use lifecycle::*;
+pub use list::*;
+
+use crate::schema::{invitation_courses, invitation_retired_tokens, invitations};
 use crate::stamp::Stamp;
 use crate::{from_db, to_db, DbConnection, StoreResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use skillstream_domain::{
-    EmailStatus, ImportId, InvitationId, InvitationStatus, MemberId, OrganizationId, Role,
-    StoredStatus,
-};
-use std::collections::HashMap;
+use skillstream_domain::{InvitationId, MemberId, OrganizationId, Role, StoredStatus};
 
 /// The stored columns of an invitation.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -41,6 +41,14 @@ pub struct InvitationRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub import_id: Option<i64>,
+    /// When a scheduled invitation is to be sent; `None` once sent.
+    pub send_at: Option<NaiveDateTime>,
+    pub reminders_enabled: bool,
+    pub reminders_sent: i32,
+    pub last_reminded_at: Option<NaiveDateTime>,
+    pub next_reminder_at: Option<NaiveDateTime>,
+    /// When the holder of the expired link asked admins for a new invitation (`ask_admin`).
+    pub renewal_requested_at: Option<NaiveDateTime>,
 }
 
 impl InvitationRow {
@@ -49,6 +57,7 @@ impl InvitationRow {
         skillstream_domain::Invitation {
             stored: self.status,
             expires_at: from_db(self.expires_at),
+            scheduled: self.send_at.is_some(),
         }
     }
 }
@@ -174,9 +183,14 @@ pub fn expire_lapsed(
     now: DateTime<Utc>,
 ) -> StoreResult<Vec<Lapsed>> {
     let at = to_db(now);
+    // The status as a literal, so PostgreSQL's plan (even a generic one) uses the partial
+    // index of pending expiries: the scheduler asks this every tick.
     let due = invitations::table
-        .filter(invitations::status.eq(StoredStatus::Pending))
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "invitations.status = 'pending'",
+        ))
         .filter(invitations::expires_at.le(at))
+        .filter(invitations::send_at.is_null())
         .select(invitations::id)
         .into_boxed();
     let due = match scope {
@@ -198,6 +212,8 @@ pub fn expire_lapsed(
     .set((
         invitations::status.eq(StoredStatus::Expired),
         invitations::updated_at.eq(at),
+        invitations::sealed_token.eq(None::<String>),
+        invitations::next_reminder_at.eq(None::<NaiveDateTime>),
     ))
     .returning((
         invitations::id,
@@ -232,9 +248,14 @@ pub struct NewInvitation {
     pub created_at: Stamp,
     pub updated_at: Stamp,
     pub import_id: Option<i64>,
+    /// A scheduled invitation's send time (`None`: sent now).
+    pub send_at: Option<Stamp>,
+    /// The link token sealed with the server's key, kept until the invitation ends.
+    pub sealed_token: Option<String>,
+    pub next_reminder_at: Option<Stamp>,
 }
 
-const INVITATION_COLUMNS: usize = 18;
+const INVITATION_COLUMNS: usize = 21;
 
 /// Writes invitations through the bulk writer. One invitation is written in a savepoint, so a
 /// unique violation (the address invited meanwhile) leaves the caller's transaction usable on
@@ -307,25 +328,43 @@ pub fn course_ids(conn: &mut DbConnection, id: InvitationId) -> StoreResult<Vec<
         .load(conn)
 }
 
-/// A resend: the new link's hash, a fresh expiry, pending again. In a savepoint: reviving an
-/// expired invitation collides with a newer pending one on the unique index.
+/// A resend's new link and times.
+#[derive(Debug, Clone)]
+pub struct Resend<'a> {
+    pub token_hash: &'a str,
+    pub sealed_token: &'a str,
+    pub expires_at: DateTime<Utc>,
+    pub next_reminder_at: Option<DateTime<Utc>>,
+}
+
+/// A resend: the new link's hash, a fresh expiry, pending again, reminders counted afresh and a
+/// renewal request answered. In a savepoint: reviving an expired invitation collides with a
+/// newer pending one on the unique index.
 pub fn mark_resent(
     conn: &mut DbConnection,
     id: InvitationId,
-    token_hash: &str,
-    expires_at: DateTime<Utc>,
+    resend: &Resend<'_>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let at = to_db(now);
     conn.transaction(|conn| {
         diesel::update(invitations::table.find(id))
             .set((
-                invitations::token_hash.eq(token_hash),
-                invitations::status.eq(StoredStatus::Pending),
-                invitations::expires_at.eq(to_db(expires_at)),
-                invitations::sent_at.eq(at),
-                invitations::send_count.eq(invitations::send_count + 1),
-                invitations::updated_at.eq(at),
+                (
+                    invitations::token_hash.eq(resend.token_hash),
+                    invitations::sealed_token.eq(resend.sealed_token),
+                    invitations::status.eq(StoredStatus::Pending),
+                    invitations::expires_at.eq(to_db(resend.expires_at)),
+                    invitations::sent_at.eq(at),
+                    invitations::send_count.eq(invitations::send_count + 1),
+                    invitations::updated_at.eq(at),
+                ),
+                (
+                    invitations::reminders_sent.eq(0),
+                    invitations::last_reminded_at.eq(None::<NaiveDateTime>),
+                    invitations::next_reminder_at.eq(resend.next_reminder_at.map(to_db)),
+                    invitations::renewal_requested_at.eq(None::<NaiveDateTime>),
+                ),
             ))
             .execute(conn)
             .map(|_| ())
@@ -363,6 +402,9 @@ pub fn mark_cancelled(
             invitations::status.eq(StoredStatus::Cancelled),
             invitations::cancelled_at.eq(at),
             invitations::updated_at.eq(at),
+            invitations::sealed_token.eq(None::<String>),
+            invitations::next_reminder_at.eq(None::<NaiveDateTime>),
+            invitations::send_at.eq(None::<NaiveDateTime>),
         ))
         .execute(conn)
         .map(|_| ())
@@ -380,12 +422,15 @@ pub fn claim_acceptance(
         invitations::table
             .find(id)
             .filter(invitations::status.eq(StoredStatus::Pending))
+            .filter(invitations::send_at.is_null())
             .filter(invitations::expires_at.gt(at)),
     )
     .set((
         invitations::status.eq(StoredStatus::Accepted),
         invitations::accepted_at.eq(at),
         invitations::updated_at.eq(at),
+        invitations::sealed_token.eq(None::<String>),
+        invitations::next_reminder_at.eq(None::<NaiveDateTime>),
     ))
     .execute(conn)?;
     Ok(claimed == 1)
@@ -400,190 +445,6 @@ pub fn set_accepted_member(
         .set(invitations::accepted_user_id.eq(member))
         .execute(conn)
         .map(|_| ())
-}
-
-/// The list's filters: status (as people see it) and a LIKE pattern on the folded address.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ListFilter {
-    pub status: Option<InvitationStatus>,
-    /// Already escaped for LIKE with `\`.
-    pub pattern: Option<String>,
-    pub import_id: Option<ImportId>,
-}
-
-macro_rules! filter_invitations {
-    ($source:expr, $org:expr, $filter:expr, $now:expr) => {{
-        let mut query = $source
-            .filter(invitations::organization_id.eq($org))
-            .into_boxed();
-        match $filter.status {
-            Some(InvitationStatus::Pending) => {
-                query = query
-                    .filter(invitations::status.eq(StoredStatus::Pending))
-                    .filter(invitations::expires_at.gt($now))
-            }
-            Some(InvitationStatus::Expired) => {
-                query = query.filter(
-                    invitations::status
-                        .eq(StoredStatus::Expired)
-                        .or(invitations::status
-                            .eq(StoredStatus::Pending)
-                            .and(invitations::expires_at.le($now))),
-                )
-            }
-            Some(InvitationStatus::Accepted) => {
-                query = query.filter(invitations::status.eq(StoredStatus::Accepted))
-            }
-            Some(InvitationStatus::Cancelled) => {
-                query = query.filter(invitations::status.eq(StoredStatus::Cancelled))
-            }
-            None => {}
-        }
-        if let Some(pattern) = &$filter.pattern {
-            query = query.filter(invitations::email_folded.like(pattern.clone()).escape('\\'));
-        }
-        if let Some(import) = $filter.import_id {
-            query = query.filter(invitations::import_id.eq(import.get()));
-        }
-        query
-    }};
-}
-
-/// How many invitations match, over all pages.
-pub fn count(
-    conn: &mut DbConnection,
-    org: OrganizationId,
-    filter: &ListFilter,
-    now: DateTime<Utc>,
-) -> StoreResult<i64> {
-    let at = to_db(now);
-    filter_invitations!(invitations::table, org, filter, at)
-        .count()
-        .get_result(conn)
-}
-
-/// The inviter's id, email, first and last name, as joined.
-pub type InviterColumns = (i64, String, Option<String>, Option<String>);
-
-/// A row of a page: the invitation, its department's and group's names and its inviter.
-pub type PageRow = (
-    InvitationRow,
-    Option<String>,
-    Option<String>,
-    Option<InviterColumns>,
-);
-
-/// A page, newest first, with the names it shows in one query.
-pub fn page(
-    conn: &mut DbConnection,
-    org: OrganizationId,
-    filter: &ListFilter,
-    now: DateTime<Utc>,
-    offset: i64,
-    limit: i64,
-) -> StoreResult<Vec<PageRow>> {
-    let at = to_db(now);
-    let source = invitations::table
-        .left_join(departments::table)
-        .left_join(user_groups::table)
-        .left_join(users::table);
-    crate::read_page(conn, filter.pattern.is_some(), |conn| {
-        filter_invitations!(source, org, filter, at)
-            .order((invitations::created_at.desc(), invitations::id.desc()))
-            .limit(limit)
-            .offset(offset)
-            .select((
-                InvitationRow::as_select(),
-                departments::name.nullable(),
-                user_groups::name.nullable(),
-                (users::id, users::email, users::first_name, users::last_name).nullable(),
-            ))
-            .load::<PageRow>(conn)
-    })
-}
-
-/// One invitation with the names it shows.
-pub fn find_named(
-    conn: &mut DbConnection,
-    org: OrganizationId,
-    id: InvitationId,
-) -> StoreResult<Option<PageRow>> {
-    invitations::table
-        .left_join(departments::table)
-        .left_join(user_groups::table)
-        .left_join(users::table)
-        .filter(invitations::id.eq(id))
-        .filter(invitations::organization_id.eq(org))
-        .select((
-            InvitationRow::as_select(),
-            departments::name.nullable(),
-            user_groups::name.nullable(),
-            (users::id, users::email, users::first_name, users::last_name).nullable(),
-        ))
-        .first::<PageRow>(conn)
-        .optional()
-}
-
-/// The courses of each invitation, by title.
-pub fn courses_of(
-    conn: &mut DbConnection,
-    ids: &[InvitationId],
-) -> StoreResult<HashMap<InvitationId, Vec<(i64, String)>>> {
-    let mut by_invitation: HashMap<InvitationId, Vec<(i64, String)>> = HashMap::new();
-    for (invitation_id, id, title) in invitation_courses::table
-        .inner_join(courses::table)
-        .filter(invitation_courses::invitation_id.eq_any(ids))
-        .order((courses::title.asc(), courses::id.asc()))
-        .select((
-            invitation_courses::invitation_id,
-            courses::id,
-            courses::title,
-        ))
-        .load::<(InvitationId, i64, String)>(conn)?
-    {
-        by_invitation
-            .entry(invitation_id)
-            .or_default()
-            .push((id, title));
-    }
-    Ok(by_invitation)
-}
-
-/// The newest email of an invitation: the one that matters (older ones were superseded).
-#[derive(Debug, Clone, Queryable)]
-pub struct LatestEmail {
-    pub invitation_id: InvitationId,
-    pub status: EmailStatus,
-    pub attempts: i32,
-    pub next_attempt_at: NaiveDateTime,
-    pub last_error: Option<String>,
-    pub sent_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-}
-
-pub fn latest_emails(
-    conn: &mut DbConnection,
-    ids: &[InvitationId],
-) -> StoreResult<HashMap<InvitationId, LatestEmail>> {
-    let mut latest: HashMap<InvitationId, LatestEmail> = HashMap::new();
-    for email in email_outbox::table
-        .filter(email_outbox::invitation_id.eq_any(ids))
-        // In the order of the (invitation_id, id) index: one short index range per invitation.
-        .order((email_outbox::invitation_id.asc(), email_outbox::id.desc()))
-        .select((
-            email_outbox::invitation_id,
-            email_outbox::status,
-            email_outbox::attempts,
-            email_outbox::next_attempt_at,
-            email_outbox::last_error,
-            email_outbox::sent_at,
-            email_outbox::created_at,
-        ))
-        .load::<LatestEmail>(conn)?
-    {
-        latest.entry(email.invitation_id).or_insert(email);
-    }
-    Ok(latest)
 }
 
 /// Clears a deleted department or group from the invitations that named it (they have no

@@ -1,0 +1,184 @@
+//! Bulk resend or cancel of every invitation a filter matches (up to 10,000 at once), with a
+//! dry run that counts first, each skipped invitation with its reason, and `Idempotency-Key`.
+
+use super::change::{cancel_row, resend_row};
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult, ErrorCode};
+use serde::{Deserialize, Serialize};
+use skillstream_domain::InvitationTtl;
+use skillstream_store::events::NewEvent;
+use skillstream_store::invitations::{self as store, InvitationRow, ListFilter};
+use skillstream_store::{idempotency, members, organizations, write_transaction, DbConnection};
+use std::collections::HashSet;
+use utoipa::ToSchema;
+
+/// The most invitations one bulk action changes.
+pub const MAX_BULK: i64 = 10_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BulkAction {
+    Resend,
+    Cancel,
+}
+
+/// An invitation the action left alone, and why (an error code: `invitation_already_accepted`,
+/// `invitation_cancelled`, `invitation_scheduled`, `already_a_member`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Skipped {
+    pub id: i64,
+    pub reason: String,
+}
+
+/// What a bulk action did, or (dry run) would do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BulkOutcome {
+    pub action: BulkAction,
+    pub dry_run: bool,
+    /// Invitations the filter matches.
+    pub matched: i64,
+    /// Invitations resent or cancelled (or that would be).
+    pub affected: i64,
+    pub skipped: Vec<Skipped>,
+}
+
+/// A retried request: its `Idempotency-Key` and a hash of what it asked.
+#[derive(Debug, Clone)]
+pub struct Idempotency<'a> {
+    pub key: &'a str,
+    pub request_hash: &'a str,
+}
+
+/// Runs (or, dry, counts) a bulk action in one transaction. With an `Idempotency-Key` seen
+/// before for the same request, answers the first outcome and changes nothing; for another
+/// request, 422 `idempotency_key_reused`.
+pub fn bulk(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    action: BulkAction,
+    filter: &ListFilter,
+    dry_run: bool,
+    idempotency: Option<Idempotency<'_>>,
+) -> AppResult<BulkOutcome> {
+    let org = ctx.org()?;
+    write_transaction(conn, |conn| {
+        if let Some(key) = idempotency.as_ref().filter(|_| !dry_run) {
+            if let Some((hash, response)) = idempotency::find(conn, org, key.key)? {
+                if hash != key.request_hash {
+                    return Err(AppError::new(
+                        ErrorCode::IdempotencyKeyReused,
+                        "This Idempotency-Key was used for a different request. Use a new key for a new request.",
+                    ));
+                }
+                return serde_json::from_str(&response)
+                    .map_err(|e| AppError::internal(anyhow::anyhow!("stored answer: {e}")));
+            }
+        }
+        let rows = store::matching(conn, org, filter, ctx.now, MAX_BULK + 1)?;
+        let matched = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+        if matched > MAX_BULK {
+            let total = store::count(conn, org, filter, ctx.now)?;
+            return Err(AppError::new(
+                ErrorCode::BulkLimitExceeded,
+                format!("The filter matches {total} invitations; one bulk action changes at most {MAX_BULK}. Narrow the filter (for example by department or sent date) and repeat."),
+            ));
+        }
+        let outcome = if dry_run {
+            dry(conn, ctx, action, &rows)?
+        } else {
+            apply(conn, ctx, action, &rows)?
+        };
+        if let Some(key) = idempotency.filter(|_| !dry_run) {
+            let response = serde_json::to_string(&outcome)
+                .map_err(|e| AppError::internal(anyhow::anyhow!("answer: {e}")))?;
+            idempotency::insert(conn, org, key.key, key.request_hash, &response, ctx.now)?;
+        }
+        Ok(outcome)
+    })
+}
+
+fn skipped(row: &InvitationRow, error: &AppError) -> Skipped {
+    Skipped {
+        id: row.id.get(),
+        reason: error.code().as_str(),
+    }
+}
+
+/// What the action would do, without changing anything: the rules of each invitation, and for
+/// a resend whether the address became a member meanwhile.
+fn dry(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    action: BulkAction,
+    rows: &[InvitationRow],
+) -> AppResult<BulkOutcome> {
+    let members: HashSet<String> = match action {
+        BulkAction::Resend => members::addresses(conn, ctx.org()?)?.into_iter().collect(),
+        BulkAction::Cancel => HashSet::new(),
+    };
+    let mut outcome = BulkOutcome {
+        action,
+        dry_run: true,
+        matched: rows.len() as i64,
+        affected: 0,
+        skipped: Vec::new(),
+    };
+    for row in rows {
+        let verdict = match action {
+            BulkAction::Resend => row
+                .rules()
+                .resend(ctx.now, InvitationTtl::default())
+                .map(|_| ())
+                .map_err(AppError::invitation_state)
+                .and_then(|()| {
+                    if members.contains(&row.email_folded) {
+                        Err(AppError::new(ErrorCode::AlreadyAMember, ""))
+                    } else {
+                        Ok(())
+                    }
+                }),
+            BulkAction::Cancel => row
+                .rules()
+                .cancel(ctx.now)
+                .map_err(AppError::invitation_state),
+        };
+        match verdict {
+            Ok(()) => outcome.affected += 1,
+            Err(error) => outcome.skipped.push(skipped(row, &error)),
+        }
+    }
+    Ok(outcome)
+}
+
+/// Applies the action to each invitation; one that the rules refuse is skipped with its reason
+/// and the others go on.
+fn apply(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    action: BulkAction,
+    rows: &[InvitationRow],
+) -> AppResult<BulkOutcome> {
+    let settings = organizations::settings(conn, ctx.org()?)?;
+    let mut outcome = BulkOutcome {
+        action,
+        dry_run: false,
+        matched: rows.len() as i64,
+        affected: 0,
+        skipped: Vec::new(),
+    };
+    let mut events: Vec<NewEvent> = Vec::new();
+    for row in rows {
+        let result = match action {
+            BulkAction::Resend => resend_row(conn, ctx, row, &settings, Some("bulk")),
+            BulkAction::Cancel => cancel_row(conn, ctx, row).map(|event| events.push(event)),
+        };
+        match result {
+            Ok(()) => outcome.affected += 1,
+            // A refusal is the invitation's state, not a failure of the action.
+            Err(error) if error.code().status() < 500 => outcome.skipped.push(skipped(row, &error)),
+            Err(error) => return Err(error),
+        }
+    }
+    skillstream_store::events::append(conn, events)?;
+    Ok(outcome)
+}

@@ -1,0 +1,12 @@
+DROP TABLE idempotency_keys;
+ALTER TABLE email_outbox DROP COLUMN kind;
+DROP INDEX invitations_pending_expiry;
+DROP INDEX invitations_reminder_due;
+DROP INDEX invitations_scheduled;
+ALTER TABLE invitations DROP COLUMN renewal_requested_at;
+ALTER TABLE invitations DROP COLUMN next_reminder_at;
+ALTER TABLE invitations DROP COLUMN last_reminded_at;
+ALTER TABLE invitations DROP COLUMN reminders_sent;
+ALTER TABLE invitations DROP COLUMN reminders_enabled;
+ALTER TABLE invitations DROP COLUMN sealed_token;
+ALTER TABLE invitations DROP COLUMN send_at;
