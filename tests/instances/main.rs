@@ -63,6 +63,7 @@ fn spawn(database_url: &str, smtp_url: &str, concurrency: &str) -> Instance {
         .env("ADMIN_PASSWORD", ADMIN.1)
         .env("MAIL_CONCURRENCY", concurrency)
         .env("OUTBOX_LEASE_SECS", "3")
+        .env("SCHEDULER_TICK_MS", "100")
         .env("RATE_LIMIT_LOGIN_PER_IP", "0")
         .env("RATE_LIMIT_LOGIN_PER_EMAIL", "0")
         .env("LOG", "warn")
@@ -212,4 +213,68 @@ async fn an_instance_killed_mid_delivery_loses_nothing() {
     // Only the emails the killed instance had in flight can arrive twice.
     let repeated = delivered.values().filter(|n| **n > 1).count();
     assert!(repeated <= concurrency, "{repeated} emails arrived twice");
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL and the built binary: run by make test-postgres"]
+async fn two_instances_send_each_of_1000_due_reminders_exactly_once() {
+    use diesel::{Connection, RunQueryDsl};
+    let database = fresh_database();
+    let sink = SmtpSink::start(Behavior::Accept).await;
+    let a = spawn(&database, &sink.url(), "8");
+    let b = spawn(&database, &sink.url(), "8");
+    let client = reqwest::Client::new();
+    ready(&client, &a).await;
+    ready(&client, &b).await;
+    let token = token(&client, &a).await;
+    queue(&client, &a, &token, 0, 1000).await;
+    let invited = deliveries(&client, &b, &sink, 1000).await;
+    assert_eq!(invited.len(), 1000);
+
+    // Every invitation's first reminder falls due at once, for both schedulers.
+    let mut conn = diesel::PgConnection::establish(&database).unwrap();
+    let due = diesel::sql_query(
+        "UPDATE invitations SET next_reminder_at = now() AT TIME ZONE 'UTC' - interval '1 second'",
+    )
+    .execute(&mut conn)
+    .unwrap();
+    assert_eq!(due, 1000);
+
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let reminders = loop {
+        let reminders: Vec<_> = sink
+            .received()
+            .into_iter()
+            .filter(|m| {
+                m.data
+                    .contains("Subject: Reminder: Welcome to SkillStream LMS")
+            })
+            .collect();
+        if reminders.len() >= 1000 {
+            break reminders;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} of 1000 reminders",
+            reminders.len()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    // Settle: nothing more arrives once the outbox is empty.
+    deliveries(&client, &a, &sink, 1000).await;
+    let mut per_recipient: HashMap<String, usize> = HashMap::new();
+    for message in &reminders {
+        for to in &message.rcpt_to {
+            *per_recipient.entry(to.clone()).or_default() += 1;
+        }
+    }
+    assert_eq!(per_recipient.len(), 1000);
+    let repeated: Vec<_> = per_recipient.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(repeated.is_empty(), "reminded more than once: {repeated:?}");
+    let events: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "(SELECT count(*) FROM events WHERE action = 'invitation.reminded')",
+    ))
+    .get_result(&mut conn)
+    .unwrap();
+    assert_eq!(events, 1000);
 }
