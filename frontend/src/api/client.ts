@@ -37,6 +37,8 @@ export class ApiError extends Error {
   readonly invalidRows?: number;
   /** For a link that can no longer be used: who sent the invitation. */
   readonly contact?: Schemas["Contact"];
+  /** For an expired link: what the organization lets its holder do. */
+  readonly renewal?: Schemas["ExpiredLink"];
 
   constructor(status: number, body: unknown) {
     const error = (body as { error?: Partial<Schemas["ErrorObject"]> } | undefined)?.error;
@@ -47,6 +49,7 @@ export class ApiError extends Error {
     this.invitationId = error?.invitation_id ?? undefined;
     this.invalidRows = error?.invalid_rows ?? undefined;
     this.contact = error?.contact ?? undefined;
+    this.renewal = error?.renewal ?? undefined;
   }
 
   /** The message for one field, if the API reported one. */

@@ -6,12 +6,42 @@ import { Field } from "../../../components/Field";
 import { formatDate } from "../../../components/format";
 import { useAcceptInvitation } from "../api/accept-invitation";
 import { usePublicInvitation } from "../api/get-public-invitation";
+import { useRenewInvitation } from "../api/renew-invitation";
 import { useStartInvitationSso } from "../../../api/sso";
 import { PasswordStrength } from "./PasswordStrength";
 
 /** Codes of links that cannot be used, each with its own page (`accept.unusable.*`). */
 const UNUSABLE = ["invitation_expired", "invitation_cancelled", "invitation_already_accepted", "invitation_superseded", "invitation_not_found"] as const;
 type Unusable = (typeof UNUSABLE)[number] | "unknown";
+
+/** What an expired link offers, as the organization allows: a fresh link, or asking an admin. */
+function Renewal({ token, renewal, inviter }: { token: string; renewal: "self_service" | "ask_admin"; inviter?: string }) {
+  const { t } = useTranslation();
+  const renew = useRenewInvitation();
+  if (renew.isSuccess) {
+    return (
+      <p role="status" className="notice">
+        {renew.data.outcome === "fresh_link_sent" ? t("accept.renewal.sent") : t("accept.renewal.asked")}
+      </p>
+    );
+  }
+  return (
+    <>
+      {renew.error && (
+        <p role="alert" className="alert">
+          {renew.error.message}
+        </p>
+      )}
+      <button type="button" className="primary" disabled={renew.isPending} onClick={() => renew.mutate(token)}>
+        {renewal === "self_service"
+          ? t("accept.renewal.selfService")
+          : inviter
+            ? t("accept.renewal.askNamed", { name: inviter })
+            : t("accept.renewal.ask")}
+      </button>
+    </>
+  );
+}
 
 /** The invitee's landing page, behind the link in the email. */
 export function AcceptPage() {
@@ -31,10 +61,13 @@ export function AcceptPage() {
     const code = invitation.error instanceof ApiError ? invitation.error.code : "";
     const kind: Unusable = (UNUSABLE as readonly string[]).includes(code) ? (code as Unusable) : "unknown";
     const contact = invitation.error instanceof ApiError ? invitation.error.contact : undefined;
+    const renewal = invitation.error instanceof ApiError ? invitation.error.renewal : undefined;
+    const renewable = kind === "invitation_expired" && (renewal === "self_service" || renewal === "ask_admin") ? renewal : undefined;
     return (
       <main className="narrow">
         <h1>{t(`accept.unusable.${kind}.title`)}</h1>
-        <p>{t(`accept.unusable.${kind}.text`)}</p>
+        <p>{renewable ? t(`accept.renewal.${renewable === "self_service" ? "selfServiceText" : "askText"}`) : t(`accept.unusable.${kind}.text`)}</p>
+        {renewable && <Renewal token={token} renewal={renewable} inviter={contact?.name ?? contact?.email} />}
         {contact && (
           <p className="contact">
             {contact.name ? (

@@ -14,6 +14,13 @@ function deliveryText(t: ReturnType<typeof useTranslation>["t"], delivery: Invit
   return delivery.sent_at ? `${state} · ${formatDateTime(delivery.sent_at)}` : state;
 }
 
+/** Reminders sent so far and the next one, or that they are off. */
+function remindersText(t: ReturnType<typeof useTranslation>["t"], invitation: Invitation): string {
+  const sent = t("detail.remindersSent", { count: invitation.reminders_sent });
+  if (!invitation.reminders_enabled) return `${sent} · ${t("detail.remindersOff")}`;
+  return invitation.next_reminder_at ? `${sent} · ${t("detail.nextReminder", { date: formatDateTime(invitation.next_reminder_at) })}` : sent;
+}
+
 /** One invitation: its fields, its email's delivery, and its timeline from the activity log. */
 export function InvitationDetailDialog({ invitation, onClose }: { invitation: Invitation; onClose: () => void }) {
   const { t } = useTranslation();
@@ -27,10 +34,14 @@ export function InvitationDetailDialog({ invitation, onClose }: { invitation: In
     [t("detail.courses"), invitation.courses.map((c) => c.title).join(", ") || t("common.none")],
     [t("invitations.columns.status"), t(`invitationStatus.${invitation.status}`)],
     [t("detail.invitedBy"), invitation.invited_by ? (invitation.invited_by.name ?? invitation.invited_by.email) : t("common.none")],
-    [t("invitations.columns.sent"), `${formatDateTime(invitation.sent_at)} · ${t("detail.sends", { count: invitation.send_count })}`],
+    invitation.send_at
+      ? [t("invitations.columns.sent"), t("invitations.scheduledFor", { date: formatDateTime(invitation.send_at) })]
+      : [t("invitations.columns.sent"), `${formatDateTime(invitation.sent_at)} · ${t("detail.sends", { count: invitation.send_count })}`],
     [t("invitations.columns.expires"), formatDateTime(invitation.expires_at)],
     [t("invitations.columns.delivery"), deliveryText(t, invitation.email_delivery)],
+    [t("detail.reminders"), remindersText(t, invitation)],
   ];
+  if (invitation.renewal_requested_at) facts.push([t("invitations.renewalRequested"), formatDateTime(invitation.renewal_requested_at)]);
   return (
     <Dialog title={t("detail.title", { email: invitation.email })} onClose={onClose}>
       <dl className="facts">

@@ -4,19 +4,22 @@ import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { ApiError, type Schemas } from "../../../api/client";
 import { DataTable } from "../../../components/DataTable";
-import { formatDate } from "../../../components/format";
+import { formatDate, formatDateTime } from "../../../components/format";
 import { Menu } from "../../../components/Menu";
 import { useToast } from "../../../components/Toast";
 import { filtersFromSearch, useInvitations } from "../api/list-invitations";
 import { useResendInvitation } from "../api/resend-invitation";
+import { useChangeInvitation, useCopyLink, useSendNow } from "../api/lifecycle";
 import { Pager } from "../../../components/Pager";
 import { formatNumber } from "../../../i18n";
 
 const SendInvitationDialog = lazy(() => import("./SendInvitationDialog").then((m) => ({ default: m.SendInvitationDialog })));
 const InvitationDetailDialog = lazy(() => import("./InvitationDetailDialog").then((m) => ({ default: m.InvitationDetailDialog })));
 const CancelInvitationDialog = lazy(() => import("./CancelInvitationDialog").then((m) => ({ default: m.CancelInvitationDialog })));
+const CopyLinkDialog = lazy(() => import("./CopyLinkDialog").then((m) => ({ default: m.CopyLinkDialog })));
+const BulkActionDialog = lazy(() => import("./BulkActionDialog").then((m) => ({ default: m.BulkActionDialog })));
 
-const TABS = ["", "pending", "expired", "accepted", "cancelled"] as const;
+const TABS = ["", "scheduled", "pending", "expired", "accepted", "cancelled"] as const;
 
 type Invitation = Schemas["Invitation"];
 const column = createColumnHelper<Invitation>();
@@ -63,10 +66,15 @@ export function InvitationsPage() {
   const [sending, setSending] = useState(false);
   const [cancelling, setCancelling] = useState<Invitation | null>(null);
   const [detail, setDetail] = useState<Invitation | null>(null);
+  const [link, setLink] = useState<{ email: string; url: string } | null>(null);
+  const [bulk, setBulk] = useState(false);
   const list = useInvitations({ status, q, page });
   // `mutate` is stable; the mutation object is not, and columns that changed with it would
   // remount every cell (closing an open ⋮ menu) whenever a resend's state moved.
   const { mutate: resend } = useResendInvitation();
+  const { mutate: sendNow } = useSendNow();
+  const { mutate: change } = useChangeInvitation();
+  const { mutate: copyLink } = useCopyLink();
   const toast = useToast();
 
   const update = (next: Record<string, string>) => {
@@ -94,9 +102,18 @@ export function InvitationsPage() {
       column.accessor("group", { header: t("invitations.columns.group"), cell: (info) => info.getValue() ?? t("common.none"), meta: { className: "secondary" } }),
       column.accessor("status", {
         header: t("invitations.columns.status"),
-        cell: (info) => <span className={`badge status-${info.getValue()}`}>{t(`invitationStatus.${info.getValue()}`)}</span>,
+        cell: ({ row: { original: inv } }) => (
+          <>
+            <span className={`badge status-${inv.status}`}>{t(`invitationStatus.${inv.status}`)}</span>
+            {inv.status === "expired" && inv.renewal_requested_at && <span className="badge warn">{t("invitations.renewalRequested")}</span>}
+          </>
+        ),
       }),
-      column.accessor("sent_at", { header: t("invitations.columns.sent"), cell: (info) => formatDate(info.getValue()), meta: { className: "date secondary" } }),
+      column.accessor("sent_at", {
+        header: t("invitations.columns.sent"),
+        cell: ({ row: { original: inv } }) => (inv.send_at ? t("invitations.scheduledFor", { date: formatDateTime(inv.send_at) }) : formatDate(inv.sent_at)),
+        meta: { className: "date secondary" },
+      }),
       column.accessor("expires_at", { header: t("invitations.columns.expires"), cell: (info) => formatDate(info.getValue()), meta: { className: "date secondary" } }),
       column.display({ id: "delivery", header: t("invitations.columns.delivery"), cell: ({ row }) => <Delivery invitation={row.original} /> }),
       column.display({
@@ -106,6 +123,34 @@ export function InvitationsPage() {
           <Menu
             label={t("common.actionsFor", { name: inv.email })}
             items={[
+              ...(inv.status === "scheduled"
+                ? [
+                    {
+                      label: t("invitations.sendNow"),
+                      onSelect: () => sendNow(inv.id, { onSuccess: () => toast(t("invitations.sentNow", { email: inv.email })), onError }),
+                    },
+                  ]
+                : []),
+              ...(inv.status === "pending"
+                ? [
+                    {
+                      label: t("invitations.copyLink"),
+                      onSelect: () => copyLink(inv.id, { onSuccess: ({ accept_url }) => setLink({ email: inv.email, url: accept_url }), onError }),
+                    },
+                    {
+                      label: inv.reminders_enabled ? t("invitations.stopReminders") : t("invitations.resumeReminders"),
+                      onSelect: () =>
+                        change(
+                          { id: inv.id, body: { reminders_enabled: !inv.reminders_enabled } },
+                          {
+                            onSuccess: () => toast(t(inv.reminders_enabled ? "invitations.remindersStopped" : "invitations.remindersResumed", { email: inv.email })),
+                            onError,
+                          },
+                        ),
+                    },
+                  ]
+                : []),
+              ...(inv.status === "scheduled" ? [{ label: t("invitations.cancel"), onSelect: () => setCancelling(inv), danger: true }] : []),
               ...(inv.status === "pending" || inv.status === "expired"
                 ? [
                     {
@@ -121,7 +166,7 @@ export function InvitationsPage() {
         ),
       }),
     ];
-  }, [t, toast, resend]);
+  }, [t, toast, resend, sendNow, change, copyLink]);
   const filtered = Boolean(status || q);
   const nothingYet = list.data?.total === 0 && !filtered;
 
@@ -165,9 +210,16 @@ export function InvitationsPage() {
             <button type="submit">{t("invitations.searchButton")}</button>
           </form>
           {list.data && (
-            <p className="count" aria-live="polite">
-              {t("invitations.count", { count: list.data.total, formatted: formatNumber(list.data.total) })}
-            </p>
+            <div className="count-row">
+              <p className="count" aria-live="polite">
+                {t("invitations.count", { count: list.data.total, formatted: formatNumber(list.data.total) })}
+              </p>
+              {list.data.total > 0 && (
+                <button type="button" onClick={() => setBulk(true)}>
+                  {t("invitations.bulk", { formatted: formatNumber(list.data.total) })}
+                </button>
+              )}
+            </div>
           )}
           {list.isError && (
             <p role="alert" className="alert">
@@ -205,6 +257,8 @@ export function InvitationsPage() {
         {sending && <SendInvitationDialog onClose={() => setSending(false)} />}
         {detail && <InvitationDetailDialog invitation={detail} onClose={() => setDetail(null)} />}
         {cancelling && <CancelInvitationDialog invitation={cancelling} onClose={() => setCancelling(null)} />}
+        {link && <CopyLinkDialog email={link.email} url={link.url} onClose={() => setLink(null)} />}
+        {bulk && list.data && <BulkActionDialog filter={{ status, q }} total={list.data.total} onClose={() => setBulk(false)} />}
       </Suspense>
     </main>
   );

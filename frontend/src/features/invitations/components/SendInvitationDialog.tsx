@@ -5,6 +5,7 @@ import { ApiError } from "../../../api/client";
 import { Dialog } from "../../../components/Dialog";
 import { EmailTypoHint, likelyAddress } from "../../../components/EmailTypoHint";
 import { Field } from "../../../components/Field";
+import { formatDateTime } from "../../../components/format";
 import { useToast } from "../../../components/Toast";
 import { useCourses, useDepartments, useGroups } from "../api/list-options";
 import { useResendInvitation } from "../api/resend-invitation";
@@ -18,6 +19,8 @@ export function SendInvitationDialog({ onClose }: { onClose: () => void }) {
   const [department, setDepartment] = useState("");
   const [group, setGroup] = useState("");
   const [courseIds, setCourseIds] = useState<number[]>([]);
+  const [later, setLater] = useState(false);
+  const [sendAt, setSendAt] = useState("");
   const departments = useDepartments();
   const groups = useGroups();
   const courses = useCourses();
@@ -34,11 +37,17 @@ export function SendInvitationDialog({ onClose }: { onClose: () => void }) {
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
+          // The picker's local time, sent with the browser's offset (the admin's time zone).
+          const scheduled = later && sendAt ? new Date(sendAt).toISOString() : null;
           send.mutate(
-            { email, role, department: department || null, group: group || null, course_ids: courseIds },
+            { email, role, department: department || null, group: group || null, course_ids: courseIds, send_at: scheduled },
             {
               onSuccess: (invitation) => {
-                toast(t("send.sent", { email: invitation.email }));
+                toast(
+                  invitation.send_at
+                    ? t("send.scheduled", { email: invitation.email, date: formatDateTime(invitation.send_at) })
+                    : t("send.sent", { email: invitation.email }),
+                );
                 onClose();
               },
             },
@@ -131,12 +140,28 @@ export function SendInvitationDialog({ onClose }: { onClose: () => void }) {
             {error?.field("course_ids") && <p className="field-error">{error.field("course_ids")?.message}</p>}
           </fieldset>
         )}
+        <fieldset>
+          <legend>{t("send.when")}</legend>
+          <label className="check">
+            <input type="radio" name="when" checked={!later} onChange={() => setLater(false)} />
+            {t("send.now")}
+          </label>
+          <label className="check">
+            <input type="radio" name="when" checked={later} onChange={() => setLater(true)} />
+            {t("send.later")}
+          </label>
+          {later && (
+            <Field label={t("send.sendAt")} error={error?.field("send_at")?.message} hint={t("send.sendAtHint", { zone: Intl.DateTimeFormat().resolvedOptions().timeZone })}>
+              {(p) => <input {...p} type="datetime-local" value={sendAt} onChange={(e) => setSendAt(e.target.value)} required />}
+            </Field>
+          )}
+        </fieldset>
         <div className="actions">
           <button type="button" onClick={onClose}>
             {t("send.cancel")}
           </button>
           <button type="submit" className="primary" disabled={send.isPending}>
-            {send.isPending ? t("send.sending") : t("send.submit")}
+            {send.isPending ? t("send.sending") : later ? t("send.submitScheduled") : t("send.submit")}
           </button>
         </div>
       </form>
