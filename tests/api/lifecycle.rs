@@ -819,3 +819,76 @@ async fn acceptance_checks_the_seat_limit_again() {
     assert_eq!(refused.code(), "seat_limit_reached");
     assert_eq!(view(&app, &admin, id).await["status"], "pending");
 }
+
+#[tokio::test]
+async fn a_csv_send_at_column_schedules_its_rows_and_a_bad_cell_is_a_row_error() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let day = (Utc::now() + Duration::days(2)).format("%Y-%m-%d");
+    let csv = format!(
+        "email,send_at\nlater@example.com,{day}T09:00\nnow@example.com,\nbad@example.com,yesterday-ish\n"
+    );
+    let upload = |body: String| {
+        app.client
+            .post(format!("{}/api/v1/invitation-imports", app.address))
+            .bearer_auth(&admin.token)
+            .header("content-type", "text/csv")
+            .body(body)
+            .send()
+    };
+    let preview = skillstream_tests::read(upload(csv).await.unwrap()).await;
+    assert_eq!(preview.status, StatusCode::CREATED, "{}", preview.text);
+    assert_eq!(
+        preview.text.matches("invalid_time").count(),
+        1,
+        "{}",
+        preview.text
+    );
+    let id = preview.body["id"].as_i64().unwrap();
+
+    let sent = app
+        .post(
+            &format!("/api/v1/invitation-imports/{id}/send"),
+            &admin.token,
+            json!({ "skip_invalid": true }),
+        )
+        .await;
+    assert!(sent.status.is_success(), "{}", sent.text);
+    let scheduled = app
+        .get("/api/v1/invitations?status=scheduled", &admin.token)
+        .await;
+    assert_eq!(scheduled.body["total"], 1);
+    assert_eq!(scheduled.body["items"][0]["email"], "later@example.com");
+    assert_eq!(
+        at(&scheduled.body["items"][0]["send_at"])
+            .format("%Y-%m-%dT%H:%M")
+            .to_string(),
+        format!("{day}T09:00")
+    );
+    let pending = app
+        .get("/api/v1/invitations?status=pending", &admin.token)
+        .await;
+    assert_eq!(pending.body["total"], 1);
+}
+
+#[tokio::test]
+async fn the_batch_api_takes_send_at_per_invitation() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let reply = app
+        .post(
+            "/api/v1/invitations/batch",
+            &admin.token,
+            json!({ "invitations": [
+                { "email": "wave1@example.com", "send_at": later(1) },
+                { "email": "wave2@example.com" }
+            ] }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    let scheduled = app
+        .get("/api/v1/invitations?status=scheduled", &admin.token)
+        .await;
+    assert_eq!(scheduled.body["total"], 1);
+    assert_eq!(scheduled.body["items"][0]["email"], "wave1@example.com");
+}

@@ -64,6 +64,7 @@ pub fn find(conn: &mut DbConnection, org: OrganizationId, id: ImportId) -> AppRe
 pub fn directory(conn: &mut DbConnection, ctx: &Ctx, org: OrganizationId) -> AppResult<Directory> {
     invitations::expire(conn, ctx, LapsedScope::Organization(org))?;
     let mut directory = store::directory(conn, org)?;
+    directory.now = ctx.now;
     if let Some(limit) = skillstream_store::organizations::settings(conn, org)?.seat_limit {
         let taken = skillstream_store::invitations::seats_taken(conn, org, ctx.now)?;
         directory.free_seats = Some((limit - taken).max(0));
@@ -240,7 +241,7 @@ fn resolve_rows(
             first_name: row.first_name,
             last_name: row.last_name,
             course_ids: Vec::new(),
-            send_at: None,
+            send_at: row.send_at,
             send_email: true,
         })
         .collect())

@@ -4,6 +4,7 @@
 use crate::csv_import::{Column, RawRow};
 use crate::matching::suggest;
 use crate::{EmailAddress, PersonName, Role};
+use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
 /// What rows are checked against: the organization's names and addresses.
@@ -17,7 +18,14 @@ pub struct Directory {
     pub pending: HashSet<String>,
     /// Seats still free under the organization's seat limit (`None`: unlimited).
     pub free_seats: Option<i64>,
+    /// What `send_at` cells are read against: the organization's time zone and the instant of
+    /// the check.
+    pub time_zone: String,
+    pub now: DateTime<Utc>,
 }
+
+/// The furthest ahead a send can be scheduled.
+pub const MAX_SCHEDULE_DAYS: i64 = 90;
 
 /// One problem with one cell.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -49,6 +57,8 @@ pub struct ValidRow {
     pub group: Option<String>,
     pub first_name: Option<PersonName>,
     pub last_name: Option<PersonName>,
+    /// A scheduled send; `None`: at once.
+    pub send_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,6 +199,10 @@ impl<'d> RowChecker<'d> {
             &mut self.group_errors,
             &mut errors,
         );
+        let send_at = schedule(&row.send_at, directory)
+            .map_err(|e| errors.push(e))
+            .ok()
+            .flatten();
         if let (Some(left), Some(_), Some(_), true) =
             (self.seats_left, &email, &role, errors.is_empty())
         {
@@ -211,11 +225,47 @@ impl<'d> RowChecker<'d> {
                 group,
                 first_name,
                 last_name,
+                send_at,
             }),
             _ => None,
         };
         CheckedRow { errors, valid }
     }
+}
+
+/// A `send_at` cell: empty (send at once), or a time ahead by at most 90 days.
+fn schedule(cell: &str, directory: &Directory) -> Result<Option<DateTime<Utc>>, RowError> {
+    let cell = cell.trim();
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    let zone = if directory.time_zone.is_empty() {
+        "UTC"
+    } else {
+        &directory.time_zone
+    };
+    let Some(at) = crate::settings::parse_instant(cell, zone) else {
+        return Err(RowError::new(
+            Column::SendAt,
+            "invalid_time",
+            format!("\"{cell}\" is not a date and time: write 2026-12-07T09:00 (read in {zone}) or add an offset."),
+        ));
+    };
+    if at <= directory.now {
+        return Err(RowError::new(
+            Column::SendAt,
+            "in_the_past",
+            "send_at is in the past; leave it empty to send at once.",
+        ));
+    }
+    if at > directory.now + chrono::Duration::days(MAX_SCHEDULE_DAYS) {
+        return Err(RowError::new(
+            Column::SendAt,
+            "too_far_ahead",
+            format!("send_at can be at most {MAX_SCHEDULE_DAYS} days ahead."),
+        ));
+    }
+    Ok(Some(at))
 }
 
 /// An exact (case-sensitive) name match; otherwise an error with a suggestion, computed once
@@ -272,7 +322,37 @@ mod tests {
             members: HashSet::from(["member@example.com".to_string()]),
             pending: HashSet::from(["pending@example.com".to_string()]),
             free_seats: None,
+            time_zone: "UTC".into(),
+            now: chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 12, 0, 0).unwrap(),
         }
+    }
+
+    #[test]
+    fn send_at_cells_are_read_in_the_organization_zone_and_must_lie_ahead() {
+        let directory = Directory {
+            time_zone: "Etc/GMT-3".into(),
+            ..directory()
+        };
+        let cell = |line: u64, text: &str| RawRow {
+            send_at: text.into(),
+            ..row(line, &format!("row{line}@example.com"))
+        };
+        let checked = check_rows(
+            &[
+                cell(2, "2026-12-07T09:00"),
+                cell(3, "2026-11-01T09:00"),
+                cell(4, "soon"),
+                cell(5, ""),
+            ],
+            &directory,
+        );
+        assert_eq!(
+            checked[0].valid.as_ref().and_then(|v| v.send_at),
+            chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 7, 6, 0, 0).single()
+        );
+        assert_eq!(checked[1].errors[0].code, "in_the_past");
+        assert_eq!(checked[2].errors[0].code, "invalid_time");
+        assert_eq!(checked[3].valid.as_ref().and_then(|v| v.send_at), None);
     }
 
     #[test]
@@ -325,6 +405,7 @@ mod tests {
             role: "teacher".into(),
             department: "sales".into(),
             group: "Nobody".into(),
+            send_at: String::new(),
         };
         let checked = &check_rows(&[r], &directory())[0];
         assert_eq!(

@@ -14,9 +14,15 @@ pub enum Column {
     Role,
     Department,
     Group,
+    /// Optional, not in the template: when to send (ISO 8601; no offset: the organization's
+    /// time zone).
+    SendAt,
 }
 
 impl Column {
+    /// Columns recognised besides the template's.
+    pub const OPTIONAL: [Column; 1] = [Column::SendAt];
+
     pub const ALL: [Column; 6] = [
         Column::Email,
         Column::FirstName,
@@ -34,6 +40,7 @@ impl Column {
             Column::Role => "role",
             Column::Department => "department",
             Column::Group => "group",
+            Column::SendAt => "send_at",
         }
     }
 
@@ -47,7 +54,10 @@ impl Column {
             .filter(|part| !part.is_empty())
             .collect::<Vec<_>>()
             .join("_");
-        Column::ALL.into_iter().find(|c| c.name() == normalized)
+        Column::ALL
+            .into_iter()
+            .chain(Column::OPTIONAL)
+            .find(|c| c.name() == normalized)
     }
 }
 
@@ -70,6 +80,8 @@ pub struct RawRow {
     pub role: String,
     pub department: String,
     pub group: String,
+    /// Empty when the file has no `send_at` column.
+    pub send_at: String,
 }
 
 impl RawRow {
@@ -81,6 +93,7 @@ impl RawRow {
             Column::Role => &self.role,
             Column::Department => &self.department,
             Column::Group => &self.group,
+            Column::SendAt => &self.send_at,
         }
     }
 
@@ -92,6 +105,7 @@ impl RawRow {
             Column::Role => &mut self.role,
             Column::Department => &mut self.department,
             Column::Group => &mut self.group,
+            Column::SendAt => &mut self.send_at,
         };
         *slot = value;
     }
@@ -118,7 +132,7 @@ pub enum FileError {
         "The file has no \"email\" column. The first row must be the header: {TEMPLATE_HEADER}."
     )]
     NoEmailColumn,
-    #[error("Unknown column{} {}. The accepted columns are: {TEMPLATE_HEADER}.", if .0.len() == 1 { "" } else { "s" }, quoted(.0))]
+    #[error("Unknown column{} {}. The accepted columns are: {TEMPLATE_HEADER} (and send_at, optional).", if .0.len() == 1 { "" } else { "s" }, quoted(.0))]
     UnknownColumns(Vec<String>),
     #[error("The column{} {} appear{} more than once in the header.", if .0.len() == 1 { "" } else { "s" }, quoted(.0), if .0.len() == 1 { "s" } else { "" })]
     DuplicateColumns(Vec<String>),
@@ -364,13 +378,18 @@ fn unclosed_quote(text: &str) -> Option<u64> {
     in_quotes.then_some(opened_on)
 }
 
-/// Writes rows in the template's format (header and all six columns), quoting as needed.
+/// Writes rows in the template's format (header and all six columns, and `send_at` when a row
+/// has one), quoting as needed.
 pub fn write(rows: &[RawRow]) -> String {
+    let mut columns = Column::ALL.to_vec();
+    if rows.iter().any(|r| !r.send_at.is_empty()) {
+        columns.push(Column::SendAt);
+    }
     let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
     // Writing to memory cannot fail.
-    let _ = writer.write_record(Column::ALL.iter().map(|c| c.name()));
+    let _ = writer.write_record(columns.iter().map(|c| c.name()));
     for row in rows {
-        let _ = writer.write_record(Column::ALL.iter().map(|c| row.get(*c)));
+        let _ = writer.write_record(columns.iter().map(|c| row.get(*c)));
     }
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -512,7 +531,7 @@ mod tests {
         fn the_template_format_round_trips(rows in proptest::collection::vec((cell(), cell(), cell(), cell(), cell(), cell()), 1..20)) {
             let rows: Vec<RawRow> = rows
                 .into_iter()
-                .map(|(email, first_name, last_name, role, department, group)| RawRow { line: 0, email, first_name, last_name, role, department, group })
+                .map(|(email, first_name, last_name, role, department, group)| RawRow { line: 0, email, first_name, last_name, role, department, group, send_at: String::new() })
                 .filter(|r| Column::ALL.iter().any(|c| !r.get(*c).is_empty()))
                 .collect();
             prop_assume!(!rows.is_empty());

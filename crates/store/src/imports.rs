@@ -42,6 +42,7 @@ pub struct RowRecord {
     pub group_name: String,
     pub valid: bool,
     pub errors: String,
+    pub send_at: String,
 }
 
 impl RowRecord {
@@ -58,6 +59,7 @@ impl RowRecord {
             group_name: raw.group,
             valid: checked.errors.is_empty(),
             errors: encode_errors(&checked.errors),
+            send_at: raw.send_at,
         }
     }
 
@@ -70,6 +72,7 @@ impl RowRecord {
             role: self.role.clone(),
             department: self.department.clone(),
             group: self.group_name.clone(),
+            send_at: self.send_at.clone(),
         }
     }
 
@@ -103,6 +106,8 @@ pub fn directory(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<Di
             .into_iter()
             .collect(),
         free_seats: None,
+        time_zone: crate::organizations::settings(conn, org)?.time_zone,
+        now: chrono::Utc::now(),
     })
 }
 
@@ -121,7 +126,7 @@ pub struct NewImport<'a> {
 pub const IMPORT_LIFETIME_HOURS: i64 = 24;
 
 /// Columns of an import row, for the bulk writer's chunks.
-const ROW_COLUMNS: usize = 10;
+const ROW_COLUMNS: usize = 11;
 
 /// Rows written at once by [`ImportWriter`]: a batch insert on SQLite, a `COPY` on PostgreSQL.
 const WRITE_ROWS: usize = 5_000;

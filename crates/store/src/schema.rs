@@ -236,6 +236,7 @@ diesel::table! {
         group_name -> Text,
         valid -> Bool,
         errors -> Text,
+        send_at -> Text,
     }
 }
 

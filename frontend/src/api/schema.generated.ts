@@ -746,6 +746,12 @@ export interface components {
             group?: string | null;
             last_name?: string | null;
             role?: string | null;
+            /**
+             * @description When to send (up to 90 days ahead): RFC 3339, or without an offset read in the
+             *     organization's time zone. Left out: at once.
+             * @example 2026-12-07T09:00
+             */
+            send_at?: string | null;
         };
         BatchRequest: {
             /** @description Check and preview only; nothing is stored or sent. */
@@ -1256,7 +1262,7 @@ export interface components {
             /** @example not_found */
             code: string;
             /**
-             * @description `email`, `first_name`, `last_name`, `role`, `department` or `group`.
+             * @description `email`, `first_name`, `last_name`, `role`, `department`, `group` or `send_at`.
              * @example department
              */
             column: string;
@@ -1272,6 +1278,8 @@ export interface components {
             group: string;
             last_name: string;
             role: string;
+            /** @description The `send_at` cell, when the file has that column. */
+            send_at?: string;
         };
         SendImport: {
             /** @description Send the valid rows and skip those with errors (default: refuse while any row has one). */

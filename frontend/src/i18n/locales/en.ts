@@ -158,6 +158,7 @@ const en = {
       role: "Role",
       department: "Department",
       group: "Group",
+      send_at: "Send at",
       problems: "Problems",
     },
     fromSso: "from SSO",

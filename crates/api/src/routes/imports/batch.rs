@@ -25,6 +25,10 @@ pub struct BatchItem {
     pub role: Option<String>,
     pub department: Option<String>,
     pub group: Option<String>,
+    /// When to send (up to 90 days ahead): RFC 3339, or without an offset read in the
+    /// organization's time zone. Left out: at once.
+    #[schema(example = "2026-12-07T09:00")]
+    pub send_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -244,6 +248,7 @@ fn row_of(index: usize, item: BatchItem) -> RawRow {
         role: text(item.role),
         department: text(item.department),
         group: text(item.group),
+        send_at: text(item.send_at),
     }
 }
 
@@ -386,6 +391,7 @@ pub async fn batch_invite(
                 "role",
                 "department",
                 "group",
+                "send_at",
             ]
             .into_iter()
             .map(String::from)

@@ -28,6 +28,7 @@ fn cell(row: &RowRecord, column: Option<Column>) -> &str {
         Some(Column::Role) => &row.role,
         Some(Column::Department) => &row.department,
         Some(Column::Group) => &row.group_name,
+        Some(Column::SendAt) => &row.send_at,
         None => "",
     }
 }

@@ -60,12 +60,15 @@ pub struct RowValues {
     pub role: String,
     pub department: String,
     pub group: String,
+    /// The `send_at` cell, when the file has that column.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub send_at: String,
 }
 
 /// One problem with one cell of a row.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RowProblem {
-    /// `email`, `first_name`, `last_name`, `role`, `department` or `group`.
+    /// `email`, `first_name`, `last_name`, `role`, `department`, `group` or `send_at`.
     #[schema(example = "department")]
     pub column: String,
     #[schema(example = "not_found")]
@@ -114,6 +117,7 @@ impl ImportRow {
                 role: raw.role.clone(),
                 department: raw.department.clone(),
                 group: raw.group.clone(),
+                send_at: raw.send_at.clone(),
             },
             valid: errors.is_empty(),
             errors: errors.iter().cloned().map(RowProblem::from).collect(),

@@ -22,12 +22,13 @@ type Props = {
 
 const column = createColumnHelper<Row>();
 
-function useColumns(namesFromSso: boolean) {
+function useColumns(namesFromSso: boolean, scheduled: boolean) {
   const { t } = useTranslation();
   return useMemo(
     () => [
       column.accessor("line", { header: t("preview.columns.line") }),
-      ...VALUE_COLUMNS.map((key) =>
+      // `send_at` shows only for a file that has the column.
+      ...[...VALUE_COLUMNS, ...(scheduled ? (["send_at"] as const) : [])].map((key) =>
         column.accessor((row) => row.values[key], {
           id: key,
           header: t(`preview.columns.${key}`),
@@ -63,7 +64,7 @@ function useColumns(namesFromSso: boolean) {
         ),
       }),
     ],
-    [t, namesFromSso],
+    [t, namesFromSso, scheduled],
   );
 }
 
@@ -75,7 +76,8 @@ function useColumns(namesFromSso: boolean) {
  */
 export function PreviewTable({ rows, namesFromSso = false, onNearEnd }: Props) {
   const { t } = useTranslation();
-  const columns = useColumns(namesFromSso);
+  const scheduled = rows.some((r) => Boolean(r.values.send_at));
+  const columns = useColumns(namesFromSso, scheduled);
   // The app does not run the React Compiler, which is what this rule guards.
   // eslint-disable-next-line react-hooks/incompatible-library
   const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), getRowId: (row) => String(row.line) });

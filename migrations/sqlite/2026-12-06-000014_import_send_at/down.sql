@@ -1,0 +1,1 @@
+ALTER TABLE invitation_import_rows DROP COLUMN send_at;
