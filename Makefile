@@ -82,6 +82,8 @@ bench:
 	scripts/with-postgres.sh $(CARGO) bench -p skillstream-tests --bench csv_import
 	$(CARGO) bench -p skillstream-tests --bench outbox_delivery
 	scripts/with-postgres.sh $(CARGO) bench -p skillstream-tests --bench outbox_delivery
+	$(CARGO) bench -p skillstream-tests --bench scheduler
+	scripts/with-postgres.sh $(CARGO) bench -p skillstream-tests --bench scheduler
 
 ## Lighthouse (mobile: simulated slow 4G, 4x CPU slowdown) on the Invitations page, the import
 ## page and the invitee landing page, release build: fails below performance 90 or accessibility 95.
