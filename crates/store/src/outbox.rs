@@ -108,6 +108,30 @@ pub fn supersede_unsent(
     .execute(conn)
 }
 
+/// [`supersede_unsent`] for many invitations at once.
+pub fn supersede_unsent_many(
+    conn: &mut DbConnection,
+    ids: &[InvitationId],
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    let mut changed = 0;
+    for chunk in ids.chunks(crate::invitations::CHUNK) {
+        changed += diesel::update(
+            email_outbox::table
+                .filter(email_outbox::invitation_id.eq_any(chunk))
+                .filter(email_outbox::status.eq_any(EmailStatus::UNSENT))
+                .filter(email_outbox::kind.ne(EmailKind::RenewalRequest)),
+        )
+        .set((
+            email_outbox::status.eq(EmailStatus::Superseded),
+            email_outbox::sealed_token.eq(None::<String>),
+            email_outbox::updated_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    }
+    Ok(changed)
+}
+
 /// An email the worker has claimed: it is `sending` under a lease until `locked_until`.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct ClaimedEmail {

@@ -1,12 +1,11 @@
 //! Bulk resend or cancel of every invitation a filter matches (up to 10,000 at once), with a
 //! dry run that counts first, each skipped invitation with its reason, and `Idempotency-Key`.
 
-use super::change::{cancel_row, resend_row};
+use super::change::{cancel_many, resend_many};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult, ErrorCode};
 use serde::{Deserialize, Serialize};
-use skillstream_domain::InvitationTtl;
-use skillstream_store::events::NewEvent;
+use skillstream_domain::{InvitationTtl, StoredStatus};
 use skillstream_store::invitations::{self as store, InvitationRow, ListFilter};
 use skillstream_store::{idempotency, members, organizations, write_transaction, DbConnection};
 use std::collections::HashSet;
@@ -97,42 +96,46 @@ pub fn bulk(
     })
 }
 
-fn skipped(row: &InvitationRow, error: &AppError) -> Skipped {
-    Skipped {
-        id: row.id.get(),
-        reason: error.code().as_str(),
-    }
-}
-
-/// What the action would do, without changing anything: the rules of each invitation, and for
-/// a resend whether the address became a member meanwhile.
-fn dry(
+/// What the action does to each invitation: the rules of each, and for a resend whether the
+/// address became a member meanwhile or a newer invitation is pending for it (reviving this
+/// one would collide). Answers the rows to change and the outcome so far.
+fn sort_out<'r>(
     conn: &mut DbConnection,
     ctx: &Ctx,
     action: BulkAction,
-    rows: &[InvitationRow],
-) -> AppResult<BulkOutcome> {
-    let members: HashSet<String> = match action {
-        BulkAction::Resend => members::addresses(conn, ctx.org()?)?.into_iter().collect(),
-        BulkAction::Cancel => HashSet::new(),
+    rows: &'r [InvitationRow],
+    dry_run: bool,
+) -> AppResult<(Vec<&'r InvitationRow>, BulkOutcome)> {
+    let org = ctx.org()?;
+    let (members, pending): (HashSet<String>, HashSet<String>) = match action {
+        BulkAction::Resend => (
+            members::addresses(conn, org)?.into_iter().collect(),
+            store::pending_addresses(conn, org)?.into_iter().collect(),
+        ),
+        BulkAction::Cancel => (HashSet::new(), HashSet::new()),
     };
     let mut outcome = BulkOutcome {
         action,
-        dry_run: true,
+        dry_run,
         matched: rows.len() as i64,
         affected: 0,
         skipped: Vec::new(),
     };
+    let mut chosen = Vec::with_capacity(rows.len());
     for row in rows {
         let verdict = match action {
             BulkAction::Resend => row
                 .rules()
                 .resend(ctx.now, InvitationTtl::default())
                 .map(|_| ())
-                .map_err(AppError::invitation_state)
+                .map_err(|e| AppError::invitation_state(e).code())
                 .and_then(|()| {
                     if members.contains(&row.email_folded) {
-                        Err(AppError::new(ErrorCode::AlreadyAMember, ""))
+                        Err(ErrorCode::AlreadyAMember)
+                    } else if row.status != StoredStatus::Pending
+                        && pending.contains(&row.email_folded)
+                    {
+                        Err(ErrorCode::InvitationAlreadyPending)
                     } else {
                         Ok(())
                     }
@@ -140,45 +143,47 @@ fn dry(
             BulkAction::Cancel => row
                 .rules()
                 .cancel(ctx.now)
-                .map_err(AppError::invitation_state),
+                .map_err(|e| AppError::invitation_state(e).code()),
         };
         match verdict {
-            Ok(()) => outcome.affected += 1,
-            Err(error) => outcome.skipped.push(skipped(row, &error)),
+            Ok(()) => {
+                outcome.affected += 1;
+                chosen.push(row);
+            }
+            Err(code) => outcome.skipped.push(Skipped {
+                id: row.id.get(),
+                reason: code.as_str(),
+            }),
         }
     }
-    Ok(outcome)
+    Ok((chosen, outcome))
 }
 
-/// Applies the action to each invitation; one that the rules refuse is skipped with its reason
-/// and the others go on.
+/// What the action would do, without changing anything.
+fn dry(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    action: BulkAction,
+    rows: &[InvitationRow],
+) -> AppResult<BulkOutcome> {
+    Ok(sort_out(conn, ctx, action, rows, true)?.1)
+}
+
+/// Applies the action to every invitation the rules allow, in a few statements for all; the
+/// others are skipped with their reason.
 fn apply(
     conn: &mut DbConnection,
     ctx: &Ctx,
     action: BulkAction,
     rows: &[InvitationRow],
 ) -> AppResult<BulkOutcome> {
-    let settings = organizations::settings(conn, ctx.org()?)?;
-    let mut outcome = BulkOutcome {
-        action,
-        dry_run: false,
-        matched: rows.len() as i64,
-        affected: 0,
-        skipped: Vec::new(),
-    };
-    let mut events: Vec<NewEvent> = Vec::new();
-    for row in rows {
-        let result = match action {
-            BulkAction::Resend => resend_row(conn, ctx, row, &settings, Some("bulk")),
-            BulkAction::Cancel => cancel_row(conn, ctx, row).map(|event| events.push(event)),
-        };
-        match result {
-            Ok(()) => outcome.affected += 1,
-            // A refusal is the invitation's state, not a failure of the action.
-            Err(error) if error.code().status() < 500 => outcome.skipped.push(skipped(row, &error)),
-            Err(error) => return Err(error),
+    let (chosen, outcome) = sort_out(conn, ctx, action, rows, false)?;
+    match action {
+        BulkAction::Resend => {
+            let settings = organizations::settings(conn, ctx.org()?)?;
+            resend_many(conn, ctx, &chosen, &settings, "bulk")?;
         }
+        BulkAction::Cancel => cancel_many(conn, ctx, &chosen)?,
     }
-    skillstream_store::events::append(conn, events)?;
     Ok(outcome)
 }

@@ -93,6 +93,110 @@ pub(crate) fn resend_row(
     Ok(())
 }
 
+/// Resends many invitations in one transaction the caller owns (a bulk action): the same as
+/// [`resend_row`] for each, in a few statements for all. The caller has checked each row's
+/// rules and left out those that would collide with a member or a newer pending invitation.
+pub(crate) fn resend_many(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    rows: &[&InvitationRow],
+    settings: &OrganizationSettings,
+    reason: &str,
+) -> AppResult<()> {
+    use skillstream_store::invitations::RetiredToken;
+    use skillstream_store::stamp::Stamp;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let ttl = InvitationTtl::from_days(settings.invitation_ttl_days).unwrap_or_default();
+    let expires_at = ttl.expiry_from(ctx.now);
+    let sealer = Sealer::new(&ctx.seal_secret);
+    let tokens: Vec<String> = rows.iter().map(|_| new_link_token()).collect();
+    let hashes: Vec<String> = tokens.iter().map(|t| hash_token(t)).collect();
+    let sealed: Vec<String> = tokens.iter().map(|t| sealer.seal(t)).collect();
+    let next = settings
+        .reminders
+        .next_after(ctx.now, expires_at, ctx.now, 0);
+    let resends: Vec<(InvitationId, Resend<'_>)> = rows
+        .iter()
+        .zip(hashes.iter().zip(&sealed))
+        .map(|(row, (hash, sealed))| {
+            (
+                row.id,
+                Resend {
+                    token_hash: hash,
+                    sealed_token: sealed,
+                    expires_at,
+                    next_reminder_at: next.filter(|_| row.reminders_enabled),
+                },
+            )
+        })
+        .collect();
+    store::mark_resent_many(conn, &resends, ctx.now)?;
+    let ids: Vec<InvitationId> = rows.iter().map(|r| r.id).collect();
+    store::end_grace_many(conn, &ids, ctx.now)?;
+    let grace = settings.resend_grace_hours;
+    let usable_until = (grace > 0).then(|| Stamp::of(ctx.now + chrono::Duration::hours(grace)));
+    store::retire_tokens(
+        conn,
+        rows.iter()
+            .map(|row| RetiredToken {
+                token_hash: row.token_hash.clone(),
+                invitation_id: row.id,
+                retired_at: Stamp::of(ctx.now),
+                usable_until,
+            })
+            .collect(),
+    )?;
+    outbox::supersede_unsent_many(conn, &ids, ctx.now)?;
+    outbox::enqueue(
+        conn,
+        rows.iter()
+            .zip(sealed)
+            .map(|(row, sealed)| {
+                NewEmail::queued(row.organization_id, row.id, &row.email, sealed, ctx.now)
+            })
+            .collect(),
+    )?;
+    skillstream_store::events::append(
+        conn,
+        rows.iter()
+            .map(|row| {
+                Event::new(ctx, row.organization_id, Action::InvitationResent)
+                    .invitation(row.id, &row.email)
+                    .import(row.import_id.map(ImportId))
+                    .details(details! { "send_count": row.send_count + 1, "reason": reason })
+                    .into_row()
+            })
+            .collect(),
+    )?;
+    Ok(())
+}
+
+/// Cancels many invitations in one transaction the caller owns (a bulk action); the caller has
+/// checked each row's rules.
+pub(crate) fn cancel_many(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    rows: &[&InvitationRow],
+) -> AppResult<()> {
+    let ids: Vec<InvitationId> = rows.iter().map(|r| r.id).collect();
+    store::mark_cancelled_many(conn, &ids, ctx.now)?;
+    outbox::supersede_unsent_many(conn, &ids, ctx.now)?;
+    skillstream_store::events::append(
+        conn,
+        rows.iter()
+            .map(|row| {
+                Event::new(ctx, row.organization_id, Action::InvitationCancelled)
+                    .invitation(row.id, &row.email)
+                    .import(row.import_id.map(ImportId))
+                    .into_row()
+            })
+            .collect(),
+    )?;
+    Ok(())
+}
+
 /// Cancel: the link stops working; the invitation stays as history.
 pub fn cancel(conn: &mut DbConnection, ctx: &Ctx, id: InvitationId) -> AppResult<()> {
     let org = ctx.org()?;

@@ -371,6 +371,98 @@ pub fn mark_resent(
     })
 }
 
+/// Many resends at once (a bulk action), one statement each, in the caller's transaction and
+/// without savepoints: the caller has left out invitations whose revival would collide with a
+/// newer pending one (a concurrent collision fails the whole action).
+pub fn mark_resent_many(
+    conn: &mut DbConnection,
+    resends: &[(InvitationId, Resend<'_>)],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let at = to_db(now);
+    for (id, resend) in resends {
+        diesel::update(invitations::table.find(*id))
+            .set((
+                (
+                    invitations::token_hash.eq(resend.token_hash),
+                    invitations::sealed_token.eq(resend.sealed_token),
+                    invitations::status.eq(StoredStatus::Pending),
+                    invitations::expires_at.eq(to_db(resend.expires_at)),
+                    invitations::sent_at.eq(at),
+                    invitations::send_count.eq(invitations::send_count + 1),
+                    invitations::updated_at.eq(at),
+                ),
+                (
+                    invitations::reminders_sent.eq(0),
+                    invitations::last_reminded_at.eq(None::<NaiveDateTime>),
+                    invitations::next_reminder_at.eq(resend.next_reminder_at.map(to_db)),
+                    invitations::renewal_requested_at.eq(None::<NaiveDateTime>),
+                ),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Ends the grace of every earlier replaced link of these invitations (see [`end_grace`]).
+pub fn end_grace_many(
+    conn: &mut DbConnection,
+    ids: &[InvitationId],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let at = to_db(now);
+    for chunk in ids.chunks(CHUNK) {
+        diesel::update(
+            invitation_retired_tokens::table
+                .filter(invitation_retired_tokens::invitation_id.eq_any(chunk))
+                .filter(invitation_retired_tokens::usable_until.gt(at)),
+        )
+        .set(invitation_retired_tokens::usable_until.eq(at))
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A replaced link to keep: its hash, its invitation, until when it still opens it.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = invitation_retired_tokens, treat_none_as_default_value = false)]
+pub struct RetiredToken {
+    pub token_hash: String,
+    pub invitation_id: InvitationId,
+    pub retired_at: crate::stamp::Stamp,
+    pub usable_until: Option<crate::stamp::Stamp>,
+}
+
+/// Keeps many replaced links through the bulk writer.
+pub fn retire_tokens(conn: &mut DbConnection, tokens: Vec<RetiredToken>) -> StoreResult<usize> {
+    crate::bulk_write!(conn, invitation_retired_tokens::table, tokens, 4)
+}
+
+/// Cancels many invitations at once (their rules were checked by the caller).
+pub fn mark_cancelled_many(
+    conn: &mut DbConnection,
+    ids: &[InvitationId],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let at = to_db(now);
+    for chunk in ids.chunks(CHUNK) {
+        diesel::update(invitations::table.filter(invitations::id.eq_any(chunk)))
+            .set((
+                invitations::status.eq(StoredStatus::Cancelled),
+                invitations::cancelled_at.eq(at),
+                invitations::updated_at.eq(at),
+                invitations::sealed_token.eq(None::<String>),
+                invitations::next_reminder_at.eq(None::<NaiveDateTime>),
+                invitations::send_at.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Ids per `IN (...)` list: far under SQLite's bind limit.
+pub const CHUNK: usize = 5_000;
+
 /// Keeps the hash of a replaced link, so it answers "superseded" rather than "not found"; until
 /// `usable_until` (the resend grace) it still opens its invitation.
 pub fn retire_token(
