@@ -90,6 +90,40 @@ describe("the landing page", () => {
     expect(screen.getByRole("link", { name: "Sign in" })).toHaveAttribute("href", "/signin");
   });
 
+  it("an expired link offers what the organization allows, and asks only the invitation's own address", async () => {
+    fetchMock.mockImplementation(async (...args: unknown[]) => {
+      const request = args[0];
+      if (request instanceof Request && request.method === "POST" && request.url.endsWith("/api/v1/public/invitations/abc/renew")) {
+        return json(202, { outcome: "admins_asked", message: "Your administrators have been asked." });
+      }
+      return json(410, {
+        error: {
+          code: "invitation_expired",
+          message: "This invitation has expired.",
+          details: [],
+          contact: { name: "Grace Hopper", email: "grace@example.com" },
+          renewal: "ask_admin",
+        },
+      });
+    });
+    renderPage();
+    const ask = await screen.findByRole("button", { name: "Ask Grace Hopper for a new invitation" });
+    expect(screen.queryByRole("textbox")).not.toBeInTheDocument();
+    await userEvent.click(ask);
+    expect(await screen.findByRole("status")).toHaveTextContent("Your administrators have been asked to send you a new invitation.");
+    const renewal = fetchMock.mock.calls.map(([r]) => r).find((r): r is Request => r instanceof Request && r.method === "POST");
+    expect(renewal?.url).toMatch(/\/renew$/);
+  });
+
+  it("an expired link of an organization that renews only through admins has no button", async () => {
+    fetchMock.mockImplementation(async () =>
+      json(410, { error: { code: "invitation_expired", message: "Expired.", details: [], renewal: "contact_admin" } }),
+    );
+    renderPage();
+    expect(await screen.findByRole("heading", { name: "This invitation has expired" })).toBeInTheDocument();
+    expect(screen.queryByRole("button")).not.toBeInTheDocument();
+  });
+
   it("rates the password as it is typed, with the reason when it is weak", async () => {
     landing({ sso_available: false, sso_enforced: false });
     renderPage();
