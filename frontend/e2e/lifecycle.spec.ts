@@ -8,9 +8,9 @@ async function invite(page: Page, email: string) {
   await expect(page.getByRole("row").filter({ hasText: email })).toBeVisible();
 }
 
-/** Tomorrow at 09:00 in the browser's zone, as a datetime-local input takes it. */
-function tomorrowMorning(): string {
-  const day = new Date(Date.now() + 24 * 3600 * 1000);
+/** 09:00 in `days` days in the browser's zone, as a datetime-local input takes it. */
+function morningIn(days: number): string {
+  const day = new Date(Date.now() + days * 24 * 3600 * 1000);
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}T09:00`;
 }
@@ -22,7 +22,7 @@ test("schedule a send for tomorrow, then send it now: the email goes out and its
   const dialog = page.getByRole("dialog", { name: "Send invitations" });
   await dialog.getByLabel("Email address").fill(email);
   await dialog.getByRole("radio", { name: "Schedule for later" }).check();
-  await dialog.getByLabel("Date and time").fill(tomorrowMorning());
+  await dialog.getByLabel("Date and time").fill(morningIn(1));
   await expectAccessible(page);
   await screenshot(page, info, "schedule-dialog");
   await dialog.getByRole("button", { name: "Schedule invitation" }).click();
@@ -32,6 +32,14 @@ test("schedule a send for tomorrow, then send it now: the email goes out and its
   const row = page.getByRole("row").filter({ hasText: email });
   await expect(row).toContainText("Scheduled");
   await expect(row).toContainText("Scheduled for");
+
+  // Moved to the day after.
+  await page.getByRole("button", { name: `Actions for ${email}` }).click();
+  await page.getByRole("menuitem", { name: "Change send time" }).click();
+  const reschedule = page.getByRole("dialog", { name: `Send time for ${email}` });
+  await reschedule.getByLabel("Date and time").fill(morningIn(2));
+  await reschedule.getByRole("button", { name: "Save send time" }).click();
+  await expectToast(page, `Invitation to ${email} will be sent`);
 
   await page.getByRole("button", { name: `Actions for ${email}` }).click();
   await page.getByRole("menuitem", { name: "Send now" }).click();

@@ -128,6 +128,16 @@ pub const IMPORT_LIFETIME_HOURS: i64 = 24;
 /// Columns of an import row, for the bulk writer's chunks.
 const ROW_COLUMNS: usize = 11;
 
+/// How many rows of an import carry an error with this code.
+pub fn rows_with_error(conn: &mut DbConnection, import: ImportId, code: &str) -> StoreResult<i64> {
+    invitation_import_rows::table
+        .filter(invitation_import_rows::import_id.eq(import.get()))
+        .filter(invitation_import_rows::valid.eq(false))
+        .filter(invitation_import_rows::errors.like(format!("%\"code\":\"{code}\"%")))
+        .count()
+        .get_result(conn)
+}
+
 /// Rows written at once by [`ImportWriter`]: a batch insert on SQLite, a `COPY` on PostgreSQL.
 const WRITE_ROWS: usize = 5_000;
 

@@ -1024,6 +1024,7 @@ export interface components {
              * @description Rows matching the filter, over all pages.
              */
             rows_total: number;
+            seats?: null | components["schemas"]["SeatCount"];
             source: components["schemas"]["ImportSource"];
             status: components["schemas"]["ImportStatus"];
             summary: components["schemas"]["ImportSummary"];
@@ -1280,6 +1281,14 @@ export interface components {
             role: string;
             /** @description The `send_at` cell, when the file has that column. */
             send_at?: string;
+        };
+        SeatCount: {
+            /** Format: int64 */
+            free: number;
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            needed: number;
         };
         SendImport: {
             /** @description Send the valid rows and skip those with errors (default: refuse while any row has one). */

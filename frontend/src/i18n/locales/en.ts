@@ -78,6 +78,8 @@ const en = {
     emptyBody: "Invite people one by one, or bring a whole team at once from a CSV file. Each invitee gets an email with a link to join.",
     scheduledFor: "Scheduled for {{date}}",
     sendNow: "Send now",
+    reschedule: "Change send time",
+    nextReminder: "reminder {{date}}",
     sentNow: "Invitation to {{email}} sent.",
     copyLink: "Copy invitation link",
     stopReminders: "Stop reminders",
@@ -86,6 +88,11 @@ const en = {
     remindersResumed: "Reminders to {{email}} resumed.",
     renewalRequested: "Asked for a new link",
     bulk: "Resend or cancel all {{formatted}} matching…",
+  },
+  reschedule: {
+    title: "Send time for {{email}}",
+    save: "Save send time",
+    done: "Invitation to {{email}} will be sent {{date}}.",
   },
   copyLink: {
     title: "Invitation link",
@@ -528,6 +535,8 @@ const en = {
     open: "Details of the invitation to {{email}}",
   },
   imports: {
+    seats_one: "This file needs {{formatted}} seat, and {{free}} of your {{limit}} seats are free: the rows that do not fit are marked. Cancel pending invitations or raise the seat limit in Settings.",
+    seats_other: "This file needs {{formatted}} seats, and {{free}} of your {{limit}} seats are free: the rows that do not fit are marked. Cancel pending invitations or raise the seat limit in Settings.",
     back: "← Invitations",
     title: "Import from CSV",
     steps: { template: "1. Get the template", upload: "2. Upload your file", review: "3. Review", send: "4. Send" },

@@ -41,7 +41,8 @@ pub async fn show_import(
                 total,
                 result,
             )
-            .with_sso(conn, org.get())
+            .with_sso(conn, org.get())?
+            .with_seats(conn, org)
         })
         .await?;
     Ok(HttpResponse::Ok().json(import))

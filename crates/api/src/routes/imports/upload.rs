@@ -171,7 +171,9 @@ pub async fn upload_import(
                 }
             })?;
             let total = i64::try_from(matching).unwrap_or(i64::MAX);
-            Import::new(&record, rows, &query, total, None).with_sso(conn, org.get())
+            Import::new(&record, rows, &query, total, None)
+                .with_sso(conn, org.get())?
+                .with_seats(conn, org)
         })
         .await?;
     Ok(HttpResponse::Created()

@@ -193,9 +193,43 @@ pub struct Import {
     /// The organization signs in through an identity provider: first and last names left
     /// empty are filled from it when the invitee accepts with SSO.
     pub names_from_sso: bool,
+    /// With a seat limit set, while previewed: the seats this import needs (its valid rows and
+    /// those that did not fit) and those free now. Rows past the free seats carry the error
+    /// `seat_limit_reached`.
+    pub seats: Option<SeatCount>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SeatCount {
+    pub limit: i64,
+    pub needed: i64,
+    pub free: i64,
 }
 
 impl Import {
+    /// Adds the seat count of a previewed import under a seat limit.
+    pub fn with_seats(
+        mut self,
+        conn: &mut crate::db::DbConnection,
+        org: skillstream_domain::OrganizationId,
+    ) -> crate::error::ApiResult<Self> {
+        if self.status != skillstream_domain::ImportStatus::Previewed {
+            return Ok(self);
+        }
+        let Some(limit) = crate::db::organizations::settings(conn, org)?.seat_limit else {
+            return Ok(self);
+        };
+        let id = skillstream_domain::ImportId(self.id);
+        let over = crate::db::imports::rows_with_error(conn, id, "seat_limit_reached")?;
+        let taken = crate::db::invitations::seats_taken(conn, org, chrono::Utc::now())?;
+        self.seats = Some(SeatCount {
+            limit,
+            needed: self.summary.valid + over,
+            free: (limit - taken).max(0),
+        });
+        Ok(self)
+    }
+
     /// Says whether empty names will come from the organization's identity provider.
     pub fn with_sso(
         mut self,
@@ -235,6 +269,7 @@ impl Import {
             total_pages: (rows_total + per_page - 1) / per_page,
             result,
             names_from_sso: false,
+            seats: None,
         }
     }
 }

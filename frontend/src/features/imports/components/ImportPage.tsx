@@ -89,6 +89,16 @@ export function ImportPage() {
             )}
             .
           </p>
+          {data.seats && data.seats.needed > data.seats.free && (
+            <p role="note" className="alert">
+              {t("imports.seats", {
+                count: data.seats.needed,
+                formatted: formatNumber(data.seats.needed),
+                free: formatNumber(data.seats.free),
+                limit: formatNumber(data.seats.limit),
+              })}
+            </p>
+          )}
           <div className="actions">
             <label className="check">
               <input

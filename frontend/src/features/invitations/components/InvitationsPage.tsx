@@ -17,6 +17,7 @@ const SendInvitationDialog = lazy(() => import("./SendInvitationDialog").then((m
 const InvitationDetailDialog = lazy(() => import("./InvitationDetailDialog").then((m) => ({ default: m.InvitationDetailDialog })));
 const CancelInvitationDialog = lazy(() => import("./CancelInvitationDialog").then((m) => ({ default: m.CancelInvitationDialog })));
 const CopyLinkDialog = lazy(() => import("./CopyLinkDialog").then((m) => ({ default: m.CopyLinkDialog })));
+const RescheduleDialog = lazy(() => import("./RescheduleDialog").then((m) => ({ default: m.RescheduleDialog })));
 const BulkActionDialog = lazy(() => import("./BulkActionDialog").then((m) => ({ default: m.BulkActionDialog })));
 
 const TABS = ["", "scheduled", "pending", "expired", "accepted", "cancelled"] as const;
@@ -36,6 +37,16 @@ function Delivery({ invitation }: { invitation: Invitation }) {
     );
   }
   return <span className={`badge ${d.status === "sent" ? "good" : ""}`}>{t(`delivery.${d.status}`)}</span>;
+}
+
+/** Reminders sent and the next one, under the delivery state (nothing when neither). */
+function Reminders({ invitation }: { invitation: Invitation }) {
+  const { t } = useTranslation();
+  const parts = [
+    invitation.reminders_sent > 0 ? t("detail.remindersSent", { count: invitation.reminders_sent }) : null,
+    invitation.next_reminder_at ? t("invitations.nextReminder", { date: formatDate(invitation.next_reminder_at) }) : null,
+  ].filter(Boolean);
+  return parts.length ? <small className="muted reminders">{parts.join(" · ")}</small> : null;
 }
 
 /** The first run: nothing sent yet, and the two ways to start. */
@@ -68,6 +79,7 @@ export function InvitationsPage() {
   const [detail, setDetail] = useState<Invitation | null>(null);
   const [link, setLink] = useState<{ email: string; url: string } | null>(null);
   const [bulk, setBulk] = useState(false);
+  const [rescheduling, setRescheduling] = useState<Invitation | null>(null);
   const list = useInvitations({ status, q, page });
   // `mutate` is stable; the mutation object is not, and columns that changed with it would
   // remount every cell (closing an open ⋮ menu) whenever a resend's state moved.
@@ -115,7 +127,16 @@ export function InvitationsPage() {
         meta: { className: "date secondary" },
       }),
       column.accessor("expires_at", { header: t("invitations.columns.expires"), cell: (info) => formatDate(info.getValue()), meta: { className: "date secondary" } }),
-      column.display({ id: "delivery", header: t("invitations.columns.delivery"), cell: ({ row }) => <Delivery invitation={row.original} /> }),
+      column.display({
+        id: "delivery",
+        header: t("invitations.columns.delivery"),
+        cell: ({ row: { original: inv } }) => (
+          <>
+            <Delivery invitation={inv} />
+            <Reminders invitation={inv} />
+          </>
+        ),
+      }),
       column.display({
         id: "actions",
         header: () => <span className="visually-hidden">{t("invitations.columns.actions")}</span>,
@@ -129,25 +150,7 @@ export function InvitationsPage() {
                       label: t("invitations.sendNow"),
                       onSelect: () => sendNow(inv.id, { onSuccess: () => toast(t("invitations.sentNow", { email: inv.email })), onError }),
                     },
-                  ]
-                : []),
-              ...(inv.status === "pending"
-                ? [
-                    {
-                      label: t("invitations.copyLink"),
-                      onSelect: () => copyLink(inv.id, { onSuccess: ({ accept_url }) => setLink({ email: inv.email, url: accept_url }), onError }),
-                    },
-                    {
-                      label: inv.reminders_enabled ? t("invitations.stopReminders") : t("invitations.resumeReminders"),
-                      onSelect: () =>
-                        change(
-                          { id: inv.id, body: { reminders_enabled: !inv.reminders_enabled } },
-                          {
-                            onSuccess: () => toast(t(inv.reminders_enabled ? "invitations.remindersStopped" : "invitations.remindersResumed", { email: inv.email })),
-                            onError,
-                          },
-                        ),
-                    },
+                    { label: t("invitations.reschedule"), onSelect: () => setRescheduling(inv) },
                   ]
                 : []),
               ...(inv.status === "scheduled" ? [{ label: t("invitations.cancel"), onSelect: () => setCancelling(inv), danger: true }] : []),
@@ -157,6 +160,25 @@ export function InvitationsPage() {
                       label: t("invitations.resend"),
                       onSelect: () => resend(inv.id, { onSuccess: () => toast(t("invitations.resent", { email: inv.email })), onError }),
                     },
+                    ...(inv.status === "pending"
+                      ? [
+                          {
+                            label: t("invitations.copyLink"),
+                            onSelect: () => copyLink(inv.id, { onSuccess: ({ accept_url }) => setLink({ email: inv.email, url: accept_url }), onError }),
+                          },
+                          {
+                            label: inv.reminders_enabled ? t("invitations.stopReminders") : t("invitations.resumeReminders"),
+                            onSelect: () =>
+                              change(
+                                { id: inv.id, body: { reminders_enabled: !inv.reminders_enabled } },
+                                {
+                                  onSuccess: () => toast(t(inv.reminders_enabled ? "invitations.remindersStopped" : "invitations.remindersResumed", { email: inv.email })),
+                                  onError,
+                                },
+                              ),
+                          },
+                        ]
+                      : []),
                     { label: t("invitations.cancel"), onSelect: () => setCancelling(inv), danger: true },
                   ]
                 : []),
@@ -258,6 +280,7 @@ export function InvitationsPage() {
         {detail && <InvitationDetailDialog invitation={detail} onClose={() => setDetail(null)} />}
         {cancelling && <CancelInvitationDialog invitation={cancelling} onClose={() => setCancelling(null)} />}
         {link && <CopyLinkDialog email={link.email} url={link.url} onClose={() => setLink(null)} />}
+        {rescheduling && <RescheduleDialog invitation={rescheduling} onClose={() => setRescheduling(null)} />}
         {bulk && list.data && <BulkActionDialog filter={{ status, q }} total={list.data.total} onClose={() => setBulk(false)} />}
       </Suspense>
     </main>
