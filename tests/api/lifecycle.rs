@@ -789,7 +789,10 @@ async fn a_csv_preview_marks_the_rows_that_do_not_fit_in_the_free_seats() {
 
     assert_eq!(preview.status, StatusCode::CREATED, "{}", preview.text);
     // The admin takes one of three seats: two rows fit, the third does not.
-    assert_eq!(preview.body["seats"], json!({ "limit": 3, "needed": 3, "free": 2 }));
+    assert_eq!(
+        preview.body["seats"],
+        json!({ "limit": 3, "needed": 3, "free": 2 })
+    );
     let text = preview.text;
     assert_eq!(text.matches("seat_limit_reached").count(), 1, "{text}");
 }
