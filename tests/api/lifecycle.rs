@@ -638,7 +638,7 @@ async fn bulk_resend_counts_first_skips_with_reasons_and_is_idempotent_by_key() 
         assert_eq!(emails(&app, *id).await.len(), 2, "a retry sends nothing");
     }
     let reused = bulk(&app, &admin, json!({ "action": "cancel" }), Some("wave-1")).await;
-    assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reused.status, StatusCode::CONFLICT);
     assert_eq!(reused.code(), "idempotency_key_reused");
 
     let unknown = bulk(

@@ -108,6 +108,7 @@ impl ErrorCode {
             | DepartmentNameTaken
             | GroupNameTaken
             | ImportHasErrors
+            | IdempotencyKeyReused
             | SeatLimitReached
             | InvitationScheduled
             | InvitationAlreadySent
@@ -122,7 +123,7 @@ impl ErrorCode {
             UnsupportedMediaType => 415,
             ValidationFailed | EmptyFile | NotUtf8 | MissingEmailColumn | UnknownColumns
             | DuplicateColumns | RaggedRow | UnbalancedQuotes | TooManyRows | NoRows
-            | BulkLimitExceeded | IdempotencyKeyReused => 422,
+            | BulkLimitExceeded => 422,
             RateLimited => 429,
             InternalError => 500,
             SsoProviderUnavailable => 502,

@@ -787,9 +787,15 @@ export interface components {
             import_id?: number | null;
             /** @description Text in the email address (case-insensitive). */
             q?: string | null;
-            /** @description Last (re)sent at or after this instant (RFC 3339). */
+            /**
+             * Format: date-time
+             * @description Last (re)sent at or after this instant (RFC 3339).
+             */
             sent_after?: string | null;
-            /** @description Last (re)sent before this instant (RFC 3339). */
+            /**
+             * Format: date-time
+             * @description Last (re)sent before this instant (RFC 3339).
+             */
             sent_before?: string | null;
             /**
              * @description `scheduled`, `pending`, `expired`, `accepted` or `cancelled`.
@@ -3900,7 +3906,7 @@ export interface operations {
                     "application/json": components["schemas"]["BulkOutcome"];
                 };
             };
-            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            /** @description `invalid_idempotency_key` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3926,6 +3932,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `idempotency_key_reused`: the key was used for a different request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `payload_too_large`: the body is over the size limit */
             413: {
                 headers: {
@@ -3944,7 +3959,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A filter that cannot be read, `bulk_limit_exceeded` (over 10,000 matched) or `idempotency_key_reused` */
+            /** @description A filter that cannot be read, or `bulk_limit_exceeded` (over 10,000 matched) */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -30,8 +30,10 @@ pub struct BulkFilter {
     /// Text in the email address (case-insensitive).
     pub q: Option<String>,
     /// Last (re)sent before this instant (RFC 3339).
+    #[schema(format = DateTime)]
     pub sent_before: Option<String>,
     /// Last (re)sent at or after this instant (RFC 3339).
+    #[schema(format = DateTime)]
     pub sent_after: Option<String>,
     /// Only these invitations.
     pub ids: Option<Vec<i64>>,
@@ -160,10 +162,13 @@ fn list_filter(
 }
 
 #[utoipa::path(post, path = "/api/v1/invitations/bulk", tag = "Invitations", request_body = BulkRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "1 to 200 visible ASCII characters: a retry with the same key and body answers the first outcome and changes nothing (kept 24 hours)")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, pattern = r"^[\x21-\x7e]([\x20-\x7e]{0,198}[\x21-\x7e])?$",
+        description = "1 to 200 visible ASCII characters: a retry with the same key and body answers the first outcome and changes nothing (kept 24 hours)")),
     responses(
         (status = 200, description = "What was done (or, with `dry_run`, would be): `matched`, `affected` and each `skipped` invitation with its reason", body = BulkOutcome),
-        (status = 422, description = "A filter that cannot be read, `bulk_limit_exceeded` (over 10,000 matched) or `idempotency_key_reused`", body = ErrorBody),
+        (status = 400, description = "`invalid_idempotency_key`", body = ErrorBody),
+        (status = 409, description = "`idempotency_key_reused`: the key was used for a different request", body = ErrorBody),
+        (status = 422, description = "A filter that cannot be read, or `bulk_limit_exceeded` (over 10,000 matched)", body = ErrorBody),
         (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn bulk_action(
