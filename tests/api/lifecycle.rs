@@ -85,6 +85,26 @@ async fn lapse(app: &TestApp, id: i64) {
     .await;
 }
 
+/// Makes the next reminder of these invitations due (as if the days had gone by).
+async fn reminders_due(app: &TestApp, ids: Vec<i64>) {
+    app.with_db(move |conn| {
+        diesel::update(invitations::table.filter(invitations::id.eq_any(ids)))
+            .set(invitations::next_reminder_at.eq(to_db(Utc::now() - Duration::seconds(1))))
+            .execute(conn)
+            .unwrap()
+    })
+    .await;
+}
+
+/// The invitation as the admin sees it once `done` holds (the scheduler runs every 100 ms).
+async fn until(app: &TestApp, admin: &Member, id: i64, done: impl Fn(&Value) -> bool) -> Value {
+    app.eventually(std::time::Duration::from_secs(10), || async {
+        let body = view(app, admin, id).await;
+        done(&body).then_some(body)
+    })
+    .await
+}
+
 #[tokio::test]
 async fn a_scheduled_invitation_waits_without_email_and_can_be_moved_and_sent_now() {
     let app = spawn_app().await;
@@ -213,12 +233,7 @@ async fn the_scheduler_sends_a_scheduled_invitation_when_its_time_comes() {
     })
     .await;
 
-    let sent = app
-        .eventually(std::time::Duration::from_secs(10), || async {
-            let body = view(&app, &admin, id).await;
-            (body["status"] == "pending").then_some(body)
-        })
-        .await;
+    let sent = until(&app, &admin, id, |body| body["status"] == "pending").await;
     assert_eq!(
         emails(&app, id).await,
         vec![("invitation".into(), "wave@example.com".into())]
@@ -247,19 +262,8 @@ async fn a_due_reminder_goes_out_once_with_the_current_link_and_plans_the_next()
     );
     assert_eq!(created["reminders_sent"], 0);
 
-    app.with_db(move |conn| {
-        diesel::update(invitations::table.find(id))
-            .set(invitations::next_reminder_at.eq(to_db(Utc::now() - Duration::seconds(1))))
-            .execute(conn)
-            .unwrap()
-    })
-    .await;
-    let reminded = app
-        .eventually(std::time::Duration::from_secs(10), || async {
-            let body = view(&app, &admin, id).await;
-            (body["reminders_sent"] == 1).then_some(body)
-        })
-        .await;
+    reminders_due(&app, vec![id]).await;
+    let reminded = until(&app, &admin, id, |body| body["reminders_sent"] == 1).await;
 
     assert_eq!(
         emails(&app, id).await,
@@ -322,23 +326,16 @@ async fn no_reminder_after_an_email_failed_for_good_or_once_an_admin_stopped_the
             .set(email_outbox::status.eq("failed"))
             .execute(conn)
             .unwrap();
-        diesel::update(invitations::table.filter(invitations::id.eq_any([bounced, stopped])))
-            .set(invitations::next_reminder_at.eq(to_db(Utc::now() - Duration::seconds(1))))
-            .execute(conn)
-            .unwrap()
     })
     .await;
+    reminders_due(&app, vec![bounced, stopped]).await;
     // The due reminder is dropped (and none planned), not sent.
-    app.eventually(std::time::Duration::from_secs(10), || async {
-        view(&app, &admin, bounced).await["next_reminder_at"]
-            .is_null()
-            .then_some(())
+    until(&app, &admin, bounced, |body| {
+        body["next_reminder_at"].is_null()
     })
     .await;
-    app.eventually(std::time::Duration::from_secs(10), || async {
-        view(&app, &admin, stopped).await["next_reminder_at"]
-            .is_null()
-            .then_some(())
+    until(&app, &admin, stopped, |body| {
+        body["next_reminder_at"].is_null()
     })
     .await;
     assert_eq!(emails(&app, bounced).await.len(), 1);

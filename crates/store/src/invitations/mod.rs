@@ -346,29 +346,36 @@ pub fn mark_resent(
     resend: &Resend<'_>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let at = to_db(now);
-    conn.transaction(|conn| {
-        diesel::update(invitations::table.find(id))
-            .set((
-                (
-                    invitations::token_hash.eq(resend.token_hash),
-                    invitations::sealed_token.eq(resend.sealed_token),
-                    invitations::status.eq(StoredStatus::Pending),
-                    invitations::expires_at.eq(to_db(resend.expires_at)),
-                    invitations::sent_at.eq(at),
-                    invitations::send_count.eq(invitations::send_count + 1),
-                    invitations::updated_at.eq(at),
-                ),
-                (
-                    invitations::reminders_sent.eq(0),
-                    invitations::last_reminded_at.eq(None::<NaiveDateTime>),
-                    invitations::next_reminder_at.eq(resend.next_reminder_at.map(to_db)),
-                    invitations::renewal_requested_at.eq(None::<NaiveDateTime>),
-                ),
-            ))
-            .execute(conn)
-            .map(|_| ())
-    })
+    conn.transaction(|conn| set_resent(conn, id, resend, to_db(now)))
+}
+
+/// The columns a resend changes.
+fn set_resent(
+    conn: &mut DbConnection,
+    id: InvitationId,
+    resend: &Resend<'_>,
+    at: NaiveDateTime,
+) -> StoreResult<()> {
+    diesel::update(invitations::table.find(id))
+        .set((
+            (
+                invitations::token_hash.eq(resend.token_hash),
+                invitations::sealed_token.eq(resend.sealed_token),
+                invitations::status.eq(StoredStatus::Pending),
+                invitations::expires_at.eq(to_db(resend.expires_at)),
+                invitations::sent_at.eq(at),
+                invitations::send_count.eq(invitations::send_count + 1),
+                invitations::updated_at.eq(at),
+            ),
+            (
+                invitations::reminders_sent.eq(0),
+                invitations::last_reminded_at.eq(None::<NaiveDateTime>),
+                invitations::next_reminder_at.eq(resend.next_reminder_at.map(to_db)),
+                invitations::renewal_requested_at.eq(None::<NaiveDateTime>),
+            ),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Many resends at once (a bulk action), one statement each, in the caller's transaction and
@@ -381,25 +388,7 @@ pub fn mark_resent_many(
 ) -> StoreResult<()> {
     let at = to_db(now);
     for (id, resend) in resends {
-        diesel::update(invitations::table.find(*id))
-            .set((
-                (
-                    invitations::token_hash.eq(resend.token_hash),
-                    invitations::sealed_token.eq(resend.sealed_token),
-                    invitations::status.eq(StoredStatus::Pending),
-                    invitations::expires_at.eq(to_db(resend.expires_at)),
-                    invitations::sent_at.eq(at),
-                    invitations::send_count.eq(invitations::send_count + 1),
-                    invitations::updated_at.eq(at),
-                ),
-                (
-                    invitations::reminders_sent.eq(0),
-                    invitations::last_reminded_at.eq(None::<NaiveDateTime>),
-                    invitations::next_reminder_at.eq(resend.next_reminder_at.map(to_db)),
-                    invitations::renewal_requested_at.eq(None::<NaiveDateTime>),
-                ),
-            ))
-            .execute(conn)?;
+        set_resent(conn, *id, resend, at)?;
     }
     Ok(())
 }
