@@ -44,8 +44,7 @@ pub fn edit_course(
     let org = ctx.org()?;
     let not_found = || AppError::not_found("Course");
     write_transaction(conn, |conn| {
-        let current = catalog::update_course(conn, org, id, &CourseChanges::default())?
-            .ok_or_else(not_found)?;
+        let current = catalog::find_course(conn, org, id)?.ok_or_else(not_found)?;
         let archived_at = match edit.archived {
             Some(true) if current.archived_at.is_none() => Some(Some(to_db(ctx.now))),
             Some(false) if current.archived_at.is_some() => Some(None),

@@ -243,6 +243,20 @@ pub struct CourseChanges<'a> {
     pub archived_at: Option<Option<NaiveDateTime>>,
 }
 
+/// A course of the organization; `None` when it has no such course.
+pub fn find_course(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    id: i64,
+) -> StoreResult<Option<CourseRow>> {
+    courses::table
+        .find(id)
+        .filter(courses::organization_id.eq(org))
+        .select(COURSE)
+        .first(conn)
+        .optional()
+}
+
 /// Changes a course of the organization; `None` when it has no such course.
 pub fn update_course(
     conn: &mut DbConnection,
@@ -254,7 +268,7 @@ pub fn update_course(
         .find(id)
         .filter(courses::organization_id.eq(org));
     if changes.title.is_none() && changes.description.is_none() && changes.archived_at.is_none() {
-        return target.select(COURSE).first(conn).optional();
+        return find_course(conn, org, id);
     }
     diesel::update(target)
         .set(changes)
