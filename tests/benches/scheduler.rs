@@ -22,10 +22,9 @@ use skillstream_api::config::Secret;
 use skillstream_api::db::{write_transaction, DbConnection};
 use skillstream_api::scheduler::{tick, Schedule};
 use skillstream_api::startup::{build_worker, open_database};
-use skillstream_app::invitations::{bulk, write_many, BulkAction, ValidInvitation};
+use skillstream_app::invitations::{bulk, write_many, BulkAction, BulkFilter, ValidInvitation};
 use skillstream_app::Ctx;
-use skillstream_domain::{EmailAddress, InvitationId, MemberId, OrganizationId, Role};
-use skillstream_store::invitations::ListFilter;
+use skillstream_domain::{EmailAddress, MemberId, OrganizationId, Role};
 use skillstream_tests::smtp::{Behavior, SmtpSink};
 use std::time::{Duration, Instant};
 
@@ -222,9 +221,9 @@ async fn main() {
     let (outcome, elapsed) = tokio::task::spawn_blocking(move || {
         let mut conn = resending.get().unwrap();
         let ctx = Ctx::member(org, member, "bench".into()).with_seal_secret(secret.expose());
-        let filter = ListFilter {
-            ids: Some((1..=reminders as i64).map(InvitationId).collect()),
-            ..ListFilter::default()
+        let filter = BulkFilter {
+            ids: Some((1..=reminders as i64).collect()),
+            ..BulkFilter::default()
         };
         let started = Instant::now();
         let outcome = bulk(&mut conn, &ctx, BulkAction::Resend, &filter, false, None).unwrap();

@@ -94,18 +94,7 @@ pub fn supersede_unsent(
     invitation_id: InvitationId,
     now: DateTime<Utc>,
 ) -> QueryResult<usize> {
-    diesel::update(
-        email_outbox::table
-            .filter(email_outbox::invitation_id.eq(invitation_id))
-            .filter(email_outbox::status.eq_any(EmailStatus::UNSENT))
-            .filter(email_outbox::kind.ne(EmailKind::RenewalRequest)),
-    )
-    .set((
-        email_outbox::status.eq(EmailStatus::Superseded),
-        email_outbox::sealed_token.eq(None::<String>),
-        email_outbox::updated_at.eq(to_db(now)),
-    ))
-    .execute(conn)
+    supersede_unsent_many(conn, &[invitation_id], now)
 }
 
 /// [`supersede_unsent`] for many invitations at once.

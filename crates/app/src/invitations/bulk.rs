@@ -2,17 +2,136 @@
 //! dry run that counts first, each skipped invitation with its reason, and `Idempotency-Key`.
 
 use super::change::{cancel_many, resend_many};
+use super::validate::resolve_name;
 use crate::context::Ctx;
+use crate::error::FieldError;
 use crate::error::{AppError, AppResult, ErrorCode};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use skillstream_domain::{ImportId, InvitationId, InvitationStatus, OrganizationId};
 use skillstream_domain::{InvitationTtl, StoredStatus};
+use skillstream_store::catalog::Kind;
 use skillstream_store::invitations::{self as store, InvitationRow, ListFilter};
 use skillstream_store::{idempotency, members, organizations, write_transaction, DbConnection};
+use skillstream_store::{like_contains, to_db};
 use std::collections::HashSet;
 use utoipa::ToSchema;
 
 /// The most invitations one bulk action changes.
 pub const MAX_BULK: i64 = 10_000;
+
+/// Which invitations: every filter given must match (none: all of the organization's).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkFilter {
+    /// `scheduled`, `pending`, `expired`, `accepted` or `cancelled`.
+    #[schema(example = "pending")]
+    pub status: Option<String>,
+    /// A department's exact name.
+    pub department: Option<String>,
+    /// A user group's exact name.
+    pub group: Option<String>,
+    pub import_id: Option<i64>,
+    /// Text in the email address (case-insensitive).
+    pub q: Option<String>,
+    /// Last (re)sent before this instant (RFC 3339).
+    #[schema(format = DateTime)]
+    pub sent_before: Option<String>,
+    /// Last (re)sent at or after this instant (RFC 3339).
+    #[schema(format = DateTime)]
+    pub sent_after: Option<String>,
+    /// Only these invitations.
+    pub ids: Option<Vec<i64>>,
+}
+
+fn instant(text: &str, field: &str, errors: &mut Vec<FieldError>) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|_| {
+            errors.push(FieldError::new(
+                field,
+                "invalid_time",
+                format!("{field} must be an RFC 3339 instant such as 2026-12-01T00:00:00Z."),
+            ))
+        })
+        .ok()
+}
+
+/// The store's filter of a request's (names resolved in the organization, like a send's), with
+/// every problem reported at once as `filter.*` field errors.
+fn resolve_filter(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    filter: &BulkFilter,
+) -> AppResult<ListFilter> {
+    let mut errors = Vec::new();
+    let status = filter
+        .status
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let status = status.and_then(|raw| {
+        InvitationStatus::parse(&raw.to_lowercase()).or_else(|| {
+            errors.push(FieldError::new(
+                "filter.status",
+                "invalid_status",
+                format!("Status \"{raw}\" is not valid. Use scheduled, pending, expired, accepted or cancelled."),
+            ));
+            None
+        })
+    });
+    let mut resolve = |kind, name: Option<&str>| -> AppResult<Option<i64>> {
+        Ok(resolve_name(conn, kind, org, name)?
+            .map_err(|mut e| {
+                e.field = format!("filter.{}", e.field);
+                errors.push(e)
+            })
+            .ok()
+            .flatten())
+    };
+    let department_id = resolve(Kind::Department, filter.department.as_deref())?;
+    let group_id = resolve(Kind::Group, filter.group.as_deref())?;
+    let sent_before = filter
+        .sent_before
+        .as_deref()
+        .and_then(|t| instant(t, "filter.sent_before", &mut errors));
+    let sent_after = filter
+        .sent_after
+        .as_deref()
+        .and_then(|t| instant(t, "filter.sent_after", &mut errors));
+    if filter
+        .ids
+        .as_ref()
+        .is_some_and(|ids| ids.len() as i64 > MAX_BULK)
+    {
+        errors.push(FieldError::new(
+            "filter.ids",
+            "too_many",
+            format!("At most {MAX_BULK} ids at once."),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::validation(errors));
+    }
+    Ok(ListFilter {
+        status,
+        pattern: filter
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(|q| like_contains(&q.to_lowercase())),
+        import_id: filter.import_id.map(ImportId),
+        department_id,
+        group_id,
+        sent_before: sent_before.map(to_db),
+        sent_after: sent_after.map(to_db),
+        ids: filter
+            .ids
+            .as_ref()
+            .map(|ids| ids.iter().copied().map(InvitationId).collect()),
+    })
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -55,12 +174,13 @@ pub fn bulk(
     conn: &mut DbConnection,
     ctx: &Ctx,
     action: BulkAction,
-    filter: &ListFilter,
+    filter: &BulkFilter,
     dry_run: bool,
     idempotency: Option<Idempotency<'_>>,
 ) -> AppResult<BulkOutcome> {
     let org = ctx.org()?;
     write_transaction(conn, |conn| {
+        let filter = &resolve_filter(conn, org, filter)?;
         if let Some(key) = idempotency.as_ref().filter(|_| !dry_run) {
             if let Some((hash, response)) = idempotency::find(conn, org, key.key)? {
                 if hash != key.request_hash {

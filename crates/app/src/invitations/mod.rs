@@ -13,7 +13,7 @@ mod validate;
 mod write;
 
 pub use accept::{accept, refuse_password_when_sso_enforced, Acceptance};
-pub use bulk::{bulk, BulkAction, BulkOutcome, Idempotency, Skipped, MAX_BULK};
+pub use bulk::{bulk, BulkAction, BulkFilter, BulkOutcome, Idempotency, Skipped, MAX_BULK};
 pub use change::{cancel, resend};
 pub use expire::{expire, expire_due};
 pub use link::{link_not_found, usable};

@@ -48,7 +48,7 @@ pub struct ValidInvitation {
 
 /// Resolves an optional name to the id of the organization's entry with exactly that name. A
 /// name that does not match is a field error suggesting the closest existing name.
-fn resolve_name(
+pub(super) fn resolve_name(
     conn: &mut DbConnection,
     kind: Kind,
     org: OrganizationId,

@@ -91,15 +91,7 @@ pub fn find_by_token(
 /// Ends the grace of the invitation's earlier replaced links: only the link just replaced keeps
 /// working after a resend.
 pub fn end_grace(conn: &mut DbConnection, id: InvitationId, now: DateTime<Utc>) -> StoreResult<()> {
-    let at = to_db(now);
-    diesel::update(
-        invitation_retired_tokens::table
-            .filter(invitation_retired_tokens::invitation_id.eq(id))
-            .filter(invitation_retired_tokens::usable_until.gt(at)),
-    )
-    .set(invitation_retired_tokens::usable_until.eq(at))
-    .execute(conn)
-    .map(|_| ())
+    end_grace_many(conn, &[id], now)
 }
 
 /// The invitation a replaced link still opens at `now` (within its resend grace), if any.
@@ -477,18 +469,7 @@ pub fn mark_cancelled(
     id: InvitationId,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let at = to_db(now);
-    diesel::update(invitations::table.find(id))
-        .set((
-            invitations::status.eq(StoredStatus::Cancelled),
-            invitations::cancelled_at.eq(at),
-            invitations::updated_at.eq(at),
-            invitations::sealed_token.eq(None::<String>),
-            invitations::next_reminder_at.eq(None::<NaiveDateTime>),
-            invitations::send_at.eq(None::<NaiveDateTime>),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    mark_cancelled_many(conn, &[id], now)
 }
 
 /// Moves a pending, unexpired invitation to accepted. Answers false when it was not pending
