@@ -2,8 +2,8 @@
 # Installs what the tests need and a fresh machine lacks: PostgreSQL's server binaries,
 # Debian's Chromium (Playwright cannot download browsers here), Python 3 (the browser tests
 # use its sqlite3 module) and docker-compose 1.29 (validates docker-compose.yml without an
-# engine), then the locked npm packages of the frontend and of the test OpenID provider
-# (tests/oidc), and schemathesis (PyPI, pinned) in .venv-tests. Does nothing that is already
+# engine), then the locked npm packages of the frontend, of the test OpenID provider
+# (tests/oidc) and of the test webhook receiver (tests/webhooks), and schemathesis (PyPI, pinned) in .venv-tests. Does nothing that is already
 # there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,11 @@ fi
 # The OpenID provider the SSO tests run (tests/oidc).
 if [ ! -d tests/oidc/node_modules ] || [ tests/oidc/package-lock.json -nt tests/oidc/node_modules/.package-lock.json ]; then
   (cd tests/oidc && npm ci --no-audit --no-fund)
+fi
+
+# The webhook receiver the webhook tests verify deliveries with (tests/webhooks).
+if [ ! -d tests/webhooks/node_modules ] || [ tests/webhooks/package-lock.json -nt tests/webhooks/node_modules/.package-lock.json ]; then
+  (cd tests/webhooks && npm ci --no-audit --no-fund)
 fi
 
 # schemathesis, which holds the API to its OpenAPI document (scripts/schemathesis.sh).

@@ -26,3 +26,4 @@ mod settings;
 mod sso;
 mod tenancy;
 mod users;
+mod webhooks;

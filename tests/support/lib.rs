@@ -6,6 +6,7 @@
 pub mod fake_http;
 pub mod idp;
 pub mod smtp;
+pub mod webhook_receiver;
 
 use chrono::Utc;
 use diesel::prelude::*;
@@ -14,7 +15,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use skillstream_api::auth::password::hash_password;
 use skillstream_api::bootstrap::create_admin;
-use skillstream_api::config::{ImportLimits, MailSettings, RateLimits, Secret, Settings};
+use skillstream_api::config::{
+    ImportLimits, MailSettings, RateLimits, Secret, Settings, WebhookSettings,
+};
 use skillstream_api::db::schema::users;
 use skillstream_api::db::{to_db, DatabaseTarget, Pool};
 use skillstream_api::startup::Application;
@@ -142,6 +145,11 @@ pub fn test_settings(database: DatabaseTarget, data_dir: PathBuf) -> Settings {
         import_retention_days: 30,
         audit_retention_days: 365,
         scheduler_tick: std::time::Duration::from_millis(100),
+        webhooks: WebhookSettings {
+            retry_base: std::time::Duration::from_millis(50),
+            idle_poll: std::time::Duration::from_millis(20),
+            ..WebhookSettings::default()
+        },
         data_dir,
     }
 }

@@ -67,6 +67,31 @@ pub struct Settings {
     pub audit_retention_days: i64,
     /// `SCHEDULER_TICK_MS`: how often the scheduler looks for due work (expiry, sweeps).
     pub scheduler_tick: std::time::Duration,
+    pub webhooks: WebhookSettings,
+}
+
+/// How the webhook worker delivers.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    /// `WEBHOOK_RETRY_BASE_MS`: the first retry's delay; each next one doubles (capped at 6 h).
+    pub retry_base: std::time::Duration,
+    /// `WEBHOOK_TIMEOUT_MS`: how long a receiver has to answer (10 s).
+    pub timeout: std::time::Duration,
+    /// `WEBHOOK_ENDPOINT_CONCURRENCY`: deliveries in flight per endpoint, over all instances.
+    pub per_endpoint: i64,
+    /// `WEBHOOK_POLL_MS`: how often an idle worker looks for new messages.
+    pub idle_poll: std::time::Duration,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            retry_base: std::time::Duration::from_secs(5),
+            timeout: std::time::Duration::from_secs(10),
+            per_endpoint: 16,
+            idle_poll: std::time::Duration::from_millis(200),
+        }
+    }
 }
 
 /// Limits on one CSV upload or batch call.
@@ -231,6 +256,21 @@ impl Settings {
             scheduler_tick: std::time::Duration::from_millis(
                 parse_number("SCHEDULER_TICK_MS", 5_000)?.clamp(50, 3_600_000),
             ),
+            webhooks: WebhookSettings {
+                retry_base: std::time::Duration::from_millis(
+                    parse_number("WEBHOOK_RETRY_BASE_MS", 5_000)?.clamp(1, 3_600_000),
+                ),
+                timeout: std::time::Duration::from_millis(
+                    parse_number("WEBHOOK_TIMEOUT_MS", 10_000)?.clamp(100, 60_000),
+                ),
+                per_endpoint: i64::try_from(
+                    parse_number("WEBHOOK_ENDPOINT_CONCURRENCY", 16)?.clamp(1, 256),
+                )
+                .unwrap_or(16),
+                idle_poll: std::time::Duration::from_millis(
+                    parse_number("WEBHOOK_POLL_MS", 200)?.clamp(10, 60_000),
+                ),
+            },
             database,
             bind_addr,
             public_url,

@@ -19,4 +19,5 @@ pub mod routes;
 pub mod scheduler;
 pub mod startup;
 pub mod state;
+pub mod webhooks;
 pub use skillstream_app::tokens;

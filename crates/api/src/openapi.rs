@@ -200,6 +200,15 @@ fn error_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::
         routes::sso::settings::delete_sso_settings,
         routes::settings::get_settings,
         routes::settings::update_settings,
+        routes::webhooks::list_webhooks,
+        routes::webhooks::create_webhook,
+        routes::webhooks::get_webhook,
+        routes::webhooks::update_webhook,
+        routes::webhooks::delete_webhook,
+        routes::webhooks::rotate_webhook_secret,
+        routes::webhooks::test_webhook,
+        routes::webhooks::list_deliveries,
+        routes::webhooks::redeliver,
     ),
     components(schemas(ErrorBody, ErrorObject, FieldError, crate::error::ErrorCode)),
     tags(
@@ -209,6 +218,7 @@ fn error_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::
         (name = "Accept an invitation", description = "Public endpoints behind the link in the email (no sign-in; rate limited)"),
         (name = "Single sign-on", description = "Admin → Settings → Single sign-on: the organization's OpenID Connect provider"),
         (name = "Activity", description = "Admin → Activity: the organization's activity log (domain events)"),
+        (name = "Webhooks", description = "Admin → Organization → Webhooks: signed event deliveries to integrators (Standard Webhooks)"),
         (name = "Organization settings", description = "Admin → Organization → Settings: invitation lifetime, reminders, resend grace, expired links, seats, time zone"),
     )
 )]

@@ -147,12 +147,31 @@ impl OutboundClient {
     /// `allow_private` (`OUTBOUND_ALLOW_PRIVATE`) lets fetches reach loopback and private
     /// addresses over http or https: for development and tests only.
     pub fn new(allow_private: bool, timeout: Duration) -> Result<Self, reqwest::Error> {
+        Self::build(allow_private, timeout, true)
+    }
+
+    /// For webhooks: the same guard, and no redirect at all (a 3xx answer is a failure).
+    pub fn without_redirects(
+        allow_private: bool,
+        timeout: Duration,
+    ) -> Result<Self, reqwest::Error> {
+        Self::build(allow_private, timeout, false)
+    }
+
+    fn build(
+        allow_private: bool,
+        timeout: Duration,
+        same_origin_redirects: bool,
+    ) -> Result<Self, reqwest::Error> {
         let http = reqwest::Client::builder()
             .no_proxy()
             .dns_resolver(Arc::new(GuardedResolver { allow_private }))
             .connect_timeout(Duration::from_secs(3))
             .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+            .redirect(reqwest::redirect::Policy::custom(move |attempt| {
+                if !same_origin_redirects {
+                    return attempt.stop();
+                }
                 let first = attempt.previous().first();
                 let same_origin = first.is_some_and(|first| {
                     first.origin() == attempt.url().origin()
@@ -233,6 +252,33 @@ impl OutboundClient {
             }
             body.extend_from_slice(&chunk);
         }
+        Ok((status, body))
+    }
+}
+
+impl OutboundClient {
+    /// Sends the request and keeps at most `max` bytes of the answer (the rest is not read):
+    /// for receivers whose answer only matters as a short excerpt. A redirect is a failure.
+    pub async fn send_excerpt(
+        &self,
+        request: reqwest::RequestBuilder,
+        max: usize,
+    ) -> Result<(reqwest::StatusCode, Vec<u8>), OutboundError> {
+        let mut response = request.send().await.map_err(|e| classify("send", &e))?;
+        let status = response.status();
+        if status.is_redirection() {
+            return Err(OutboundError::Redirected);
+        }
+        let mut body = Vec::new();
+        while body.len() < max {
+            match response.chunk().await {
+                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                Ok(None) => break,
+                // The status is what counts; a body cut short is still an answer.
+                Err(_) => break,
+            }
+        }
+        body.truncate(max);
         Ok((status, body))
     }
 }

@@ -53,8 +53,15 @@ impl Application {
         let metrics = Arc::new(Metrics::default());
         let worker = if settings.outbox_worker {
             let worker = build_worker(&settings, pool.clone(), wakeup.clone(), metrics.clone())?;
+            let webhooks = build_webhook_worker(&settings, pool.clone())?;
             let (stop, stopped) = watch::channel(false);
-            Some((stop, tokio::spawn(worker.run(stopped))))
+            let webhooks_stopped = stopped.clone();
+            Some((
+                stop,
+                tokio::spawn(async move {
+                    futures::join!(worker.run(stopped), webhooks.run(webhooks_stopped));
+                }),
+            ))
         } else {
             None
         };
@@ -74,6 +81,10 @@ impl Application {
                 outbound_allow_private,
                 std::time::Duration::from_secs(10),
             )?),
+            outbound: OutboundClient::without_redirects(
+                outbound_allow_private,
+                std::time::Duration::from_secs(10),
+            )?,
         });
         let server = run(listener, state.clone())?;
         let sweeper = tokio::spawn(crate::scheduler::run(
@@ -172,6 +183,30 @@ pub fn build_worker(
         idle_poll: settings.mail.idle_poll,
     };
     Ok(OutboxWorker::new(pool, config, transport, wakeup, metrics)?)
+}
+
+/// The webhook worker, emailing admins through the transport the settings name.
+pub fn build_webhook_worker(
+    settings: &Settings,
+    pool: Pool,
+) -> anyhow::Result<crate::webhooks::WebhookWorker> {
+    let transport = match &settings.smtp_url {
+        Some(url) => Transport::smtp(url, 2).map_err(anyhow::Error::msg)?,
+        None => Transport::files(settings.mail_dir.clone()),
+    };
+    let mail_from = settings
+        .mail_from
+        .parse()
+        .map_err(|e| anyhow::anyhow!("MAIL_FROM is not a valid address ({e})"))?;
+    crate::webhooks::WebhookWorker::new(
+        pool,
+        settings.webhooks.clone(),
+        settings.outbound_allow_private,
+        settings.jwt_secret.clone(),
+        settings.public_url.clone(),
+        transport,
+        mail_from,
+    )
 }
 
 /// Connects and migrates, off the async runtime.

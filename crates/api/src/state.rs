@@ -19,6 +19,8 @@ pub struct AppState {
     pub counts: crate::count_cache::CountCache,
     /// The OpenID Connect client and its provider cache.
     pub oidc: crate::oidc::Oidc,
+    /// The guarded outbound client, for checking webhook URLs as deliveries will see them.
+    pub outbound: crate::outbound::OutboundClient,
 }
 
 impl AppState {

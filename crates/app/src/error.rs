@@ -44,6 +44,7 @@ pub enum ErrorCode {
     InvitationScheduled,
     InvitationAlreadySent,
     InvitationNotExpired,
+    WebhookDisabled,
     // 409 (admin action) or 410 (link holder)
     InvitationAlreadyAccepted,
     InvitationCancelled,
@@ -113,6 +114,7 @@ impl ErrorCode {
             | InvitationScheduled
             | InvitationAlreadySent
             | InvitationNotExpired
+            | WebhookDisabled
             | SsoNotConfigured
             | InvitationAlreadyAccepted
             | InvitationCancelled

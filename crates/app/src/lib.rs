@@ -18,5 +18,6 @@ pub mod members;
 pub mod settings;
 pub mod sso;
 pub mod tokens;
+pub mod webhooks;
 
 pub use context::Ctx;

@@ -1,5 +1,5 @@
 //! The event catalogue: every change appends one or more events, in the same transaction as
-//! the change. Events are the single source of the activity log (and, later, webhooks).
+//! the change. Events are the single source of the activity log and of webhooks.
 
 use crate::states::stored_names;
 
@@ -30,6 +30,8 @@ stored_names!(
         WebhookCreated => "webhook.created",
         WebhookUpdated => "webhook.updated",
         WebhookDeleted => "webhook.deleted",
+        /// Sent to one endpoint on an admin's request, to check the receiver.
+        WebhookTest => "webhook.test",
         ScimTokenCreated => "scim_token.created",
         ScimTokenRevoked => "scim_token.revoked",
     }
@@ -59,6 +61,7 @@ stored_names!(
         Import => "import",
         Organization => "organization",
         ApiToken => "api_token",
+        Webhook => "webhook",
     }
 );
 

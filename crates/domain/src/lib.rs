@@ -20,6 +20,7 @@ pub mod names;
 pub mod role;
 pub mod settings;
 pub mod states;
+pub mod webhook;
 
 pub use email::{EmailAddress, EmailError};
 pub use event::{Action, Actor, ActorType, TargetType};

@@ -29,12 +29,56 @@ pub struct NewEvent {
 
 const COLUMNS: usize = 14;
 
-/// Appends events through the bulk writer (one or many).
+/// Appends events (one or many) and, in the same transaction, queues a webhook message for
+/// every enabled endpoint subscribed to each. An organization without endpoints costs one
+/// indexed lookup and keeps the bulk writer.
 pub fn append(conn: &mut DbConnection, rows: Vec<NewEvent>) -> StoreResult<usize> {
     if rows.is_empty() {
         return Ok(0);
     }
-    crate::bulk_write!(conn, events::table, rows, COLUMNS)
+    let mut orgs: Vec<i64> = rows.iter().map(|r| r.organization_id.get()).collect();
+    orgs.sort_unstable();
+    orgs.dedup();
+    let endpoints = crate::webhooks::subscribed(conn, &orgs)?;
+    if endpoints.is_empty() {
+        return crate::bulk_write!(conn, events::table, rows, COLUMNS);
+    }
+    let count = rows.len();
+    let at = rows[0].occurred_at;
+    // The fan-out needs the new ids: INSERT … RETURNING, many rows at once on PostgreSQL
+    // (within its bind limit), row by row on SQLite (which cannot batch with RETURNING).
+    let returned = (
+        events::id,
+        events::organization_id,
+        events::action,
+        events::target_type,
+        events::target_id,
+    );
+    let mut appended: Vec<crate::webhooks::AppendedEvent> = Vec::with_capacity(count);
+    match conn {
+        DbConnection::Postgres(pg) => {
+            for rows in rows.chunks(60_000 / COLUMNS) {
+                appended.extend(
+                    diesel::insert_into(events::table)
+                        .values(rows)
+                        .returning(returned)
+                        .get_results::<crate::webhooks::AppendedEvent>(pg)?,
+                );
+            }
+        }
+        DbConnection::Sqlite(sqlite) => {
+            for row in &rows {
+                appended.push(
+                    diesel::insert_into(events::table)
+                        .values(row)
+                        .returning(returned)
+                        .get_result(sqlite)?,
+                );
+            }
+        }
+    }
+    crate::webhooks::fan_out(conn, &appended, &endpoints, at)?;
+    Ok(count)
 }
 
 /// Appends one event per invitation of an import whose id lies in `first..=last`, built by the
@@ -76,10 +120,23 @@ pub fn append_for_import(
                 .execute($conn)
         };
     }
-    match conn {
+    let appended = match conn {
         DbConnection::Postgres(pg) => run!(pg, sql("$")),
         DbConnection::Sqlite(sqlite) => run!(sqlite, sql("?")),
+    }?;
+    let org = template.organization_id;
+    if !crate::webhooks::subscribed(conn, &[org.get()])?.is_empty() {
+        crate::webhooks::fan_out_import(
+            conn,
+            org,
+            import_id,
+            first,
+            last,
+            template.action,
+            template.occurred_at,
+        )?;
     }
+    Ok(appended)
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

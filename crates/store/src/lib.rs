@@ -19,6 +19,7 @@ pub mod schema;
 pub mod sessions;
 pub mod sso;
 pub mod stamp;
+pub mod webhooks;
 
 use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};

@@ -32,6 +32,16 @@ pub struct RenewalRequestEmail {
     pub invitations_url: String,
 }
 
+/// To the admins: a webhook endpoint was disabled (410 Gone, or failing for days).
+#[derive(Debug, Clone)]
+pub struct WebhookDisabledEmail {
+    pub organization: String,
+    pub url: String,
+    pub reason: String,
+    /// The Webhooks page.
+    pub webhooks_url: String,
+}
+
 /// Both parts of a rendered email.
 #[derive(Debug, Clone)]
 pub struct Rendered {
@@ -66,7 +76,38 @@ impl Templates {
             "renewal_request.txt",
             include_str!("../../templates/renewal_request.txt"),
         )?;
+        env.add_template(
+            "webhook_disabled.html",
+            include_str!("../../templates/webhook_disabled.html"),
+        )?;
+        env.add_template(
+            "webhook_disabled.txt",
+            include_str!("../../templates/webhook_disabled.txt"),
+        )?;
         Ok(Self { env })
+    }
+
+    pub fn webhook_disabled(
+        &self,
+        email: &WebhookDisabledEmail,
+    ) -> Result<Rendered, minijinja::Error> {
+        let ctx = context! {
+            organization => &email.organization,
+            url => &email.url,
+            reason => &email.reason,
+            webhooks_url => Value::from_safe_string(escape_attribute(&email.webhooks_url)),
+        };
+        Ok(Rendered {
+            subject: format!("A webhook endpoint of {} was disabled", email.organization),
+            text: self
+                .env
+                .get_template("webhook_disabled.txt")?
+                .render(&ctx)?,
+            html: self
+                .env
+                .get_template("webhook_disabled.html")?
+                .render(&ctx)?,
+        })
     }
 
     pub fn invitation(&self, email: &InvitationEmail) -> Result<Rendered, minijinja::Error> {

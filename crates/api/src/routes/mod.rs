@@ -17,6 +17,7 @@ pub mod public;
 pub mod settings;
 pub mod sso;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::web;
 
@@ -36,4 +37,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     public::configure(cfg);
     sso::configure(cfg);
     settings::configure(cfg);
+    webhooks::configure(cfg);
 }
