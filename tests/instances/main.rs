@@ -45,6 +45,15 @@ fn fresh_database() -> String {
 }
 
 fn spawn(database_url: &str, smtp_url: &str, concurrency: &str) -> Instance {
+    spawn_with(database_url, smtp_url, concurrency, &[])
+}
+
+fn spawn_with(
+    database_url: &str,
+    smtp_url: &str,
+    concurrency: &str,
+    settings: &[(&str, &str)],
+) -> Instance {
     let binary = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/debug/skillstream");
     assert!(
         std::path::Path::new(binary).exists(),
@@ -67,6 +76,7 @@ fn spawn(database_url: &str, smtp_url: &str, concurrency: &str) -> Instance {
         .env("RATE_LIMIT_LOGIN_PER_IP", "0")
         .env("RATE_LIMIT_LOGIN_PER_EMAIL", "0")
         .env("LOG", "warn")
+        .envs(settings.iter().copied())
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
@@ -277,4 +287,114 @@ async fn two_instances_send_each_of_1000_due_reminders_exactly_once() {
     .get_result(&mut conn)
     .unwrap();
     assert_eq!(events, 1000);
+}
+
+/// The settings of instances that deliver webhooks to the test receiver on loopback: a short
+/// timeout, so a killed instance's leases (timeout + 5 s) run out quickly.
+const WEBHOOKS: &[(&str, &str)] = &[
+    ("OUTBOUND_ALLOW_PRIVATE", "true"),
+    ("WEBHOOK_TIMEOUT_MS", "2000"),
+    ("WEBHOOK_RETRY_BASE_MS", "50"),
+    ("WEBHOOK_POLL_MS", "50"),
+];
+
+/// An endpoint for `invitation.created` at a new inbox that trusts its secret.
+async fn webhook_inbox(
+    client: &reqwest::Client,
+    instance: &Instance,
+    token: &str,
+) -> skillstream_tests::webhook_receiver::Inbox {
+    let inbox = skillstream_tests::webhook_receiver::receiver()
+        .inbox(json!({}))
+        .await;
+    let created: Value = client
+        .post(format!("{}/api/v1/webhooks", instance.base))
+        .bearer_auth(token)
+        .json(&json!({ "url": inbox.url, "events": ["invitation.created"] }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    inbox.trust(&[created["secret"].as_str().unwrap()]).await;
+    inbox
+}
+
+/// Successful (verified, 2xx) deliveries per `webhook-id`, once there are `expected` ids.
+async fn webhook_ids(
+    inbox: &skillstream_tests::webhook_receiver::Inbox,
+    expected: usize,
+) -> HashMap<String, usize> {
+    let deliveries = inbox
+        .wait_for(Duration::from_secs(120), |d| {
+            let ok: std::collections::HashSet<&str> = d
+                .iter()
+                .filter(|d| d["verified"] == true && d["answered"] == 200)
+                .filter_map(|d| d["webhook_id"].as_str())
+                .collect();
+            ok.len() >= expected
+        })
+        .await;
+    let mut per_id: HashMap<String, usize> = HashMap::new();
+    for d in &deliveries {
+        assert_eq!(d["verified"], true, "{d}");
+        assert_eq!(d["type"], "invitation.created");
+        *per_id
+            .entry(d["webhook_id"].as_str().unwrap().to_string())
+            .or_default() += 1;
+    }
+    per_id
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL and the built binary: run by make test-postgres"]
+async fn two_instances_deliver_each_of_2000_webhook_messages_once() {
+    let database = fresh_database();
+    let sink = SmtpSink::start(Behavior::Accept).await;
+    let a = spawn_with(&database, &sink.url(), "8", WEBHOOKS);
+    let b = spawn_with(&database, &sink.url(), "8", WEBHOOKS);
+    let client = reqwest::Client::new();
+    ready(&client, &a).await;
+    ready(&client, &b).await;
+    let token = token(&client, &a).await;
+    let inbox = webhook_inbox(&client, &a, &token).await;
+
+    queue(&client, &a, &token, 0, 1000).await;
+    queue(&client, &b, &token, 1000, 1000).await;
+
+    let per_id = webhook_ids(&inbox, 2000).await;
+    assert_eq!(per_id.len(), 2000);
+    let repeated: Vec<_> = per_id.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(
+        repeated.is_empty(),
+        "delivered more than once: {repeated:?}"
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL and the built binary: run by make test-postgres"]
+async fn an_instance_killed_mid_webhook_delivery_loses_no_message() {
+    let database = fresh_database();
+    let sink = SmtpSink::start(Behavior::Accept).await;
+    let mut a = spawn_with(&database, &sink.url(), "8", WEBHOOKS);
+    let client = reqwest::Client::new();
+    ready(&client, &a).await;
+    let b = spawn_with(&database, &sink.url(), "8", WEBHOOKS);
+    ready(&client, &b).await;
+    let token = token(&client, &a).await;
+    let inbox = webhook_inbox(&client, &a, &token).await;
+    queue(&client, &a, &token, 0, 2000).await;
+
+    inbox
+        .wait_for(Duration::from_secs(60), |d| d.len() >= 200)
+        .await;
+    a.child.kill().unwrap(); // SIGKILL: in-flight deliveries are neither finished nor recorded
+    a.child.wait().unwrap();
+
+    let per_id = webhook_ids(&inbox, 2000).await;
+    assert_eq!(per_id.len(), 2000, "every message arrived");
+    // Only what the killed instance had in flight (16 per endpoint) can arrive twice.
+    let repeated = per_id.values().filter(|n| **n > 1).count();
+    assert!(repeated <= 16, "{repeated} messages arrived twice");
 }
