@@ -642,3 +642,52 @@ async fn a_receiver_that_hangs_does_not_delay_a_healthy_endpoint() {
     // The slow one holds connections open meanwhile.
     assert!(!slow.deliveries().await.is_empty());
 }
+
+#[tokio::test]
+async fn finished_messages_leave_the_delivery_log_after_30_days() {
+    let app = app_delivering().await;
+    let admin = app.admin_of("Acme").await;
+    let (id, _, inbox) = endpoint(&app, &admin, json!(["*"])).await;
+    app.post(
+        &format!("/api/v1/webhooks/{id}/test"),
+        &admin.token,
+        json!({}),
+    )
+    .await;
+    inbox.wait_for(WITHIN, |d| d.len() == 1).await;
+    app.eventually(WITHIN, || async {
+        let log = app
+            .get(&format!("/api/v1/webhooks/{id}/deliveries"), &admin.token)
+            .await;
+        (log.body["items"][0]["status"] == "delivered").then_some(())
+    })
+    .await;
+    let pool = app.pool.clone();
+    let swept_now = tokio::task::spawn_blocking(move || {
+        use diesel::prelude::*;
+        use skillstream_api::db::schema::webhook_messages;
+        let schedule = skillstream_api::scheduler::Schedule {
+            tick: Duration::from_millis(100),
+            import_retention: chrono::Duration::days(30),
+            audit_retention_days: 365,
+        };
+        skillstream_api::scheduler::tick(&pool, &schedule, true).unwrap();
+        let mut conn = pool.get().unwrap();
+        let conn: &mut skillstream_api::db::DbConnection = &mut conn;
+        let kept: i64 = webhook_messages::table.count().get_result(conn).unwrap();
+        let month_ago = chrono::Utc::now().naive_utc() - chrono::Duration::days(31);
+        diesel::update(webhook_messages::table)
+            .set(webhook_messages::created_at.eq(month_ago))
+            .execute(conn)
+            .unwrap();
+        skillstream_api::scheduler::tick(&pool, &schedule, true).unwrap();
+        kept
+    })
+    .await
+    .unwrap();
+    assert_eq!(swept_now, 1, "a fresh message stays");
+    let log = app
+        .get(&format!("/api/v1/webhooks/{id}/deliveries"), &admin.token)
+        .await;
+    assert_eq!(log.body["total"], 0, "{}", log.text);
+}

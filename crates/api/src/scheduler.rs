@@ -15,6 +15,9 @@ const EXPIRE_BATCH: i64 = 1_000;
 const SEND_BATCH: i64 = 500;
 const REMIND_BATCH: i64 = 500;
 
+/// How long a delivered or failed webhook message (and its attempts) stays in the log.
+pub const WEBHOOK_LOG_DAYS: i64 = 30;
+
 /// How often the housekeeping sweep runs.
 const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
@@ -79,8 +82,12 @@ pub fn tick(pool: &Pool, schedule: &Schedule, sweep: bool) -> anyhow::Result<Tic
     if sweep {
         let swept = crate::db::housekeeping::sweep(&mut conn, now, schedule.import_retention)?;
         let events = skillstream_app::audit::sweep(&mut conn, now, schedule.audit_retention_days)?;
-        if swept != crate::db::housekeeping::Swept::default() || events > 0 {
-            tracing::info!(?swept, events, "swept");
+        // Finished webhook messages keep their delivery log for 30 days.
+        let webhook_messages =
+            crate::db::webhooks::sweep(&mut conn, now - chrono::Duration::days(WEBHOOK_LOG_DAYS))?;
+        if swept != crate::db::housekeeping::Swept::default() || events > 0 || webhook_messages > 0
+        {
+            tracing::info!(?swept, events, webhook_messages, "swept");
         }
     }
     Ok(ticked)
