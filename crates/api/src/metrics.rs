@@ -82,6 +82,8 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latencies: HistogramFamily,
     emails: Family<OutcomeLabels, Counter>,
+    webhooks: Family<OutcomeLabels, Counter>,
+    webhook_latency: Histogram,
     outbox: Arc<OutboxGauges>,
     /// One scrape at a time: the outbox figures are set, then encoded.
     scrape: Mutex<()>,
@@ -105,6 +107,26 @@ impl DeliveryOutcome {
             Self::Retried => "retried",
             Self::Failed => "failed",
             Self::Superseded => "superseded",
+        }
+    }
+}
+
+/// How a webhook delivery attempt ended, for the counters.
+#[derive(Debug, Clone, Copy)]
+pub enum WebhookOutcome {
+    Delivered,
+    Rejected,
+    NoAnswer,
+}
+
+impl WebhookOutcome {
+    const ALL: [Self; 3] = [Self::Delivered, Self::Rejected, Self::NoAnswer];
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Delivered => "delivered",
+            Self::Rejected => "rejected",
+            Self::NoAnswer => "no_answer",
         }
     }
 }
@@ -150,6 +172,23 @@ impl Default for Metrics {
                 outcome: outcome.label(),
             });
         }
+        let webhooks = Family::<OutcomeLabels, Counter>::default();
+        registry.register(
+            "skillstream_webhook_deliveries",
+            "Webhook delivery attempts of this instance by outcome: delivered (2xx), rejected (another status), no_answer (timeout, refused, blocked).",
+            webhooks.clone(),
+        );
+        for outcome in WebhookOutcome::ALL {
+            let _ = webhooks.get_or_create(&OutcomeLabels {
+                outcome: outcome.label(),
+            });
+        }
+        let webhook_latency = latency_histogram();
+        registry.register(
+            "skillstream_webhook_delivery_duration_seconds",
+            "How long receivers took to answer (all endpoints: no per-endpoint label).",
+            webhook_latency.clone(),
+        );
         let outbox = Arc::new(OutboxGauges::default());
         registry.register_collector(Box::new(outbox.clone()));
         Self {
@@ -157,6 +196,8 @@ impl Default for Metrics {
             requests,
             latencies,
             emails,
+            webhooks,
+            webhook_latency,
             outbox,
             scrape: Mutex::new(()),
         }
@@ -196,6 +237,15 @@ impl Metrics {
             .inc();
     }
 
+    pub fn observe_webhook(&self, outcome: WebhookOutcome, elapsed: Duration) {
+        self.webhooks
+            .get_or_create(&OutcomeLabels {
+                outcome: outcome.label(),
+            })
+            .inc();
+        self.webhook_latency.observe(elapsed.as_secs_f64());
+    }
+
     /// The exposition text, with the outbox gauges read from the database by the caller
     /// (`None` when the database could not be read).
     pub fn render(&self, outbox_depth: Option<i64>, oldest_queued_age: Option<f64>) -> String {
@@ -227,6 +277,10 @@ mod tests {
         assert!(!text.contains("PROBE"));
         assert!(text.contains(r#"skillstream_emails_total{outcome="failed"} 0"#));
         assert!(text.contains("skillstream_outbox_depth 2"));
+        metrics.observe_webhook(WebhookOutcome::Delivered, Duration::from_millis(4));
+        let text = metrics.render(Some(2), Some(1.5));
+        assert!(text.contains(r#"skillstream_webhook_deliveries_total{outcome="delivered"} 1"#));
+        assert!(text.contains(r#"skillstream_webhook_deliveries_total{outcome="no_answer"} 0"#));
         assert!(text.trim_end().ends_with("# EOF"));
         let without_database = metrics.render(None, None);
         assert!(!without_database.contains("skillstream_outbox_depth"));

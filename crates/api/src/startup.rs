@@ -53,7 +53,7 @@ impl Application {
         let metrics = Arc::new(Metrics::default());
         let worker = if settings.outbox_worker {
             let worker = build_worker(&settings, pool.clone(), wakeup.clone(), metrics.clone())?;
-            let webhooks = build_webhook_worker(&settings, pool.clone())?;
+            let webhooks = build_webhook_worker(&settings, pool.clone(), metrics.clone())?;
             let (stop, stopped) = watch::channel(false);
             let webhooks_stopped = stopped.clone();
             Some((
@@ -189,6 +189,7 @@ pub fn build_worker(
 pub fn build_webhook_worker(
     settings: &Settings,
     pool: Pool,
+    metrics: Arc<Metrics>,
 ) -> anyhow::Result<crate::webhooks::WebhookWorker> {
     let transport = match &settings.smtp_url {
         Some(url) => Transport::smtp(url, 2).map_err(anyhow::Error::msg)?,
@@ -206,6 +207,7 @@ pub fn build_webhook_worker(
         settings.public_url.clone(),
         transport,
         mail_from,
+        metrics,
     )
 }
 

@@ -10,6 +10,7 @@ use crate::config::{Secret, WebhookSettings};
 use crate::db::{write_transaction, DbConnection, Pool};
 use crate::mail::template::{Templates, WebhookDisabledEmail};
 use crate::mail::transport::Transport;
+use crate::metrics::{Metrics, WebhookOutcome};
 use crate::outbound::OutboundClient;
 use chrono::Utc;
 use lettre::message::{Mailbox, MultiPart};
@@ -35,6 +36,7 @@ pub struct WebhookWorker {
     transport: Transport,
     mail_from: Mailbox,
     templates: Arc<Templates>,
+    metrics: Arc<Metrics>,
 }
 
 /// A claimed message ready to post.
@@ -54,6 +56,7 @@ impl WebhookWorker {
         public_url: String,
         transport: Transport,
         mail_from: Mailbox,
+        metrics: Arc<Metrics>,
     ) -> anyhow::Result<Self> {
         Ok(Self {
             pool,
@@ -64,6 +67,7 @@ impl WebhookWorker {
             transport,
             mail_from,
             templates: Arc::new(Templates::new()?),
+            metrics,
         })
     }
 
@@ -194,6 +198,14 @@ impl WebhookWorker {
         let clock = Instant::now();
         let claimed = &message.claimed;
         let result = self.post(&message).await;
+        let outcome = match &result {
+            AttemptResult::Answered { status, .. } if (200..300).contains(status) => {
+                WebhookOutcome::Delivered
+            }
+            AttemptResult::Answered { .. } => WebhookOutcome::Rejected,
+            _ => WebhookOutcome::NoAnswer,
+        };
+        self.metrics.observe_webhook(outcome, clock.elapsed());
         Attempt {
             message_id: claimed.id,
             organization_id: claimed.organization_id,
