@@ -88,8 +88,8 @@ impl Default for WebhookSettings {
         Self {
             retry_base: std::time::Duration::from_secs(5),
             timeout: std::time::Duration::from_secs(10),
-            per_endpoint: 16,
-            idle_poll: std::time::Duration::from_millis(200),
+            per_endpoint: 32,
+            idle_poll: std::time::Duration::from_millis(100),
         }
     }
 }
@@ -264,11 +264,11 @@ impl Settings {
                     parse_number("WEBHOOK_TIMEOUT_MS", 10_000)?.clamp(100, 60_000),
                 ),
                 per_endpoint: i64::try_from(
-                    parse_number("WEBHOOK_ENDPOINT_CONCURRENCY", 16)?.clamp(1, 256),
+                    parse_number("WEBHOOK_ENDPOINT_CONCURRENCY", 32)?.clamp(1, 256),
                 )
-                .unwrap_or(16),
+                .unwrap_or(32),
                 idle_poll: std::time::Duration::from_millis(
-                    parse_number("WEBHOOK_POLL_MS", 200)?.clamp(10, 60_000),
+                    parse_number("WEBHOOK_POLL_MS", 100)?.clamp(10, 60_000),
                 ),
             },
             database,

@@ -150,6 +150,9 @@ impl WebhookWorker {
         let (lease_until, per_endpoint) = (now + self.lease(), self.settings.per_endpoint);
         let secret = self.secret.clone();
         self.db(move |conn| {
+            if !store::anything_due(conn, now)? {
+                return Ok(Vec::new());
+            }
             let claimed = write_transaction(conn, |conn| {
                 store::claim(conn, now, lease_until, per_endpoint, 500)
             })?;

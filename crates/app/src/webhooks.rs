@@ -432,6 +432,9 @@ pub fn record(
         if !failing.is_empty() {
             store::mark_failure(conn, &failing, now)?;
         }
+        if failing.is_empty() && gone.is_empty() {
+            return Ok(());
+        }
         let worn_out =
             store::failing_since_before(conn, &failing, now - rules::disable_after_failing())?;
         for (ids, reason) in [

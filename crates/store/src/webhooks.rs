@@ -370,12 +370,27 @@ pub fn claim(
         .load(conn)
 }
 
-/// Is any message waiting (due or not)? For the worker's idle wait.
-pub fn next_due(conn: &mut DbConnection) -> StoreResult<Option<NaiveDateTime>> {
-    webhook_messages::table
-        .filter(webhook_messages::status.eq(WebhookMessageStatus::Pending))
-        .select(diesel::dsl::min(webhook_messages::next_attempt_at))
-        .first(conn)
+/// Whether a claim could find anything at `now`: a pending message that is due, or one whose
+/// lease ran out. Two reads on partial indexes, so an idle worker can ask often without
+/// taking a write lock.
+pub fn anything_due(conn: &mut DbConnection, now: DateTime<Utc>) -> StoreResult<bool> {
+    use diesel::dsl::exists;
+    let now = to_db(now);
+    let due = diesel::select(exists(
+        webhook_messages::table
+            .filter(webhook_messages::status.eq(WebhookMessageStatus::Pending))
+            .filter(webhook_messages::next_attempt_at.le(now)),
+    ))
+    .get_result::<bool>(conn)?;
+    if due {
+        return Ok(true);
+    }
+    diesel::select(exists(
+        webhook_messages::table
+            .filter(webhook_messages::status.eq(WebhookMessageStatus::Delivering))
+            .filter(webhook_messages::locked_until.lt(now)),
+    ))
+    .get_result(conn)
 }
 
 /// The events claimed messages carry, by id.
@@ -437,22 +452,50 @@ struct NewAttempt {
 const ATTEMPT_COLUMNS: usize = 8;
 
 /// Records attempts: the log rows and each message's new state. Only messages still
-/// `delivering` change (a message redelivered meanwhile keeps its new state).
+/// `delivering` change (a message redelivered meanwhile keeps its new state). Deliveries that
+/// succeeded with the same status code are recorded in one statement.
 pub fn record_attempts(
     conn: &mut DbConnection,
     records: &[AttemptRecord],
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     let at = to_db(now);
+    let mut delivered: std::collections::BTreeMap<Option<i32>, Vec<i64>> = Default::default();
     let mut log = Vec::new();
     for record in records {
         let row = webhook_messages::table
             .find(record.message_id)
             .filter(webhook_messages::status.eq(WebhookMessageStatus::Delivering));
-        let (status, next_attempt) = match &record.next {
-            MessageNext::Delivered => (WebhookMessageStatus::Delivered, None),
-            MessageNext::Retry(next) => (WebhookMessageStatus::Pending, Some(to_db(*next))),
-            MessageNext::Failed => (WebhookMessageStatus::Failed, None),
+        match &record.next {
+            MessageNext::Delivered => {
+                delivered
+                    .entry(record.status_code)
+                    .or_default()
+                    .push(record.message_id);
+            }
+            MessageNext::Retry(next) => {
+                diesel::update(row)
+                    .set((
+                        webhook_messages::status.eq(WebhookMessageStatus::Pending),
+                        webhook_messages::next_attempt_at.eq(to_db(*next)),
+                        webhook_messages::locked_until.eq(None::<NaiveDateTime>),
+                        webhook_messages::last_status_code.eq(record.status_code),
+                        webhook_messages::last_error.eq(record.error.as_deref()),
+                        webhook_messages::updated_at.eq(at),
+                    ))
+                    .execute(conn)?;
+            }
+            MessageNext::Failed => {
+                diesel::update(row)
+                    .set((
+                        webhook_messages::status.eq(WebhookMessageStatus::Failed),
+                        webhook_messages::locked_until.eq(None::<NaiveDateTime>),
+                        webhook_messages::last_status_code.eq(record.status_code),
+                        webhook_messages::last_error.eq(record.error.as_deref()),
+                        webhook_messages::updated_at.eq(at),
+                    ))
+                    .execute(conn)?;
+            }
             MessageNext::Released => {
                 diesel::update(row)
                     .set((
@@ -464,25 +507,6 @@ pub fn record_attempts(
                     .execute(conn)?;
                 continue;
             }
-        };
-        diesel::update(row)
-            .set((
-                webhook_messages::status.eq(status),
-                webhook_messages::locked_until.eq(None::<NaiveDateTime>),
-                webhook_messages::last_status_code.eq(record.status_code),
-                webhook_messages::last_error.eq(record.error.as_deref()),
-                webhook_messages::updated_at.eq(at),
-            ))
-            .execute(conn)?;
-        if let Some(next) = next_attempt {
-            diesel::update(webhook_messages::table.find(record.message_id))
-                .set(webhook_messages::next_attempt_at.eq(next))
-                .execute(conn)?;
-        }
-        if status == WebhookMessageStatus::Delivered {
-            diesel::update(webhook_messages::table.find(record.message_id))
-                .set(webhook_messages::delivered_at.eq(at))
-                .execute(conn)?;
         }
         log.push(NewAttempt {
             organization_id: record.organization_id,
@@ -494,6 +518,22 @@ pub fn record_attempts(
             error: record.error.clone(),
             manual: record.manual,
         });
+    }
+    for (status_code, ids) in delivered {
+        diesel::update(
+            webhook_messages::table
+                .filter(webhook_messages::id.eq_any(ids))
+                .filter(webhook_messages::status.eq(WebhookMessageStatus::Delivering)),
+        )
+        .set((
+            webhook_messages::status.eq(WebhookMessageStatus::Delivered),
+            webhook_messages::delivered_at.eq(at),
+            webhook_messages::locked_until.eq(None::<NaiveDateTime>),
+            webhook_messages::last_status_code.eq(status_code),
+            webhook_messages::last_error.eq(None::<String>),
+            webhook_messages::updated_at.eq(at),
+        ))
+        .execute(conn)?;
     }
     if !log.is_empty() {
         crate::bulk_write!(conn, webhook_attempts::table, log, ATTEMPT_COLUMNS)?;
