@@ -53,7 +53,8 @@ impl Application {
         let metrics = Arc::new(Metrics::default());
         let worker = if settings.outbox_worker {
             let worker = build_worker(&settings, pool.clone(), wakeup.clone(), metrics.clone())?;
-            let webhooks = build_webhook_worker(&settings, pool.clone(), metrics.clone())?;
+            let webhooks =
+                crate::webhooks::WebhookWorker::new(&settings, pool.clone(), metrics.clone())?;
             let (stop, stopped) = watch::channel(false);
             let webhooks_stopped = stopped.clone();
             Some((
@@ -183,32 +184,6 @@ pub fn build_worker(
         idle_poll: settings.mail.idle_poll,
     };
     Ok(OutboxWorker::new(pool, config, transport, wakeup, metrics)?)
-}
-
-/// The webhook worker, emailing admins through the transport the settings name.
-pub fn build_webhook_worker(
-    settings: &Settings,
-    pool: Pool,
-    metrics: Arc<Metrics>,
-) -> anyhow::Result<crate::webhooks::WebhookWorker> {
-    let transport = match &settings.smtp_url {
-        Some(url) => Transport::smtp(url, 2).map_err(anyhow::Error::msg)?,
-        None => Transport::files(settings.mail_dir.clone()),
-    };
-    let mail_from = settings
-        .mail_from
-        .parse()
-        .map_err(|e| anyhow::anyhow!("MAIL_FROM is not a valid address ({e})"))?;
-    crate::webhooks::WebhookWorker::new(
-        pool,
-        settings.webhooks.clone(),
-        settings.outbound_allow_private,
-        settings.jwt_secret.clone(),
-        settings.public_url.clone(),
-        transport,
-        mail_from,
-        metrics,
-    )
 }
 
 /// Connects and migrates, off the async runtime.

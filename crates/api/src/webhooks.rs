@@ -6,7 +6,7 @@
 //! Delivery is at least once: a message is claimed under a lease; an instance that dies
 //! mid-delivery leaves it to be claimed again once the lease runs out.
 
-use crate::config::{Secret, WebhookSettings};
+use crate::config::{Secret, Settings, WebhookSettings};
 use crate::db::{write_transaction, DbConnection, Pool};
 use crate::mail::template::{Templates, WebhookDisabledEmail};
 use crate::mail::transport::Transport;
@@ -48,22 +48,25 @@ struct Prepared {
 }
 
 impl WebhookWorker {
-    pub fn new(
-        pool: Pool,
-        settings: WebhookSettings,
-        allow_private: bool,
-        secret: Secret,
-        public_url: String,
-        transport: Transport,
-        mail_from: Mailbox,
-        metrics: Arc<Metrics>,
-    ) -> anyhow::Result<Self> {
+    /// The worker the settings describe; admins are emailed through the configured transport.
+    pub fn new(settings: &Settings, pool: Pool, metrics: Arc<Metrics>) -> anyhow::Result<Self> {
+        let transport = match &settings.smtp_url {
+            Some(url) => Transport::smtp(url, 2).map_err(anyhow::Error::msg)?,
+            None => Transport::files(settings.mail_dir.clone()),
+        };
+        let mail_from = settings
+            .mail_from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("MAIL_FROM is not a valid address ({e})"))?;
         Ok(Self {
             pool,
-            client: OutboundClient::without_redirects(allow_private, settings.timeout)?,
-            settings,
-            secret,
-            public_url,
+            client: OutboundClient::without_redirects(
+                settings.outbound_allow_private,
+                settings.webhooks.timeout,
+            )?,
+            settings: settings.webhooks.clone(),
+            secret: settings.jwt_secret.clone(),
+            public_url: settings.public_url.clone(),
             transport,
             mail_from,
             templates: Arc::new(Templates::new()?),
