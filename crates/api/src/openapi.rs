@@ -210,7 +210,13 @@ fn error_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::
         routes::webhooks::list_deliveries,
         routes::webhooks::redeliver,
     ),
-    components(schemas(ErrorBody, ErrorObject, FieldError, crate::error::ErrorCode)),
+    components(schemas(
+        ErrorBody,
+        ErrorObject,
+        FieldError,
+        crate::error::ErrorCode,
+        routes::webhooks::Delivery
+    )),
     tags(
         (name = "Invitations", description = "Admin → People → Invitations"),
         (name = "Users", description = "Admin → People → Users"),

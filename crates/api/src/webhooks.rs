@@ -293,7 +293,7 @@ impl WebhookWorker {
                 organization,
                 url: endpoint.url.clone(),
                 reason: reason.into(),
-                webhooks_url: format!("{}/admin/webhooks", self.public_url),
+                webhooks_url: format!("{}/admin/settings/webhooks", self.public_url),
             })?;
             for admin in admins {
                 let Ok(address) = admin.parse() else { continue };

@@ -14,6 +14,8 @@ export const queryKeys = {
   groups: ["groups"],
   courses: ["courses"],
   apiTokens: ["api-tokens"],
+  webhooks: ["webhooks"],
+  webhookDeliveries: (id: number) => ["webhooks", id, "deliveries"] as const,
   organizationSettings: ["organization-settings"],
   ssoSettings: ["sso-settings"],
   publicInvitation: ["public-invitation"],

@@ -1013,6 +1013,39 @@ export interface components {
             /** @description The secret: use as `Authorization: Bearer <token>`. It cannot be shown again. */
             token: string;
         };
+        /** @description One message to the endpoint (an event), with its attempts. */
+        Delivery: {
+            attempts: components["schemas"]["DeliveryAttempt"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            error?: string | null;
+            /** Format: int64 */
+            event_id: number;
+            event_type?: null | components["schemas"]["Action"];
+            /** Format: int64 */
+            id: number;
+            /** Format: int32 */
+            latency_ms?: number | null;
+            /**
+             * @description The `webhook-id` header: the same on every attempt and redelivery.
+             * @example msg_1234
+             */
+            message_id: string;
+            /**
+             * Format: date-time
+             * @description When it is tried next (pending only).
+             */
+            next_retry_at?: string | null;
+            response_excerpt?: string | null;
+            status: components["schemas"]["WebhookMessageStatus"];
+            /**
+             * Format: int32
+             * @description The last attempt's status code, latency and answer.
+             */
+            status_code?: number | null;
+        };
         /** @description One attempt to deliver a message. */
         DeliveryAttempt: {
             /** Format: date-time */

@@ -22,6 +22,7 @@ const SECTIONS = [
       { to: "/admin/settings", label: "settings", end: true },
       { to: "/admin/settings/sso", label: "sso" },
       { to: "/admin/settings/api-tokens", label: "apiTokens" },
+      { to: "/admin/settings/webhooks", label: "webhooks" },
     ],
   },
   { title: "audit", links: [{ to: "/admin/activity", label: "activity" }] },

@@ -5,13 +5,15 @@ type Props = {
   title: string;
   onClose: () => void;
   children: ReactNode;
+  /** For tables: up to 64rem wide instead of the form width. */
+  wide?: boolean;
 };
 
 /**
  * A modal dialog (Radix Dialog), shown while it is rendered: in a portal above the page, focus
  * moved in and kept inside, Escape or a click outside closes, focus returns on close.
  */
-export function Dialog({ title, onClose, children }: Props) {
+export function Dialog({ title, onClose, children, wide }: Props) {
   // Radix gives focus back to its own trigger; these dialogs are opened by page state, so they
   // remember what had focus when they opened.
   const [opener] = useState(focusedOpener);
@@ -20,7 +22,7 @@ export function Dialog({ title, onClose, children }: Props) {
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="backdrop" />
         <RadixDialog.Content
-          className="dialog"
+          className={wide ? "dialog wide-dialog" : "dialog"}
           aria-describedby={undefined}
           onCloseAutoFocus={(event) => {
             event.preventDefault();

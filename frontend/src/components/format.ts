@@ -29,6 +29,7 @@ export const ACTIONS: Schemas["Action"][] = [
   "invitation.accepted",
   "invitation.renewal_requested",
   "invitation.link_copied",
+  "invitation.updated",
   "import.uploaded",
   "import.sent",
   "member.deactivated",
