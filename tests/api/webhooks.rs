@@ -691,3 +691,35 @@ async fn finished_messages_leave_the_delivery_log_after_30_days() {
         .await;
     assert_eq!(log.body["total"], 0, "{}", log.text);
 }
+
+#[tokio::test]
+async fn a_redirect_is_a_failed_attempt_never_followed() {
+    let app = app_delivering().await;
+    let admin = app.admin_of("Acme").await;
+    let (id, _, inbox) = endpoint(&app, &admin, json!(["*"])).await;
+    inbox.set(json!({ "status": 307 })).await;
+    app.post(
+        &format!("/api/v1/webhooks/{id}/test"),
+        &admin.token,
+        json!({}),
+    )
+    .await;
+    let log = app
+        .eventually(WITHIN, || async {
+            let log = app
+                .get(&format!("/api/v1/webhooks/{id}/deliveries"), &admin.token)
+                .await;
+            log.body["items"][0]["attempts"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty())
+                .then_some(log)
+        })
+        .await;
+    let item = &log.body["items"][0];
+    assert_eq!(item["status"], "pending", "retried later: {item}");
+    assert!(item["attempts"][0]["status_code"].is_null(), "{item}");
+    assert!(
+        item["error"].as_str().unwrap().contains("redirected"),
+        "{item}"
+    );
+}

@@ -236,7 +236,7 @@ impl OutboundClient {
         let mut response = request.send().await.map_err(|e| classify("send", &e))?;
         let status = response.status();
         if status.is_redirection() {
-            tracing::warn!(status = status.as_u16(), url = %response.url(), "outbound fetch: redirect to another origin refused");
+            tracing::warn!(status = status.as_u16(), origin = %origin(response.url()), "outbound fetch: redirect to another origin refused");
             return Err(OutboundError::Redirected);
         }
         if response
@@ -287,13 +287,25 @@ fn classify(stage: &str, error: &reqwest::Error) -> OutboundError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(cause) = source {
         if cause.is::<BlockedAddress>() {
-            tracing::warn!(url = ?error.url().map(|u| u.as_str()), "outbound fetch: non-public address refused");
+            tracing::warn!(origin = ?error.url().map(origin), "outbound fetch: non-public address refused");
             return OutboundError::Blocked;
         }
         source = cause.source();
     }
-    tracing::warn!(url = ?error.url().map(|u| u.as_str()), stage, error = %error_chain(error), "outbound fetch failed");
+    // reqwest's own text names the full URL: it is replaced by the origin.
+    let mut chain = error_chain(error);
+    if let Some(url) = error.url() {
+        chain = chain.replace(url.as_str(), &origin(url));
+    }
+    tracing::warn!(origin = ?error.url().map(origin), stage, error = %chain, "outbound fetch failed");
     OutboundError::Unreachable
+}
+
+/// What the log may say of a URL: its origin. Paths and queries of webhook URLs often carry
+/// the receiver's own secret (`/hooks/T0K3N`, `?token=`), and reqwest's error text would
+/// repeat them, so the URL is replaced in the logged error chain too.
+fn origin(url: &reqwest::Url) -> String {
+    url.origin().ascii_serialization()
 }
 
 fn error_chain(error: &dyn std::error::Error) -> String {
