@@ -76,7 +76,8 @@ test-e2e: frontend
 	$(CARGO) build --bin skillstream
 	cd frontend && FORCE_COLOR=0 npx playwright test
 
-## Benchmarks (release build): bulk import over HTTP and outbox delivery, SQLite then PostgreSQL.
+## Benchmarks (release build): bulk import over HTTP, outbox and webhook delivery, the scheduler;
+## SQLite then PostgreSQL.
 bench:
 	$(CARGO) build --release --bin skillstream
 	scripts/with-postgres.sh $(CARGO) bench -p skillstream-tests --bench csv_import
@@ -84,6 +85,8 @@ bench:
 	scripts/with-postgres.sh $(CARGO) bench -p skillstream-tests --bench outbox_delivery
 	$(CARGO) bench -p skillstream-tests --bench scheduler
 	scripts/with-postgres.sh $(CARGO) bench -p skillstream-tests --bench scheduler
+	$(CARGO) bench -p skillstream-tests --bench webhook_delivery
+	scripts/with-postgres.sh $(CARGO) bench -p skillstream-tests --bench webhook_delivery
 
 ## Lighthouse (mobile: simulated slow 4G, 4x CPU slowdown) on the Invitations page, the import
 ## page and the invitee landing page, release build: fails below performance 90 or accessibility 95.

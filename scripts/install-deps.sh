@@ -3,8 +3,8 @@
 # Debian's Chromium (Playwright cannot download browsers here), Python 3 (the browser tests
 # use its sqlite3 module) and docker-compose 1.29 (validates docker-compose.yml without an
 # engine), then the locked npm packages of the frontend, of the test OpenID provider
-# (tests/oidc) and of the test webhook receiver (tests/webhooks), and schemathesis (PyPI, pinned) in .venv-tests. Does nothing that is already
-# there.
+# (tests/oidc) and of the test webhook receiver (tests/webhooks), and schemathesis and
+# standardwebhooks (PyPI, pinned) in .venv-tests. Does nothing that is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,4 +47,9 @@ if ! .venv-tests/bin/st --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION";
     python3 -m venv .venv-tests
   }
   .venv-tests/bin/pip install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+# The Python reference library of Standard Webhooks: a test runs README's Python snippet with it.
+STANDARDWEBHOOKS_VERSION=1.1.0
+if ! .venv-tests/bin/pip show standardwebhooks 2>/dev/null | grep -q "^Version: $STANDARDWEBHOOKS_VERSION"; then
+  .venv-tests/bin/pip install -q --disable-pip-version-check "standardwebhooks==$STANDARDWEBHOOKS_VERSION"
 fi

@@ -723,3 +723,59 @@ async fn a_redirect_is_a_failed_attempt_never_followed() {
         "{item}"
     );
 }
+
+#[tokio::test]
+async fn the_readme_python_snippet_verifies_a_real_delivery_with_the_pypi_library() {
+    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/../.venv-tests/bin/python");
+    assert!(
+        std::path::Path::new(python).exists(),
+        "the test Python environment is missing: run scripts/install-deps.sh (make deps)"
+    );
+    let readme = include_str!("../../README.md");
+    let snippet = readme
+        .split("```python\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("README has a Python snippet");
+
+    let app = app_delivering().await;
+    let admin = app.admin_of("Acme").await;
+    let (id, secret, inbox) = endpoint(&app, &admin, json!(["*"])).await;
+    app.post(
+        &format!("/api/v1/webhooks/{id}/test"),
+        &admin.token,
+        json!({}),
+    )
+    .await;
+    let delivery = inbox.wait_for(WITHIN, |d| !d.is_empty()).await.remove(0);
+    let headers = json!({
+        "webhook-id": delivery["webhook_id"],
+        "webhook-timestamp": delivery["timestamp"],
+        "webhook-signature": delivery["signature"],
+    });
+    let run = |secret: &str, body: &str| {
+        let program = format!(
+            "{}\nimport json, sys\nprint(receive(sys.argv[1].encode(), json.loads(sys.argv[2]))['type'])",
+            snippet.replace("whsec_…", secret)
+        );
+        std::process::Command::new(python)
+            .args(["-c", &program, body, &headers.to_string()])
+            .output()
+            .unwrap()
+    };
+    let body = delivery["raw"].as_str().unwrap();
+    let verified = run(&secret, body);
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&verified.stdout).trim(),
+        "webhook.test"
+    );
+    // An altered body does not verify.
+    let forged = run(&secret, &body.replace("webhook.test", "webhook.tesT"));
+    assert!(!forged.status.success());
+    assert!(String::from_utf8_lossy(&forged.stderr).contains("WebhookVerificationError"));
+}

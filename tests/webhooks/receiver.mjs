@@ -86,7 +86,7 @@ const server = http.createServer(async (req, res) => {
         type: payload?.type ?? null,
         payload_timestamp: payload?.timestamp ?? null,
         data: payload?.data ?? null,
-        raw: verifiedWith.length === 0 ? body : null,
+        raw: body,
         verified: verifiedWith.length > 0,
         verified_with: verifiedWith,
         answered,

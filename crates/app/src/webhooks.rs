@@ -460,3 +460,33 @@ pub fn record(
         Ok(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_match_the_standard_webhooks_test_vector() {
+        // From the Standard Webhooks specification's reference libraries.
+        let signed = sign(
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            r#"{"test": 2432232314}"#,
+        );
+        assert_eq!(
+            signed.as_deref(),
+            Some("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+        );
+    }
+
+    #[test]
+    fn new_secrets_are_32_random_bytes_in_the_specifications_form() {
+        let (a, b) = (new_secret(), new_secret());
+        assert_ne!(a, b);
+        let key = STANDARD
+            .decode(a.strip_prefix(SECRET_PREFIX).unwrap())
+            .unwrap();
+        assert_eq!(key.len(), 32);
+    }
+}
