@@ -740,26 +740,21 @@ pub fn redeliver(
     Ok(status)
 }
 
-/// Deletes messages (with their attempts) created before `cutoff` that are finished.
+/// Deletes messages (with their attempts) created before `cutoff`, except one being delivered
+/// right now: delivered and failed ones, and pending ones of an endpoint left disabled (far past
+/// their retry window by then).
 pub fn sweep(conn: &mut DbConnection, cutoff: DateTime<Utc>) -> StoreResult<usize> {
-    let old = webhook_messages::table
-        .filter(webhook_messages::created_at.lt(to_db(cutoff)))
-        .filter(webhook_messages::status.eq_any([
-            WebhookMessageStatus::Delivered,
-            WebhookMessageStatus::Failed,
-        ]))
-        .select(webhook_messages::id);
-    diesel::delete(webhook_attempts::table.filter(webhook_attempts::message_id.eq_any(old)))
-        .execute(conn)?;
-    diesel::delete(
+    let old = || {
         webhook_messages::table
             .filter(webhook_messages::created_at.lt(to_db(cutoff)))
-            .filter(webhook_messages::status.eq_any([
-                WebhookMessageStatus::Delivered,
-                WebhookMessageStatus::Failed,
-            ])),
+            .filter(webhook_messages::status.ne(WebhookMessageStatus::Delivering))
+    };
+    diesel::delete(
+        webhook_attempts::table
+            .filter(webhook_attempts::message_id.eq_any(old().select(webhook_messages::id))),
     )
-    .execute(conn)
+    .execute(conn)?;
+    diesel::delete(old()).execute(conn)
 }
 
 /// The newest message of the endpoint (the one a test just queued, within its transaction).
