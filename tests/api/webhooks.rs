@@ -621,11 +621,12 @@ async fn a_receiver_that_hangs_does_not_delay_a_healthy_endpoint() {
     slow.set(json!({ "sleep_ms": 30_000 })).await;
     let (_, _, healthy) = endpoint(&app, &admin, json!(["*"])).await;
 
+    // When each invitation (and its event) was committed: as its request returns.
     let mut sent_ms = Vec::new();
     for i in 0..40 {
-        sent_ms.push(chrono::Utc::now().timestamp_millis());
         app.invite(&admin, json!({ "email": format!("p{i}@example.com") }))
             .await;
+        sent_ms.push(chrono::Utc::now().timestamp_millis());
     }
     let deliveries = healthy
         .wait_for(WITHIN, |d| of_type(d, "invitation.created").len() == 40)
