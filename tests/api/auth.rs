@@ -10,7 +10,7 @@ async fn suspend(app: &TestApp, user_id: i64) {
     use skillstream_api::db::schema::users;
     app.with_db(move |conn| {
         diesel::update(users::table.find(user_id))
-            .set(users::status.eq("suspended"))
+            .set(users::status.eq("deactivated"))
             .execute(conn)
             .unwrap()
     })

@@ -16,6 +16,7 @@ mod invitations_list;
 mod invitations_resend_cancel;
 mod invitations_send;
 mod lifecycle;
+mod members;
 mod migrations;
 mod openapi;
 mod operations;

@@ -45,6 +45,9 @@ pub enum ErrorCode {
     InvitationAlreadySent,
     InvitationNotExpired,
     WebhookDisabled,
+    MemberDeactivated,
+    LastActiveAdmin,
+    CannotDeactivateSelf,
     // 409 (admin action) or 410 (link holder)
     InvitationAlreadyAccepted,
     InvitationCancelled,
@@ -115,6 +118,9 @@ impl ErrorCode {
             | InvitationAlreadySent
             | InvitationNotExpired
             | WebhookDisabled
+            | MemberDeactivated
+            | LastActiveAdmin
+            | CannotDeactivateSelf
             | SsoNotConfigured
             | InvitationAlreadyAccepted
             | InvitationCancelled
@@ -188,6 +194,10 @@ pub struct ErrorObject {
     /// For `invitation_already_pending`: the pending invitation the request collided with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invitation_id: Option<i64>,
+    /// For `member_deactivated`: the member to reactivate
+    /// (`POST /api/v1/users/{member_id}/reactivate`) instead of inviting them again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<i64>,
     /// For `import_has_errors`: how many rows have errors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invalid_rows: Option<i64>,
@@ -263,6 +273,7 @@ impl AppError {
                 message: message.into(),
                 details: Vec::new(),
                 invitation_id: None,
+                member_id: None,
                 invalid_rows: None,
                 warnings: Vec::new(),
                 contact: None,
@@ -348,6 +359,11 @@ impl AppError {
         );
         error.cause = Some(cause.into());
         error
+    }
+
+    pub fn with_member(mut self, member_id: i64) -> Self {
+        self.body.member_id = Some(member_id);
+        self
     }
 
     pub fn with_invitation(mut self, invitation_id: i64) -> Self {

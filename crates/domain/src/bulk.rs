@@ -12,8 +12,10 @@ use std::collections::{HashMap, HashSet};
 pub struct Directory {
     pub departments: Vec<String>,
     pub groups: Vec<String>,
-    /// Case-folded addresses of members.
+    /// Case-folded addresses of members (active or deactivated).
     pub members: HashSet<String>,
+    /// Case-folded addresses of deactivated members (also in `members`): reactivate, not invite.
+    pub deactivated: HashSet<String>,
     /// Case-folded addresses with a live pending invitation.
     pub pending: HashSet<String>,
     /// Seats still free under the organization's seat limit (`None`: unlimited).
@@ -136,7 +138,16 @@ impl<'d> RowChecker<'d> {
                 } else {
                     self.first_seen.insert(seen_key, row.line);
                 }
-                if directory.members.contains(email.folded()) {
+                if directory.deactivated.contains(email.folded()) {
+                    errors.push(RowError::new(
+                        Column::Email,
+                        "member_deactivated",
+                        format!(
+                            "{} is a deactivated member of this organization; reactivate them on the Users page instead.",
+                            email.as_str()
+                        ),
+                    ));
+                } else if directory.members.contains(email.folded()) {
                     errors.push(RowError::new(
                         Column::Email,
                         "already_a_member",
@@ -320,6 +331,7 @@ mod tests {
             departments: vec!["Sales".into(), "Engineering".into()],
             groups: vec!["Managers".into()],
             members: HashSet::from(["member@example.com".to_string()]),
+            deactivated: HashSet::new(),
             pending: HashSet::from(["pending@example.com".to_string()]),
             free_seats: None,
             time_zone: "UTC".into(),

@@ -54,10 +54,11 @@ macro_rules! stored_names {
 pub(crate) use stored_names;
 
 stored_names!(
-    /// Whether a member can sign in.
+    /// Whether a member can sign in. A deactivated member is kept, with their history, but
+    /// cannot sign in, and their sessions and API tokens stop working.
     MemberStatus {
         Active => "active",
-        Suspended => "suspended",
+        Deactivated => "deactivated",
     }
 );
 

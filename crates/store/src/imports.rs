@@ -102,6 +102,9 @@ pub fn directory(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<Di
             .map(|(_, name, _)| name)
             .collect(),
         members: crate::members::addresses(conn, org)?.into_iter().collect(),
+        deactivated: crate::members::deactivated_addresses(conn, org)?
+            .into_iter()
+            .collect(),
         pending: crate::invitations::pending_addresses(conn, org)?
             .into_iter()
             .collect(),

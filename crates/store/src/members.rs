@@ -1,6 +1,6 @@
 //! Members of an organization (the `users` table) and their course enrollments.
 
-use crate::schema::{courses, departments, enrollments, user_groups, users};
+use crate::schema::{courses, departments, enrollments, member_groups, user_groups, users};
 use crate::{to_db, DbConnection, StoreResult};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -36,6 +36,18 @@ pub fn exists(conn: &mut DbConnection, org: OrganizationId, id: MemberId) -> Sto
 pub fn addresses(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<Vec<String>> {
     users::table
         .filter(users::organization_id.eq(org))
+        .select(users::email_folded)
+        .load(conn)
+}
+
+/// The folded addresses of the organization's deactivated members.
+pub fn deactivated_addresses(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+) -> StoreResult<Vec<String>> {
+    users::table
+        .filter(users::organization_id.eq(org))
+        .filter(users::status.eq(MemberStatus::Deactivated))
         .select(users::email_folded)
         .load(conn)
 }
@@ -78,6 +90,7 @@ pub struct NewMember<'a> {
     pub last_name: Option<&'a str>,
     pub role: Role,
     pub department_id: Option<i64>,
+    /// The invitation's group, if any: the member's first.
     pub group_id: Option<i64>,
     pub sso_subject: Option<&'a str>,
 }
@@ -97,13 +110,62 @@ pub fn insert(
             users::last_name.eq(new.last_name),
             users::role.eq(new.role),
             users::department_id.eq(new.department_id),
-            users::group_id.eq(new.group_id),
             users::status.eq(MemberStatus::Active),
             users::created_at.eq(to_db(now)),
             users::sso_subject.eq(new.sso_subject),
         ))
         .returning(users::id)
         .get_result(conn)
+        .and_then(|id: MemberId| {
+            if let Some(group) = new.group_id {
+                set_groups(conn, new.organization_id, id, &[group])?;
+            }
+            Ok(id)
+        })
+}
+
+/// Makes the member's groups exactly `groups` (ids of the organization's groups).
+pub fn set_groups(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    member: MemberId,
+    groups: &[i64],
+) -> StoreResult<()> {
+    diesel::delete(
+        member_groups::table
+            .filter(member_groups::organization_id.eq(org.get()))
+            .filter(member_groups::user_id.eq(member.get())),
+    )
+    .execute(conn)?;
+    for group in groups {
+        diesel::insert_into(member_groups::table)
+            .values((
+                member_groups::organization_id.eq(org.get()),
+                member_groups::user_id.eq(member.get()),
+                member_groups::group_id.eq(group),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The groups (id, name) of each of these members, by name.
+pub fn groups_of(
+    conn: &mut DbConnection,
+    members: &[MemberId],
+) -> StoreResult<HashMap<MemberId, Vec<(i64, String)>>> {
+    let ids: Vec<i64> = members.iter().map(|m| m.get()).collect();
+    let mut out: HashMap<MemberId, Vec<(i64, String)>> = HashMap::new();
+    for (user, id, name) in member_groups::table
+        .inner_join(user_groups::table)
+        .filter(member_groups::user_id.eq_any(&ids))
+        .order((user_groups::name.asc(), user_groups::id.asc()))
+        .select((member_groups::user_id, user_groups::id, user_groups::name))
+        .load::<(i64, i64, String)>(conn)?
+    {
+        out.entry(MemberId(user)).or_default().push((id, name));
+    }
+    Ok(out)
 }
 
 /// Enrolls a member in courses (active).
@@ -126,8 +188,8 @@ pub fn enroll(
     Ok(())
 }
 
-/// A member with the names of their department and group, as lists and `/me` show them.
-#[derive(Debug, Clone, Queryable)]
+/// A member with the name of their department and their groups, as lists and `/me` show them.
+#[derive(Debug, Clone)]
 pub struct MemberView {
     pub id: MemberId,
     pub organization_id: OrganizationId,
@@ -138,9 +200,47 @@ pub struct MemberView {
     pub status: MemberStatus,
     pub department_id: Option<i64>,
     pub department: Option<String>,
-    pub group_id: Option<i64>,
-    pub group: Option<String>,
     pub created_at: chrono::NaiveDateTime,
+    pub deactivated_at: Option<chrono::NaiveDateTime>,
+    /// (id, name), by name.
+    pub groups: Vec<(i64, String)>,
+}
+
+type MemberRow = (
+    MemberId,
+    OrganizationId,
+    String,
+    Option<String>,
+    Option<String>,
+    Role,
+    MemberStatus,
+    Option<i64>,
+    Option<String>,
+    chrono::NaiveDateTime,
+    Option<chrono::NaiveDateTime>,
+);
+
+/// Adds each member's groups (one more query, whatever their number).
+fn with_groups(conn: &mut DbConnection, rows: Vec<MemberRow>) -> StoreResult<Vec<MemberView>> {
+    let ids: Vec<MemberId> = rows.iter().map(|r| r.0).collect();
+    let mut groups = groups_of(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| MemberView {
+            groups: groups.remove(&r.0).unwrap_or_default(),
+            id: r.0,
+            organization_id: r.1,
+            email: r.2,
+            first_name: r.3,
+            last_name: r.4,
+            role: r.5,
+            status: r.6,
+            department_id: r.7,
+            department: r.8,
+            created_at: r.9,
+            deactivated_at: r.10,
+        })
+        .collect())
 }
 
 macro_rules! view_columns {
@@ -155,21 +255,20 @@ macro_rules! view_columns {
             users::status,
             users::department_id,
             departments::name.nullable(),
-            users::group_id,
-            user_groups::name.nullable(),
             users::created_at,
+            users::deactivated_at,
         )
     };
 }
 
 pub fn find_view(conn: &mut DbConnection, id: MemberId) -> StoreResult<Option<MemberView>> {
-    users::table
+    let row: Option<MemberRow> = users::table
         .left_join(departments::table)
-        .left_join(user_groups::table)
         .filter(users::id.eq(id))
         .select(view_columns!())
         .first(conn)
-        .optional()
+        .optional()?;
+    Ok(with_groups(conn, row.into_iter().collect())?.pop())
 }
 
 /// The list's filters.
@@ -210,7 +309,13 @@ macro_rules! filter_members {
             query = query.filter(users::department_id.eq(id));
         }
         if let Some(id) = $f.group_id {
-            query = query.filter(users::group_id.eq(id));
+            query = query.filter(
+                users::id.eq_any(
+                    member_groups::table
+                        .filter(member_groups::group_id.eq(id))
+                        .select(member_groups::user_id),
+                ),
+            );
         }
         query
     }};
@@ -227,12 +332,9 @@ pub fn page(
     let total: i64 = filter_members!(users::table.into_boxed(), org, filter)
         .count()
         .get_result(conn)?;
-    let rows = crate::read_page(conn, filter.pattern.is_some(), |conn| {
+    let rows: Vec<MemberRow> = crate::read_page(conn, filter.pattern.is_some(), |conn| {
         filter_members!(
-            users::table
-                .left_join(departments::table)
-                .left_join(user_groups::table)
-                .into_boxed(),
+            users::table.left_join(departments::table).into_boxed(),
             org,
             filter
         )
@@ -242,7 +344,7 @@ pub fn page(
         .select(view_columns!())
         .load(conn)
     })?;
-    Ok((rows, total))
+    Ok((with_groups(conn, rows)?, total))
 }
 
 /// A course on a member's dashboard: enrollment id, course id, title, description, status,
@@ -310,4 +412,121 @@ pub fn sign_in_candidates(
         query = query.filter(users::organization_id.eq(org));
     }
     query.order(users::id.asc()).limit(10).load(conn)
+}
+
+/// A member's own fields that an admin may change; `None` leaves a column as it is.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct MemberChanges {
+    pub first_name: Option<Option<String>>,
+    pub last_name: Option<Option<String>>,
+    pub role: Option<Role>,
+    pub department_id: Option<Option<i64>>,
+}
+
+/// The member of the organization, with their groups (none: no such member there).
+pub fn find_in(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    id: MemberId,
+) -> StoreResult<Option<MemberView>> {
+    Ok(find_view(conn, id)?.filter(|m| m.organization_id == org))
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    id: MemberId,
+    changes: &MemberChanges,
+) -> StoreResult<usize> {
+    if changes.first_name.is_none()
+        && changes.last_name.is_none()
+        && changes.role.is_none()
+        && changes.department_id.is_none()
+    {
+        return Ok(0);
+    }
+    diesel::update(
+        users::table
+            .filter(users::organization_id.eq(org))
+            .filter(users::id.eq(id)),
+    )
+    .set(changes)
+    .execute(conn)
+}
+
+/// Deactivates (`Some(now)`) or reactivates (`None`) a member of the organization.
+pub fn set_deactivated(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    id: MemberId,
+    at: Option<DateTime<Utc>>,
+) -> StoreResult<usize> {
+    let status = if at.is_some() {
+        MemberStatus::Deactivated
+    } else {
+        MemberStatus::Active
+    };
+    diesel::update(
+        users::table
+            .filter(users::organization_id.eq(org))
+            .filter(users::id.eq(id)),
+    )
+    .set((
+        users::status.eq(status),
+        users::deactivated_at.eq(at.map(to_db)),
+    ))
+    .execute(conn)
+}
+
+/// How many active admins the organization has.
+pub fn active_admins(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<i64> {
+    users::table
+        .filter(users::organization_id.eq(org))
+        .filter(users::role.eq(Role::Admin))
+        .filter(users::status.eq(MemberStatus::Active))
+        .count()
+        .get_result(conn)
+}
+
+/// The member with this (folded) address, with their status.
+pub fn status_by_address(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    folded: &str,
+) -> StoreResult<Option<(MemberId, MemberStatus)>> {
+    users::table
+        .filter(users::organization_id.eq(org))
+        .filter(users::email_folded.eq(folded))
+        .select((users::id, users::status))
+        .first(conn)
+        .optional()
+}
+
+/// Which of these ids are groups of the organization.
+pub fn known_groups(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    ids: &[i64],
+) -> StoreResult<Vec<i64>> {
+    user_groups::table
+        .filter(user_groups::organization_id.eq(org))
+        .filter(user_groups::id.eq_any(ids))
+        .select(user_groups::id)
+        .load(conn)
+}
+
+/// Whether the department belongs to the organization.
+pub fn known_department(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    id: i64,
+) -> StoreResult<bool> {
+    Ok(departments::table
+        .filter(departments::organization_id.eq(org))
+        .filter(departments::id.eq(id))
+        .select(departments::id)
+        .first::<i64>(conn)
+        .optional()?
+        .is_some())
 }

@@ -46,10 +46,10 @@ diesel::table! {
         last_name -> Nullable<Text>,
         role -> Text,
         department_id -> Nullable<BigInt>,
-        group_id -> Nullable<BigInt>,
         status -> Text,
         created_at -> Timestamp,
         sso_subject -> Nullable<Text>,
+        deactivated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -163,7 +163,6 @@ diesel::joinable!(departments -> organizations (organization_id));
 diesel::joinable!(user_groups -> organizations (organization_id));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(users -> departments (department_id));
-diesel::joinable!(users -> user_groups (group_id));
 diesel::joinable!(courses -> organizations (organization_id));
 diesel::joinable!(enrollments -> users (user_id));
 diesel::joinable!(enrollments -> courses (course_id));
@@ -181,6 +180,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     departments,
     user_groups,
+    member_groups,
     users,
     courses,
     enrollments,
@@ -378,3 +378,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_attempts,
     events
 );
+
+diesel::table! {
+    /// The user groups a member belongs to (several; an invitation carries at most one).
+    member_groups (user_id, group_id) {
+        organization_id -> BigInt,
+        user_id -> BigInt,
+        group_id -> BigInt,
+    }
+}
+
+diesel::joinable!(member_groups -> users (user_id));
+diesel::joinable!(member_groups -> user_groups (group_id));

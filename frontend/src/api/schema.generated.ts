@@ -615,6 +615,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Changes a member's names, role, department or groups (event `member.updated`, old → new). */
+        patch: operations["update_user"];
+        trace?: never;
+    };
+    "/api/v1/users/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivates a member: kept with their history, but they cannot sign in; their sessions end
+         *     at once and a pending invitation to their address is cancelled (event `member.deactivated`).
+         *     Deactivating a deactivated member changes nothing.
+         */
+        post: operations["deactivate_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reactivates a member: they can sign in again (event `member.reactivated`). */
+        post: operations["reactivate_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{id}/sign-out-everywhere": {
         parameters: {
             query?: never;
@@ -1107,7 +1162,7 @@ export interface components {
          *     and 410 to a link holder.
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "invalid_body" | "invalid_query" | "invalid_multipart" | "invalid_idempotency_key" | "unauthorized" | "forbidden" | "csrf_failed" | "read_only_token" | "not_found" | "invitation_not_found" | "method_not_allowed" | "payload_too_large" | "file_too_large" | "unsupported_media_type" | "conflict" | "already_a_member" | "invitation_already_pending" | "department_name_taken" | "group_name_taken" | "import_has_errors" | "seat_limit_reached" | "invitation_scheduled" | "invitation_already_sent" | "invitation_not_expired" | "webhook_disabled" | "invitation_already_accepted" | "invitation_cancelled" | "invitation_expired" | "invitation_superseded" | "import_expired" | "validation_failed" | "empty_file" | "not_utf8" | "missing_email_column" | "unknown_columns" | "duplicate_columns" | "ragged_row" | "unbalanced_quotes" | "too_many_rows" | "no_rows" | "bulk_limit_exceeded" | "idempotency_key_reused" | "renewal_not_allowed" | "sso_required" | "sso_not_configured" | "sso_provider_unavailable" | "sso_state_invalid" | "sso_cancelled" | "sso_code_refused" | "sso_token_invalid" | "sso_email_unverified" | "sso_email_mismatch" | "sso_identity_mismatch" | "sso_not_a_member" | "rate_limited" | "internal_error" | "service_unavailable";
+        ErrorCode: "invalid_json" | "invalid_body" | "invalid_query" | "invalid_multipart" | "invalid_idempotency_key" | "unauthorized" | "forbidden" | "csrf_failed" | "read_only_token" | "not_found" | "invitation_not_found" | "method_not_allowed" | "payload_too_large" | "file_too_large" | "unsupported_media_type" | "conflict" | "already_a_member" | "invitation_already_pending" | "department_name_taken" | "group_name_taken" | "import_has_errors" | "seat_limit_reached" | "invitation_scheduled" | "invitation_already_sent" | "invitation_not_expired" | "webhook_disabled" | "member_deactivated" | "last_active_admin" | "cannot_deactivate_self" | "invitation_already_accepted" | "invitation_cancelled" | "invitation_expired" | "invitation_superseded" | "import_expired" | "validation_failed" | "empty_file" | "not_utf8" | "missing_email_column" | "unknown_columns" | "duplicate_columns" | "ragged_row" | "unbalanced_quotes" | "too_many_rows" | "no_rows" | "bulk_limit_exceeded" | "idempotency_key_reused" | "renewal_not_allowed" | "sso_required" | "sso_not_configured" | "sso_provider_unavailable" | "sso_state_invalid" | "sso_cancelled" | "sso_code_refused" | "sso_token_invalid" | "sso_email_unverified" | "sso_email_mismatch" | "sso_identity_mismatch" | "sso_not_a_member" | "rate_limited" | "internal_error" | "service_unavailable";
         ErrorObject: {
             /** @description Stable machine-readable code. */
             code: components["schemas"]["ErrorCode"];
@@ -1124,6 +1179,12 @@ export interface components {
              * @description For `invitation_already_pending`: the pending invitation the request collided with.
              */
             invitation_id?: number | null;
+            /**
+             * Format: int64
+             * @description For `member_deactivated`: the member to reactivate
+             *     (`POST /api/v1/users/{member_id}/reactivate`) instead of inviting them again.
+             */
+            member_id?: number | null;
             /** @description A sentence for people. */
             message: string;
             renewal?: null | components["schemas"]["ExpiredLink"];
@@ -1162,6 +1223,12 @@ export interface components {
             message: string;
             /** @description A close existing value, when there is one. */
             suggestion?: string | null;
+        };
+        /** @description A user group, by id and name. */
+        GroupRef: {
+            /** Format: int64 */
+            id: number;
+            name: string;
         };
         Health: {
             /** @example ok */
@@ -1343,7 +1410,7 @@ export interface components {
             password: string;
         };
         /** @enum {string} */
-        MemberStatus: "active" | "suspended";
+        MemberStatus: "active" | "deactivated";
         /** @description Body to create or rename a department or group. */
         NameBody: {
             /**
@@ -1681,22 +1748,43 @@ export interface components {
         User: {
             /** Format: date-time */
             created_at: string;
+            /** Format: date-time */
+            deactivated_at?: string | null;
             department?: string | null;
             /** Format: int64 */
             department_id?: number | null;
             /** @example ada@example.com */
             email: string;
             first_name?: string | null;
+            /** @description The first of `groups` (as an invitation carries one), for clients of the first edition. */
             group?: string | null;
             /** Format: int64 */
             group_id?: number | null;
+            /** @description Every group the member belongs to, by name. */
+            groups: components["schemas"]["GroupRef"][];
             /** Format: int64 */
             id: number;
             last_name?: string | null;
             /** Format: int64 */
             organization_id: number;
             role: components["schemas"]["Role"];
+            /** @description `active`, or `deactivated`: kept with their history, but cannot sign in. */
             status: components["schemas"]["MemberStatus"];
+        };
+        /** @description Body of `PATCH /api/v1/users/{id}`: only the fields present change. */
+        UserPatch: {
+            /**
+             * Format: int64
+             * @description A department of the organization; null: none.
+             */
+            department_id?: number | null;
+            /** @description null clears it. */
+            first_name?: string | null;
+            /** @description Every group the member is to belong to (replaces the list). */
+            group_ids?: number[];
+            /** @description null clears it. */
+            last_name?: string | null;
+            role?: components["schemas"]["Role"];
         };
         /** @description An endpoint as listed: never its secret. */
         Webhook: {
@@ -5534,7 +5622,7 @@ export interface operations {
                 q?: string;
                 /** @description `learner`, `instructor` or `admin`. */
                 role?: string;
-                /** @description `active` or `suspended`. */
+                /** @description `active` or `deactivated`. */
                 status?: string;
                 department_id?: number;
                 group_id?: number;
@@ -5558,21 +5646,27 @@ export interface operations {
                         items: {
                             /** Format: date-time */
                             created_at: string;
+                            /** Format: date-time */
+                            deactivated_at?: string | null;
                             department?: string | null;
                             /** Format: int64 */
                             department_id?: number | null;
                             /** @example ada@example.com */
                             email: string;
                             first_name?: string | null;
+                            /** @description The first of `groups` (as an invitation carries one), for clients of the first edition. */
                             group?: string | null;
                             /** Format: int64 */
                             group_id?: number | null;
+                            /** @description Every group the member belongs to, by name. */
+                            groups: components["schemas"]["GroupRef"][];
                             /** Format: int64 */
                             id: number;
                             last_name?: string | null;
                             /** Format: int64 */
                             organization_id: number;
                             role: components["schemas"]["Role"];
+                            /** @description `active`, or `deactivated`: kept with their history, but cannot sign in. */
                             status: components["schemas"]["MemberStatus"];
                         }[];
                         /** Format: int64 */
@@ -5608,6 +5702,247 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserPatch"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such member in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The organization's only active admin would lose the role (`last_active_admin`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not of a type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unknown department or group, an invalid name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deactivate_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such member in your organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Yourself (`cannot_deactivate_self`) or the only active admin (`last_active_admin`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reactivate_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such member in your organization */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

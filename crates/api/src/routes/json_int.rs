@@ -51,6 +51,14 @@ pub fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, 
     option(d).map(Some)
 }
 
+/// A value that may be absent (`None`), `null` (`Some(None)`: clear it) or given; use with
+/// `#[serde(default, deserialize_with = "nullable_value")]`.
+pub fn nullable_value<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
 /// `Option<Vec<i64>>` that also takes `7.0` in the list.
 pub fn option_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::Error> {
     Option::<Vec<serde_json::Number>>::deserialize(d)?

@@ -227,3 +227,20 @@ pub(crate) fn cancel_row(
             .into_row(),
     )
 }
+
+/// Cancels the organization's pending invitation to this (folded) address, if there is one, in
+/// the caller's transaction; answers its event (a member deactivated: their invitation goes too).
+pub(crate) fn cancel_pending_for(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    org: OrganizationId,
+    folded: &str,
+) -> AppResult<Option<skillstream_store::events::NewEvent>> {
+    match store::pending_for(conn, org, folded)? {
+        Some((id, _)) => {
+            let row = find(conn, org, id)?;
+            Ok(Some(cancel_row(conn, ctx, &row)?))
+        }
+        None => Ok(None),
+    }
+}

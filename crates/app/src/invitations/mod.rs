@@ -14,6 +14,7 @@ mod write;
 
 pub use accept::{accept, refuse_password_when_sso_enforced, Acceptance};
 pub use bulk::{bulk, BulkAction, BulkFilter, BulkOutcome, Idempotency, Skipped, MAX_BULK};
+pub(crate) use change::cancel_pending_for;
 pub use change::{cancel, resend};
 pub use expire::{expire, expire_due};
 pub use link::{link_not_found, usable};

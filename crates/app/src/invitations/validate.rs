@@ -5,7 +5,9 @@ use super::expire::expire;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult, ErrorCode, FieldError};
 use chrono::{DateTime, Duration, Utc};
-use skillstream_domain::{EmailAddress, InvitationId, OrganizationId, PersonName, Role};
+use skillstream_domain::{
+    EmailAddress, InvitationId, MemberStatus, OrganizationId, PersonName, Role,
+};
 use skillstream_store::catalog::{self, Kind};
 use skillstream_store::invitations::{self as store, LapsedScope};
 use skillstream_store::DbConnection;
@@ -225,7 +227,12 @@ pub(super) fn refuse_member(
     folded: &str,
     email: &str,
 ) -> AppResult<()> {
-    match members::find_by_address(conn, org, folded)? {
+    match members::status_by_address(conn, org, folded)? {
+        Some((id, MemberStatus::Deactivated)) => Err(AppError::new(
+            ErrorCode::MemberDeactivated,
+            format!("{email} is a deactivated member of this organization. Reactivate them instead of inviting them again."),
+        )
+        .with_member(id.get())),
         Some(_) => Err(already_member_error(email)),
         None => Ok(()),
     }
