@@ -1,0 +1,20 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap, type Schemas } from "../../../api/client";
+import { queryKeys } from "../../../api/query-keys";
+
+/** `PATCH /api/v1/users/{id}`, `POST …/deactivate` and `POST …/reactivate`: each refreshes the list. */
+function useUserMutation<TInput>(call: (input: TInput) => Promise<Schemas["User"]>) {
+  const client = useQueryClient();
+  return useMutation({ mutationFn: call, onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.users }) });
+}
+
+export const useUpdateUser = () =>
+  useUserMutation(async ({ id, body }: { id: number; body: Schemas["UserPatch"] }) =>
+    unwrap(await api.PATCH("/api/v1/users/{id}", { params: { path: { id } }, body })),
+  );
+
+export const useDeactivateUser = () =>
+  useUserMutation(async (id: number) => unwrap(await api.POST("/api/v1/users/{id}/deactivate", { params: { path: { id } } })));
+
+export const useReactivateUser = () =>
+  useUserMutation(async (id: number) => unwrap(await api.POST("/api/v1/users/{id}/reactivate", { params: { path: { id } } })));
