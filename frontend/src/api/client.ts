@@ -34,6 +34,8 @@ export class ApiError extends Error {
   readonly code: string;
   readonly details: Schemas["FieldError"][];
   readonly invitationId?: number;
+  /** For `member_deactivated`: the member to reactivate instead of inviting. */
+  readonly memberId?: number;
   readonly invalidRows?: number;
   /** For a link that can no longer be used: who sent the invitation. */
   readonly contact?: Schemas["Contact"];
@@ -47,6 +49,7 @@ export class ApiError extends Error {
     this.code = error?.code ?? "unknown_error";
     this.details = error?.details ?? [];
     this.invitationId = error?.invitation_id ?? undefined;
+    this.memberId = error?.member_id ?? undefined;
     this.invalidRows = error?.invalid_rows ?? undefined;
     this.contact = error?.contact ?? undefined;
     this.renewal = error?.renewal ?? undefined;

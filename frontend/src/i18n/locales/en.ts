@@ -148,6 +148,8 @@ const en = {
     sending: "Sending…",
     sent: "Invitation sent to {{email}}.",
     resendPending: "Resend the pending invitation",
+    reactivateMember: "Reactivate them instead",
+    reactivated: "{{email}} reactivated. They can sign in again.",
     when: "When",
     now: "Send now",
     later: "Schedule for later",

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ApiError } from "../../../api/client";
+import { useReactivateMember } from "../../../api/members";
 import { Dialog } from "../../../components/Dialog";
 import { EmailTypoHint, likelyAddress } from "../../../components/EmailTypoHint";
 import { Field } from "../../../components/Field";
@@ -30,6 +31,8 @@ export function SendInvitationDialog({ onClose }: { onClose: () => void }) {
   const error = send.error instanceof ApiError ? send.error : undefined;
   const typo = likelyAddress(email);
   const pendingId = error?.code === "invitation_already_pending" ? error.invitationId : undefined;
+  const deactivatedId = error?.code === "member_deactivated" ? error.memberId : undefined;
+  const reactivate = useReactivateMember();
 
   return (
     <Dialog title={t("send.title")} onClose={onClose}>
@@ -70,6 +73,22 @@ export function SendInvitationDialog({ onClose }: { onClose: () => void }) {
                 }
               >
                 {t("send.resendPending")}
+              </button>
+            )}
+            {deactivatedId !== undefined && (
+              <button
+                type="button"
+                disabled={reactivate.isPending}
+                onClick={() =>
+                  reactivate.mutate(deactivatedId, {
+                    onSuccess: (member) => {
+                      toast(t("send.reactivated", { email: member.email }));
+                      onClose();
+                    },
+                  })
+                }
+              >
+                {t("send.reactivateMember")}
               </button>
             )}
           </div>

@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap, type Schemas } from "../../../api/client";
 import { queryKeys } from "../../../api/query-keys";
 
-/** `PATCH /api/v1/users/{id}`, `POST …/deactivate` and `POST …/reactivate`: each refreshes the list. */
+/** `PATCH /api/v1/users/{id}` and `POST …/deactivate` (reactivate is shared, in `src/api`): each refreshes the list. */
 function useUserMutation<TInput>(call: (input: TInput) => Promise<Schemas["User"]>) {
   const client = useQueryClient();
   return useMutation({ mutationFn: call, onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.users }) });
@@ -16,5 +16,4 @@ export const useUpdateUser = () =>
 export const useDeactivateUser = () =>
   useUserMutation(async (id: number) => unwrap(await api.POST("/api/v1/users/{id}/deactivate", { params: { path: { id } } })));
 
-export const useReactivateUser = () =>
-  useUserMutation(async (id: number) => unwrap(await api.POST("/api/v1/users/{id}/reactivate", { params: { path: { id } } })));
+export { useReactivateMember as useReactivateUser } from "../../../api/members";
