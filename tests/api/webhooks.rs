@@ -30,6 +30,53 @@ async fn endpoint(app: &TestApp, admin: &Member, events: Value) -> (i64, String,
     (created.body["id"].as_i64().unwrap(), secret, inbox)
 }
 
+async fn send_test(app: &TestApp, admin: &Member, id: i64) -> skillstream_tests::Reply {
+    app.post(
+        &format!("/api/v1/webhooks/{id}/test"),
+        &admin.token,
+        json!({}),
+    )
+    .await
+}
+
+async fn deliveries(app: &TestApp, admin: &Member, id: i64) -> skillstream_tests::Reply {
+    app.get(&format!("/api/v1/webhooks/{id}/deliveries"), &admin.token)
+        .await
+}
+
+async fn webhook(app: &TestApp, admin: &Member, id: i64) -> skillstream_tests::Reply {
+    app.get(&format!("/api/v1/webhooks/{id}"), &admin.token)
+        .await
+}
+
+/// The endpoint's delivery log once its newest message meets `check`.
+async fn log_when(
+    app: &TestApp,
+    admin: &Member,
+    id: i64,
+    check: impl Fn(&Value) -> bool,
+) -> skillstream_tests::Reply {
+    app.eventually(WITHIN, || async {
+        let log = deliveries(app, admin, id).await;
+        check(&log.body["items"][0]).then_some(log)
+    })
+    .await
+}
+
+/// The endpoint once it meets `check`.
+async fn webhook_when(
+    app: &TestApp,
+    admin: &Member,
+    id: i64,
+    check: impl Fn(&Value) -> bool,
+) -> skillstream_tests::Reply {
+    app.eventually(WITHIN, || async {
+        let e = webhook(app, admin, id).await;
+        check(&e.body).then_some(e)
+    })
+    .await
+}
+
 fn of_type<'a>(deliveries: &'a [Value], kind: &str) -> Vec<&'a Value> {
     deliveries.iter().filter(|d| d["type"] == kind).collect()
 }
@@ -87,15 +134,15 @@ async fn subscribed_events_arrive_signed_with_actor_target_and_details_and_other
         .await;
     assert!(cancelled.status.is_success(), "{}", cancelled.text);
 
-    let deliveries = inbox
+    let received = inbox
         .wait_for(WITHIN, |d| of_type(d, "invitation.cancelled").len() == 1)
         .await;
     assert!(
-        deliveries.iter().all(|d| d["verified"] == true),
-        "{deliveries:#?}"
+        received.iter().all(|d| d["verified"] == true),
+        "{received:#?}"
     );
-    let created = of_type(&deliveries, "invitation.created");
-    assert_eq!(created.len(), 1, "{deliveries:#?}");
+    let created = of_type(&received, "invitation.created");
+    assert_eq!(created.len(), 1, "{received:#?}");
     let data = &created[0]["data"];
     assert_eq!(data["actor"]["type"], "member");
     assert_eq!(data["actor"]["id"], admin.user_id);
@@ -112,14 +159,12 @@ async fn subscribed_events_arrive_signed_with_actor_target_and_details_and_other
         .unwrap()
         .starts_with("msg_"));
     // Not subscribed: never sent, not even queued.
-    assert!(of_type(&deliveries, "invitation.resent").is_empty());
-    let log = app
-        .get(&format!("/api/v1/webhooks/{id}/deliveries"), &admin.token)
-        .await;
+    assert!(of_type(&received, "invitation.resent").is_empty());
+    let log = deliveries(&app, &admin, id).await;
     assert_eq!(log.status, StatusCode::OK, "{}", log.text);
     assert_eq!(log.body["total"], 2, "{}", log.text);
     // Neither the link token nor the secret is in anything sent.
-    let everything = serde_json::to_string(&deliveries).unwrap();
+    let everything = serde_json::to_string(&received).unwrap();
     assert!(!everything.contains(&token));
     assert!(!everything.contains(&secret));
     assert!(other_inbox.deliveries().await.is_empty());
@@ -197,14 +242,7 @@ async fn a_failing_receiver_is_retried_with_the_same_webhook_id_until_it_answers
     assert_eq!(deliveries[0]["type"], "webhook.test");
     assert_eq!(deliveries[0]["answered"], 500);
 
-    let log = app
-        .eventually(WITHIN, || async {
-            let log = app
-                .get(&format!("/api/v1/webhooks/{id}/deliveries"), &admin.token)
-                .await;
-            (log.body["items"][0]["status"] == "delivered").then_some(log)
-        })
-        .await;
+    let log = log_when(&app, &admin, id, |item| item["status"] == "delivered").await;
     let item = &log.body["items"][0];
     let codes: Vec<&Value> = item["attempts"]
         .as_array()
@@ -219,9 +257,7 @@ async fn a_failing_receiver_is_retried_with_the_same_webhook_id_until_it_answers
         .unwrap()
         .contains("received"));
     assert_eq!(item["event_type"], "webhook.test");
-    let endpoint = app
-        .get(&format!("/api/v1/webhooks/{id}"), &admin.token)
-        .await;
+    let endpoint = webhook(&app, &admin, id).await;
     assert!(endpoint.body["failing_since"].is_null());
     assert!(endpoint.body["last_success_at"].is_string());
 }
@@ -251,12 +287,7 @@ async fn a_rotated_secret_signs_next_to_the_old_one_for_a_day() {
 
     // Receivers still on the old secret and those on the new one both verify.
     inbox.trust(&[&old, &new]).await;
-    app.post(
-        &format!("/api/v1/webhooks/{id}/test"),
-        &admin.token,
-        json!({}),
-    )
-    .await;
+    send_test(&app, &admin, id).await;
     let deliveries = inbox.wait_for(WITHIN, |d| !d.is_empty()).await;
     assert_eq!(
         deliveries[0]["verified_with"],
@@ -291,13 +322,7 @@ async fn a_message_can_be_redelivered_with_the_same_webhook_id() {
         .await;
     let delivery = test.body["delivery_id"].as_i64().unwrap();
     inbox.wait_for(WITHIN, |d| d.len() == 1).await;
-    app.eventually(WITHIN, || async {
-        let log = app
-            .get(&format!("/api/v1/webhooks/{id}/deliveries"), &admin.token)
-            .await;
-        (log.body["items"][0]["status"] == "delivered").then_some(())
-    })
-    .await;
+    log_when(&app, &admin, id, |item| item["status"] == "delivered").await;
 
     let again = app
         .post(
@@ -364,21 +389,9 @@ async fn a_410_gone_disables_the_endpoint_and_its_admins_are_emailed() {
     let admin = app.admin_of("Acme").await;
     let (id, _, inbox) = endpoint(&app, &admin, json!(["*"])).await;
     inbox.set(json!({ "status": 410 })).await;
-    app.post(
-        &format!("/api/v1/webhooks/{id}/test"),
-        &admin.token,
-        json!({}),
-    )
-    .await;
+    send_test(&app, &admin, id).await;
 
-    let endpoint = app
-        .eventually(WITHIN, || async {
-            let e = app
-                .get(&format!("/api/v1/webhooks/{id}"), &admin.token)
-                .await;
-            (e.body["enabled"] == false).then_some(e)
-        })
-        .await;
+    let endpoint = webhook_when(&app, &admin, id, |e| e["enabled"] == false).await;
     assert_eq!(endpoint.body["disabled_reason"], "gone");
     let email = wait_for_email(&app, "webhook-disabled").await;
     assert!(email.contains("410 Gone"), "{email}");
@@ -392,9 +405,7 @@ async fn a_410_gone_disables_the_endpoint_and_its_admins_are_emailed() {
     // Nothing more is even queued for it.
     app.invite(&admin, json!({ "email": "ann@example.com" }))
         .await;
-    let log = app
-        .get(&format!("/api/v1/webhooks/{id}/deliveries"), &admin.token)
-        .await;
+    let log = deliveries(&app, &admin, id).await;
     assert_eq!(log.body["total"], 1, "{}", log.text);
     assert_eq!(inbox.deliveries().await.len(), 1);
 }
@@ -405,27 +416,15 @@ async fn an_endpoint_failing_for_three_days_is_disabled_and_its_admins_are_email
     let admin = app.admin_of("Acme").await;
     let (id, _, inbox) = endpoint(&app, &admin, json!(["*"])).await;
     inbox.set(json!({ "status": 503 })).await;
-    app.post(
-        &format!("/api/v1/webhooks/{id}/test"),
-        &admin.token,
-        json!({}),
-    )
-    .await;
+    send_test(&app, &admin, id).await;
     inbox.wait_for(WITHIN, |d| !d.is_empty()).await;
-    let first = app
-        .eventually(WITHIN, || async {
-            let e = app
-                .get(&format!("/api/v1/webhooks/{id}"), &admin.token)
-                .await;
-            e.body["failing_since"].as_str().map(str::to_string)
-        })
-        .await;
-    assert!(
-        app.get(&format!("/api/v1/webhooks/{id}"), &admin.token)
-            .await
-            .body["enabled"]
-            == true
-    );
+    let first = webhook_when(&app, &admin, id, |e| e["failing_since"].is_string())
+        .await
+        .body["failing_since"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(webhook(&app, &admin, id).await.body["enabled"] == true);
 
     // Three days pass with every attempt failing.
     app.with_db(move |conn| {
@@ -438,14 +437,7 @@ async fn an_endpoint_failing_for_three_days_is_disabled_and_its_admins_are_email
             .unwrap();
     })
     .await;
-    let endpoint = app
-        .eventually(WITHIN, || async {
-            let e = app
-                .get(&format!("/api/v1/webhooks/{id}"), &admin.token)
-                .await;
-            (e.body["enabled"] == false).then_some(e)
-        })
-        .await;
+    let endpoint = webhook_when(&app, &admin, id, |e| e["enabled"] == false).await;
     assert_eq!(endpoint.body["disabled_reason"], "failing");
     assert_ne!(
         endpoint.body["failing_since"].as_str(),
@@ -663,20 +655,9 @@ async fn finished_messages_leave_the_delivery_log_after_30_days() {
     let app = app_delivering().await;
     let admin = app.admin_of("Acme").await;
     let (id, _, inbox) = endpoint(&app, &admin, json!(["*"])).await;
-    app.post(
-        &format!("/api/v1/webhooks/{id}/test"),
-        &admin.token,
-        json!({}),
-    )
-    .await;
+    send_test(&app, &admin, id).await;
     inbox.wait_for(WITHIN, |d| d.len() == 1).await;
-    app.eventually(WITHIN, || async {
-        let log = app
-            .get(&format!("/api/v1/webhooks/{id}/deliveries"), &admin.token)
-            .await;
-        (log.body["items"][0]["status"] == "delivered").then_some(())
-    })
-    .await;
+    log_when(&app, &admin, id, |item| item["status"] == "delivered").await;
     let pool = app.pool.clone();
     let swept_now = tokio::task::spawn_blocking(move || {
         use diesel::prelude::*;
@@ -701,9 +682,7 @@ async fn finished_messages_leave_the_delivery_log_after_30_days() {
     .await
     .unwrap();
     assert_eq!(swept_now, 1, "a fresh message stays");
-    let log = app
-        .get(&format!("/api/v1/webhooks/{id}/deliveries"), &admin.token)
-        .await;
+    let log = deliveries(&app, &admin, id).await;
     assert_eq!(log.body["total"], 0, "{}", log.text);
 }
 
@@ -713,23 +692,11 @@ async fn a_redirect_is_a_failed_attempt_never_followed() {
     let admin = app.admin_of("Acme").await;
     let (id, _, inbox) = endpoint(&app, &admin, json!(["*"])).await;
     inbox.set(json!({ "status": 307 })).await;
-    app.post(
-        &format!("/api/v1/webhooks/{id}/test"),
-        &admin.token,
-        json!({}),
-    )
+    send_test(&app, &admin, id).await;
+    let log = log_when(&app, &admin, id, |item| {
+        item["attempts"].as_array().is_some_and(|a| !a.is_empty())
+    })
     .await;
-    let log = app
-        .eventually(WITHIN, || async {
-            let log = app
-                .get(&format!("/api/v1/webhooks/{id}/deliveries"), &admin.token)
-                .await;
-            log.body["items"][0]["attempts"]
-                .as_array()
-                .is_some_and(|a| !a.is_empty())
-                .then_some(log)
-        })
-        .await;
     let item = &log.body["items"][0];
     assert_eq!(item["status"], "pending", "retried later: {item}");
     assert!(item["attempts"][0]["status_code"].is_null(), "{item}");
@@ -756,12 +723,7 @@ async fn the_readme_python_snippet_verifies_a_real_delivery_with_the_pypi_librar
     let app = app_delivering().await;
     let admin = app.admin_of("Acme").await;
     let (id, secret, inbox) = endpoint(&app, &admin, json!(["*"])).await;
-    app.post(
-        &format!("/api/v1/webhooks/{id}/test"),
-        &admin.token,
-        json!({}),
-    )
-    .await;
+    send_test(&app, &admin, id).await;
     let delivery = inbox.wait_for(WITHIN, |d| !d.is_empty()).await.remove(0);
     let headers = json!({
         "webhook-id": delivery["webhook_id"],

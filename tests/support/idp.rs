@@ -5,8 +5,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::OnceLock;
 
 pub struct Idp {
@@ -21,34 +20,7 @@ static IDP: OnceLock<Idp> = OnceLock::new();
 /// The shared provider, started on first use.
 pub fn idp() -> &'static Idp {
     IDP.get_or_init(|| {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("oidc");
-        assert!(
-            dir.join("node_modules/oidc-provider").exists(),
-            "the test identity provider is not installed: run `npm ci --prefix tests/oidc` (make deps)"
-        );
-        let mut child = Command::new("node")
-            .arg("server.mjs")
-            .current_dir(&dir)
-            .env("EXIT_WITH_STDIN", "1")
-            .env_remove("PORT")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("node starts the test identity provider");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut stdout = BufReader::new(stdout);
-        let mut line = String::new();
-        stdout
-            .read_line(&mut line)
-            .expect("the provider prints its address");
-        // Keep reading what it prints, so its writes never fail on a closed pipe.
-        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-        let issuer = line
-            .trim()
-            .strip_prefix("listening ")
-            .unwrap_or_else(|| panic!("unexpected provider output: {line}"))
-            .to_string();
+        let (child, issuer) = crate::node_service::start("oidc", "server.mjs", "oidc-provider");
         Idp {
             issuer,
             _process: std::sync::Mutex::new(child),

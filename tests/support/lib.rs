@@ -5,6 +5,7 @@
 
 pub mod fake_http;
 pub mod idp;
+pub mod node_service;
 pub mod smtp;
 pub mod webhook_receiver;
 

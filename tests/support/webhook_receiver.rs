@@ -3,8 +3,7 @@
 //! per test binary on a free port; each test opens inboxes of its own.
 
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::OnceLock;
 
 pub struct Receiver {
@@ -17,33 +16,8 @@ static RECEIVER: OnceLock<Receiver> = OnceLock::new();
 /// The shared receiver, started on first use.
 pub fn receiver() -> &'static Receiver {
     RECEIVER.get_or_init(|| {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("webhooks");
-        assert!(
-            dir.join("node_modules/standardwebhooks").exists(),
-            "the test webhook receiver is not installed: run `npm ci --prefix tests/webhooks` (make deps)"
-        );
-        let mut child = Command::new("node")
-            .arg("receiver.mjs")
-            .current_dir(&dir)
-            .env("EXIT_WITH_STDIN", "1")
-            .env_remove("PORT")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("node starts the test webhook receiver");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut stdout = BufReader::new(stdout);
-        let mut line = String::new();
-        stdout
-            .read_line(&mut line)
-            .expect("the receiver prints its address");
-        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-        let address = line
-            .trim()
-            .strip_prefix("listening ")
-            .unwrap_or_else(|| panic!("unexpected receiver output: {line}"))
-            .to_string();
+        let (child, address) =
+            crate::node_service::start("webhooks", "receiver.mjs", "standardwebhooks");
         Receiver {
             address,
             _process: std::sync::Mutex::new(child),

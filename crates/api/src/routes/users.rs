@@ -234,11 +234,7 @@ pub async fn deactivate_user(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let (ctx, id) = (admin.ctx(&state), MemberId(id.into_inner()));
-    let member = state
-        .db(move |conn| Ok(skillstream_app::members::deactivate(conn, &ctx, id)?))
-        .await?;
-    Ok(HttpResponse::Ok().json(User::from(member)))
+    change_status(admin, state, id, skillstream_app::members::deactivate).await
 }
 
 /// Reactivates a member: they can sign in again (event `member.reactivated`).
@@ -252,10 +248,22 @@ pub async fn reactivate_user(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
+    change_status(admin, state, id, skillstream_app::members::reactivate).await
+}
+
+/// Runs a status change of one member and answers the member as it now is.
+async fn change_status(
+    admin: Admin,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    change: fn(
+        &mut DbConnection,
+        &skillstream_app::Ctx,
+        MemberId,
+    ) -> skillstream_app::AppResult<MemberView>,
+) -> ApiResult<HttpResponse> {
     let (ctx, id) = (admin.ctx(&state), MemberId(id.into_inner()));
-    let member = state
-        .db(move |conn| Ok(skillstream_app::members::reactivate(conn, &ctx, id)?))
-        .await?;
+    let member = state.db(move |conn| Ok(change(conn, &ctx, id)?)).await?;
     Ok(HttpResponse::Ok().json(User::from(member)))
 }
 
