@@ -46,6 +46,10 @@ export const ACTIONS: Schemas["Action"][] = [
   "scim_token.revoked",
 ];
 
+/** The actions of the activity log's filter: the catalogue and the test events sent to webhooks
+ * (which no endpoint subscribes to, so the webhook form offers `ACTIONS` alone). */
+export const LOGGED_ACTIONS: Schemas["Action"][] = [...ACTIONS, "webhook.test"];
+
 /** What an action reads as. */
 export const actionLabel = (t: TFunction, action: Schemas["Action"]) => t(`actions.${action}`, { defaultValue: action });
 

@@ -4,7 +4,7 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { DataTable } from "../../../components/DataTable";
-import { ACTIONS, actionLabel, actorLabel, formatDateTime } from "../../../components/format";
+import { actionLabel, actorLabel, formatDateTime, LOGGED_ACTIONS } from "../../../components/format";
 import { Pager } from "../../../components/Pager";
 import { formatNumber } from "../../../i18n";
 import { activityCsvUrl, useActivity, type ActivityFilters, type AuditEvent } from "../api/audit-events";
@@ -100,7 +100,7 @@ export function ActivityPage() {
           <label htmlFor="activity-action">{t("activity.action")}</label>
           <select id="activity-action" value={filters.action} onChange={(e) => update({ action: e.target.value })}>
             <option value="">{t("activity.allActions")}</option>
-            {ACTIONS.map((value) => (
+            {LOGGED_ACTIONS.map((value) => (
               <option key={value} value={value}>
                 {actionLabel(t, value)}
               </option>
