@@ -756,3 +756,40 @@ async fn the_readme_python_snippet_verifies_a_real_delivery_with_the_pypi_librar
     assert!(!forged.status.success());
     assert!(String::from_utf8_lossy(&forged.stderr).contains("WebhookVerificationError"));
 }
+
+#[tokio::test]
+async fn deleting_an_endpoint_mid_delivery_leaves_the_worker_recording_for_others() {
+    let app = app_delivering().await;
+    let admin = app.admin_of("Acme").await;
+    let (gone, _, slow) = endpoint(&app, &admin, json!(["*"])).await;
+    slow.set(json!({ "sleep_ms": 500 })).await;
+    send_test(&app, &admin, gone).await;
+    slow.wait_for(WITHIN, |d| !d.is_empty()).await;
+    // Deleted while its receiver is still answering: the attempt has nothing to be logged on.
+    let deleted = app
+        .delete(&format!("/api/v1/webhooks/{gone}"), &admin.token)
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    // The answer comes back (counted as delivered) and goes to the recorder first.
+    app.eventually(WITHIN, || async {
+        let metrics = app
+            .client
+            .get(format!("{}/metrics", app.address))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        metrics
+            .contains(r#"skillstream_webhook_deliveries_total{outcome="delivered"} 1"#)
+            .then_some(())
+    })
+    .await;
+
+    // Attempts recorded after it still are.
+    let (id, _, inbox) = endpoint(&app, &admin, json!(["*"])).await;
+    send_test(&app, &admin, id).await;
+    inbox.wait_for(WITHIN, |d| d.len() == 1).await;
+    log_when(&app, &admin, id, |item| item["status"] == "delivered").await;
+}

@@ -24,6 +24,9 @@ use std::time::Instant;
 use tokio::sync::{mpsc, watch, Notify};
 use tokio::task::JoinSet;
 
+/// How often a batch of attempts is tried to be recorded before it is given up.
+const RECORD_TRIES: u32 = 5;
+
 /// The longest excerpt of a receiver's answer kept in the delivery log.
 pub const EXCERPT_CHARS: usize = 256;
 
@@ -349,9 +352,12 @@ async fn record_loop(
             }
         }
         let retry_base = worker.settings.retry_base;
+        let batch_len = batch.len();
         let pool = worker.pool.clone();
-        // A lost database is retried; the leases keep the messages meanwhile.
-        loop {
+        // A lost database is retried a few times; the leases keep the messages meanwhile. A
+        // batch that still cannot be recorded is dropped (logged): its messages are delivered
+        // again once their leases run out, which at-least-once allows.
+        for attempt in 1..=RECORD_TRIES {
             let batch = batch.clone();
             let pool = pool.clone();
             let result = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
@@ -362,16 +368,17 @@ async fn record_loop(
                 Ok(result?)
             })
             .await;
-            match result {
+            let error = match result {
                 Ok(Ok(())) => break,
-                Ok(Err(e)) => {
-                    tracing::error!(error = %e, "webhook worker: recording attempts failed; retrying")
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "webhook worker: recording task failed; retrying")
-                }
+                Ok(Err(e)) => e.to_string(),
+                Err(e) => e.to_string(),
+            };
+            if attempt == RECORD_TRIES {
+                tracing::error!(%error, messages = batch_len, "webhook worker: attempts could not be recorded; their messages will be delivered again");
+            } else {
+                tracing::warn!(%error, attempt, "webhook worker: recording attempts failed; retrying");
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
             }
-            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         }
         freed.notify_one();
     }

@@ -535,6 +535,15 @@ pub fn record_attempts(
         ))
         .execute(conn)?;
     }
+    // A message deleted meanwhile (its endpoint was deleted mid-delivery) keeps no log.
+    let ids: Vec<i64> = log.iter().map(|a| a.message_id).collect();
+    let existing: std::collections::HashSet<i64> = webhook_messages::table
+        .filter(webhook_messages::id.eq_any(&ids))
+        .select(webhook_messages::id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .collect();
+    log.retain(|a| existing.contains(&a.message_id));
     if !log.is_empty() {
         crate::bulk_write!(conn, webhook_attempts::table, log, ATTEMPT_COLUMNS)?;
     }
