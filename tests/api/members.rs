@@ -139,6 +139,21 @@ async fn unknown_departments_groups_and_other_organizations_members_are_refused(
         role.text
     );
     assert_eq!(role.code(), "invalid_body");
+    // An array is not a patch (serde would read it as the first fields, clearing the names).
+    let array = app
+        .patch(
+            &format!("/api/v1/users/{}", ann.user_id),
+            &admin.token,
+            json!([null, null]),
+        )
+        .await;
+    assert_eq!(
+        array.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        array.text
+    );
+    assert_eq!(array.code(), "invalid_body");
 
     for reply in [
         app.patch(

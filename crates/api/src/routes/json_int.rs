@@ -51,6 +51,21 @@ pub fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, 
     option(d).map(Some)
 }
 
+/// A PATCH body: a JSON object read into `T`. serde would also read a struct from an array
+/// (`[null, null]` as its first two fields), which no client means; taking the object first
+/// refuses that with the same 422 as any other body of the wrong shape.
+pub fn patch_body<T: serde::de::DeserializeOwned>(
+    body: serde_json::Map<String, serde_json::Value>,
+) -> Result<T, crate::error::ApiError> {
+    serde_json::from_value(serde_json::Value::Object(body)).map_err(|e| {
+        crate::error::ApiError::new(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            crate::error::ErrorCode::InvalidBody,
+            format!("The JSON body does not have the expected shape: {e}"),
+        )
+    })
+}
+
 /// A value that may be absent (`None`), `null` (`Some(None)`: clear it) or given; use with
 /// `#[serde(default, deserialize_with = "nullable_value")]`.
 pub fn nullable_value<'de, D: Deserializer<'de>, T: Deserialize<'de>>(

@@ -203,9 +203,9 @@ pub async fn update_user(
     admin: Admin,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    body: web::Json<UserPatch>,
+    body: web::Json<serde_json::Map<String, serde_json::Value>>,
 ) -> ApiResult<HttpResponse> {
-    let body = body.into_inner();
+    let body: UserPatch = crate::routes::json_int::patch_body(body.into_inner())?;
     let patch = skillstream_app::members::MemberPatch {
         first_name: body.first_name,
         last_name: body.last_name,

@@ -314,9 +314,9 @@ pub async fn update_webhook(
     admin: Admin,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    body: web::Json<UpdateWebhook>,
+    body: web::Json<serde_json::Map<String, serde_json::Value>>,
 ) -> ApiResult<HttpResponse> {
-    let body = body.into_inner();
+    let body: UpdateWebhook = crate::routes::json_int::patch_body(body.into_inner())?;
     let url = match &body.url {
         Some(raw) => Some(check_url(&state, raw).await?),
         None => None,
