@@ -137,9 +137,9 @@ pub async fn update_course(
     admin: Admin,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    body: web::Json<UpdateCourse>,
+    body: web::Json<serde_json::Map<String, serde_json::Value>>,
 ) -> ApiResult<HttpResponse> {
-    let mut body = body.into_inner();
+    let mut body: UpdateCourse = crate::routes::json_int::patch_body(body.into_inner())?;
     body.title = body.title.map(|t| t.trim().to_string());
     body.description = body.description.map(|d| d.trim().to_string());
     body.validate().map_err(ApiError::from)?;

@@ -138,9 +138,10 @@ pub async fn get_settings(admin: Admin, state: web::Data<AppState>) -> ApiResult
 pub async fn update_settings(
     admin: Admin,
     state: web::Data<AppState>,
-    body: web::Json<SettingsPatch>,
+    body: web::Json<serde_json::Map<String, serde_json::Value>>,
 ) -> ApiResult<HttpResponse> {
-    let change = SettingsChange::from(body.into_inner());
+    let body: SettingsPatch = crate::routes::json_int::patch_body(body.into_inner())?;
+    let change = SettingsChange::from(body);
     let ctx = admin.ctx(&state);
     let settings = state
         .db(move |conn| Ok(skillstream_app::settings::update(conn, &ctx, &change)?))

@@ -39,11 +39,11 @@ pub async fn change_invitation(
     admin: Admin,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    body: web::Json<ChangeInvitation>,
+    body: web::Json<serde_json::Map<String, serde_json::Value>>,
 ) -> ApiResult<HttpResponse> {
+    let body: ChangeInvitation = crate::routes::json_int::patch_body(body.into_inner())?;
     let ctx = admin.ctx(&state);
     let (org, id) = (ctx.org()?, InvitationId(id.into_inner()));
-    let body = body.into_inner();
     let change = InvitationChange {
         send_at: body.send_at,
         reminders_enabled: body.reminders_enabled,
