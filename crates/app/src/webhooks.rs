@@ -336,8 +336,6 @@ pub enum AttemptResult {
     Answered { status: u16, excerpt: String },
     /// No answer: timeout, refused connection, blocked address, redirect.
     NoAnswer { error: String },
-    /// Not attempted (the instance is stopping): back to the queue, not counted.
-    Released,
 }
 
 /// Records a batch of attempts in one transaction: each message's new state and log row;
@@ -403,7 +401,6 @@ pub fn record(
                 failing.push(attempt.endpoint_id);
                 (None, None, Some(error.clone()), retry())
             }
-            AttemptResult::Released => (None, None, None, MessageNext::Released),
         };
         records.push(AttemptRecord {
             message_id: attempt.message_id,
