@@ -49,6 +49,20 @@ async fn webhook(app: &TestApp, admin: &Member, id: i64) -> skillstream_tests::R
         .await
 }
 
+/// What `path` answers once its body meets `check` (the work happens in the background).
+async fn get_when(
+    app: &TestApp,
+    admin: &Member,
+    path: &str,
+    check: impl Fn(&Value) -> bool,
+) -> skillstream_tests::Reply {
+    app.eventually(WITHIN, || async {
+        let reply = app.get(path, &admin.token).await;
+        check(&reply.body).then_some(reply)
+    })
+    .await
+}
+
 /// The endpoint's delivery log once its newest message meets `check`.
 async fn log_when(
     app: &TestApp,
@@ -56,11 +70,8 @@ async fn log_when(
     id: i64,
     check: impl Fn(&Value) -> bool,
 ) -> skillstream_tests::Reply {
-    app.eventually(WITHIN, || async {
-        let log = deliveries(app, admin, id).await;
-        check(&log.body["items"][0]).then_some(log)
-    })
-    .await
+    let path = format!("/api/v1/webhooks/{id}/deliveries");
+    get_when(app, admin, &path, |log| check(&log["items"][0])).await
 }
 
 /// The endpoint once it meets `check`.
@@ -70,11 +81,7 @@ async fn webhook_when(
     id: i64,
     check: impl Fn(&Value) -> bool,
 ) -> skillstream_tests::Reply {
-    app.eventually(WITHIN, || async {
-        let e = webhook(app, admin, id).await;
-        check(&e.body).then_some(e)
-    })
-    .await
+    get_when(app, admin, &format!("/api/v1/webhooks/{id}"), check).await
 }
 
 fn of_type<'a>(deliveries: &'a [Value], kind: &str) -> Vec<&'a Value> {

@@ -10,7 +10,49 @@ use serde_json::{json, Map, Value};
 use skillstream_domain::{
     Action, MemberId, MemberStatus, OrganizationId, PersonName, Role, TargetType,
 };
-use skillstream_store::members::{self, MemberChanges, MemberView};
+use skillstream_store::members::{self, MemberChanges};
+
+pub use skillstream_store::members::{MemberFilter, MemberView};
+
+/// A member with their department and groups, whatever their organization (the caller's own
+/// record: `/me`, sign-in).
+pub fn view(conn: &mut DbConnection, id: MemberId) -> AppResult<Option<MemberView>> {
+    Ok(members::find_view(conn, id)?)
+}
+
+/// A page of the caller's organization's members, newest first, and how many match; `q` is
+/// found in the email or names, case-insensitively.
+pub fn list(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    q: Option<&str>,
+    mut filter: MemberFilter,
+    offset: i64,
+    limit: i64,
+) -> AppResult<(Vec<MemberView>, i64)> {
+    filter.pattern = q.map(skillstream_store::like_contains);
+    Ok(members::page(conn, ctx.org()?, &filter, offset, limit)?)
+}
+
+/// The two status changes an admin makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusChange {
+    Deactivate,
+    Reactivate,
+}
+
+/// Deactivates or reactivates a member (see [`deactivate`], [`reactivate`]).
+pub fn change_status(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    id: MemberId,
+    change: StatusChange,
+) -> AppResult<MemberView> {
+    match change {
+        StatusChange::Deactivate => deactivate(conn, ctx, id),
+        StatusChange::Reactivate => reactivate(conn, ctx, id),
+    }
+}
 use skillstream_store::{sessions, write_transaction, DbConnection};
 
 /// Ends every session of a member of the caller's organization (a lost laptop, a shared

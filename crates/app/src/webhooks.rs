@@ -17,9 +17,37 @@ use skillstream_domain::webhook::{self as rules, DisabledReason, Subscription};
 use skillstream_domain::{Action, OrganizationId, TargetType};
 use skillstream_store::events::EventRow;
 use skillstream_store::webhooks::{
-    self as store, AttemptRecord, EndpointChanges, EndpointRow, MessageNext, NewEndpoint,
+    self as store, AttemptRecord, EndpointChanges, MessageNext, NewEndpoint,
 };
 use skillstream_store::{from_db, to_db, write_transaction, DbConnection};
+
+pub use skillstream_store::webhooks::{AttemptRow, EndpointRow, MessageRow};
+
+/// One message of an endpoint's log: the message, its event's action, its attempts.
+pub type Delivery = (MessageRow, Option<Action>, Vec<AttemptRow>);
+
+/// The caller's organization's endpoints.
+pub fn list(conn: &mut DbConnection, ctx: &Ctx) -> AppResult<Vec<EndpointRow>> {
+    Ok(store::list(conn, ctx.org()?)?)
+}
+
+/// One endpoint of the caller's organization (404 otherwise).
+pub fn get(conn: &mut DbConnection, ctx: &Ctx, id: i64) -> AppResult<EndpointRow> {
+    find(conn, ctx.org()?, id)
+}
+
+/// A page of the endpoint's log, newest first, and how many messages it has.
+pub fn deliveries(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    id: i64,
+    offset: i64,
+    limit: i64,
+) -> AppResult<(Vec<Delivery>, i64)> {
+    let org = ctx.org()?;
+    find(conn, org, id)?;
+    Ok(store::deliveries(conn, org, id, offset, limit)?)
+}
 
 /// The prefix of signing secrets, as the specification writes them.
 pub const SECRET_PREFIX: &str = "whsec_";

@@ -6,7 +6,7 @@ use crate::auth::session::{self, SignInMethod};
 use crate::auth::Caller;
 use crate::db::members;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::routes::users::{find_user, User};
+use crate::routes::users::User;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
@@ -225,7 +225,8 @@ pub async fn start_session(
     let ttl = state.jwt.ttl();
     let (session_id, user) = state
         .db(move |conn| {
-            let user = find_user(conn, user_id)?
+            let user = skillstream_app::members::view(conn, skillstream_domain::MemberId(user_id))?
+                .map(User::from)
                 .ok_or_else(|| ApiError::unauthorized("The account no longer exists."))?;
             let id = session::create(conn, user_id, organization_id, method, Utc::now(), ttl)?;
             Ok((id, user))

@@ -3,7 +3,7 @@
 use crate::auth::Caller;
 use crate::db::{from_db, members};
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::routes::users::{find_user, User};
+use crate::routes::users::User;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -17,7 +17,12 @@ use utoipa::ToSchema;
 pub async fn me(caller: Caller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let id = caller.user_id;
     let user = state
-        .db(move |conn| find_user(conn, id))
+        .db(move |conn| {
+            Ok(
+                skillstream_app::members::view(conn, skillstream_domain::MemberId(id))?
+                    .map(User::from),
+            )
+        })
         .await?
         .ok_or_else(|| ApiError::unauthorized("Sign in again."))?;
     Ok(HttpResponse::Ok().json(user))

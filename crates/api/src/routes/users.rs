@@ -2,15 +2,15 @@
 //! object returned by sign-in and `/me`.
 
 use crate::auth::Admin;
-use crate::db::members::{self, MemberFilter, MemberView};
-use crate::db::{from_db, like_contains, DbConnection};
+use crate::db::from_db;
 use crate::error::{ApiResult, ErrorBody};
 use crate::routes::pagination::{Page, PageParams};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use skillstream_domain::{MemberId, MemberStatus, OrganizationId, Role};
+use skillstream_app::members::{self, MemberFilter, MemberView, StatusChange};
+use skillstream_domain::{MemberId, MemberStatus, Role};
 use utoipa::{IntoParams, ToSchema};
 
 /// A member of an organization.
@@ -68,11 +68,6 @@ impl From<MemberView> for User {
     }
 }
 
-/// The member with this id, as `/me` and sign-in show them.
-pub fn find_user(conn: &mut DbConnection, id: i64) -> ApiResult<Option<User>> {
-    Ok(members::find_view(conn, MemberId(id))?.map(User::from))
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UserFilters {
@@ -96,7 +91,7 @@ pub async fn list_users(
     filters: web::Query<UserFilters>,
     page: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let org = OrganizationId(admin.organization_id);
+    let ctx = admin.ctx(&state);
     let (filters, params) = (filters.into_inner(), page.into_inner());
     let text = |v: &Option<String>| {
         v.as_deref()
@@ -110,18 +105,20 @@ pub async fn list_users(
         return Ok(HttpResponse::Ok().json(Page::<User>::new(Vec::new(), &params, 0)));
     }
     let filter = MemberFilter {
-        pattern: text(&filters.q).map(|q| like_contains(&q)),
+        pattern: None,
         role: role.flatten(),
         status: status.flatten(),
         department_id: filters.department_id,
         group_id: filters.group_id,
     };
+    let q = text(&filters.q);
     let (rows, total) = state
         .db(move |conn| {
-            Ok(members::page(
+            Ok(members::list(
                 conn,
-                org,
-                &filter,
+                &ctx,
+                q.as_deref(),
+                filter,
                 params.offset(),
                 params.per_page(),
             )?)
@@ -234,7 +231,7 @@ pub async fn deactivate_user(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    change_status(admin, state, id, skillstream_app::members::deactivate).await
+    change_status(admin, state, id, StatusChange::Deactivate).await
 }
 
 /// Reactivates a member: they can sign in again (event `member.reactivated`).
@@ -248,7 +245,7 @@ pub async fn reactivate_user(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    change_status(admin, state, id, skillstream_app::members::reactivate).await
+    change_status(admin, state, id, StatusChange::Reactivate).await
 }
 
 /// Runs a status change of one member and answers the member as it now is.
@@ -256,14 +253,12 @@ async fn change_status(
     admin: Admin,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    change: fn(
-        &mut DbConnection,
-        &skillstream_app::Ctx,
-        MemberId,
-    ) -> skillstream_app::AppResult<MemberView>,
+    change: StatusChange,
 ) -> ApiResult<HttpResponse> {
     let (ctx, id) = (admin.ctx(&state), MemberId(id.into_inner()));
-    let member = state.db(move |conn| Ok(change(conn, &ctx, id)?)).await?;
+    let member = state
+        .db(move |conn| Ok(members::change_status(conn, &ctx, id, change)?))
+        .await?;
     Ok(HttpResponse::Ok().json(User::from(member)))
 }
 

@@ -3,7 +3,6 @@
 
 use crate::auth::Admin;
 use crate::db::from_db;
-use crate::db::webhooks::{AttemptRow, EndpointRow, MessageRow};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::outbound::{is_public, OutboundError};
 use crate::routes::pagination::{Page, PageParams};
@@ -11,7 +10,9 @@ use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use skillstream_app::webhooks::{self as app, EndpointInput, EndpointPatch};
+use skillstream_app::webhooks::{
+    self as app, AttemptRow, EndpointInput, EndpointPatch, EndpointRow, MessageRow,
+};
 use skillstream_app::AppError;
 use skillstream_domain::webhook::{DisabledReason, Subscription, WebhookMessageStatus};
 use skillstream_domain::Action;
@@ -244,15 +245,8 @@ fn description(text: Option<String>) -> ApiResult<Option<String>> {
     responses((status = 200, body = [Webhook]), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list_webhooks(admin: Admin, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let org = admin.organization_id;
-    let rows = state
-        .db(move |conn| {
-            Ok(crate::db::webhooks::list(
-                conn,
-                skillstream_domain::OrganizationId(org),
-            )?)
-        })
-        .await?;
+    let ctx = admin.ctx(&state);
+    let rows = state.db(move |conn| Ok(app::list(conn, &ctx)?)).await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(webhook).collect::<Vec<_>>()))
 }
 
@@ -294,13 +288,8 @@ pub async fn get_webhook(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let (org, id) = (admin.organization_id, id.into_inner());
-    let row = state
-        .db(move |conn| {
-            crate::db::webhooks::find(conn, skillstream_domain::OrganizationId(org), id)?
-                .ok_or_else(|| AppError::not_found("webhook").into())
-        })
-        .await?;
+    let (ctx, id) = (admin.ctx(&state), id.into_inner());
+    let row = state.db(move |conn| Ok(app::get(conn, &ctx, id)?)).await?;
     Ok(HttpResponse::Ok().json(webhook(row)))
 }
 
@@ -400,14 +389,12 @@ pub async fn list_deliveries(
     id: web::Path<i64>,
     page: web::Query<PageParams>,
 ) -> ApiResult<HttpResponse> {
-    let (org, id, params) = (admin.organization_id, id.into_inner(), page.into_inner());
+    let (ctx, id, params) = (admin.ctx(&state), id.into_inner(), page.into_inner());
     let (rows, total) = state
         .db(move |conn| {
-            crate::db::webhooks::find(conn, skillstream_domain::OrganizationId(org), id)?
-                .ok_or_else(|| AppError::not_found("webhook"))?;
-            Ok(crate::db::webhooks::deliveries(
+            Ok(app::deliveries(
                 conn,
-                skillstream_domain::OrganizationId(org),
+                &ctx,
                 id,
                 params.offset(),
                 params.per_page(),
