@@ -23,7 +23,8 @@ async fn an_organization_starts_with_the_default_settings() {
             "resend_grace_hours": 24,
             "expired_link": "self_service",
             "seat_limit": null,
-            "time_zone": "UTC"
+            "time_zone": "UTC",
+            "scim_provisioning": "invite"
         })
     );
 }

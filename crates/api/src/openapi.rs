@@ -203,6 +203,9 @@ fn error_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::
         routes::sso::settings::delete_sso_settings,
         routes::settings::get_settings,
         routes::settings::update_settings,
+        routes::scim_tokens::list_scim_tokens,
+        routes::scim_tokens::create_scim_token,
+        routes::scim_tokens::revoke_scim_token,
         routes::webhooks::list_webhooks,
         routes::webhooks::create_webhook,
         routes::webhooks::get_webhook,
@@ -227,6 +230,7 @@ fn error_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::
         (name = "Accept an invitation", description = "Public endpoints behind the link in the email (no sign-in; rate limited)"),
         (name = "Single sign-on", description = "Admin → Settings → Single sign-on: the organization's OpenID Connect provider"),
         (name = "Activity", description = "Admin → Activity: the organization's activity log (domain events)"),
+        (name = "Provisioning", description = "Admin → Organization → Provisioning: SCIM tokens for identity providers"),
         (name = "Webhooks", description = "Admin → Organization → Webhooks: signed event deliveries to integrators (Standard Webhooks)"),
         (name = "Organization settings", description = "Admin → Organization → Settings: invitation lifetime, reminders, resend grace, expired links, seats, time zone"),
     )

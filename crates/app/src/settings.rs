@@ -5,7 +5,7 @@ use crate::context::Ctx;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::events::Event;
 use serde_json::{json, Map, Value};
-use skillstream_domain::settings::{OrganizationSettings, SettingsChange};
+use skillstream_domain::settings::{OrganizationSettings, ScimProvisioning, SettingsChange};
 use skillstream_domain::{Action, TargetType};
 use skillstream_store::{organizations, write_transaction, DbConnection};
 
@@ -31,6 +31,17 @@ pub fn update(
                     .collect(),
             )
         })?;
+        // Activated users sign in through single sign-on: there must be a provider.
+        if next.scim_provisioning == ScimProvisioning::Activate
+            && current.scim_provisioning != ScimProvisioning::Activate
+            && !skillstream_store::sso::configured(conn, org)?
+        {
+            return Err(AppError::validation(vec![FieldError::new(
+                "scim_provisioning",
+                "sso_not_configured",
+                "Set up single sign-on first: activated users sign in through it.",
+            )]));
+        }
         let changes = differences(&flat(&current), &flat(&next));
         if !changes.is_empty() {
             organizations::save_settings(conn, org, &next)?;
@@ -72,6 +83,10 @@ fn flat(settings: &OrganizationSettings) -> Map<String, Value> {
         ("expired_link".into(), json!(settings.expired_link.as_str())),
         ("seat_limit".into(), json!(settings.seat_limit)),
         ("time_zone".into(), json!(settings.time_zone)),
+        (
+            "scim_provisioning".into(),
+            json!(settings.scim_provisioning.as_str()),
+        ),
     ])
 }
 

@@ -26,6 +26,15 @@ pub fn new_link_token() -> String {
     random_token(32)
 }
 
+/// Prefix of SCIM tokens (identity providers provisioning an organization): recognisable, and
+/// never mistaken for an API token.
+pub const SCIM_TOKEN_PREFIX: &str = "scim_";
+
+/// A new SCIM token (256 bits) with its recognisable prefix.
+pub fn new_scim_token() -> String {
+    format!("{SCIM_TOKEN_PREFIX}{}", random_token(32))
+}
+
 /// A new API token (256 bits) with its recognisable prefix.
 pub fn new_api_token() -> String {
     format!("{API_TOKEN_PREFIX}{}", random_token(32))

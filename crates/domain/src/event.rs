@@ -62,6 +62,7 @@ stored_names!(
         Organization => "organization",
         ApiToken => "api_token",
         Webhook => "webhook",
+        ScimToken => "scim_token",
     }
 );
 

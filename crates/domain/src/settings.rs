@@ -17,6 +17,16 @@ stored_names!(
     }
 );
 
+stored_names!(
+    /// What a user provisioned by the identity provider (SCIM) becomes.
+    ScimProvisioning {
+        /// They get the invitation email and accept it, as anyone invited.
+        Invite => "invite",
+        /// They are an active member at once and sign in through single sign-on.
+        Activate => "activate",
+    }
+);
+
 /// Automatic reminder emails while an invitation is pending.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reminders {
@@ -39,6 +49,8 @@ pub struct OrganizationSettings {
     pub seat_limit: Option<i64>,
     /// IANA name (`Europe/Berlin`); times given without an offset are read in it.
     pub time_zone: String,
+    /// What a user provisioned through SCIM becomes (`activate` needs single sign-on).
+    pub scim_provisioning: ScimProvisioning,
 }
 
 impl Default for OrganizationSettings {
@@ -54,6 +66,7 @@ impl Default for OrganizationSettings {
             expired_link: ExpiredLink::SelfService,
             seat_limit: None,
             time_zone: "UTC".to_string(),
+            scim_provisioning: ScimProvisioning::Invite,
         }
     }
 }
@@ -70,6 +83,7 @@ pub struct SettingsChange {
     pub expired_link: Option<String>,
     pub seat_limit: Option<Option<i64>>,
     pub time_zone: Option<String>,
+    pub scim_provisioning: Option<String>,
 }
 
 /// A value a setting cannot take: the field (dotted for nested ones), a code and a sentence.
@@ -189,6 +203,16 @@ impl OrganizationSettings {
         }
         if let Some(zone) = &change.time_zone {
             next.time_zone = zone.trim().to_string();
+        }
+        if let Some(choice) = &change.scim_provisioning {
+            match ScimProvisioning::from_stored(choice) {
+                Some(choice) => next.scim_provisioning = choice,
+                None => errors.push(error(
+                    "scim_provisioning",
+                    "invalid_choice",
+                    "SCIM provisioning must be invite or activate.",
+                )),
+            }
         }
         errors.extend(next.problems());
         if errors.is_empty() {

@@ -4,7 +4,9 @@ use crate::schema::{organizations, sso_providers};
 use crate::{to_db, DbConnection, StoreResult};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use skillstream_domain::settings::{ExpiredLink, OrganizationSettings, Reminders};
+use skillstream_domain::settings::{
+    ExpiredLink, OrganizationSettings, Reminders, ScimProvisioning,
+};
 use skillstream_domain::{InvitationTtl, OrganizationId};
 
 /// The organization's invitation lifetime.
@@ -25,24 +27,35 @@ type SettingsColumns = (
     ExpiredLink,
     Option<i64>,
     String,
+    ScimProvisioning,
 );
 
 /// The organization's invitation lifecycle settings.
 pub fn settings(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<OrganizationSettings> {
-    let (ttl, enabled, after, before, grace, expired_link, seat_limit, time_zone): SettingsColumns =
-        organizations::table
-            .find(org)
-            .select((
-                organizations::invitation_ttl_days,
-                organizations::reminders_enabled,
-                organizations::reminder_after_days,
-                organizations::reminder_before_expiry_days,
-                organizations::resend_grace_hours,
-                organizations::expired_link,
-                organizations::seat_limit,
-                organizations::time_zone,
-            ))
-            .first(conn)?;
+    let (
+        ttl,
+        enabled,
+        after,
+        before,
+        grace,
+        expired_link,
+        seat_limit,
+        time_zone,
+        scim_provisioning,
+    ): SettingsColumns = organizations::table
+        .find(org)
+        .select((
+            organizations::invitation_ttl_days,
+            organizations::reminders_enabled,
+            organizations::reminder_after_days,
+            organizations::reminder_before_expiry_days,
+            organizations::resend_grace_hours,
+            organizations::expired_link,
+            organizations::seat_limit,
+            organizations::time_zone,
+            organizations::scim_provisioning,
+        ))
+        .first(conn)?;
     Ok(OrganizationSettings {
         invitation_ttl_days: i64::from(ttl),
         reminders: Reminders {
@@ -58,6 +71,7 @@ pub fn settings(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<Org
         expired_link,
         seat_limit,
         time_zone,
+        scim_provisioning,
     })
 }
 
@@ -86,6 +100,7 @@ pub fn save_settings(
             organizations::expired_link.eq(settings.expired_link),
             organizations::seat_limit.eq(settings.seat_limit),
             organizations::time_zone.eq(&settings.time_zone),
+            organizations::scim_provisioning.eq(settings.scim_provisioning),
         ))
         .execute(conn)?;
     Ok(())

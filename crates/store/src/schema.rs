@@ -14,6 +14,7 @@ diesel::table! {
         expired_link -> Text,
         seat_limit -> Nullable<BigInt>,
         time_zone -> Text,
+        scim_provisioning -> Text,
     }
 }
 
@@ -390,3 +391,18 @@ diesel::table! {
 
 diesel::joinable!(member_groups -> users (user_id));
 diesel::joinable!(member_groups -> user_groups (group_id));
+
+diesel::table! {
+    /// Bearer tokens of identity providers provisioning an organization through SCIM.
+    scim_tokens (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        token_prefix -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}

@@ -28,6 +28,14 @@ pub fn provider(conn: &mut DbConnection, org: i64) -> StoreResult<Option<StoredP
 }
 
 /// Replaces the organization's provider and sets whether it is mandatory.
+/// Whether the organization has an identity provider set up.
+pub fn configured(
+    conn: &mut DbConnection,
+    org: skillstream_domain::OrganizationId,
+) -> StoreResult<bool> {
+    Ok(provider(conn, org.get())?.is_some())
+}
+
 pub fn save_provider(
     conn: &mut DbConnection,
     org: i64,

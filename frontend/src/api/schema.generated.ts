@@ -599,6 +599,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scim-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_scim_tokens"];
+        put?: never;
+        /** Creates a token; the answer carries its secret, shown this once. */
+        post: operations["create_scim_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scim-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revokes the token: the identity provider's next call is refused (401). */
+        delete: operations["revoke_scim_token"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1054,6 +1088,13 @@ export interface components {
             description?: string | null;
             title: string;
         };
+        CreateScimToken: {
+            /**
+             * @description Which identity provider uses it, 1 to 100 characters.
+             * @example Okta
+             */
+            name: string;
+        };
         CreateWebhook: {
             description?: string | null;
             /** @description Default true. */
@@ -1066,6 +1107,14 @@ export interface components {
         /** @description A newly created token, with its secret: shown this once. */
         CreatedApiToken: components["schemas"]["ApiToken"] & {
             /** @description The secret: use as `Authorization: Bearer <token>`. It cannot be shown again. */
+            token: string;
+        };
+        /** @description A new token with its secret: shown this once. */
+        CreatedScimToken: components["schemas"]["ScimToken"] & {
+            /**
+             * @description The secret: the identity provider's "API token" / "Secret token" for `/scim/v2`. It
+             *     cannot be shown again.
+             */
             token: string;
         };
         /** @description One message to the endpoint (an event), with its attempts. */
@@ -1526,6 +1575,31 @@ export interface components {
             /** @description The `send_at` cell, when the file has that column. */
             send_at?: string;
         };
+        /** @enum {string} */
+        ScimProvisioning: "invite" | "activate";
+        /** @description A SCIM token as listed: never its secret. */
+        ScimToken: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            created_by?: number | null;
+            /** Format: int64 */
+            id: number;
+            /**
+             * Format: date-time
+             * @description When the identity provider last called with it (recorded at most once a minute).
+             */
+            last_used_at?: string | null;
+            /** @example Okta */
+            name: string;
+            /**
+             * @description The first characters of the secret, to recognise it.
+             * @example scim_AbCd
+             */
+            prefix: string;
+            /** Format: date-time */
+            revoked_at?: string | null;
+        };
         SeatCount: {
             /** Format: int64 */
             free: number;
@@ -1626,6 +1700,12 @@ export interface components {
              */
             resend_grace_hours: number;
             /**
+             * @description What a user provisioned by the identity provider (SCIM) becomes: `invite` (they get the
+             *     invitation email and accept it) or `activate` (active at once, signing in through single
+             *     sign-on, which must be set up).
+             */
+            scim_provisioning: components["schemas"]["ScimProvisioning"];
+            /**
              * Format: int64
              * @description Active members + pending + scheduled invitations may not exceed it; null: unlimited.
              */
@@ -1647,6 +1727,8 @@ export interface components {
             reminders?: components["schemas"]["ReminderSettingsChange"];
             /** Format: int64 */
             resend_grace_hours?: number;
+            /** @description `activate` is refused (422 `sso_not_configured`) unless single sign-on is set up. */
+            scim_provisioning?: components["schemas"]["ScimProvisioning"];
             /**
              * Format: int64
              * @description null: unlimited.
@@ -1702,7 +1784,7 @@ export interface components {
             organization_id?: number | null;
         };
         /** @enum {string} */
-        TargetType: "invitation" | "member" | "import" | "organization" | "api_token" | "webhook";
+        TargetType: "invitation" | "member" | "import" | "organization" | "api_token" | "webhook" | "scim_token";
         /** @description A test event was queued. */
         TestQueued: {
             /**
@@ -5597,6 +5679,203 @@ export interface operations {
             };
             /** @description `sso_provider_unavailable` */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_scim_tokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScimToken"][];
+                };
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_scim_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateScimToken"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedScimToken"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not of a type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_scim_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

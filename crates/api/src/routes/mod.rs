@@ -14,6 +14,7 @@ pub mod login;
 pub mod me;
 pub mod pagination;
 pub mod public;
+pub mod scim_tokens;
 pub mod settings;
 pub mod sso;
 pub mod users;
@@ -37,5 +38,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     public::configure(cfg);
     sso::configure(cfg);
     settings::configure(cfg);
+    scim_tokens::configure(cfg);
     webhooks::configure(cfg);
 }

@@ -8,7 +8,9 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
-use skillstream_domain::settings::{ExpiredLink, OrganizationSettings, SettingsChange};
+use skillstream_domain::settings::{
+    ExpiredLink, OrganizationSettings, ScimProvisioning, SettingsChange,
+};
 use utoipa::ToSchema;
 
 /// Automatic reminder emails while an invitation is pending.
@@ -40,6 +42,10 @@ pub struct Settings {
     /// IANA time zone; times given without an offset (a CSV's `send_at`) are read in it.
     #[schema(example = "Europe/Berlin")]
     pub time_zone: String,
+    /// What a user provisioned by the identity provider (SCIM) becomes: `invite` (they get the
+    /// invitation email and accept it) or `activate` (active at once, signing in through single
+    /// sign-on, which must be set up).
+    pub scim_provisioning: ScimProvisioning,
 }
 
 impl From<OrganizationSettings> for Settings {
@@ -55,6 +61,7 @@ impl From<OrganizationSettings> for Settings {
             expired_link: s.expired_link,
             seat_limit: s.seat_limit,
             time_zone: s.time_zone,
+            scim_provisioning: s.scim_provisioning,
         }
     }
 }
@@ -98,6 +105,10 @@ pub struct SettingsPatch {
     #[serde(default, deserialize_with = "crate::routes::json_int::not_null")]
     #[schema(nullable = false, example = "Europe/Berlin")]
     pub time_zone: Option<String>,
+    /// `activate` is refused (422 `sso_not_configured`) unless single sign-on is set up.
+    #[serde(default, deserialize_with = "crate::routes::json_int::not_null")]
+    #[schema(nullable = false, value_type = Option<ScimProvisioning>)]
+    pub scim_provisioning: Option<String>,
 }
 
 impl From<SettingsPatch> for SettingsChange {
@@ -112,6 +123,7 @@ impl From<SettingsPatch> for SettingsChange {
             expired_link: p.expired_link,
             seat_limit: p.seat_limit,
             time_zone: p.time_zone,
+            scim_provisioning: p.scim_provisioning,
         }
     }
 }

@@ -1,0 +1,48 @@
+//! SCIM tokens: created (the secret shown once, stored hashed) and revoked, each with its event.
+
+use crate::context::Ctx;
+use crate::details;
+use crate::error::{AppError, AppResult};
+use crate::events::Event;
+use crate::tokens::{hash_token, new_scim_token};
+use skillstream_domain::{Action, TargetType};
+use skillstream_store::scim_tokens::{self as store, ScimTokenRow};
+use skillstream_store::{write_transaction, DbConnection};
+
+/// Creates a token for the caller's organization; answers it with its secret (never stored).
+pub fn create(conn: &mut DbConnection, ctx: &Ctx, name: &str) -> AppResult<(ScimTokenRow, String)> {
+    let org = ctx.org()?;
+    let secret = new_scim_token();
+    let prefix: String = secret.chars().take(9).collect();
+    let row = write_transaction(conn, |conn| {
+        let row = store::insert(
+            conn,
+            org,
+            name,
+            &hash_token(&secret),
+            &prefix,
+            ctx.member_id.map(|m| m.get()),
+            ctx.now,
+        )?;
+        let event = Event::new(ctx, org, Action::ScimTokenCreated)
+            .target(TargetType::ScimToken, row.id)
+            .details(details! { "name": row.name, "prefix": row.token_prefix });
+        skillstream_store::events::append(conn, vec![event.into_row()])?;
+        Ok::<_, AppError>(row)
+    })?;
+    Ok((row, secret))
+}
+
+/// Revokes a live token of the organization: the identity provider's next call is refused.
+pub fn revoke(conn: &mut DbConnection, ctx: &Ctx, id: i64) -> AppResult<()> {
+    let org = ctx.org()?;
+    write_transaction(conn, |conn| {
+        let name = store::revoke(conn, org, id, ctx.now)?
+            .ok_or_else(|| AppError::not_found("SCIM token"))?;
+        let event = Event::new(ctx, org, Action::ScimTokenRevoked)
+            .target(TargetType::ScimToken, id)
+            .details(details! { "name": name });
+        skillstream_store::events::append(conn, vec![event.into_row()])?;
+        Ok(())
+    })
+}
