@@ -9,6 +9,13 @@ use skillstream_domain::{Action, TargetType};
 use skillstream_store::scim_tokens::{self as store, ScimTokenRow};
 use skillstream_store::{write_transaction, DbConnection};
 
+pub use skillstream_store::scim_tokens::ScimTokenRow as ScimToken;
+
+/// The caller's organization's tokens, newest first (revoked ones too).
+pub fn list(conn: &mut DbConnection, ctx: &Ctx) -> AppResult<Vec<ScimTokenRow>> {
+    Ok(store::list(conn, ctx.org()?)?)
+}
+
 /// Creates a token for the caller's organization; answers it with its secret (never stored).
 pub fn create(conn: &mut DbConnection, ctx: &Ctx, name: &str) -> AppResult<(ScimTokenRow, String)> {
     let org = ctx.org()?;

@@ -4,14 +4,13 @@
 
 use crate::auth::Admin;
 use crate::db::from_db;
-use crate::db::scim_tokens::ScimTokenRow;
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use skillstream_app::{scim_tokens, AppError};
-use skillstream_domain::OrganizationId;
+use skillstream_app::scim_tokens::{self, ScimToken as ScimTokenRow};
+use skillstream_app::AppError;
 use utoipa::ToSchema;
 
 /// A SCIM token as listed: never its secret.
@@ -63,9 +62,9 @@ fn token(row: ScimTokenRow) -> ScimToken {
     responses((status = 200, body = [ScimToken]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list_scim_tokens(admin: Admin, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let org = OrganizationId(admin.organization_id);
+    let ctx = admin.ctx(&state);
     let rows = state
-        .db(move |conn| Ok(crate::db::scim_tokens::list(conn, org)?))
+        .db(move |conn| Ok(scim_tokens::list(conn, &ctx)?))
         .await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(token).collect::<Vec<_>>()))
 }
