@@ -47,6 +47,19 @@ impl Ctx {
         )
     }
 
+    /// An identity provider provisioning through SCIM with one of the organization's tokens.
+    pub fn scim(org: OrganizationId, token_id: i64, name: String) -> Self {
+        Self::new(
+            Actor {
+                kind: ActorType::Scim,
+                id: Some(token_id),
+                name: Some(name),
+            },
+            Some(org),
+            None,
+        )
+    }
+
     /// The person holding an invitation link.
     pub fn invitee() -> Self {
         Self::new(

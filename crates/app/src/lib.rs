@@ -15,6 +15,7 @@ pub mod events;
 pub mod imports;
 pub mod invitations;
 pub mod members;
+pub mod scim;
 pub mod scim_tokens;
 pub mod settings;
 pub mod sso;

@@ -134,7 +134,18 @@ pub fn update(
     patch: &MemberPatch,
 ) -> AppResult<MemberView> {
     let org = ctx.org()?;
-    write_transaction(conn, |conn| {
+    write_transaction(conn, |conn| update_in(conn, ctx, org, id, patch))
+}
+
+/// [`update`] inside the caller's transaction.
+pub(crate) fn update_in(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    org: OrganizationId,
+    id: MemberId,
+    patch: &MemberPatch,
+) -> AppResult<MemberView> {
+    {
         let before = find(conn, org, id)?;
         let mut errors = Vec::new();
         let mut changes = MemberChanges::default();
@@ -232,7 +243,7 @@ pub fn update(
             .details(details! { "changes": changed });
         skillstream_store::events::append(conn, vec![event.into_row()])?;
         find(conn, org, id)
-    })
+    }
 }
 
 /// Deactivates a member: kept with their history, but they cannot sign in; their sessions end
@@ -240,7 +251,17 @@ pub fn update(
 /// a pending invitation to their address is cancelled. Already deactivated: nothing changes.
 pub fn deactivate(conn: &mut DbConnection, ctx: &Ctx, id: MemberId) -> AppResult<MemberView> {
     let org = ctx.org()?;
-    write_transaction(conn, |conn| {
+    write_transaction(conn, |conn| deactivate_in(conn, ctx, org, id))
+}
+
+/// [`deactivate`] inside the caller's transaction.
+pub(crate) fn deactivate_in(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    org: OrganizationId,
+    id: MemberId,
+) -> AppResult<MemberView> {
+    {
         let member = find(conn, org, id)?;
         if member.status == MemberStatus::Deactivated {
             return Ok(member);
@@ -269,21 +290,29 @@ pub fn deactivate(conn: &mut DbConnection, ctx: &Ctx, id: MemberId) -> AppResult
         );
         skillstream_store::events::append(conn, events)?;
         find(conn, org, id)
-    })
+    }
 }
 
 /// Reactivates a member: they can sign in again (old sessions stay ended). Already active:
 /// nothing changes.
 pub fn reactivate(conn: &mut DbConnection, ctx: &Ctx, id: MemberId) -> AppResult<MemberView> {
     let org = ctx.org()?;
-    write_transaction(conn, |conn| {
-        let member = find(conn, org, id)?;
-        if member.status == MemberStatus::Active {
-            return Ok(member);
-        }
-        members::set_deactivated(conn, org, id, None)?;
-        let event = member_event(ctx, org, Action::MemberReactivated, &member);
-        skillstream_store::events::append(conn, vec![event.into_row()])?;
-        find(conn, org, id)
-    })
+    write_transaction(conn, |conn| reactivate_in(conn, ctx, org, id))
+}
+
+/// [`reactivate`] inside the caller's transaction.
+pub(crate) fn reactivate_in(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    org: OrganizationId,
+    id: MemberId,
+) -> AppResult<MemberView> {
+    let member = find(conn, org, id)?;
+    if member.status == MemberStatus::Active {
+        return Ok(member);
+    }
+    members::set_deactivated(conn, org, id, None)?;
+    let event = member_event(ctx, org, Action::MemberReactivated, &member);
+    skillstream_store::events::append(conn, vec![event.into_row()])?;
+    find(conn, org, id)
 }

@@ -53,3 +53,36 @@ pub fn revoke(conn: &mut DbConnection, ctx: &Ctx, id: i64) -> AppResult<()> {
         Ok(())
     })
 }
+
+/// The identity provider behind a SCIM token: its organization, the token's id and name.
+#[derive(Debug, Clone)]
+pub struct ScimCaller {
+    pub organization_id: skillstream_domain::OrganizationId,
+    pub token_id: i64,
+    pub name: String,
+}
+
+/// The live token with this secret, if any. Its use is recorded at most once a minute, so a
+/// sync does not write per request.
+pub fn authenticate(
+    conn: &mut DbConnection,
+    secret: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Option<ScimCaller>> {
+    if !secret.starts_with(crate::tokens::SCIM_TOKEN_PREFIX) {
+        return Ok(None);
+    }
+    let Some((id, org, name, last_used)) = store::live_by_hash(conn, &hash_token(secret))? else {
+        return Ok(None);
+    };
+    let stale = last_used
+        .is_none_or(|at| now - skillstream_store::from_db(at) > chrono::Duration::minutes(1));
+    if stale {
+        store::touch(conn, id, now)?;
+    }
+    Ok(Some(ScimCaller {
+        organization_id: skillstream_domain::OrganizationId(org),
+        token_id: id,
+        name,
+    }))
+}

@@ -23,6 +23,12 @@ stored_names!(
         MemberDeactivated => "member.deactivated",
         MemberReactivated => "member.reactivated",
         MemberUpdated => "member.updated",
+        /// A member created at once by SCIM provisioning (`scim_provisioning: activate`).
+        MemberCreated => "member.created",
+        /// User groups created, changed (name, members) and deleted by SCIM provisioning.
+        GroupCreated => "group.created",
+        GroupUpdated => "group.updated",
+        GroupDeleted => "group.deleted",
         OrganizationSettingsChanged => "organization.settings_changed",
         SsoSettingsChanged => "sso.settings_changed",
         ApiTokenCreated => "api_token.created",
@@ -63,6 +69,7 @@ stored_names!(
         ApiToken => "api_token",
         Webhook => "webhook",
         ScimToken => "scim_token",
+        Group => "group",
     }
 );
 

@@ -18,6 +18,7 @@ pub mod invitation;
 pub mod matching;
 pub mod names;
 pub mod role;
+pub mod scim;
 pub mod settings;
 pub mod states;
 pub mod webhook;

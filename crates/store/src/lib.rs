@@ -16,6 +16,7 @@ pub mod organizations;
 pub mod outbox;
 pub mod rate_limits;
 pub mod schema;
+pub mod scim;
 pub mod scim_tokens;
 pub mod sessions;
 pub mod sso;

@@ -530,3 +530,20 @@ pub fn known_department(
         .optional()?
         .is_some())
 }
+
+/// Changes a member's address (an identity provider renamed the person).
+pub fn set_email(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    id: MemberId,
+    email: &str,
+    folded: &str,
+) -> StoreResult<usize> {
+    diesel::update(
+        users::table
+            .filter(users::organization_id.eq(org))
+            .filter(users::id.eq(id)),
+    )
+    .set((users::email.eq(email), users::email_folded.eq(folded)))
+    .execute(conn)
+}

@@ -33,6 +33,8 @@ diesel::table! {
         organization_id -> BigInt,
         name -> Text,
         created_at -> Timestamp,
+        provisioned -> Bool,
+        external_id -> Nullable<Text>,
     }
 }
 
@@ -406,3 +408,42 @@ diesel::table! {
         revoked_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    scim_users (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        email -> Text,
+        email_folded -> Text,
+        external_id -> Nullable<Text>,
+        display_name -> Nullable<Text>,
+        given_name -> Nullable<Text>,
+        family_name -> Nullable<Text>,
+        department -> Nullable<Text>,
+        active -> Bool,
+        deleted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    scim_group_invitees (group_id, scim_user_id) {
+        group_id -> BigInt,
+        scim_user_id -> BigInt,
+    }
+}
+
+diesel::joinable!(scim_group_invitees -> scim_users (scim_user_id));
+diesel::joinable!(scim_group_invitees -> user_groups (group_id));
+diesel::allow_tables_to_appear_in_same_query!(scim_users, scim_group_invitees);
+diesel::allow_tables_to_appear_in_same_query!(scim_users, user_groups);
+diesel::allow_tables_to_appear_in_same_query!(scim_users, member_groups);
+diesel::allow_tables_to_appear_in_same_query!(scim_users, users);
+diesel::allow_tables_to_appear_in_same_query!(scim_users, invitations);
+diesel::allow_tables_to_appear_in_same_query!(scim_users, departments);
+diesel::allow_tables_to_appear_in_same_query!(scim_group_invitees, user_groups);
+diesel::allow_tables_to_appear_in_same_query!(scim_group_invitees, member_groups);
+diesel::allow_tables_to_appear_in_same_query!(scim_group_invitees, users);
+diesel::allow_tables_to_appear_in_same_query!(scim_group_invitees, invitations);
+diesel::allow_tables_to_appear_in_same_query!(scim_group_invitees, departments);

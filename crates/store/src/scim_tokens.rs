@@ -77,7 +77,7 @@ pub fn revoke(
 pub fn live_by_hash(
     conn: &mut DbConnection,
     hash: &str,
-) -> StoreResult<Option<(i64, i64, String)>> {
+) -> StoreResult<Option<(i64, i64, String, Option<NaiveDateTime>)>> {
     scim_tokens::table
         .filter(scim_tokens::token_hash.eq(hash))
         .filter(scim_tokens::revoked_at.is_null())
@@ -85,6 +85,7 @@ pub fn live_by_hash(
             scim_tokens::id,
             scim_tokens::organization_id,
             scim_tokens::name,
+            scim_tokens::last_used_at,
         ))
         .first(conn)
         .optional()

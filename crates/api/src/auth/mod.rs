@@ -7,4 +7,4 @@ pub mod jwt;
 pub mod password;
 pub mod session;
 
-pub use extractor::{Admin, AdminRequest, Caller};
+pub use extractor::{bearer, Admin, AdminRequest, Caller};

@@ -14,6 +14,7 @@ pub mod login;
 pub mod me;
 pub mod pagination;
 pub mod public;
+pub mod scim;
 pub mod scim_tokens;
 pub mod settings;
 pub mod sso;
@@ -39,5 +40,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     sso::configure(cfg);
     settings::configure(cfg);
     scim_tokens::configure(cfg);
+    scim::configure(cfg);
     webhooks::configure(cfg);
 }

@@ -31,7 +31,7 @@ pub struct Written {
 
 /// Refuses a send that would take more seats than the organization has free. Under the seat
 /// lock, so two parallel sends cannot both take the last seat.
-fn check_seats(
+pub(crate) fn check_seats(
     conn: &mut DbConnection,
     org: OrganizationId,
     limit: Option<i64>,

@@ -532,3 +532,23 @@ pub fn clear_group(conn: &mut DbConnection, org: OrganizationId, id: i64) -> Sto
     .execute(conn)
     .map(|_| ())
 }
+
+/// Changes a pending invitation's names and department (an identity provider updated the
+/// person before they accepted).
+pub fn set_person(
+    conn: &mut DbConnection,
+    id: InvitationId,
+    first_name: Option<&str>,
+    last_name: Option<&str>,
+    department_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> StoreResult<usize> {
+    diesel::update(invitations::table.find(id))
+        .set((
+            invitations::first_name.eq(first_name),
+            invitations::last_name.eq(last_name),
+            invitations::department_id.eq(department_id),
+            invitations::updated_at.eq(to_db(now)),
+        ))
+        .execute(conn)
+}
