@@ -26,10 +26,12 @@ test-rust: test-sqlite test-postgres
 test-architecture:
 	scripts/check-architecture.sh
 
-## schemathesis with every check against the built binary's OpenAPI document.
+## schemathesis with every check against the built binary's OpenAPI document, and scim2-tester
+## (SCIM 2.0 conformance) against its /scim/v2.
 test-contract:
 	$(CARGO) build --bin skillstream
 	scripts/schemathesis.sh
+	scripts/scim-conformance.sh
 
 test-sqlite:
 	$(CARGO) test --workspace

@@ -4,7 +4,8 @@
 # use its sqlite3 module) and docker-compose 1.29 (validates docker-compose.yml without an
 # engine), then the locked npm packages of the frontend, of the test OpenID provider
 # (tests/oidc) and of the test webhook receiver (tests/webhooks), and schemathesis and
-# standardwebhooks (PyPI, pinned) in .venv-tests. Does nothing that is already there.
+# standardwebhooks (PyPI, pinned) in .venv-tests, and scim2-tester in .venv-scim. Does nothing
+# that is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -52,4 +53,11 @@ fi
 STANDARDWEBHOOKS_VERSION=1.1.0
 if ! .venv-tests/bin/pip show standardwebhooks 2>/dev/null | grep -q "^Version: $STANDARDWEBHOOKS_VERSION"; then
   .venv-tests/bin/pip install -q --disable-pip-version-check "standardwebhooks==$STANDARDWEBHOOKS_VERSION"
+fi
+# scim2-tester, the SCIM conformance checker (scripts/scim-conformance.sh), in its own
+# environment: its pydantic and httpx2 pins are not schemathesis's business.
+if ! cmp -s tests/scim/requirements.txt .venv-scim/requirements.txt 2>/dev/null; then
+  python3 -m venv .venv-scim
+  .venv-scim/bin/pip install -q --disable-pip-version-check -r tests/scim/requirements.txt
+  cp tests/scim/requirements.txt .venv-scim/requirements.txt
 fi
