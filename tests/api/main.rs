@@ -21,6 +21,7 @@ mod migrations;
 mod openapi;
 mod operations;
 mod outbound;
+mod scim;
 mod scim_tokens;
 mod security;
 mod session_cookie;
