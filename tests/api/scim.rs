@@ -624,7 +624,7 @@ async fn groups_map_onto_user_groups_and_pending_members_join_on_acceptance() {
     let deleted = idp.delete(&format!("/scim/v2/Groups/{group_id}")).await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
     let groups = app.get("/api/v1/groups", &admin.token).await;
-    assert_eq!(groups.text.contains("Sales"), false, "{}", groups.text);
+    assert!(!groups.text.contains("Sales"), "{}", groups.text);
 }
 
 #[tokio::test]

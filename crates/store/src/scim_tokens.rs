@@ -74,10 +74,10 @@ pub fn revoke(
 }
 
 /// The organization and token id of a live token, by its hash.
-pub fn live_by_hash(
-    conn: &mut DbConnection,
-    hash: &str,
-) -> StoreResult<Option<(i64, i64, String, Option<NaiveDateTime>)>> {
+/// A live token: id, organization, name, when last used.
+pub type LiveToken = (i64, i64, String, Option<NaiveDateTime>);
+
+pub fn live_by_hash(conn: &mut DbConnection, hash: &str) -> StoreResult<Option<LiveToken>> {
     scim_tokens::table
         .filter(scim_tokens::token_hash.eq(hash))
         .filter(scim_tokens::revoked_at.is_null())

@@ -29,7 +29,7 @@ impl Filter {
             let (attribute, value, tail) = match rest {
                 // `members[value eq "x"]` is read as one comparison on `members.value`.
                 [Token::Word(attr), Token::Word(op), Token::Value(v), Token::Close, tail @ ..]
-                    if attr.to_ascii_lowercase() == "members[value"
+                    if attr.eq_ignore_ascii_case("members[value")
                         && op.eq_ignore_ascii_case("eq") =>
                 {
                     (FilterAttribute::Member, v.clone(), tail)
