@@ -14,6 +14,7 @@ export const queryKeys = {
   groups: ["groups"],
   courses: ["courses"],
   apiTokens: ["api-tokens"],
+  scimTokens: ["scim-tokens"],
   webhooks: ["webhooks"],
   webhookDeliveries: (id: number) => ["webhooks", id, "deliveries"] as const,
   organizationSettings: ["organization-settings"],

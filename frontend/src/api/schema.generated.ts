@@ -906,7 +906,7 @@ export interface components {
             password: string;
         };
         /** @enum {string} */
-        Action: "invitation.created" | "invitation.scheduled" | "invitation.email_sent" | "invitation.email_failed" | "invitation.reminded" | "invitation.resent" | "invitation.cancelled" | "invitation.expired" | "invitation.accepted" | "invitation.renewal_requested" | "invitation.link_copied" | "invitation.updated" | "import.uploaded" | "import.sent" | "member.deactivated" | "member.reactivated" | "member.updated" | "organization.settings_changed" | "sso.settings_changed" | "api_token.created" | "api_token.revoked" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.test" | "scim_token.created" | "scim_token.revoked";
+        Action: "invitation.created" | "invitation.scheduled" | "invitation.email_sent" | "invitation.email_failed" | "invitation.reminded" | "invitation.resent" | "invitation.cancelled" | "invitation.expired" | "invitation.accepted" | "invitation.renewal_requested" | "invitation.link_copied" | "invitation.updated" | "import.uploaded" | "import.sent" | "member.deactivated" | "member.reactivated" | "member.updated" | "member.created" | "group.created" | "group.updated" | "group.deleted" | "organization.settings_changed" | "sso.settings_changed" | "api_token.created" | "api_token.revoked" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.test" | "scim_token.created" | "scim_token.revoked";
         /** @enum {string} */
         ActorType: "member" | "api_token" | "scim" | "invitee" | "system";
         /** @description An API token as listed: never its secret. */
@@ -1784,7 +1784,7 @@ export interface components {
             organization_id?: number | null;
         };
         /** @enum {string} */
-        TargetType: "invitation" | "member" | "import" | "organization" | "api_token" | "webhook" | "scim_token";
+        TargetType: "invitation" | "member" | "import" | "organization" | "api_token" | "webhook" | "scim_token" | "group";
         /** @description A test event was queued. */
         TestQueued: {
             /**

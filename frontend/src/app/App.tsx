@@ -34,6 +34,7 @@ function page<M extends Record<K, ComponentType>, K extends keyof M>(load: () =>
 
 const AcceptPage = page(() => import("../features/accept/components/AcceptPage"), "AcceptPage", /^\/invite\//);
 const ApiTokensPage = page(() => import("../features/api-tokens/components/ApiTokensPage"), "ApiTokensPage", /^\/admin\/settings\/api-tokens/);
+const ProvisioningPage = page(() => import("../features/provisioning/components/ProvisioningPage"), "ProvisioningPage", /^\/admin\/settings\/provisioning/);
 const WebhooksPage = page(() => import("../features/webhooks/components/WebhooksPage"), "WebhooksPage", /^\/admin\/settings\/webhooks/);
 const ActivityPage = page(() => import("../features/activity/components/ActivityPage"), "ActivityPage", /^\/admin\/activity/);
 const SettingsPage = page(() => import("../features/settings/components/SettingsPage"), "SettingsPage", /^\/admin\/settings\/?$/);
@@ -91,6 +92,7 @@ export function App() {
               <Route path="admin/settings/sso" element={<RequireAuth admin><SsoSettingsPage /></RequireAuth>} />
               <Route path="admin/settings/api-tokens" element={<RequireAuth admin><ApiTokensPage /></RequireAuth>} />
               <Route path="admin/settings/webhooks" element={<RequireAuth admin><WebhooksPage /></RequireAuth>} />
+              <Route path="admin/settings/provisioning" element={<RequireAuth admin><ProvisioningPage /></RequireAuth>} />
               <Route path="admin/activity" element={<RequireAuth admin><ActivityPage /></RequireAuth>} />
               <Route
                 path="*"

@@ -23,6 +23,7 @@ const SECTIONS = [
       { to: "/admin/settings/sso", label: "sso" },
       { to: "/admin/settings/api-tokens", label: "apiTokens" },
       { to: "/admin/settings/webhooks", label: "webhooks" },
+      { to: "/admin/settings/provisioning", label: "provisioning" },
     ],
   },
   { title: "audit", links: [{ to: "/admin/activity", label: "activity" }] },

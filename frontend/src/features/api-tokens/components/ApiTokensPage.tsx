@@ -7,6 +7,7 @@ import { Dialog } from "../../../components/Dialog";
 import { Field } from "../../../components/Field";
 import { formatDate } from "../../../components/format";
 import { Menu } from "../../../components/Menu";
+import { SecretDialog } from "../../../components/SecretDialog";
 import { useToast } from "../../../components/Toast";
 import { useApiTokens, useCreateApiToken, useRevokeApiToken } from "../api/api-tokens";
 
@@ -20,32 +21,6 @@ function tokenState(token: Token): "revoked" | "expired" | "active" {
   if (token.revoked_at) return "revoked";
   if (token.expires_at && new Date(token.expires_at) <= new Date()) return "expired";
   return "active";
-}
-
-/** The secret of a new token, shown this once with a copy button. */
-function NewSecret({ created, onClose }: { created: Schemas["CreatedApiToken"]; onClose: () => void }) {
-  const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
-  return (
-    <Dialog title={t("apiTokens.createdTitle", { name: created.name })} onClose={onClose}>
-      <p>{t("apiTokens.createdBody")}</p>
-      <label htmlFor="new-token-secret">{t("apiTokens.secretLabel")}</label>
-      <input id="new-token-secret" className="secret" readOnly value={created.token} onFocus={(e) => e.currentTarget.select()} />
-      <div className="actions">
-        <button
-          type="button"
-          onClick={() => {
-            void navigator.clipboard?.writeText(created.token).then(() => setCopied(true));
-          }}
-        >
-          {copied ? t("apiTokens.copied") : t("apiTokens.copy")}
-        </button>
-        <button type="button" className="primary" onClick={onClose}>
-          {t("apiTokens.done")}
-        </button>
-      </div>
-    </Dialog>
-  );
 }
 
 /** Admin → Organization → API tokens: tokens for integrators, created (secret shown once) and revoked. */
@@ -176,7 +151,11 @@ export function ApiTokensPage() {
         />
       )}
 
-      {created && <NewSecret created={created} onClose={() => setCreated(null)} />}
+      {created && (
+        <SecretDialog title={t("apiTokens.createdTitle", { name: created.name })} label={t("apiTokens.secretLabel")} secret={created.token} onClose={() => setCreated(null)}>
+          <p>{t("apiTokens.createdBody")}</p>
+        </SecretDialog>
+      )}
       {revoking && (
         <Dialog title={t("apiTokens.revokeTitle", { name: revoking.name })} onClose={() => setRevoking(null)}>
           <p>{t("apiTokens.revokeBody")}</p>

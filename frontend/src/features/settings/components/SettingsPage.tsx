@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { ApiError, type Schemas } from "../../../api/client";
 import { Field } from "../../../components/Field";
 import { useToast } from "../../../components/Toast";
-import { useOrganizationSettings, useSaveSettings } from "../api/settings";
+import { useOrganizationSettings, useSaveSettings } from "../../../api/organization-settings";
 
 type Settings = Schemas["Settings"];
 const EXPIRED_LINK = ["self_service", "ask_admin", "contact_admin"] as const;

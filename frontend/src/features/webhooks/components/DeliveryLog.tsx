@@ -105,7 +105,7 @@ export function DeliveryLog({ webhook, onClose }: { webhook: Webhook; onClose: (
       <Pager page={page} totalPages={deliveries.data?.total_pages ?? 1} onPage={setPage} />
       <div className="actions">
         <button type="button" className="primary" onClick={onClose}>
-          {t("webhooks.done")}
+          {t("secret.done")}
         </button>
       </div>
     </Dialog>

@@ -6,6 +6,7 @@ import { DataTable } from "../../../components/DataTable";
 import { Dialog } from "../../../components/Dialog";
 import { actionLabel, formatDateTime } from "../../../components/format";
 import { Menu } from "../../../components/Menu";
+import { SecretDialog } from "../../../components/SecretDialog";
 import { useToast } from "../../../components/Toast";
 import {
   useCreateWebhook,
@@ -25,21 +26,10 @@ const EMPTY = { url: "", description: "", events: ["*"] };
 /** The signing secret of a new or rotated endpoint, shown this once with a copy button. */
 function NewSecret({ shown, rotated, onClose }: { shown: Schemas["WebhookWithSecret"]; rotated: boolean; onClose: () => void }) {
   const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
   return (
-    <Dialog title={rotated ? t("webhooks.secret.rotatedTitle") : t("webhooks.secret.createdTitle")} onClose={onClose}>
+    <SecretDialog title={rotated ? t("webhooks.secret.rotatedTitle") : t("webhooks.secret.createdTitle")} label={t("webhooks.secret.label")} secret={shown.secret} onClose={onClose}>
       <p>{rotated ? t("webhooks.secret.rotatedBody") : t("webhooks.secret.createdBody")}</p>
-      <label htmlFor="webhook-secret">{t("webhooks.secret.label")}</label>
-      <input id="webhook-secret" className="secret" readOnly value={shown.secret} onFocus={(e) => e.currentTarget.select()} />
-      <div className="actions">
-        <button type="button" onClick={() => void navigator.clipboard?.writeText(shown.secret).then(() => setCopied(true))}>
-          {copied ? t("webhooks.secret.copied") : t("webhooks.secret.copy")}
-        </button>
-        <button type="button" className="primary" onClick={onClose}>
-          {t("webhooks.done")}
-        </button>
-      </div>
-    </Dialog>
+    </SecretDialog>
   );
 }
 

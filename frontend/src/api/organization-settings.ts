@@ -1,6 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, unwrap, type Schemas } from "../../../api/client";
-import { queryKeys } from "../../../api/query-keys";
+import { api, unwrap, type Schemas } from "./client";
+import { queryKeys } from "./query-keys";
 
 export const settingsQuery = queryOptions({
   queryKey: queryKeys.organizationSettings,
