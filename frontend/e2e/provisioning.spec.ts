@@ -29,7 +29,7 @@ test("an admin connects an identity provider and a provisioned person is invited
   await page.getByRole("link", { name: "Invitations" }).click();
   await expect(page.getByRole("row").filter({ hasText: email })).toBeVisible();
   await page.getByRole("link", { name: "Activity" }).click();
-  await expect(page.getByRole("row").filter({ hasText: email }).first()).toContainText("Identity provider (SCIM): Okta");
+  await expect(page.getByRole("row").filter({ hasText: email }).filter({ hasText: "Invitation created" })).toContainText("Identity provider (SCIM): Okta");
 
   await page.getByRole("link", { name: "Provisioning" }).click();
   await page.getByRole("button", { name: "Actions for Okta" }).click();
