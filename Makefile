@@ -89,6 +89,8 @@ bench:
 	scripts/with-postgres.sh $(CARGO) bench -p skillstream-tests --bench scheduler
 	$(CARGO) bench -p skillstream-tests --bench webhook_delivery
 	scripts/with-postgres.sh $(CARGO) bench -p skillstream-tests --bench webhook_delivery
+	$(CARGO) bench -p skillstream-tests --bench scim_sync
+	scripts/with-postgres.sh $(CARGO) bench -p skillstream-tests --bench scim_sync
 
 ## Lighthouse (mobile: simulated slow 4G, 4x CPU slowdown) on the Invitations page, the import
 ## page and the invitee landing page, release build: fails below performance 90 or accessibility 95.

@@ -21,5 +21,5 @@ pub use link::{link_not_found, usable};
 pub use renew::{renew, Renewal};
 pub use schedule::{copy_link, remind_due, send_due, send_now, update, InvitationChange};
 pub use validate::{email_warnings, validate, InvitationInput, ValidInvitation};
-pub(crate) use write::check_seats;
+pub(crate) use write::{check_seats, write_under};
 pub use write::{send_one, write_many, SentOne, Written};

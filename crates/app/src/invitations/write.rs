@@ -95,6 +95,18 @@ pub fn write_many(
         });
     }
     let settings = organizations::settings(conn, org)?;
+    write_under(conn, ctx, org, &settings, import_id, rows)
+}
+
+/// [`write_many`] for a caller that has read the organization's settings in this transaction.
+pub(crate) fn write_under(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    org: OrganizationId,
+    settings: &skillstream_domain::settings::OrganizationSettings,
+    import_id: Option<ImportId>,
+    rows: &[ValidInvitation],
+) -> AppResult<Written> {
     check_seats(conn, org, settings.seat_limit, rows.len(), ctx.now)?;
     let ttl = InvitationTtl::from_days(settings.invitation_ttl_days).unwrap_or_default();
     let at = Stamp::of(ctx.now);

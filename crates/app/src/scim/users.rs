@@ -52,12 +52,10 @@ fn person(conn: &mut DbConnection, org: OrganizationId, folded: &str) -> AppResu
             return Ok(Person::Member(Box::new(view)));
         }
     }
-    if let Some((id, _)) = invitation_store::pending_for(conn, org, folded)? {
-        if let Some(row) = invitation_store::find(conn, org, id)? {
-            return Ok(Person::Invited(Box::new(row)));
-        }
-    }
-    Ok(Person::Nobody)
+    Ok(match invitation_store::pending_row_for(conn, org, folded)? {
+        Some(row) => Person::Invited(Box::new(row)),
+        None => Person::Nobody,
+    })
 }
 
 /// The record as SCIM shows it: names, department and status from the member or the pending
@@ -131,17 +129,17 @@ fn department(
     conn: &mut DbConnection,
     org: OrganizationId,
     name: Option<&str>,
-) -> ScimResult<Option<i64>> {
+) -> ScimResult<Option<(i64, String)>> {
     let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
         return Ok(None);
     };
     let entries = catalog::list(conn, Kind::Department, org)?;
-    if let Some((id, _, _)) = entries.iter().find(|(_, n, _)| n == name).or_else(|| {
+    if let Some((id, found, _)) = entries.iter().find(|(_, n, _)| n == name).or_else(|| {
         entries
             .iter()
             .find(|(_, n, _)| n.eq_ignore_ascii_case(name))
     }) {
-        return Ok(Some(*id));
+        return Ok(Some((*id, found.clone())));
     }
     let mut detail = format!("Department \"{name}\" does not exist in SkillStream.");
     match skillstream_domain::suggest(name, entries.iter().map(|(_, n, _)| n.as_str())) {
@@ -168,31 +166,27 @@ fn provision(
     ctx: &Ctx,
     org: OrganizationId,
     address: &EmailAddress,
-    attributes: &UserAttributes,
+    (first, last): (Option<&str>, Option<&str>),
     department_id: Option<i64>,
 ) -> ScimResult<()> {
-    let (first, last) = names(attributes)?;
-    match organizations::settings(conn, org)?.scim_provisioning {
+    let settings = organizations::settings(conn, org)?;
+    match settings.scim_provisioning {
         ScimProvisioning::Invite => {
             let row = ValidInvitation {
                 email: address.clone(),
                 role: Role::Learner,
                 department_id,
                 group_id: None,
-                first_name: first
-                    .as_deref()
-                    .and_then(|n| PersonName::parse_optional(Some(n)).ok().flatten()),
-                last_name: last
-                    .as_deref()
-                    .and_then(|n| PersonName::parse_optional(Some(n)).ok().flatten()),
+                first_name: first.and_then(|n| PersonName::parse_optional(Some(n)).ok().flatten()),
+                last_name: last.and_then(|n| PersonName::parse_optional(Some(n)).ok().flatten()),
                 course_ids: Vec::new(),
                 send_at: None,
                 send_email: true,
             };
-            invitations::write_many(conn, ctx, org, None, std::slice::from_ref(&row))?;
+            invitations::write_under(conn, ctx, org, &settings, None, std::slice::from_ref(&row))?;
         }
         ScimProvisioning::Activate => {
-            take_seat(conn, ctx, org)?;
+            invitations::check_seats(conn, org, settings.seat_limit, 1, ctx.now)?;
             let member = members::insert(
                 conn,
                 &members::NewMember {
@@ -200,8 +194,8 @@ fn provision(
                     email: address.as_str(),
                     email_folded: address.folded(),
                     password_hash: None,
-                    first_name: first.as_deref(),
-                    last_name: last.as_deref(),
+                    first_name: first,
+                    last_name: last,
                     role: Role::Learner,
                     department_id,
                     group_id: None,
@@ -219,16 +213,25 @@ fn provision(
     Ok(())
 }
 
+/// A person just provisioned (invited, or created active): what SCIM shows of them, known
+/// without reading them back.
+struct Provisioned {
+    first: Option<String>,
+    last: Option<String>,
+    department: Option<String>,
+}
+
 /// Brings the person at the record's address in line with what the identity provider wants:
-/// names, department, active or not.
+/// names, department, active or not. Answers what it provisioned, if it did.
 fn reconcile(
     conn: &mut DbConnection,
     ctx: &Ctx,
     org: OrganizationId,
     address: &EmailAddress,
     wanted: &UserAttributes,
-) -> ScimResult<()> {
-    let department_id = department(conn, org, wanted.department.as_deref())?;
+) -> ScimResult<Option<Provisioned>> {
+    let department = department(conn, org, wanted.department.as_deref())?;
+    let department_id = department.as_ref().map(|(id, _)| *id);
     let (first, last) = names(wanted)?;
     match person(conn, org, address.folded())? {
         Person::Member(member) => {
@@ -252,16 +255,21 @@ fn reconcile(
             if !wanted.active {
                 let cancelled = invitations::cancel_pending_for(conn, ctx, org, address.folded())?;
                 skillstream_store::events::append(conn, cancelled.into_iter().collect())?;
-                return Ok(());
+                return Ok(None);
             }
             update_invitation(conn, ctx, org, &invitation, first, last, department_id)?;
         }
         Person::Nobody if wanted.active => {
-            provision(conn, ctx, org, address, wanted, department_id)?;
+            provision(conn, ctx, org, address, (first.as_deref(), last.as_deref()), department_id)?;
+            return Ok(Some(Provisioned {
+                first,
+                last,
+                department: department.map(|(_, name)| name),
+            }));
         }
         Person::Nobody => {}
     }
-    Ok(())
+    Ok(None)
 }
 
 fn update_invitation(
@@ -342,7 +350,7 @@ pub fn create(conn: &mut DbConnection, ctx: &Ctx, body: &Value) -> ScimResult<Sc
         if let Some(row) = existing.as_ref().filter(|r| r.deleted_at.is_none()) {
             return Err(taken(&address, row.id));
         }
-        reconcile(conn, ctx, org, &address, &wanted)?;
+        let provisioned = reconcile(conn, ctx, org, &address, &wanted)?;
         let row = match existing {
             Some(row) => {
                 store::update(conn, row.id, &values(&address, &wanted, ctx))?;
@@ -351,7 +359,24 @@ pub fn create(conn: &mut DbConnection, ctx: &Ctx, body: &Value) -> ScimResult<Sc
             }
             None => store::insert(conn, org, &values(&address, &wanted, ctx), ctx.now)?,
         };
-        Ok(resource(conn, org, &row)?)
+        Ok(match provisioned {
+            Some(new) => ScimUser {
+                id: row.id,
+                attributes: UserAttributes {
+                    user_name: row.email,
+                    external_id: row.external_id,
+                    display_name: row.display_name,
+                    given_name: new.first,
+                    family_name: new.last,
+                    active: true,
+                    department: new.department,
+                },
+                groups: Vec::new(),
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+            },
+            None => resource(conn, org, &row)?,
+        })
     })
 }
 

@@ -138,6 +138,21 @@ pub fn pending_for(
         .map(|(id, at)| (id, from_db(at))))
 }
 
+/// The organization's pending invitation to this (folded) address, whole.
+pub fn pending_row_for(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    folded: &str,
+) -> StoreResult<Option<InvitationRow>> {
+    invitations::table
+        .filter(invitations::organization_id.eq(org))
+        .filter(invitations::email_folded.eq(folded))
+        .filter(invitations::status.eq(StoredStatus::Pending))
+        .select(InvitationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// The folded addresses of the organization's pending invitations.
 pub fn pending_addresses(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<Vec<String>> {
     invitations::table

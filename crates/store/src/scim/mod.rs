@@ -61,11 +61,20 @@ pub fn insert(
         ))
         .returning(scim_users::id)
         .get_result::<i64>(conn)
-        .and_then(|id| {
-            scim_users::table
-                .find(id)
-                .select(ScimUserRow::as_select())
-                .first(conn)
+        .map(|id| ScimUserRow {
+            id,
+            organization_id: org.get(),
+            email: values.email.to_string(),
+            email_folded: values.email_folded.to_string(),
+            external_id: values.external_id.map(str::to_string),
+            display_name: values.display_name.map(str::to_string),
+            given_name: values.given_name.map(str::to_string),
+            family_name: values.family_name.map(str::to_string),
+            department: values.department.map(str::to_string),
+            active: values.active,
+            deleted_at: values.deleted_at,
+            created_at: to_db(now),
+            updated_at: values.updated_at,
         })
 }
 
