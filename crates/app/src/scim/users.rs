@@ -52,10 +52,12 @@ fn person(conn: &mut DbConnection, org: OrganizationId, folded: &str) -> AppResu
             return Ok(Person::Member(Box::new(view)));
         }
     }
-    Ok(match invitation_store::pending_row_for(conn, org, folded)? {
-        Some(row) => Person::Invited(Box::new(row)),
-        None => Person::Nobody,
-    })
+    Ok(
+        match invitation_store::pending_row_for(conn, org, folded)? {
+            Some(row) => Person::Invited(Box::new(row)),
+            None => Person::Nobody,
+        },
+    )
 }
 
 /// The record as SCIM shows it: names, department and status from the member or the pending
@@ -260,7 +262,14 @@ fn reconcile(
             update_invitation(conn, ctx, org, &invitation, first, last, department_id)?;
         }
         Person::Nobody if wanted.active => {
-            provision(conn, ctx, org, address, (first.as_deref(), last.as_deref()), department_id)?;
+            provision(
+                conn,
+                ctx,
+                org,
+                address,
+                (first.as_deref(), last.as_deref()),
+                department_id,
+            )?;
             return Ok(Some(Provisioned {
                 first,
                 last,
