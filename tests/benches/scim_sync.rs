@@ -6,13 +6,15 @@
 //!     cargo bench -p skillstream-tests --bench scim_sync            # SQLite
 //!     scripts/with-postgres.sh cargo bench -p skillstream-tests --bench scim_sync
 //!     USERS=2000 SCIM_MODE=activate cargo bench -p skillstream-tests --bench scim_sync
+//!     OUTBOX_WORKER=off cargo bench -p skillstream-tests --bench scim_sync   # the API alone
 //!
-//! The app runs in this process with its workers (the invitation emails of `invite` mode are
-//! delivered meanwhile, as in production); the client is reqwest over loopback.
+//! The app runs in this process with the production defaults of its workers (the invitation
+//! emails of `invite` mode are delivered to files meanwhile); the client is reqwest over
+//! loopback.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::json;
-use skillstream_tests::spawn_app;
+use skillstream_tests::spawn_app_with;
 use std::time::{Duration, Instant};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -27,7 +29,18 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
     let mode = std::env::var("SCIM_MODE").unwrap_or_else(|_| "invite".into());
-    let app = spawn_app().await;
+    let deliver = std::env::var("OUTBOX_WORKER").map_or(true, |v| v != "off");
+    // The server as deployed: its defaults for the pool, the scheduler and the webhook worker
+    // (the tests poll far more often), and the outbox worker sending the invitations (to
+    // files) while the sync runs.
+    let app = spawn_app_with(|s| {
+        s.db_pool_size = 10;
+        s.scheduler_tick = Duration::from_secs(5);
+        s.webhooks = Default::default();
+        s.mail = Default::default();
+        s.outbox_worker = deliver;
+    })
+    .await;
     let admin = app.admin_of("Bench").await;
     if mode == "activate" {
         let org = admin.organization_id;
@@ -102,7 +115,14 @@ async fn main() {
     } else {
         "SQLite"
     };
-    println!("scim_sync ({backend}, mode {mode}): {users} users, one request at a time");
+    let emails = if deliver {
+        "sent meanwhile"
+    } else {
+        "queued only (OUTBOX_WORKER=off)"
+    };
+    println!(
+        "scim_sync ({backend}, mode {mode}, emails {emails}): {users} users, one request at a time"
+    );
     println!(
         "  total {:.1} s: {:.0} users/s, {:.0} requests/s",
         total.as_secs_f64(),
