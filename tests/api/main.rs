@@ -22,6 +22,7 @@ mod openapi;
 mod operations;
 mod outbound;
 mod scim;
+mod scim_sequences;
 mod scim_tokens;
 mod security;
 mod session_cookie;

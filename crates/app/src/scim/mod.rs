@@ -4,6 +4,7 @@
 //! use cases' own.
 
 pub mod groups;
+mod person;
 pub mod users;
 
 use crate::error::AppError;
