@@ -372,3 +372,56 @@ async fn a_csv_row_for_a_deactivated_member_says_to_reactivate_them() {
         "{bob_row}"
     );
 }
+
+#[tokio::test]
+async fn reactivation_takes_a_seat_and_is_refused_over_the_limit() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let ann = app
+        .member_of(admin.organization_id, "ann@example.com", "learner")
+        .await;
+    let deactivated = app
+        .post(
+            &format!("/api/v1/users/{}/deactivate", ann.user_id),
+            &admin.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(deactivated.status, StatusCode::OK, "{}", deactivated.text);
+    // The admin and one pending invitation fill two seats.
+    app.invite(&admin, json!({ "email": "new@example.com" }))
+        .await;
+    let limited = app
+        .patch(
+            "/api/v1/organization/settings",
+            &admin.token,
+            json!({ "seat_limit": 2 }),
+        )
+        .await;
+    assert_eq!(limited.status, StatusCode::OK, "{}", limited.text);
+    let refused = app
+        .post(
+            &format!("/api/v1/users/{}/reactivate", ann.user_id),
+            &admin.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
+    assert_eq!(refused.code(), "seat_limit_reached");
+
+    app.patch(
+        "/api/v1/organization/settings",
+        &admin.token,
+        json!({ "seat_limit": 3 }),
+    )
+    .await;
+    let reactivated = app
+        .post(
+            &format!("/api/v1/users/{}/reactivate", ann.user_id),
+            &admin.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(reactivated.status, StatusCode::OK, "{}", reactivated.text);
+    assert_eq!(reactivated.body["status"], "active");
+}

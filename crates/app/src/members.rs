@@ -294,7 +294,7 @@ pub(crate) fn deactivate_in(
 }
 
 /// Reactivates a member: they can sign in again (old sessions stay ended). Already active:
-/// nothing changes.
+/// nothing changes. Over the seat limit: 409 `seat_limit_reached`.
 pub fn reactivate(conn: &mut DbConnection, ctx: &Ctx, id: MemberId) -> AppResult<MemberView> {
     let org = ctx.org()?;
     write_transaction(conn, |conn| reactivate_in(conn, ctx, org, id))
@@ -311,6 +311,9 @@ pub(crate) fn reactivate_in(
     if member.status == MemberStatus::Active {
         return Ok(member);
     }
+    // Back among the active members: one more seat, under the seat lock.
+    let limit = skillstream_store::organizations::settings(conn, org)?.seat_limit;
+    crate::invitations::check_seats(conn, org, limit, 1, ctx.now)?;
     members::set_deactivated(conn, org, id, None)?;
     let event = member_event(ctx, org, Action::MemberReactivated, &member);
     skillstream_store::events::append(conn, vec![event.into_row()])?;

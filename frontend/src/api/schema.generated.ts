@@ -6229,6 +6229,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `seat_limit_reached`: no free seat for them */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
             503: {
                 headers: {

@@ -238,6 +238,7 @@ pub async fn deactivate_user(
 #[utoipa::path(post, path = "/api/v1/users/{id}/reactivate", tag = "Users", params(("id" = i64, Path)),
     responses((status = 200, body = User),
         (status = 404, description = "No such member in your organization", body = ErrorBody),
+        (status = 409, description = "`seat_limit_reached`: no free seat for them", body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn reactivate_user(

@@ -143,12 +143,6 @@ fn department(
     Err(ScimError::invalid_value(detail).into())
 }
 
-/// Takes one seat for a person who becomes active (reactivated or created active).
-fn take_seat(conn: &mut DbConnection, ctx: &Ctx, org: OrganizationId) -> AppResult<()> {
-    let limit = organizations::settings(conn, org)?.seat_limit;
-    invitations::check_seats(conn, org, limit, 1, ctx.now)
-}
-
 /// Makes an address without member or pending invitation active: an invitation, or (in
 /// `activate` mode) a member at once.
 fn provision(
@@ -227,7 +221,6 @@ pub(super) fn reconcile(
         Person::Member(member) => {
             let id = member.id;
             if wanted.active && member.status == MemberStatus::Deactivated {
-                take_seat(conn, ctx, org)?;
                 member_cases::reactivate_in(conn, ctx, org, id)?;
             }
             let patch = MemberPatch {
