@@ -5,6 +5,8 @@ pub mod cookie;
 pub mod extractor;
 pub mod jwt;
 pub mod password;
+mod scim;
 pub mod session;
 
 pub use extractor::{bearer, Admin, AdminRequest, Caller};
+pub use scim::ScimCaller;

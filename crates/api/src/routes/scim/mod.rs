@@ -8,18 +8,15 @@ mod discovery;
 mod groups;
 mod users;
 
-use crate::auth::bearer;
 use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use skillstream_app::scim::{ScimFailure, ScimResult};
-use skillstream_app::{AppError, Ctx, ErrorCode};
+use skillstream_app::scim::ScimFailure;
+use skillstream_app::{AppError, ErrorCode};
 use skillstream_domain::scim::{ScimError, ERROR_SCHEMA, LIST_RESPONSE_SCHEMA};
-use std::future::Future;
-use std::pin::Pin;
 
 /// The media type of every SCIM answer.
 pub const SCIM_JSON: &str = "application/scim+json";
@@ -127,71 +124,9 @@ impl From<ApiError> for Scim {
 
 type Answer = Result<HttpResponse, Scim>;
 
-/// The identity provider calling, by its organization's SCIM token.
-pub struct ScimCaller {
-    state: web::Data<AppState>,
-    ctx: Ctx,
-}
+pub use crate::auth::ScimCaller;
 
-fn unauthorized() -> Scim {
-    Scim(ScimError {
-        status: 401,
-        scim_type: None,
-        detail: "Authenticate with the organization's SCIM token (Admin → Organization → Provisioning) as a bearer token.".into(),
-    })
-}
-
-async fn scim_caller(req: HttpRequest) -> Result<ScimCaller, Scim> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| {
-            Scim::from(ApiError::internal(anyhow::anyhow!(
-                "AppState is not registered"
-            )))
-        })?;
-    let secret = bearer(&req).ok_or_else(unauthorized)?;
-    let now = chrono::Utc::now();
-    let caller = state
-        .db(move |conn| {
-            Ok(skillstream_app::scim_tokens::authenticate(
-                conn, &secret, now,
-            )?)
-        })
-        .await?
-        .ok_or_else(unauthorized)?;
-    let ctx = Ctx::scim(caller.organization_id, caller.token_id, caller.name)
-        .with_request_id(crate::request_id::of(&req))
-        .with_seal_secret(state.settings.jwt_secret.expose());
-    Ok(ScimCaller { state, ctx })
-}
-
-impl FromRequest for ScimCaller {
-    type Error = Scim;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        Box::pin(scim_caller(req.clone()))
-    }
-}
-
-impl ScimCaller {
-    /// Runs a use case on a pooled connection with this caller's context.
-    async fn run<T, F>(self, f: F) -> Result<T, Scim>
-    where
-        F: FnOnce(&mut skillstream_store::DbConnection, &Ctx) -> ScimResult<T> + Send + 'static,
-        T: Send + 'static,
-    {
-        let ctx = self.ctx;
-        Ok(self.state.db(move |conn| Ok(f(conn, &ctx))).await??)
-    }
-
-    fn base(&self) -> String {
-        base_url(&self.state)
-    }
-}
-
-fn base_url(state: &AppState) -> String {
+pub(crate) fn base_url(state: &AppState) -> String {
     format!(
         "{}/scim/v2",
         state.settings.public_url.trim_end_matches('/')
@@ -412,5 +347,6 @@ fn list_response(total: i64, start_index: i64, resources: Vec<Value>) -> Value {
 }
 
 fn timestamp(at: chrono::NaiveDateTime) -> String {
-    crate::db::from_db(at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    at.and_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
