@@ -178,16 +178,33 @@ pub fn list(
             }
         }
     }
-    let (rows, mut total) = store::page(conn, org, id, name, paging.offset(), paging.count)?;
-    let mut resources = Vec::with_capacity(rows.len());
+    let Some(member) = member else {
+        let (rows, total) = store::page(conn, org, id, name, paging.offset(), paging.count)?;
+        let resources = rows
+            .into_iter()
+            .map(|row| resource(conn, org, row))
+            .collect::<AppResult<Vec<_>>>()?;
+        return Ok(Page {
+            total,
+            start_index: paging.start_index,
+            resources,
+        });
+    };
+    // With a member: the groups that have them, then the page (an organization has few groups).
+    let (rows, _) = store::page(conn, org, id, name, 0, i64::MAX)?;
+    let mut resources = Vec::new();
     for row in rows {
-        resources.push(resource(conn, org, row)?);
+        let group = resource(conn, org, row)?;
+        if group.members.iter().any(|id| id.to_string() == member) {
+            resources.push(group);
+        }
     }
-    if let Some(member) = member {
-        let before = resources.len();
-        resources.retain(|g| g.members.iter().any(|id| id.to_string() == member));
-        total -= i64::try_from(before - resources.len()).unwrap_or(0);
-    }
+    let total = i64::try_from(resources.len()).unwrap_or(i64::MAX);
+    let resources = resources
+        .into_iter()
+        .skip(usize::try_from(paging.offset()).unwrap_or(0))
+        .take(usize::try_from(paging.count).unwrap_or(0))
+        .collect();
     Ok(Page {
         total,
         start_index: paging.start_index,
