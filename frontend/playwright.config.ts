@@ -9,6 +9,8 @@ const port = Number(process.env.E2E_PORT ?? 18555);
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), "skillstream-e2e-"));
 process.env.E2E_DATA_DIR = dataDir;
 const binary = resolve(process.env.SKILLSTREAM_BIN ?? "../target/debug/skillstream");
+// The tests run the binary's own commands too (a second organization for the first-run journey).
+process.env.E2E_BINARY = binary;
 // A real OpenID provider (tests/oidc) for the single sign-on journey.
 const idpPort = Number(process.env.E2E_IDP_PORT ?? 18556);
 process.env.E2E_IDP_ISSUER = `http://127.0.0.1:${idpPort}`;

@@ -14,12 +14,25 @@ export function uniqueEmail(name: string): string {
   return `${name}.${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}@example.com`;
 }
 
-export async function signInAsAdmin(page: Page) {
+export async function signInAsAdmin(page: Page, admin: { email: string; password: string } = ADMIN) {
   await page.goto("/signin");
-  await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByLabel("Email").fill(admin.email);
+  await page.getByLabel("Password").fill(admin.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Invitations" })).toBeVisible();
+}
+
+/**
+ * A new organization of its own (nothing invited, no departments, groups or courses) with one
+ * admin, made by the binary's `create-admin` command on the running server's database.
+ */
+export function createOrganization(name: string): { email: string; password: string } {
+  const admin = { email: uniqueEmail("first-admin"), password: "a first-run admin password" };
+  execFileSync(process.env.E2E_BINARY ?? "", ["create-admin", "--org", `${name} ${Date.now().toString(36)}`, "--email", admin.email, "--password", admin.password], {
+    env: { ...process.env, DATABASE_URL: `sqlite://${join(dataDir(), "e2e.db")}`, DATA_DIR: dataDir(), JWT_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e!", LOG: "warn" },
+    stdio: "pipe",
+  });
+  return admin;
 }
 
 /** Follows a link of the main navigation, opening the drawer first on a narrow screen. */
