@@ -11,6 +11,8 @@ mod catalog;
 mod database;
 mod delivery;
 mod events;
+mod import_formats;
+mod import_modes;
 mod imports;
 mod invitations_list;
 mod invitations_resend_cancel;

@@ -8,6 +8,7 @@ pub mod idp;
 pub mod node_service;
 pub mod smtp;
 pub mod webhook_receiver;
+pub mod workbooks;
 
 use chrono::Utc;
 use diesel::prelude::*;

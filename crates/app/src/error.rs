@@ -53,6 +53,9 @@ pub enum ErrorCode {
     InvitationCancelled,
     InvitationExpired,
     InvitationSuperseded,
+    /// An import that deactivates more than 10 % of the members, sent without
+    /// `allow_mass_change`.
+    MassChangeUnconfirmed,
     // 410
     ImportExpired,
     // 422
@@ -66,6 +69,10 @@ pub enum ErrorCode {
     UnbalancedQuotes,
     TooManyRows,
     NoRows,
+    UnsupportedFile,
+    UnreadableWorkbook,
+    SheetNotFound,
+    InvalidColumnMap,
     BulkLimitExceeded,
     IdempotencyKeyReused,
     // 403: the organization does not let a link holder renew
@@ -125,12 +132,14 @@ impl ErrorCode {
             | InvitationAlreadyAccepted
             | InvitationCancelled
             | InvitationExpired
-            | InvitationSuperseded => 409,
+            | InvitationSuperseded
+            | MassChangeUnconfirmed => 409,
             ImportExpired => 410,
             PayloadTooLarge | FileTooLarge => 413,
             UnsupportedMediaType => 415,
             ValidationFailed | EmptyFile | NotUtf8 | MissingEmailColumn | UnknownColumns
             | DuplicateColumns | RaggedRow | UnbalancedQuotes | TooManyRows | NoRows
+            | UnsupportedFile | UnreadableWorkbook | SheetNotFound | InvalidColumnMap
             | BulkLimitExceeded => 422,
             RateLimited => 429,
             InternalError => 500,
@@ -173,6 +182,10 @@ impl From<&FileError> for ErrorCode {
             FileError::UnbalancedQuotes(_) => ErrorCode::UnbalancedQuotes,
             FileError::TooManyRows { .. } => ErrorCode::TooManyRows,
             FileError::NoRows => ErrorCode::NoRows,
+            FileError::UnsupportedFile(_) => ErrorCode::UnsupportedFile,
+            FileError::UnreadableWorkbook(_) => ErrorCode::UnreadableWorkbook,
+            FileError::NoSuchSheet { .. } => ErrorCode::SheetNotFound,
+            FileError::InvalidColumnMap(_) => ErrorCode::InvalidColumnMap,
         }
     }
 }
@@ -214,6 +227,31 @@ pub struct ErrorObject {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<skillstream_domain::settings::ExpiredLink>)]
     pub renewal: Option<skillstream_domain::settings::ExpiredLink>,
+    /// For `unknown_columns`, `missing_email_column` and `duplicate_columns`: every header cell
+    /// of the file with the field it was read as (`null`: not recognised), for a mapping step
+    /// that sends `column_map`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Vec<ColumnGuess>>,
+    /// For `mass_change_unconfirmed`: the members the import deactivates, and the active
+    /// members there are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mass_change: Option<MassChange>,
+}
+
+/// A header cell of an uploaded file and the field it was read as.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct ColumnGuess {
+    pub header: String,
+    /// `email`, `first_name`, `last_name`, `role`, `department`, `group`, `send_at`, `status`,
+    /// `ignore`; `null` when not recognised.
+    pub field: Option<String>,
+}
+
+/// How many members an import deactivates, of how many active ones.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema, PartialEq, Eq)]
+pub struct MassChange {
+    pub deactivations: i64,
+    pub members: i64,
 }
 
 /// A person to turn to.
@@ -278,6 +316,8 @@ impl AppError {
                 warnings: Vec::new(),
                 contact: None,
                 renewal: None,
+                columns: None,
+                mass_change: None,
             }),
             retry_after: None,
             cause: None,
@@ -384,6 +424,16 @@ impl AppError {
 
     pub fn with_contact(mut self, contact: Option<Contact>) -> Self {
         self.body.contact = contact;
+        self
+    }
+
+    pub fn with_columns(mut self, columns: Vec<ColumnGuess>) -> Self {
+        self.body.columns = Some(columns);
+        self
+    }
+
+    pub fn with_mass_change(mut self, mass_change: MassChange) -> Self {
+        self.body.mass_change = Some(mass_change);
         self
     }
 

@@ -2,8 +2,9 @@
 //! "did you mean" suggestions, checked against what the organization has right now.
 
 use crate::csv_import::{Column, RawRow};
+use crate::import_update::{Change, MemberSnapshot, MemberUpdate, WantedStatus};
 use crate::matching::suggest;
-use crate::{EmailAddress, PersonName, Role};
+use crate::{EmailAddress, ImportMode, PersonName, Role, RowAction};
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
@@ -24,6 +25,14 @@ pub struct Directory {
     /// the check.
     pub time_zone: String,
     pub now: DateTime<Utc>,
+    /// What the import does with people already here; `InviteNew` unless set.
+    pub mode: ImportMode,
+    /// Members by case-folded address, as update rows compare with them (update modes only).
+    pub people: HashMap<String, MemberSnapshot>,
+    /// The case-folded address of who runs the import: they cannot deactivate themselves.
+    pub caller: Option<String>,
+    /// Active admins now: an import may not leave none.
+    pub active_admins: i64,
 }
 
 /// The furthest ahead a send can be scheduled.
@@ -40,7 +49,7 @@ pub struct RowError {
 }
 
 impl RowError {
-    fn new(column: Column, code: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(column: Column, code: &str, message: impl Into<String>) -> Self {
         Self {
             column: column.name().to_string(),
             code: code.to_string(),
@@ -66,8 +75,53 @@ pub struct ValidRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckedRow {
     pub errors: Vec<RowError>,
-    /// Present exactly when `errors` is empty.
+    /// An invitation to write: present exactly when `errors` is empty and `action` is
+    /// `Invite`.
     pub valid: Option<ValidRow>,
+    /// What sending the row does; `Error` exactly when `errors` is not empty.
+    pub action: RowAction,
+    /// A member's row: who, and what changes (also for `Deactivate` and `Reactivate`, which
+    /// may change fields too). A pending invitation's `Deactivate` has none: it is cancelled.
+    pub update: Option<MemberUpdate>,
+}
+
+impl CheckedRow {
+    fn invite(errors: Vec<RowError>, valid: Option<ValidRow>) -> Self {
+        let action = if errors.is_empty() {
+            RowAction::Invite
+        } else {
+            RowAction::Error
+        };
+        CheckedRow {
+            errors,
+            valid,
+            action,
+            update: None,
+        }
+    }
+
+    fn action(action: RowAction) -> Self {
+        CheckedRow {
+            errors: Vec::new(),
+            valid: None,
+            action,
+            update: None,
+        }
+    }
+
+    pub(crate) fn error(errors: Vec<RowError>) -> Self {
+        CheckedRow {
+            errors,
+            valid: None,
+            action: RowAction::Error,
+            update: None,
+        }
+    }
+
+    /// The changes a member's row makes (old → new), if any.
+    pub fn changes(&self) -> &[Change] {
+        self.update.as_ref().map_or(&[], |u| u.changes.as_slice())
+    }
 }
 
 /// Checks every row, reporting all of each row's problems. The same address twice in the
@@ -81,9 +135,9 @@ pub fn check_rows(rows: &[RawRow], directory: &Directory) -> Vec<CheckedRow> {
 /// addresses seen so far (for duplicates) and the verdict on each unknown department or group
 /// name (computed once per name), nothing else.
 pub struct RowChecker<'d> {
-    directory: &'d Directory,
-    departments: HashSet<&'d str>,
-    groups: HashSet<&'d str>,
+    pub(crate) directory: &'d Directory,
+    pub(crate) departments: HashSet<&'d str>,
+    pub(crate) groups: HashSet<&'d str>,
     /// The first line of each address seen, keyed by a 128-bit keyed hash of the folded
     /// address rather than a copy of it: 16 bytes a row instead of the address. The keys are
     /// random per checker, so no input can be made to collide (chance 2^-128 otherwise).
@@ -92,10 +146,12 @@ pub struct RowChecker<'d> {
         std::collections::hash_map::RandomState,
         std::collections::hash_map::RandomState,
     ),
-    department_errors: HashMap<String, RowError>,
-    group_errors: HashMap<String, RowError>,
+    pub(crate) department_errors: HashMap<String, RowError>,
+    pub(crate) group_errors: HashMap<String, RowError>,
     /// Seats left for the rows still to come.
-    seats_left: Option<i64>,
+    pub(crate) seats_left: Option<i64>,
+    /// Active admins left after the rows so far (update modes).
+    pub(crate) admins_left: i64,
 }
 
 impl<'d> RowChecker<'d> {
@@ -110,7 +166,98 @@ impl<'d> RowChecker<'d> {
             department_errors: HashMap::new(),
             group_errors: HashMap::new(),
             seats_left: directory.free_seats,
+            admins_left: directory.active_admins,
         }
+    }
+
+    /// Records the address's first line; a later row with it gets an error naming that line.
+    pub(crate) fn duplicate(
+        &mut self,
+        email: &EmailAddress,
+        line: u64,
+        errors: &mut Vec<RowError>,
+    ) {
+        let seen_key = self.seen_key(email.folded());
+        if let Some(first) = self.first_seen.get(&seen_key) {
+            errors.push(RowError::new(
+                Column::Email,
+                "duplicate_email",
+                format!(
+                    "{} appears more than once in the file (first on line {first}).",
+                    email.as_str()
+                ),
+            ));
+        } else {
+            self.first_seen.insert(seen_key, line);
+        }
+    }
+
+    /// Checks a row as the import's mode reads it.
+    pub fn check(&mut self, row: &RawRow) -> CheckedRow {
+        let status = WantedStatus::parse(&row.status);
+        let Ok(email) = EmailAddress::parse(&row.email) else {
+            // The invitation checks say what is wrong with the address (and the rest).
+            return self.with_status_error(row, status.err());
+        };
+        let directory = self.directory;
+        let folded = email.folded();
+        if directory.mode != ImportMode::InviteNew {
+            if let Some(member) = directory.people.get(folded) {
+                return self.check_member(row, &email, member, status);
+            }
+            if directory.pending.contains(folded) {
+                // A pending invitation stays as sent, unless the row deactivates the person:
+                // then it is cancelled.
+                let mut errors = Vec::new();
+                self.duplicate(&email, row.line, &mut errors);
+                return match status {
+                    Err(e) => CheckedRow::error(vec![e]),
+                    _ if !errors.is_empty() => CheckedRow::error(errors),
+                    Ok(Some(WantedStatus::Deactivated)) => {
+                        CheckedRow::action(RowAction::Deactivate)
+                    }
+                    Ok(_) => CheckedRow::action(RowAction::Unchanged),
+                };
+            }
+            if directory.mode == ImportMode::UpdateOnly {
+                let mut errors = Vec::new();
+                self.duplicate(&email, row.line, &mut errors);
+                errors.push(RowError::new(
+                    Column::Email,
+                    "not_a_member",
+                    format!(
+                        "{} is not a member of this organization, so there is nothing to update. To invite new people too, import in the mode \"invite and update\".",
+                        email.as_str()
+                    ),
+                ));
+                return CheckedRow::error(errors);
+            }
+        }
+        match status {
+            // Someone listed as deactivated who is not here: nothing to do.
+            Ok(Some(WantedStatus::Deactivated))
+                if !directory.members.contains(folded) && !directory.pending.contains(folded) =>
+            {
+                let mut errors = Vec::new();
+                self.duplicate(&email, row.line, &mut errors);
+                if errors.is_empty() {
+                    CheckedRow::action(RowAction::Unchanged)
+                } else {
+                    CheckedRow::error(errors)
+                }
+            }
+            status => self.with_status_error(row, status.err()),
+        }
+    }
+
+    fn with_status_error(&mut self, row: &RawRow, status: Option<RowError>) -> CheckedRow {
+        let mut checked = self.check_invite(row);
+        if let Some(error) = status {
+            checked.errors.push(error);
+            checked.valid = None;
+            checked.action = RowAction::Error;
+        }
+        checked
     }
 
     fn seen_key(&self, folded: &str) -> u128 {
@@ -120,24 +267,13 @@ impl<'d> RowChecker<'d> {
         (u128::from(high) << 64) | u128::from(low)
     }
 
-    pub fn check(&mut self, row: &RawRow) -> CheckedRow {
+    fn check_invite(&mut self, row: &RawRow) -> CheckedRow {
         let directory = self.directory;
         let mut errors = Vec::new();
         let email = match EmailAddress::parse(&row.email) {
             Ok(email) => {
-                let seen_key = self.seen_key(email.folded());
-                if let Some(first) = self.first_seen.get(&seen_key) {
-                    errors.push(RowError::new(
-                        Column::Email,
-                        "duplicate_email",
-                        format!(
-                            "{} appears more than once in the file (first on line {first}).",
-                            email.as_str()
-                        ),
-                    ));
-                } else {
-                    self.first_seen.insert(seen_key, row.line);
-                }
+                self.duplicate(&email, row.line, &mut errors);
+
                 if directory.deactivated.contains(email.folded()) {
                     errors.push(RowError::new(
                         Column::Email,
@@ -177,21 +313,8 @@ impl<'d> RowChecker<'d> {
         let role = Role::parse(&row.role)
             .map_err(|e| errors.push(RowError::new(Column::Role, "invalid_role", e.to_string())))
             .ok();
-        let mut name = |column: Column, value: &str| {
-            PersonName::parse_optional(Some(value))
-                .map_err(|e| {
-                    let label = if column == Column::FirstName {
-                        "First name"
-                    } else {
-                        "Last name"
-                    };
-                    errors.push(RowError::new(column, e.code(), format!("{label}: {e}")));
-                })
-                .ok()
-                .flatten()
-        };
-        let first_name = name(Column::FirstName, &row.first_name);
-        let last_name = name(Column::LastName, &row.last_name);
+        let first_name = person_name(Column::FirstName, &row.first_name, &mut errors);
+        let last_name = person_name(Column::LastName, &row.last_name, &mut errors);
         let department = lookup(
             &row.department,
             &self.departments,
@@ -240,8 +363,27 @@ impl<'d> RowChecker<'d> {
             }),
             _ => None,
         };
-        CheckedRow { errors, valid }
+        CheckedRow::invite(errors, valid)
     }
+}
+
+/// A name cell: empty is no name.
+pub(crate) fn person_name(
+    column: Column,
+    value: &str,
+    errors: &mut Vec<RowError>,
+) -> Option<PersonName> {
+    PersonName::parse_optional(Some(value))
+        .map_err(|e| {
+            let label = if column == Column::FirstName {
+                "First name"
+            } else {
+                "Last name"
+            };
+            errors.push(RowError::new(column, e.code(), format!("{label}: {e}")));
+        })
+        .ok()
+        .flatten()
 }
 
 /// A `send_at` cell: empty (send at once), or a time ahead by at most 90 days.
@@ -281,7 +423,7 @@ fn schedule(cell: &str, directory: &Directory) -> Result<Option<DateTime<Utc>>, 
 
 /// An exact (case-sensitive) name match; otherwise an error with a suggestion, computed once
 /// per distinct unknown name.
-fn lookup(
+pub(crate) fn lookup(
     value: &str,
     names: &HashSet<&str>,
     all: &[String],
@@ -336,6 +478,7 @@ mod tests {
             free_seats: None,
             time_zone: "UTC".into(),
             now: chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 12, 0, 0).unwrap(),
+            ..Directory::default()
         }
     }
 
@@ -418,6 +561,7 @@ mod tests {
             department: "sales".into(),
             group: "Nobody".into(),
             send_at: String::new(),
+            status: String::new(),
         };
         let checked = &check_rows(&[r], &directory())[0];
         assert_eq!(

@@ -3,6 +3,8 @@
 //! case, blank lines, quoted fields with delimiters, quotes and newlines. Problems with the file
 //! as a whole are one `FileError`; problems with rows are the row validator's job.
 
+use crate::import_columns::{self, ColumnMap, Target};
+use crate::spreadsheet::{self, FileKind, NotReadable, SheetError};
 use std::fmt;
 
 /// The columns the file may have; only `email` is required.
@@ -17,11 +19,25 @@ pub enum Column {
     /// Optional, not in the template: when to send (ISO 8601; no offset: the organization's
     /// time zone).
     SendAt,
+    /// Optional, not in the template: `active` or `deactivated` (updates only).
+    Status,
 }
 
 impl Column {
     /// Columns recognised besides the template's.
-    pub const OPTIONAL: [Column; 1] = [Column::SendAt];
+    pub const OPTIONAL: [Column; 2] = [Column::SendAt, Column::Status];
+
+    /// Every field a column can fill.
+    pub const EVERY: [Column; 8] = [
+        Column::Email,
+        Column::FirstName,
+        Column::LastName,
+        Column::Role,
+        Column::Department,
+        Column::Group,
+        Column::SendAt,
+        Column::Status,
+    ];
 
     pub const ALL: [Column; 6] = [
         Column::Email,
@@ -41,23 +57,14 @@ impl Column {
             Column::Department => "department",
             Column::Group => "group",
             Column::SendAt => "send_at",
+            Column::Status => "status",
         }
     }
 
-    /// Matches a header cell: case, surrounding spaces, and spaces or dashes for underscores
-    /// ("First Name") are forgiven.
+    /// Matches a header cell through the alias table: case, accents and separators are
+    /// forgiven ("First Name", "E-mail", "Vorname").
     pub fn from_header(cell: &str) -> Option<Self> {
-        let normalized: String = cell
-            .trim()
-            .to_lowercase()
-            .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>()
-            .join("_");
-        Column::ALL
-            .into_iter()
-            .chain(Column::OPTIONAL)
-            .find(|c| c.name() == normalized)
+        crate::import_columns::alias(cell)
     }
 }
 
@@ -82,6 +89,8 @@ pub struct RawRow {
     pub group: String,
     /// Empty when the file has no `send_at` column.
     pub send_at: String,
+    /// Empty when the file has no `status` column.
+    pub status: String,
 }
 
 impl RawRow {
@@ -94,10 +103,11 @@ impl RawRow {
             Column::Department => &self.department,
             Column::Group => &self.group,
             Column::SendAt => &self.send_at,
+            Column::Status => &self.status,
         }
     }
 
-    fn set(&mut self, column: Column, value: String) {
+    pub fn set(&mut self, column: Column, value: String) {
         let slot = match column {
             Column::Email => &mut self.email,
             Column::FirstName => &mut self.first_name,
@@ -106,18 +116,22 @@ impl RawRow {
             Column::Department => &mut self.department,
             Column::Group => &mut self.group,
             Column::SendAt => &mut self.send_at,
+            Column::Status => &mut self.status,
         };
         *slot = value;
     }
 }
 
-/// A parsed file: the header as written, the columns it maps to, and the rows.
+/// A parsed file: the header as written, the field each column fills (`None`: ignored), and
+/// the rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedFile {
     /// The header cells as they appear in the file (for the error report).
     pub header: Vec<String>,
-    pub columns: Vec<Column>,
-    pub delimiter: u8,
+    pub columns: Vec<Option<Column>>,
+    /// The CSV delimiter; `None` for a workbook.
+    pub delimiter: Option<u8>,
+    pub kind: FileKind,
     pub rows: Vec<RawRow>,
 }
 
@@ -126,16 +140,24 @@ pub struct ParsedFile {
 pub enum FileError {
     #[error("The file is empty. Download the template, fill it in and upload it again.")]
     Empty,
-    #[error("The file is not UTF-8 text. In Excel, choose File → Save As → \"CSV UTF-8 (Comma delimited) (*.csv)\" and upload that file.")]
+    #[error("The file is not UTF-8 text. In Excel, choose File → Save As → \"CSV UTF-8 (Comma delimited) (*.csv)\" and upload that file, or upload the workbook itself (.xlsx, .xls or .ods).")]
     NotUtf8,
+    #[error("The file is {0}, not a list of people. Upload a CSV file or a spreadsheet (.xlsx, .xls or .ods).")]
+    UnsupportedFile(&'static str),
+    #[error("The spreadsheet could not be read ({0}). Open it, save it again as .xlsx or CSV UTF-8, and upload that file.")]
+    UnreadableWorkbook(String),
+    #[error("The workbook has no sheet named \"{asked}\". Its sheets are: {}.", quoted(.sheets))]
+    NoSuchSheet { asked: String, sheets: Vec<String> },
     #[error(
         "The file has no \"email\" column. The first row must be the header: {TEMPLATE_HEADER}."
     )]
     NoEmailColumn,
-    #[error("Unknown column{} {}. The accepted columns are: {TEMPLATE_HEADER} (and send_at, optional).", if .0.len() == 1 { "" } else { "s" }, quoted(.0))]
+    #[error("Unknown column{} {}. Map {} to a field or to \"ignore\" (column_map); recognised columns are: {TEMPLATE_HEADER}, send_at and status, under these or common names (E-mail, First Name, Vorname, Nom, Département, Team…).", if .0.len() == 1 { "" } else { "s" }, quoted(.0), if .0.len() == 1 { "it" } else { "each" })]
     UnknownColumns(Vec<String>),
-    #[error("The column{} {} appear{} more than once in the header.", if .0.len() == 1 { "" } else { "s" }, quoted(.0), if .0.len() == 1 { "s" } else { "" })]
+    #[error("The column{} {} appear{} more than once in the header (under this or another name for the same field): keep one, or map the others to \"ignore\" (column_map).", if .0.len() == 1 { "" } else { "s" }, quoted(.0), if .0.len() == 1 { "s" } else { "" })]
     DuplicateColumns(Vec<String>),
+    #[error("{0}")]
+    InvalidColumnMap(String),
     #[error("Line {line} has {found} fields but the header has {expected}. Check for a missing or extra delimiter on that line.")]
     RaggedRow {
         line: u64,
@@ -157,9 +179,13 @@ impl FileError {
         match self {
             FileError::Empty => "empty_file",
             FileError::NotUtf8 => "not_utf8",
+            FileError::UnsupportedFile(_) => "unsupported_file",
+            FileError::UnreadableWorkbook(_) => "unreadable_workbook",
+            FileError::NoSuchSheet { .. } => "sheet_not_found",
             FileError::NoEmailColumn => "missing_email_column",
             FileError::UnknownColumns(_) => "unknown_columns",
             FileError::DuplicateColumns(_) => "duplicate_columns",
+            FileError::InvalidColumnMap(_) => "invalid_column_map",
             FileError::RaggedRow { .. } => "ragged_row",
             FileError::UnbalancedQuotes(_) => "unbalanced_quotes",
             FileError::TooManyRows { .. } => "too_many_rows",
@@ -176,8 +202,88 @@ fn quoted(names: &[String]) -> String {
         .join(", ")
 }
 
-/// Parses the bytes of an uploaded file, refusing files with more than `max_rows` data rows.
+/// How an upload is read.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions<'a> {
+    /// More data rows than this refuse the file.
+    pub max_rows: usize,
+    /// The admin's map of headers to fields, before the alias table.
+    pub column_map: &'a ColumnMap,
+    /// A workbook's sheet; `None`: the first with any cell filled.
+    pub sheet: Option<&'a str>,
+}
+
+/// Parses the bytes of an uploaded CSV file with the template's (or recognised) columns,
+/// refusing files with more than `max_rows` data rows.
 pub fn parse(bytes: &[u8], max_rows: usize) -> Result<ParsedFile, FileError> {
+    read(
+        bytes,
+        &ReadOptions {
+            max_rows,
+            column_map: &ColumnMap::default(),
+            sheet: None,
+        },
+    )
+}
+
+/// Reads an upload, CSV or workbook (told from its bytes), into rows by field.
+pub fn read(bytes: &[u8], options: &ReadOptions<'_>) -> Result<ParsedFile, FileError> {
+    match FileKind::of(bytes).map_err(|NotReadable(what)| FileError::UnsupportedFile(what))? {
+        FileKind::Csv => read_csv(bytes, options),
+        kind => {
+            let sheet = spreadsheet::read(bytes, options.sheet).map_err(sheet_error)?;
+            let mut records = sheet.rows.into_iter();
+            let Some((_, header)) = records.next() else {
+                return Err(FileError::Empty);
+            };
+            let header: Vec<String> = header.iter().map(|c| c.trim().to_string()).collect();
+            let records = records.map(|(line, cells)| Ok((line, cells)));
+            build(header, records, options, kind, None)
+        }
+    }
+}
+
+/// The header row alone (for a saved column map or the mapping step): the first non-blank row.
+pub fn header_of(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<String>, FileError> {
+    match FileKind::of(bytes).map_err(|NotReadable(what)| FileError::UnsupportedFile(what))? {
+        FileKind::Csv => {
+            let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            let text = std::str::from_utf8(bytes).map_err(|_| FileError::NotUtf8)?;
+            let delimiter = sniff_delimiter(text);
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            for record in reader.records() {
+                let record = record.map_err(|_| FileError::NotUtf8)?;
+                if !is_blank(record.iter()) {
+                    return Ok(record.iter().map(|c| c.trim().to_string()).collect());
+                }
+            }
+            Err(FileError::Empty)
+        }
+        _ => {
+            let sheet = spreadsheet::read(bytes, sheet).map_err(sheet_error)?;
+            sheet
+                .rows
+                .into_iter()
+                .next()
+                .map(|(_, cells)| cells.iter().map(|c| c.trim().to_string()).collect())
+                .ok_or(FileError::Empty)
+        }
+    }
+}
+
+fn sheet_error(error: SheetError) -> FileError {
+    match error {
+        SheetError::Unreadable(why) => FileError::UnreadableWorkbook(why),
+        SheetError::NoSuchSheet { asked, sheets } => FileError::NoSuchSheet { asked, sheets },
+        SheetError::Empty => FileError::Empty,
+    }
+}
+
+fn read_csv(bytes: &[u8], options: &ReadOptions<'_>) -> Result<ParsedFile, FileError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|_| FileError::NotUtf8)?;
 
@@ -199,31 +305,66 @@ pub fn parse(bytes: &[u8], max_rows: usize) -> Result<ParsedFile, FileError> {
             None => return Err(FileError::Empty),
             // The text is valid UTF-8, so the reader cannot fail on encoding.
             Some(Err(_)) => return Err(FileError::NotUtf8),
-            Some(Ok(record)) if is_blank(&record) => continue,
+            Some(Ok(record)) if is_blank(record.iter()) => continue,
             Some(Ok(record)) => break record,
         }
     };
     let header: Vec<String> = header_record.iter().map(|c| c.trim().to_string()).collect();
-    let columns = map_columns(&header)?;
-    let mut rows = Vec::new();
-    let mut count = 0usize;
     // The reader's own line numbers skip blank lines; count newlines up to each record's byte
     // offset instead, so the numbers match what a text editor shows.
     let mut lines = LineCounter::new(text);
-    for record in records {
+    let records = records.map(move |record| {
         let record = record.map_err(|_| FileError::NotUtf8)?;
-        if is_blank(&record) {
+        let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
+        Ok((line, record))
+    });
+    build(header, records, options, FileKind::Csv, Some(delimiter))
+}
+
+/// The cells of one record, CSV or sheet.
+trait Cells {
+    fn cells(&self) -> impl Iterator<Item = &str>;
+}
+
+impl Cells for csv::StringRecord {
+    fn cells(&self) -> impl Iterator<Item = &str> {
+        self.iter()
+    }
+}
+
+impl Cells for Vec<String> {
+    fn cells(&self) -> impl Iterator<Item = &str> {
+        self.iter().map(String::as_str)
+    }
+}
+
+/// Maps the header and fills rows from the records that follow it.
+fn build<R: Cells>(
+    header: Vec<String>,
+    records: impl Iterator<Item = Result<(u64, R), FileError>>,
+    options: &ReadOptions<'_>,
+    kind: FileKind,
+    delimiter: Option<u8>,
+) -> Result<ParsedFile, FileError> {
+    let columns = map_columns(&header, options.column_map)?;
+    let max_rows = options.max_rows;
+    let mut rows = Vec::new();
+    let mut count = 0usize;
+    for record in records {
+        let (line, record) = record?;
+        if is_blank(record.cells()) {
             continue;
         }
-        let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
+        let found = record.cells().count();
+        // A sheet's row may stop early (empty cells at its end); a CSV record may not.
         let extra_filled = record
-            .iter()
+            .cells()
             .skip(columns.len())
             .any(|c| !c.trim().is_empty());
-        if record.len() < columns.len() || extra_filled {
+        if (delimiter.is_some() && found < columns.len()) || extra_filled {
             return Err(FileError::RaggedRow {
                 line,
-                found: record.len(),
+                found,
                 expected: columns.len(),
             });
         }
@@ -236,8 +377,10 @@ pub fn parse(bytes: &[u8], max_rows: usize) -> Result<ParsedFile, FileError> {
             line,
             ..RawRow::default()
         };
-        for (column, cell) in columns.iter().zip(record.iter()) {
-            row.set(*column, cell.trim().to_string());
+        for (column, cell) in columns.iter().zip(record.cells()) {
+            if let Some(column) = column {
+                row.set(*column, cell.trim().to_string());
+            }
         }
         rows.push(row);
     }
@@ -254,6 +397,7 @@ pub fn parse(bytes: &[u8], max_rows: usize) -> Result<ParsedFile, FileError> {
         header,
         columns,
         delimiter,
+        kind,
         rows,
     })
 }
@@ -294,28 +438,37 @@ impl<'a> LineCounter<'a> {
     }
 }
 
-fn is_blank(record: &csv::StringRecord) -> bool {
-    record.iter().all(|c| c.trim().is_empty())
+fn is_blank<'a>(mut cells: impl Iterator<Item = &'a str>) -> bool {
+    cells.all(|c| c.trim().is_empty())
 }
 
-fn map_columns(header: &[String]) -> Result<Vec<Column>, FileError> {
+/// What each header cell fills, through the admin's map and then the alias table. Unknown and
+/// doubled columns are refused, naming them; so is a file without an email column.
+pub fn map_columns(header: &[String], map: &ColumnMap) -> Result<Vec<Option<Column>>, FileError> {
     let mut columns = Vec::with_capacity(header.len());
     let mut unknown = Vec::new();
     let mut duplicate = Vec::new();
     for cell in header {
-        match Column::from_header(cell) {
-            Some(column) if columns.contains(&column) => {
+        match import_columns::target(cell, map) {
+            Some(Target::Field(column)) if columns.contains(&Some(column)) => {
                 if !duplicate.contains(cell) {
                     duplicate.push(cell.clone());
                 }
+                columns.push(None);
             }
-            Some(column) => columns.push(column),
-            None => unknown.push(cell.clone()),
+            Some(Target::Field(column)) => columns.push(Some(column)),
+            Some(Target::Ignore) => columns.push(None),
+            None => {
+                unknown.push(cell.clone());
+                columns.push(None);
+            }
         }
     }
+    let has_email = columns.contains(&Some(Column::Email));
     if !unknown.is_empty() {
-        // A header without any known column is most likely not a header at all.
-        if !columns.contains(&Column::Email) {
+        // A header without any known column is most likely not a header at all, unless the
+        // admin is mapping it.
+        if !has_email && map.is_empty() {
             return Err(FileError::NoEmailColumn);
         }
         return Err(FileError::UnknownColumns(unknown));
@@ -323,7 +476,7 @@ fn map_columns(header: &[String]) -> Result<Vec<Column>, FileError> {
     if !duplicate.is_empty() {
         return Err(FileError::DuplicateColumns(duplicate));
     }
-    if !columns.contains(&Column::Email) {
+    if !has_email {
         return Err(FileError::NoEmailColumn);
     }
     Ok(columns)
@@ -422,13 +575,13 @@ mod tests {
         .unwrap();
         let excel = parse(b"\xEF\xBB\xBFEmail;First_Name;Department\r\nada@example.com;Ada;Sales\r\nbob@example.com;Bob;R&D\r\n", 100).unwrap();
         assert_eq!(plain.rows, excel.rows);
-        assert_eq!(excel.delimiter, b';');
+        assert_eq!(excel.delimiter, Some(b';'));
     }
 
     #[test]
     fn tabs_are_sniffed_and_headers_may_come_in_any_order_and_case() {
         let file = parse(b" GROUP \t Email\nManagers\tada@example.com\n", 100).unwrap();
-        assert_eq!(file.delimiter, b'\t');
+        assert_eq!(file.delimiter, Some(b'\t'));
         assert_eq!(file.rows[0].group, "Managers");
         assert_eq!(file.rows[0].email, "ada@example.com");
     }
@@ -449,6 +602,81 @@ mod tests {
         let file = parse(b"email,role\n\nada@example.com,admin\n,\n \n , \n", 100).unwrap();
         assert_eq!(emails(&file), ["ada@example.com"]);
         assert_eq!(file.rows[0].line, 3);
+    }
+
+    #[test]
+    fn a_workbook_with_other_names_for_the_columns_reads_through_the_map() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (col, cell) in [
+            "E-Mail-Adresse",
+            "Vorname",
+            "Nachname",
+            "Abteilung",
+            "Personalnummer",
+        ]
+        .iter()
+        .enumerate()
+        {
+            sheet.write_string(0, col as u16, *cell).unwrap();
+        }
+        for (col, cell) in ["ada@example.com", "Ada", "Lovelace", "Vertrieb", "00042"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string(2, col as u16, *cell).unwrap();
+        }
+        let bytes = book.save_to_buffer().unwrap();
+        let empty = ColumnMap::default();
+        let options = |map| ReadOptions {
+            max_rows: 10,
+            column_map: map,
+            sheet: None,
+        };
+        assert_eq!(
+            read(&bytes, &options(&empty)),
+            Err(FileError::UnknownColumns(vec!["Personalnummer".into()]))
+        );
+        let map = ColumnMap::parse(r#"{"Personalnummer": "ignore"}"#).unwrap();
+        let file = read(&bytes, &options(&map)).unwrap();
+        assert_eq!(file.kind, FileKind::Xlsx);
+        assert_eq!(file.delimiter, None);
+        assert_eq!(
+            file.rows,
+            vec![RawRow {
+                line: 3,
+                email: "ada@example.com".into(),
+                first_name: "Ada".into(),
+                last_name: "Lovelace".into(),
+                department: "Vertrieb".into(),
+                ..RawRow::default()
+            }]
+        );
+        assert_eq!(
+            read(b"%PDF-1.4 ...", &options(&empty)),
+            Err(FileError::UnsupportedFile("a PDF document"))
+        );
+    }
+
+    #[test]
+    fn a_status_column_and_ignored_columns_read_from_csv() {
+        let map = ColumnMap::parse(r#"{"Notes": "ignore", "Work address": "email"}"#).unwrap();
+        let options = ReadOptions {
+            max_rows: 10,
+            column_map: &map,
+            sheet: None,
+        };
+        let file = read(
+            b"Work address,Notes,Status\nada@example.com,hi,Deactivated\n",
+            &options,
+        )
+        .unwrap();
+        assert_eq!(
+            file.columns,
+            vec![Some(Column::Email), None, Some(Column::Status)]
+        );
+        assert_eq!(file.rows[0].status, "Deactivated");
+        assert_eq!(file.rows[0].email, "ada@example.com");
     }
 
     #[test]
@@ -531,7 +759,7 @@ mod tests {
         fn the_template_format_round_trips(rows in proptest::collection::vec((cell(), cell(), cell(), cell(), cell(), cell()), 1..20)) {
             let rows: Vec<RawRow> = rows
                 .into_iter()
-                .map(|(email, first_name, last_name, role, department, group)| RawRow { line: 0, email, first_name, last_name, role, department, group, send_at: String::new() })
+                .map(|(email, first_name, last_name, role, department, group)| RawRow { line: 0, email, first_name, last_name, role, department, group, send_at: String::new(), status: String::new() })
                 .filter(|r| Column::ALL.iter().any(|c| !r.get(*c).is_empty()))
                 .collect();
             prop_assume!(!rows.is_empty());

@@ -14,12 +14,15 @@ pub mod email;
 pub mod email_typo;
 pub mod event;
 pub mod ids;
+pub mod import_columns;
+pub mod import_update;
 pub mod invitation;
 pub mod matching;
 pub mod names;
 pub mod role;
 pub mod scim;
 pub mod settings;
+pub mod spreadsheet;
 pub mod states;
 pub mod webhook;
 
@@ -31,5 +34,6 @@ pub use matching::suggest;
 pub use names::{full_name, NameError, PersonName};
 pub use role::{Role, RoleError};
 pub use states::{
-    EmailKind, EmailStatus, EnrollmentStatus, ImportSource, ImportStatus, MemberStatus,
+    EmailKind, EmailStatus, EnrollmentStatus, ImportMode, ImportSource, ImportStatus, MemberStatus,
+    RowAction,
 };

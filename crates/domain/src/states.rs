@@ -53,6 +53,14 @@ macro_rules! stored_names {
 
 pub(crate) use stored_names;
 
+// By hand: the enum is declared by `stored_names!`, which has no `#[default]` variant.
+#[allow(clippy::derivable_impls)]
+impl Default for ImportMode {
+    fn default() -> Self {
+        ImportMode::InviteNew
+    }
+}
+
 stored_names!(
     /// Whether a member can sign in. A deactivated member is kept, with their history, but
     /// cannot sign in, and their sessions and API tokens stop working.
@@ -94,6 +102,31 @@ stored_names!(
     ImportStatus {
         Previewed => "previewed",
         Sent => "sent",
+    }
+);
+
+stored_names!(
+    /// What an import does with the people in it.
+    ImportMode {
+        /// Invite the addresses that are new; members and pending invitations are errors (the
+        /// default).
+        InviteNew => "invite_new",
+        /// Invite new addresses and update, deactivate or reactivate members.
+        InviteAndUpdate => "invite_and_update",
+        /// Update, deactivate or reactivate members only; new addresses are errors.
+        UpdateOnly => "update_only",
+    }
+);
+
+stored_names!(
+    /// What a row of an import does when it is sent.
+    RowAction {
+        Invite => "invite",
+        Update => "update",
+        Reactivate => "reactivate",
+        Deactivate => "deactivate",
+        Unchanged => "unchanged",
+        Error => "error",
     }
 );
 

@@ -1,13 +1,20 @@
 //! Imports: a CSV upload or a JSON batch, its rows as previewed, and what its send recorded.
 
 use crate::catalog::{self, Kind};
-use crate::schema::{invitation_import_rows, invitation_imports};
+use crate::schema::{
+    departments, import_column_maps, invitation_import_rows, invitation_imports, member_groups,
+    user_groups, users,
+};
 use crate::{to_db, DbConnection, StoreResult};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use skillstream_domain::bulk::{CheckedRow, Directory, RowError};
 use skillstream_domain::csv_import::RawRow;
-use skillstream_domain::{ImportId, ImportSource, ImportStatus, OrganizationId};
+use skillstream_domain::import_update::{encode_changes, MemberSnapshot};
+use skillstream_domain::{
+    ImportId, ImportMode, ImportSource, ImportStatus, MemberStatus, OrganizationId, Role, RowAction,
+};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = invitation_imports)]
@@ -27,6 +34,13 @@ pub struct ImportRecord {
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    pub mode: ImportMode,
+    pub updated_count: Option<i32>,
+    pub deactivated_count: Option<i32>,
+    pub reactivated_count: Option<i32>,
+    pub created_by: Option<i64>,
+    /// `{"file header": "field" | "ignore"}` as read (JSON); none for the batch API.
+    pub column_map: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -43,6 +57,10 @@ pub struct RowRecord {
     pub valid: bool,
     pub errors: String,
     pub send_at: String,
+    pub status: String,
+    pub action: RowAction,
+    /// `{"field": [old, new]}` of an update; empty when none.
+    pub changes: String,
 }
 
 impl RowRecord {
@@ -60,6 +78,20 @@ impl RowRecord {
             valid: checked.errors.is_empty(),
             errors: encode_errors(&checked.errors),
             send_at: raw.send_at,
+            status: raw.status,
+            action: checked.action,
+            changes: encode_changes(checked.changes()),
+        }
+    }
+
+    /// The verdict of a re-check, as stored.
+    pub fn with_check(&self, checked: &CheckedRow) -> Self {
+        RowRecord {
+            valid: checked.errors.is_empty(),
+            errors: encode_errors(&checked.errors),
+            action: checked.action,
+            changes: encode_changes(checked.changes()),
+            ..self.clone()
         }
     }
 
@@ -73,6 +105,7 @@ impl RowRecord {
             department: self.department.clone(),
             group: self.group_name.clone(),
             send_at: self.send_at.clone(),
+            status: self.status.clone(),
         }
     }
 
@@ -88,11 +121,28 @@ pub fn encode_errors(errors: &[RowError]) -> String {
     serde_json::to_string(errors).unwrap_or_else(|_| "[]".into())
 }
 
-/// The organization's names and addresses as rows are checked against them. The caller has
-/// recorded lapsed invitations as expired, so they neither block a new invitation nor collide
-/// with it on the unique index.
-pub fn directory(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<Directory> {
+/// The organization's names and addresses as rows are checked against them; for an update
+/// mode also every member as rows compare with them. The caller has recorded lapsed
+/// invitations as expired, so they neither block a new invitation nor collide with it on the
+/// unique index.
+pub fn directory(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    mode: ImportMode,
+) -> StoreResult<Directory> {
+    let (people, active_admins) = if mode == ImportMode::InviteNew {
+        (HashMap::new(), 0)
+    } else {
+        (
+            member_snapshots(conn, org)?,
+            crate::members::active_admins(conn, org)?,
+        )
+    };
     Ok(Directory {
+        mode,
+        people,
+        active_admins,
+        caller: None,
         departments: catalog::list(conn, Kind::Department, org)?
             .into_iter()
             .map(|(_, name, _)| name)
@@ -114,8 +164,65 @@ pub fn directory(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<Di
     })
 }
 
+/// Every member by folded address, with names, role, department and groups.
+fn member_snapshots(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+) -> StoreResult<HashMap<String, MemberSnapshot>> {
+    type Row = (
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+        Role,
+        Option<String>,
+        MemberStatus,
+    );
+    let rows: Vec<Row> = users::table
+        .left_join(departments::table)
+        .filter(users::organization_id.eq(org))
+        .select((
+            users::id,
+            users::email_folded,
+            users::first_name,
+            users::last_name,
+            users::role,
+            departments::name.nullable(),
+            users::status,
+        ))
+        .load(conn)?;
+    let mut groups: HashMap<i64, Vec<String>> = HashMap::new();
+    for (user, name) in member_groups::table
+        .inner_join(user_groups::table)
+        .inner_join(users::table)
+        .filter(users::organization_id.eq(org))
+        .order((user_groups::name.asc(), user_groups::id.asc()))
+        .select((member_groups::user_id, user_groups::name))
+        .load::<(i64, String)>(conn)?
+    {
+        groups.entry(user).or_default().push(name);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(id, folded, first, last, role, department, status)| {
+            let snapshot = MemberSnapshot {
+                id,
+                first_name: first.unwrap_or_default(),
+                last_name: last.unwrap_or_default(),
+                role,
+                department,
+                groups: groups.remove(&id).unwrap_or_default(),
+                active: status == MemberStatus::Active,
+            };
+            (folded, snapshot)
+        })
+        .collect())
+}
+
 /// What a new import records about itself.
 pub struct NewImport<'a> {
+    pub mode: ImportMode,
+    pub column_map: Option<&'a str>,
     pub organization_id: OrganizationId,
     pub created_by: Option<i64>,
     pub source: ImportSource,
@@ -129,7 +236,7 @@ pub struct NewImport<'a> {
 pub const IMPORT_LIFETIME_HOURS: i64 = 24;
 
 /// Columns of an import row, for the bulk writer's chunks.
-const ROW_COLUMNS: usize = 11;
+const ROW_COLUMNS: usize = 14;
 
 /// How many rows of an import carry an error with this code.
 pub fn rows_with_error(conn: &mut DbConnection, import: ImportId, code: &str) -> StoreResult<i64> {
@@ -162,6 +269,8 @@ impl ImportWriter {
                 invitation_imports::organization_id.eq(new.organization_id),
                 invitation_imports::created_by.eq(new.created_by),
                 invitation_imports::source.eq(new.source),
+                invitation_imports::mode.eq(new.mode),
+                invitation_imports::column_map.eq(new.column_map),
                 invitation_imports::filename.eq(new.filename),
                 invitation_imports::header.eq(header),
                 invitation_imports::total.eq(0),
@@ -280,22 +389,89 @@ pub fn set_counts(
         .map(|_| ())
 }
 
-/// Records the send: sent once, with what it created and skipped.
+/// What a send did, row by row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SentCounts {
+    pub created: usize,
+    pub updated: usize,
+    pub deactivated: usize,
+    pub reactivated: usize,
+    pub skipped: usize,
+}
+
+/// Records the send: sent once, with what it did.
 pub fn mark_sent(
     conn: &mut DbConnection,
     id: ImportId,
     skip_invalid: bool,
-    created: usize,
-    skipped: usize,
+    counts: &SentCounts,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
     diesel::update(invitation_imports::table.find(id))
         .set((
             invitation_imports::status.eq(ImportStatus::Sent),
             invitation_imports::skip_invalid.eq(skip_invalid),
-            invitation_imports::created_count.eq(count(created)),
-            invitation_imports::skipped_count.eq(count(skipped)),
+            invitation_imports::created_count.eq(count(counts.created)),
+            invitation_imports::updated_count.eq(count(counts.updated)),
+            invitation_imports::deactivated_count.eq(count(counts.deactivated)),
+            invitation_imports::reactivated_count.eq(count(counts.reactivated)),
+            invitation_imports::skipped_count.eq(count(counts.skipped)),
             invitation_imports::sent_at.eq(to_db(now)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// How many rows of the import do each thing.
+pub fn action_counts(
+    conn: &mut DbConnection,
+    id: ImportId,
+) -> StoreResult<HashMap<RowAction, i64>> {
+    Ok(invitation_import_rows::table
+        .filter(invitation_import_rows::import_id.eq(id.get()))
+        .group_by(invitation_import_rows::action)
+        .select((invitation_import_rows::action, diesel::dsl::count_star()))
+        .load::<(RowAction, i64)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// The saved column map for a file with these headers, as JSON text.
+pub fn column_map_for(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    header_key: &str,
+) -> StoreResult<Option<String>> {
+    import_column_maps::table
+        .filter(import_column_maps::organization_id.eq(org))
+        .filter(import_column_maps::header_key.eq(header_key))
+        .select(import_column_maps::column_map)
+        .first(conn)
+        .optional()
+}
+
+/// Saves (or replaces) the column map for files with these headers.
+pub fn save_column_map(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    header_key: &str,
+    column_map: &str,
+    by: Option<i64>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    diesel::delete(
+        import_column_maps::table
+            .filter(import_column_maps::organization_id.eq(org))
+            .filter(import_column_maps::header_key.eq(header_key)),
+    )
+    .execute(conn)?;
+    diesel::insert_into(import_column_maps::table)
+        .values((
+            import_column_maps::organization_id.eq(org),
+            import_column_maps::header_key.eq(header_key),
+            import_column_maps::column_map.eq(column_map),
+            import_column_maps::updated_by.eq(by),
+            import_column_maps::updated_at.eq(to_db(now)),
         ))
         .execute(conn)
         .map(|_| ())
@@ -367,6 +543,8 @@ pub fn update_rows(conn: &mut DbConnection, changed: &[RowRecord]) -> StoreResul
             .set((
                 invitation_import_rows::valid.eq(row.valid),
                 invitation_import_rows::errors.eq(&row.errors),
+                invitation_import_rows::action.eq(row.action),
+                invitation_import_rows::changes.eq(&row.changes),
             ))
             .execute(conn)?;
     }

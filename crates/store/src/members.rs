@@ -40,6 +40,15 @@ pub fn addresses(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<Ve
         .load(conn)
 }
 
+/// How many members of the organization are active.
+pub fn active_count(conn: &mut DbConnection, org: OrganizationId) -> StoreResult<i64> {
+    users::table
+        .filter(users::organization_id.eq(org))
+        .filter(users::status.eq(MemberStatus::Active))
+        .count()
+        .get_result(conn)
+}
+
 /// The folded addresses of the organization's deactivated members.
 pub fn deactivated_addresses(
     conn: &mut DbConnection,

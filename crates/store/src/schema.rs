@@ -224,6 +224,21 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        mode -> Text,
+        updated_count -> Nullable<Integer>,
+        deactivated_count -> Nullable<Integer>,
+        reactivated_count -> Nullable<Integer>,
+        column_map -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    import_column_maps (organization_id, header_key) {
+        organization_id -> BigInt,
+        header_key -> Text,
+        column_map -> Text,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
     }
 }
 
@@ -240,6 +255,9 @@ diesel::table! {
         valid -> Bool,
         errors -> Text,
         send_at -> Text,
+        status -> Text,
+        action -> Text,
+        changes -> Text,
     }
 }
 

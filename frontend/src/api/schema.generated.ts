@@ -907,6 +907,21 @@ export interface components {
         };
         /** @enum {string} */
         Action: "invitation.created" | "invitation.scheduled" | "invitation.email_sent" | "invitation.email_failed" | "invitation.reminded" | "invitation.resent" | "invitation.cancelled" | "invitation.expired" | "invitation.accepted" | "invitation.renewal_requested" | "invitation.link_copied" | "invitation.updated" | "import.uploaded" | "import.sent" | "member.deactivated" | "member.reactivated" | "member.updated" | "member.created" | "group.created" | "group.updated" | "group.deleted" | "organization.settings_changed" | "sso.settings_changed" | "api_token.created" | "api_token.revoked" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.test" | "scim_token.created" | "scim_token.revoked";
+        /** @description Rows by what they do. */
+        ActionCounts: {
+            /** Format: int64 */
+            deactivate: number;
+            /** Format: int64 */
+            error: number;
+            /** Format: int64 */
+            invite: number;
+            /** Format: int64 */
+            reactivate: number;
+            /** Format: int64 */
+            unchanged: number;
+            /** Format: int64 */
+            update: number;
+        };
         /** @enum {string} */
         ActorType: "member" | "api_token" | "scim" | "invitee" | "system";
         /** @description An API token as listed: never its secret. */
@@ -1046,6 +1061,15 @@ export interface components {
              * @example 2026-12-07T09:00
              */
             send_at?: string;
+        };
+        /** @description A header cell of an uploaded file and the field it was read as. */
+        ColumnGuess: {
+            /**
+             * @description `email`, `first_name`, `last_name`, `role`, `department`, `group`, `send_at`, `status`,
+             *     `ignore`; `null` when not recognised.
+             */
+            field?: string | null;
+            header: string;
         };
         /** @description A person to turn to. */
         Contact: {
@@ -1211,10 +1235,16 @@ export interface components {
          *     and 410 to a link holder.
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "invalid_body" | "invalid_query" | "invalid_multipart" | "invalid_idempotency_key" | "unauthorized" | "forbidden" | "csrf_failed" | "read_only_token" | "not_found" | "invitation_not_found" | "method_not_allowed" | "payload_too_large" | "file_too_large" | "unsupported_media_type" | "conflict" | "already_a_member" | "invitation_already_pending" | "department_name_taken" | "group_name_taken" | "import_has_errors" | "seat_limit_reached" | "invitation_scheduled" | "invitation_already_sent" | "invitation_not_expired" | "webhook_disabled" | "member_deactivated" | "last_active_admin" | "cannot_deactivate_self" | "invitation_already_accepted" | "invitation_cancelled" | "invitation_expired" | "invitation_superseded" | "import_expired" | "validation_failed" | "empty_file" | "not_utf8" | "missing_email_column" | "unknown_columns" | "duplicate_columns" | "ragged_row" | "unbalanced_quotes" | "too_many_rows" | "no_rows" | "bulk_limit_exceeded" | "idempotency_key_reused" | "renewal_not_allowed" | "sso_required" | "sso_not_configured" | "sso_provider_unavailable" | "sso_state_invalid" | "sso_cancelled" | "sso_code_refused" | "sso_token_invalid" | "sso_email_unverified" | "sso_email_mismatch" | "sso_identity_mismatch" | "sso_not_a_member" | "rate_limited" | "internal_error" | "service_unavailable";
+        ErrorCode: "invalid_json" | "invalid_body" | "invalid_query" | "invalid_multipart" | "invalid_idempotency_key" | "unauthorized" | "forbidden" | "csrf_failed" | "read_only_token" | "not_found" | "invitation_not_found" | "method_not_allowed" | "payload_too_large" | "file_too_large" | "unsupported_media_type" | "conflict" | "already_a_member" | "invitation_already_pending" | "department_name_taken" | "group_name_taken" | "import_has_errors" | "seat_limit_reached" | "invitation_scheduled" | "invitation_already_sent" | "invitation_not_expired" | "webhook_disabled" | "member_deactivated" | "last_active_admin" | "cannot_deactivate_self" | "invitation_already_accepted" | "invitation_cancelled" | "invitation_expired" | "invitation_superseded" | "mass_change_unconfirmed" | "import_expired" | "validation_failed" | "empty_file" | "not_utf8" | "missing_email_column" | "unknown_columns" | "duplicate_columns" | "ragged_row" | "unbalanced_quotes" | "too_many_rows" | "no_rows" | "unsupported_file" | "unreadable_workbook" | "sheet_not_found" | "invalid_column_map" | "bulk_limit_exceeded" | "idempotency_key_reused" | "renewal_not_allowed" | "sso_required" | "sso_not_configured" | "sso_provider_unavailable" | "sso_state_invalid" | "sso_cancelled" | "sso_code_refused" | "sso_token_invalid" | "sso_email_unverified" | "sso_email_mismatch" | "sso_identity_mismatch" | "sso_not_a_member" | "rate_limited" | "internal_error" | "service_unavailable";
         ErrorObject: {
             /** @description Stable machine-readable code. */
             code: components["schemas"]["ErrorCode"];
+            /**
+             * @description For `unknown_columns`, `missing_email_column` and `duplicate_columns`: every header cell
+             *     of the file with the field it was read as (`null`: not recognised), for a mapping step
+             *     that sends `column_map`.
+             */
+            columns?: components["schemas"]["ColumnGuess"][] | null;
             contact?: null | components["schemas"]["Contact"];
             /** @description Field-level problems (422) or other specifics; empty when there are none. */
             details: components["schemas"]["FieldError"][];
@@ -1228,6 +1258,7 @@ export interface components {
              * @description For `invitation_already_pending`: the pending invitation the request collided with.
              */
             invitation_id?: number | null;
+            mass_change?: null | components["schemas"]["MassChange"];
             /**
              * Format: int64
              * @description For `member_deactivated`: the member to reactivate
@@ -1287,6 +1318,16 @@ export interface components {
         };
         /** @description An uploaded file (or batch call) as previewed. */
         Import: {
+            /** @description How many rows do each thing when sent (over all pages). */
+            actions: components["schemas"]["ActionCounts"];
+            /**
+             * @description How each header cell was read: `{"file header": "field" | "ignore"}` (the admin's
+             *     `column_map`, a saved one, or the names the server recognises). Absent for the batch
+             *     API.
+             */
+            column_map?: {
+                [key: string]: string;
+            } | null;
             /** @description The header cells as written in the file. */
             columns: string[];
             /** Format: date-time */
@@ -1300,6 +1341,9 @@ export interface components {
             filename?: string | null;
             /** Format: int64 */
             id: number;
+            mass_change?: null | components["schemas"]["MassChangeView"];
+            /** @description What the import does with people already here. */
+            mode: components["schemas"]["ImportMode"];
             /**
              * @description The organization signs in through an identity provider: first and last names left
              *     empty are filled from it when the invitee accepts with SSO.
@@ -1324,7 +1368,21 @@ export interface components {
             /** Format: int64 */
             total_pages: number;
         };
+        /** @enum {string} */
+        ImportMode: "invite_new" | "invite_and_update" | "update_only";
         ImportRow: {
+            /**
+             * @description What sending the row does: `invite`, `update`, `reactivate`, `deactivate` (a member;
+             *     or a pending invitation, cancelled), `unchanged` or `error`.
+             */
+            action: components["schemas"]["RowAction"];
+            /**
+             * @description For a member's row: each changed field, `{"field": [old, new]}` (`groups` lists the
+             *     groups before and after the row's group is added); empty otherwise.
+             */
+            changes: {
+                [key: string]: string[];
+            };
             /** @description Every problem of the row (empty when valid). */
             errors: components["schemas"]["RowProblem"][];
             /**
@@ -1458,6 +1516,24 @@ export interface components {
             organization_id?: number | null;
             password: string;
         };
+        /** @description How many members an import deactivates, of how many active ones. */
+        MassChange: {
+            /** Format: int64 */
+            deactivations: number;
+            /** Format: int64 */
+            members: number;
+        };
+        /**
+         * @description An import that deactivates people: how many, of how many active members, and whether the
+         *     send needs `allow_mass_change` (more than 10 %).
+         */
+        MassChangeView: {
+            /** Format: int64 */
+            deactivations: number;
+            /** Format: int64 */
+            members: number;
+            needs_confirmation: boolean;
+        };
         /** @enum {string} */
         MemberStatus: "active" | "deactivated";
         /** @description Body to create or rename a department or group. */
@@ -1551,6 +1627,8 @@ export interface components {
          * @enum {string}
          */
         Role: "learner" | "instructor" | "admin";
+        /** @enum {string} */
+        RowAction: "invite" | "update" | "reactivate" | "deactivate" | "unchanged" | "error";
         /** @description One problem with one cell of a row. */
         RowProblem: {
             /** @example not_found */
@@ -1574,6 +1652,8 @@ export interface components {
             role: string;
             /** @description The `send_at` cell, when the file has that column. */
             send_at?: string;
+            /** @description The `status` cell (`active`, `deactivated`), when the file has that column. */
+            status?: string;
         };
         /** @enum {string} */
         ScimProvisioning: "invite" | "activate";
@@ -1609,6 +1689,11 @@ export interface components {
             needed: number;
         };
         SendImport: {
+            /**
+             * @description Go ahead although the import deactivates more than 10 % of the organization's active
+             *     members (default: refuse with `mass_change_unconfirmed`).
+             */
+            allow_mass_change?: boolean | null;
             /** @description Send the valid rows and skip those with errors (default: refuse while any row has one). */
             skip_invalid?: boolean | null;
         };
@@ -1657,8 +1742,18 @@ export interface components {
              * @description Invitations created (each with its email queued).
              */
             created: number;
+            /**
+             * Format: int64
+             * @description Members deactivated, and pending invitations cancelled, by the `status` column.
+             */
+            deactivated: number;
             /** Format: int64 */
             import_id: number;
+            /**
+             * Format: int64
+             * @description Members reactivated by the `status` column.
+             */
+            reactivated: number;
             /** Format: date-time */
             sent_at: string;
             skip_invalid: boolean;
@@ -1669,6 +1764,11 @@ export interface components {
             skipped: number;
             /** @description Lines of the skipped rows. */
             skipped_lines: number[];
+            /**
+             * Format: int64
+             * @description Members updated.
+             */
+            updated: number;
         };
         /** @description A signed-in session: a bearer token and who it belongs to. */
         Session: {
@@ -3573,12 +3673,27 @@ export interface operations {
                 errors_only?: boolean;
                 /** @description Rows with errors first (each group in file order), so a review starts with what to fix. */
                 errors_first?: boolean;
+                /**
+                 * @description `invite_new` (default): invite new addresses; `invite_and_update`: also update,
+                 *     deactivate or reactivate members; `update_only`: members only.
+                 */
+                mode?: string;
+                /**
+                 * @description `{"file header": "field" | "ignore"}` as JSON, for columns the server does not
+                 *     recognise. Fields: email, first_name, last_name, role, department, group, send_at,
+                 *     status.
+                 */
+                column_map?: string;
+                /** @description A workbook's sheet (default: the first with any cell filled). */
+                sheet?: string;
+                /** @description `true`: remember `column_map` for later files with the same header. */
+                save_column_map?: boolean;
             };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** @description The CSV file: `multipart/form-data` with a `file` field, or the raw file as `text/csv`. UTF-8 (with or without BOM); comma, semicolon or tab. */
+        /** @description The file: `multipart/form-data` with a `file` field (and optionally `mode`, `column_map`, `sheet`, `save_column_map` fields), or the raw file as the body (then the options go in the query string). CSV (UTF-8 with or without BOM; comma, semicolon or tab), `.xlsx`, `.xls` or `.ods`; the kind is told from the content. */
         requestBody: {
             content: {
                 "text/csv": string;
@@ -3637,7 +3752,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A file-level error (`empty_file`, `not_utf8`, `missing_email_column`, `unknown_columns`, `duplicate_columns`, `ragged_row`, `unbalanced_quotes`, `too_many_rows`, `no_rows`); no import is created */
+            /** @description A file-level error (`empty_file`, `not_utf8`, `unsupported_file`, `unreadable_workbook`, `sheet_not_found`, `missing_email_column`, `unknown_columns`, `duplicate_columns`, `invalid_column_map`, `ragged_row`, `unbalanced_quotes`, `too_many_rows`, `no_rows`; the column errors carry `columns`), or an invalid `mode`; no import is created */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3800,6 +3915,11 @@ export interface operations {
             query?: {
                 /** @description Send the valid rows and skip those with errors (default: refuse while any row has one). */
                 skip_invalid?: boolean;
+                /**
+                 * @description Go ahead although the import deactivates more than 10 % of the organization's active
+                 *     members (default: refuse with `mass_change_unconfirmed`).
+                 */
+                allow_mass_change?: boolean;
             };
             header?: never;
             path: {
@@ -3858,7 +3978,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `import_has_errors` with `invalid_rows`; nothing sent */
+            /** @description `import_has_errors` with `invalid_rows`, or `mass_change_unconfirmed` with `mass_change`; nothing sent */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -171,6 +171,7 @@ const en = {
       department: "Department",
       group: "Group",
       send_at: "Send at",
+      status: "Status",
       problems: "Problems",
     },
     fromSso: "from SSO",

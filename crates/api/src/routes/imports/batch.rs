@@ -249,6 +249,7 @@ fn row_of(index: usize, item: BatchItem) -> RawRow {
         department: text(item.department),
         group: text(item.group),
         send_at: text(item.send_at),
+        status: String::new(),
     }
 }
 
@@ -307,7 +308,7 @@ impl AnswerWriter {
             self.json.push(b',');
         }
         self.rows += 1;
-        let shown = ImportRow::from_parts(raw, &checked.errors);
+        let shown = ImportRow::checked(raw, checked);
         serde_json::to_writer(&mut self.json, &shown).map_err(AppError::internal)?;
         if self.want_details && !checked.errors.is_empty() {
             self.details.extend(shown.errors.iter().map(|e| {
@@ -398,6 +399,9 @@ pub async fn batch_invite(
             .collect();
             let input = ImportInput {
                 source: ImportSource::Api,
+                mode: skillstream_domain::ImportMode::InviteNew,
+                column_map: None,
+                save_column_map_as: None,
                 file_name: None,
                 header: &header,
                 idempotency_key: attempt_key.as_deref(),

@@ -8,6 +8,7 @@ use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use skillstream_domain::csv_import::Column;
+use skillstream_domain::import_columns::{self, ColumnMap, Target};
 use skillstream_domain::{ImportId, OrganizationId};
 
 /// Prefixes a quote to cells that start with `=`, `+`, `-`, `@`, tab or CR, so spreadsheets
@@ -29,13 +30,21 @@ fn cell(row: &RowRecord, column: Option<Column>) -> &str {
         Some(Column::Department) => &row.department,
         Some(Column::Group) => &row.group_name,
         Some(Column::SendAt) => &row.send_at,
+        Some(Column::Status) => &row.status,
         None => "",
     }
 }
 
-/// Builds the report (UTF-8 with a BOM, so Excel reads the accents right).
-pub fn report(header: &[String], rows: &[RowRecord]) -> ApiResult<Vec<u8>> {
-    let columns: Vec<Option<Column>> = header.iter().map(|h| Column::from_header(h)).collect();
+/// Builds the report (UTF-8 with a BOM, so Excel reads the accents right); `map` is how the
+/// file's columns were read. Ignored columns stay, empty.
+pub fn report(header: &[String], map: &ColumnMap, rows: &[RowRecord]) -> ApiResult<Vec<u8>> {
+    let columns: Vec<Option<Column>> = header
+        .iter()
+        .map(|h| match import_columns::target(h, map) {
+            Some(Target::Field(column)) => Some(column),
+            _ => None,
+        })
+        .collect();
     let mut writer = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
     let mut titles: Vec<String> = header.iter().map(|h| neutralise(h)).collect();
     titles.extend(["line".to_string(), "errors".to_string()]);
@@ -74,8 +83,13 @@ pub async fn error_report(
         .db(move |conn| {
             let record = skillstream_app::imports::find(conn, org, id)?;
             let header: Vec<String> = serde_json::from_str(&record.header).unwrap_or_default();
+            let map = record
+                .column_map
+                .as_deref()
+                .and_then(|text| ColumnMap::parse(text).ok())
+                .unwrap_or_default();
             let rows: Vec<RowRecord> = invalid_rows(conn, id)?;
-            report(&header, &rows)
+            report(&header, &map, &rows)
         })
         .await?;
     Ok(HttpResponse::Ok()

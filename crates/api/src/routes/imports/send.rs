@@ -6,7 +6,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
-use skillstream_app::imports::{self, SendOutcome};
+use skillstream_app::imports::{self, SendOptions, SendOutcome};
 use skillstream_domain::ImportId;
 use utoipa::{IntoParams, ToSchema};
 
@@ -15,10 +15,14 @@ use utoipa::{IntoParams, ToSchema};
 pub struct SendImport {
     /// Send the valid rows and skip those with errors (default: refuse while any row has one).
     pub skip_invalid: Option<bool>,
+    /// Go ahead although the import deactivates more than 10 % of the organization's active
+    /// members (default: refuse with `mass_change_unconfirmed`).
+    pub allow_mass_change: Option<bool>,
 }
 
-/// Reads `skip_invalid` from a JSON body (which may be empty) or the query string.
-pub fn parse_send_body(body: &[u8], query: SendImport) -> ApiResult<bool> {
+/// Reads `skip_invalid` and `allow_mass_change` from a JSON body (which may be empty) or the
+/// query string.
+pub fn parse_send_body(body: &[u8], query: SendImport) -> ApiResult<SendOptions> {
     let from_body = if body.iter().all(u8::is_ascii_whitespace) {
         SendImport::default()
     } else {
@@ -32,10 +36,16 @@ pub fn parse_send_body(body: &[u8], query: SendImport) -> ApiResult<bool> {
             })?
             .unwrap_or_default()
     };
-    Ok(from_body
-        .skip_invalid
-        .or(query.skip_invalid)
-        .unwrap_or(false))
+    Ok(SendOptions {
+        skip_invalid: from_body
+            .skip_invalid
+            .or(query.skip_invalid)
+            .unwrap_or(false),
+        allow_mass_change: from_body
+            .allow_mass_change
+            .or(query.allow_mass_change)
+            .unwrap_or(false),
+    })
 }
 
 #[utoipa::path(post, path = "/api/v1/invitation-imports/{id}/send", tag = "Bulk invitations",
@@ -44,7 +54,7 @@ pub fn parse_send_body(body: &[u8], query: SendImport) -> ApiResult<bool> {
     responses(
         (status = 200, description = "Sent (or already sent: the first result again)", body = SendResult),
         (status = 404, body = ErrorBody),
-        (status = 409, description = "`import_has_errors` with `invalid_rows`; nothing sent", body = ErrorBody),
+        (status = 409, description = "`import_has_errors` with `invalid_rows`, or `mass_change_unconfirmed` with `mass_change`; nothing sent", body = ErrorBody),
         (status = 410, description = "`import_expired` (imports can be sent for 24 hours)", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn send_import(
@@ -54,11 +64,11 @@ pub async fn send_import(
     query: web::Query<SendImport>,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
-    let skip_invalid = parse_send_body(&body, query.into_inner())?;
+    let options = parse_send_body(&body, query.into_inner())?;
     let ctx = admin.ctx(&state);
     let (org, id) = (ctx.org()?, ImportId(id.into_inner()));
     let outcome = state
-        .db(move |conn| Ok(imports::send(conn, &ctx, id, skip_invalid)?))
+        .db(move |conn| Ok(imports::send(conn, &ctx, id, options)?))
         .await?;
     match outcome {
         SendOutcome::Sent(result) => {

@@ -42,7 +42,8 @@ pub async fn show_import(
                 result,
             )
             .with_sso(conn, org.get())?
-            .with_seats(conn, org)
+            .with_seats(conn, org)?
+            .with_actions(conn, org, None)
         })
         .await?;
     Ok(HttpResponse::Ok().json(import))

@@ -33,7 +33,7 @@ pub async fn csv_template(admin: Admin, state: web::Data<AppState>) -> ApiResult
         role: skillstream_domain::Role::Learner.as_str().into(),
         department: department.unwrap_or_default(),
         group: group.unwrap_or_default(),
-        send_at: String::new(),
+        ..RawRow::default()
     };
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")

@@ -1,7 +1,8 @@
-//! Upload a CSV (multipart field `file`, or the raw `text/csv` body): every row is parsed and
-//! checked, and the import is stored. Nothing is sent.
+//! Upload a file (multipart field `file`, or the raw body): CSV or a workbook (.xlsx, .xls,
+//! .ods), its columns read through the admin's map, a saved map or the alias table; every row
+//! is checked as the mode reads it, and the import is stored. Nothing is sent.
 
-use super::view::{Import, ImportRow, RowsQuery};
+use super::view::{ActionCounts, Import, ImportRow, RowsQuery};
 use crate::auth::Admin;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
@@ -9,9 +10,15 @@ use actix_multipart::Multipart;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures::StreamExt;
+use serde::Deserialize;
+use skillstream_app::error::ColumnGuess;
 use skillstream_app::imports::{self, ImportInput};
-use skillstream_domain::csv_import::{parse, FileError};
-use skillstream_domain::ImportSource;
+use skillstream_domain::csv_import::{header_of, read, FileError, ReadOptions};
+use skillstream_domain::import_columns::{self, ColumnMap};
+use skillstream_domain::{ImportMode, ImportSource};
+use std::collections::HashMap;
+use std::sync::Arc;
+use utoipa::IntoParams;
 
 pub fn too_large(limit: usize) -> ApiError {
     ApiError::new(
@@ -32,12 +39,27 @@ pub fn file_error(error: &FileError) -> ApiError {
     )
 }
 
+/// The file and the form's other fields.
+struct Upload {
+    bytes: Vec<u8>,
+    filename: Option<String>,
+    /// Small text fields sent beside the file (`mode`, `column_map`, `sheet`,
+    /// `save_column_map`).
+    fields: HashMap<String, String>,
+}
+
+/// Form fields besides the file are short; anything longer is refused.
+const MAX_FIELD_BYTES: usize = 64 * 1024;
+
+fn unreadable(e: impl std::fmt::Display) -> ApiError {
+    ApiError::of(
+        crate::error::ErrorCode::InvalidMultipart,
+        format!("The upload could not be read: {e}"),
+    )
+}
+
 /// Reads the upload into memory, refusing more than `limit` bytes as soon as it is exceeded.
-async fn read_upload(
-    req: &HttpRequest,
-    payload: web::Payload,
-    limit: usize,
-) -> ApiResult<(Vec<u8>, Option<String>)> {
+async fn read_upload(req: &HttpRequest, payload: web::Payload, limit: usize) -> ApiResult<Upload> {
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -50,55 +72,81 @@ async fn read_upload(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
     {
-        // Multipart adds a little framing around the file.
-        if length > limit + 16 * 1024 {
+        // Multipart adds a little framing around the file (and the short fields).
+        if length > limit + 2 * MAX_FIELD_BYTES {
             return Err(too_large(limit));
         }
     }
     if content_type.starts_with("multipart/form-data") {
         let mut multipart = Multipart::new(req.headers(), payload);
+        let mut file = None;
+        let mut fields = HashMap::new();
         while let Some(field) = multipart.next().await {
-            let mut field = field.map_err(|e| {
-                ApiError::of(
-                    crate::error::ErrorCode::InvalidMultipart,
-                    format!("The upload could not be read: {e}"),
-                )
-            })?;
-            if field.name() != Some("file") {
+            let mut field = field.map_err(unreadable)?;
+            let name = field.name().unwrap_or_default().to_string();
+            if name == "file" {
+                let filename = field
+                    .content_disposition()
+                    .and_then(|d| d.get_filename())
+                    .map(|f| f.chars().take(255).collect());
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.next().await {
+                    let chunk = chunk.map_err(unreadable)?;
+                    if bytes.len() + chunk.len() > limit {
+                        return Err(too_large(limit));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                file = Some((bytes, filename));
                 continue;
             }
-            let filename = field
-                .content_disposition()
-                .and_then(|d| d.get_filename())
-                .map(|f| f.chars().take(255).collect());
-            let mut bytes = Vec::new();
+            let mut value = Vec::new();
             while let Some(chunk) = field.next().await {
-                let chunk = chunk.map_err(|e| {
-                    ApiError::of(
-                        crate::error::ErrorCode::InvalidMultipart,
-                        format!("The upload could not be read: {e}"),
-                    )
-                })?;
-                if bytes.len() + chunk.len() > limit {
-                    return Err(too_large(limit));
+                let chunk = chunk.map_err(unreadable)?;
+                if value.len() + chunk.len() > MAX_FIELD_BYTES {
+                    return Err(ApiError::field(
+                        &name,
+                        "too_long",
+                        format!("The form field \"{name}\" is longer than 64 KiB."),
+                    ));
                 }
-                bytes.extend_from_slice(&chunk);
+                value.extend_from_slice(&chunk);
             }
-            return Ok((bytes, filename));
+            if matches!(
+                name.as_str(),
+                "mode" | "column_map" | "sheet" | "save_column_map"
+            ) {
+                let text = String::from_utf8(value).map_err(|_| {
+                    ApiError::field(&name, "invalid", format!("\"{name}\" is not UTF-8 text."))
+                })?;
+                fields.insert(name, text);
+            }
         }
-        return Err(ApiError::field(
-            "file",
-            "required",
-            "Attach the CSV file in a form field named \"file\".",
-        ));
+        let Some((bytes, filename)) = file else {
+            return Err(ApiError::field(
+                "file",
+                "required",
+                "Attach the file (CSV, .xlsx, .xls or .ods) in a form field named \"file\".",
+            ));
+        };
+        return Ok(Upload {
+            bytes,
+            filename,
+            fields,
+        });
     }
-    if content_type.is_empty()
-        || content_type.starts_with("text/csv")
-        || content_type.starts_with("text/plain")
-        || content_type.starts_with("application/csv")
-        || content_type.starts_with("application/vnd.ms-excel")
-        || content_type.starts_with("application/octet-stream")
-    {
+    const RAW_TYPES: [&str; 9] = [
+        "text/csv",
+        "text/plain",
+        "application/csv",
+        "application/vnd.ms-excel",
+        "application/octet-stream",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/x-msexcel",
+        "application/excel",
+    ];
+    if content_type.is_empty() || RAW_TYPES.iter().any(|t| content_type.starts_with(t)) {
         let mut bytes = Vec::new();
         let mut payload = payload;
         while let Some(chunk) = payload.next().await {
@@ -113,23 +161,112 @@ async fn read_upload(
             }
             bytes.extend_from_slice(&chunk);
         }
-        return Ok((bytes, None));
+        return Ok(Upload {
+            bytes,
+            filename: None,
+            fields: HashMap::new(),
+        });
     }
     Err(ApiError::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         crate::error::ErrorCode::UnsupportedMediaType,
-        "Upload the file as multipart/form-data (field \"file\") or as a text/csv body.",
+        "Upload the file as multipart/form-data (field \"file\") or as the raw body (text/csv, or a spreadsheet's own type).",
     ))
 }
 
+/// How to read the file: query parameters, or form fields beside the file (which win).
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadOptions {
+    /// `invite_new` (default): invite new addresses; `invite_and_update`: also update,
+    /// deactivate or reactivate members; `update_only`: members only.
+    pub mode: Option<String>,
+    /// `{"file header": "field" | "ignore"}` as JSON, for columns the server does not
+    /// recognise. Fields: email, first_name, last_name, role, department, group, send_at,
+    /// status.
+    pub column_map: Option<String>,
+    /// A workbook's sheet (default: the first with any cell filled).
+    pub sheet: Option<String>,
+    /// `true`: remember `column_map` for later files with the same header.
+    pub save_column_map: Option<bool>,
+}
+
+/// The options as given, checked.
+struct Reading {
+    mode: ImportMode,
+    column_map: Option<ColumnMap>,
+    sheet: Option<String>,
+    save: bool,
+}
+
+impl UploadOptions {
+    fn read(self, fields: &HashMap<String, String>) -> ApiResult<Reading> {
+        let field = |name: &str| fields.get(name).cloned();
+        let mode = match field("mode").or(self.mode) {
+            None => ImportMode::InviteNew,
+            Some(text) if text.trim().is_empty() => ImportMode::InviteNew,
+            Some(text) => ImportMode::from_stored(text.trim()).ok_or_else(|| {
+                ApiError::field(
+                    "mode",
+                    "invalid",
+                    format!("Mode \"{text}\" is not one of: invite_new, invite_and_update, update_only."),
+                )
+            })?,
+        };
+        let column_map = match field("column_map").or(self.column_map) {
+            Some(text) if !text.trim().is_empty() => Some(
+                ColumnMap::parse(&text)
+                    .map_err(|message| file_error(&FileError::InvalidColumnMap(message)))?,
+            ),
+            _ => None,
+        };
+        let save = match field("save_column_map") {
+            Some(text) => matches!(text.trim(), "true" | "1" | "on"),
+            None => self.save_column_map.unwrap_or(false),
+        };
+        Ok(Reading {
+            mode,
+            column_map,
+            sheet: field("sheet")
+                .or(self.sheet)
+                .filter(|s| !s.trim().is_empty()),
+            save,
+        })
+    }
+}
+
+/// A file-level error; for the column errors, with every header cell and what it was read
+/// as, so a mapping step can settle the rest.
+fn column_error(error: &FileError, header: Option<&[String]>, map: &ColumnMap) -> ApiError {
+    let mut api = file_error(error);
+    if let Some(header) = header {
+        let columns = import_columns::guesses(header, map)
+            .into_iter()
+            .map(|(header, field)| ColumnGuess {
+                header,
+                field: field.map(str::to_string),
+            })
+            .collect();
+        api = ApiError(api.0.with_columns(columns));
+    }
+    api
+}
+
+fn is_column_error(error: &FileError) -> bool {
+    matches!(
+        error,
+        FileError::UnknownColumns(_) | FileError::NoEmailColumn | FileError::DuplicateColumns(_)
+    )
+}
+
 #[utoipa::path(post, path = "/api/v1/invitation-imports", tag = "Bulk invitations",
-    params(RowsQuery),
-    request_body(description = "The CSV file: `multipart/form-data` with a `file` field, or the raw file as `text/csv`. UTF-8 (with or without BOM); comma, semicolon or tab.", content_type = "text/csv", content = String),
+    params(RowsQuery, UploadOptions),
+    request_body(description = "The file: `multipart/form-data` with a `file` field (and optionally `mode`, `column_map`, `sheet`, `save_column_map` fields), or the raw file as the body (then the options go in the query string). CSV (UTF-8 with or without BOM; comma, semicolon or tab), `.xlsx`, `.xls` or `.ods`; the kind is told from the content.", content_type = "text/csv", content = String),
     responses(
         (status = 201, description = "Stored and previewed; nothing sent", body = Import),
         (status = 413, description = "`file_too_large`", body = ErrorBody),
         (status = 415, body = ErrorBody),
-        (status = 422, description = "A file-level error (`empty_file`, `not_utf8`, `missing_email_column`, `unknown_columns`, `duplicate_columns`, `ragged_row`, `unbalanced_quotes`, `too_many_rows`, `no_rows`); no import is created", body = ErrorBody),
+        (status = 422, description = "A file-level error (`empty_file`, `not_utf8`, `unsupported_file`, `unreadable_workbook`, `sheet_not_found`, `missing_email_column`, `unknown_columns`, `duplicate_columns`, `invalid_column_map`, `ragged_row`, `unbalanced_quotes`, `too_many_rows`, `no_rows`; the column errors carry `columns`), or an invalid `mode`; no import is created", body = ErrorBody),
         (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn upload_import(
@@ -138,15 +275,70 @@ pub async fn upload_import(
     req: HttpRequest,
     payload: web::Payload,
     query: web::Query<RowsQuery>,
+    options: web::Query<UploadOptions>,
 ) -> ApiResult<HttpResponse> {
     let limits = state.settings.imports;
-    let (bytes, filename) = read_upload(&req, payload, limits.max_bytes).await?;
-    let parsed = web::block(move || parse(&bytes, limits.max_rows))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(|e| file_error(&e))?;
+    let upload = read_upload(&req, payload, limits.max_bytes).await?;
+    let reading = options.into_inner().read(&upload.fields)?;
     let ctx = admin.ctx(&state);
     let org = ctx.org()?;
+    let bytes = Arc::new(upload.bytes);
+    let given = reading.column_map.clone().unwrap_or_default();
+    let sheet = reading.sheet.clone();
+    let parse = {
+        let (bytes, sheet) = (bytes.clone(), sheet.clone());
+        move |map: ColumnMap| {
+            let options = ReadOptions {
+                max_rows: limits.max_rows,
+                column_map: &map,
+                sheet: sheet.as_deref(),
+            };
+            (read(&bytes, &options), map)
+        }
+    };
+    let (mut parsed, mut map) = {
+        let parse = parse.clone();
+        let given = given.clone();
+        web::block(move || parse(given))
+            .await
+            .map_err(ApiError::internal)?
+    };
+    if let Err(error) = &parsed {
+        if is_column_error(error) {
+            // A file whose header has a saved map reads through it; otherwise the mapping
+            // step needs the header and what each cell was read as.
+            let (b, s) = (bytes.clone(), sheet.clone());
+            let header = web::block(move || header_of(&b, s.as_deref()))
+                .await
+                .map_err(ApiError::internal)?
+                .ok();
+            let saved = match (&header, reading.column_map.is_none()) {
+                (Some(header), true) => {
+                    let key = import_columns::header_key(header);
+                    state
+                        .db(move |conn| Ok(imports::saved_column_map(conn, org, &key)?))
+                        .await?
+                        .and_then(|text| ColumnMap::parse(&text).ok())
+                }
+                _ => None,
+            };
+            if let Some(saved) = saved {
+                let parse = parse.clone();
+                (parsed, map) = web::block(move || parse(saved))
+                    .await
+                    .map_err(ApiError::internal)?;
+            }
+            if let Err(error) = &parsed {
+                return Err(column_error(error, header.as_deref(), &map));
+            }
+        }
+    }
+    let parsed = parsed.map_err(|e| file_error(&e))?;
+    drop(bytes);
+    let resolved = ColumnMap::resolved(&parsed.header, &map).to_string();
+    let header_key = import_columns::header_key(&parsed.header);
+    let save = reading.save && reading.column_map.is_some();
+    let mode = reading.mode;
     let query = query.into_inner();
     let import = state
         .db(move |conn| {
@@ -155,17 +347,22 @@ pub async fn upload_import(
             let offset = usize::try_from(query.offset()).unwrap_or(usize::MAX);
             let per_page = usize::try_from(query.per_page()).unwrap_or(0);
             let mut matching = 0usize;
+            let mut actions = ActionCounts::default();
             let mut rows: Vec<ImportRow> = Vec::with_capacity(per_page.min(100));
             let input = ImportInput {
                 source: ImportSource::Csv,
-                file_name: filename.as_deref(),
+                mode,
+                column_map: Some(&resolved),
+                save_column_map_as: save.then_some(header_key.as_str()),
+                file_name: upload.filename.as_deref(),
                 header: &parsed.header,
                 idempotency_key: None,
             };
             let record = imports::upload(conn, &ctx, &input, parsed.rows, |raw, checked| {
+                actions.add(checked.action, 1);
                 if !query.errors_only() || !checked.errors.is_empty() {
                     if matching >= offset && rows.len() < per_page {
-                        rows.push(ImportRow::from_parts(raw, &checked.errors));
+                        rows.push(ImportRow::checked(raw, checked));
                     }
                     matching += 1;
                 }
@@ -173,7 +370,8 @@ pub async fn upload_import(
             let total = i64::try_from(matching).unwrap_or(i64::MAX);
             Import::new(&record, rows, &query, total, None)
                 .with_sso(conn, org.get())?
-                .with_seats(conn, org)
+                .with_seats(conn, org)?
+                .with_actions(conn, org, Some(actions))
         })
         .await?;
     Ok(HttpResponse::Created()

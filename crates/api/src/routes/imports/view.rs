@@ -5,7 +5,8 @@ use crate::db::imports::{ImportRecord, RowRecord};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use skillstream_domain::bulk::RowError;
-use skillstream_domain::{ImportSource, ImportStatus};
+use skillstream_domain::{ImportMode, ImportSource, ImportStatus, RowAction};
+use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 
 pub const DEFAULT_ROWS_PER_PAGE: i64 = 5000;
@@ -51,6 +52,48 @@ pub struct ImportSummary {
     pub invalid: i64,
 }
 
+/// Rows by what they do.
+#[derive(Debug, Clone, Copy, Default, Serialize, ToSchema, PartialEq, Eq)]
+pub struct ActionCounts {
+    pub invite: i64,
+    pub update: i64,
+    pub reactivate: i64,
+    pub deactivate: i64,
+    pub unchanged: i64,
+    pub error: i64,
+}
+
+impl ActionCounts {
+    pub fn add(&mut self, action: RowAction, n: i64) {
+        let slot = match action {
+            RowAction::Invite => &mut self.invite,
+            RowAction::Update => &mut self.update,
+            RowAction::Reactivate => &mut self.reactivate,
+            RowAction::Deactivate => &mut self.deactivate,
+            RowAction::Unchanged => &mut self.unchanged,
+            RowAction::Error => &mut self.error,
+        };
+        *slot += n;
+    }
+
+    pub fn from_map(counts: &HashMap<RowAction, i64>) -> Self {
+        let mut out = Self::default();
+        for (action, n) in counts {
+            out.add(*action, *n);
+        }
+        out
+    }
+}
+
+/// An import that deactivates people: how many, of how many active members, and whether the
+/// send needs `allow_mass_change` (more than 10 %).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct MassChangeView {
+    pub deactivations: i64,
+    pub members: i64,
+    pub needs_confirmation: bool,
+}
+
 /// A row's cells as read (trimmed).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RowValues {
@@ -63,6 +106,9 @@ pub struct RowValues {
     /// The `send_at` cell, when the file has that column.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub send_at: String,
+    /// The `status` cell (`active`, `deactivated`), when the file has that column.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub status: String,
 }
 
 /// One problem with one cell of a row.
@@ -98,6 +144,13 @@ pub struct ImportRow {
     pub valid: bool,
     /// Every problem of the row (empty when valid).
     pub errors: Vec<RowProblem>,
+    /// What sending the row does: `invite`, `update`, `reactivate`, `deactivate` (a member;
+    /// or a pending invitation, cancelled), `unchanged` or `error`.
+    pub action: RowAction,
+    /// For a member's row: each changed field, `{"field": [old, new]}` (`groups` lists the
+    /// groups before and after the row's group is added); empty otherwise.
+    #[schema(value_type = HashMap<String, Vec<String>>)]
+    pub changes: serde_json::Map<String, serde_json::Value>,
     /// Hints that do not stop the row, such as `possible_typo` on `email`
     /// (`bob@gmial.com`: "Did you mean bob@gmail.com?"); absent when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -106,7 +159,21 @@ pub struct ImportRow {
 
 impl ImportRow {
     /// A row as previewed, straight from the parser and the checks.
-    pub fn from_parts(raw: &skillstream_domain::csv_import::RawRow, errors: &[RowError]) -> Self {
+    pub fn checked(
+        raw: &skillstream_domain::csv_import::RawRow,
+        checked: &skillstream_domain::bulk::CheckedRow,
+    ) -> Self {
+        let changes = skillstream_domain::import_update::encode_changes(checked.changes());
+        Self::from_parts(raw, &checked.errors, checked.action, &changes)
+    }
+
+    /// A row from its cells, errors, action and stored changes.
+    pub fn from_parts(
+        raw: &skillstream_domain::csv_import::RawRow,
+        errors: &[RowError],
+        action: RowAction,
+        changes: &str,
+    ) -> Self {
         let line = i64::try_from(raw.line).unwrap_or(i64::MAX);
         Self {
             line,
@@ -118,9 +185,12 @@ impl ImportRow {
                 department: raw.department.clone(),
                 group: raw.group.clone(),
                 send_at: raw.send_at.clone(),
+                status: raw.status.clone(),
             },
             valid: errors.is_empty(),
             errors: errors.iter().cloned().map(RowProblem::from).collect(),
+            action,
+            changes: skillstream_domain::import_update::decode_changes(changes),
             warnings: skillstream_app::invitations::email_warnings(Some(&raw.email))
                 .into_iter()
                 .map(|w| RowProblem {
@@ -139,6 +209,9 @@ impl From<skillstream_app::imports::SentImport> for SendResult {
         Self {
             import_id: sent.import_id.get(),
             created: sent.created,
+            updated: sent.updated,
+            deactivated: sent.deactivated,
+            reactivated: sent.reactivated,
             skipped: sent.skipped,
             skip_invalid: sent.skip_invalid,
             sent_at: sent.sent_at,
@@ -149,7 +222,7 @@ impl From<skillstream_app::imports::SentImport> for SendResult {
 
 impl From<&RowRecord> for ImportRow {
     fn from(r: &RowRecord) -> Self {
-        Self::from_parts(&r.raw(), &r.decoded_errors())
+        Self::from_parts(&r.raw(), &r.decoded_errors(), r.action, &r.changes)
     }
 }
 
@@ -159,6 +232,12 @@ pub struct SendResult {
     pub import_id: i64,
     /// Invitations created (each with its email queued).
     pub created: i64,
+    /// Members updated.
+    pub updated: i64,
+    /// Members deactivated, and pending invitations cancelled, by the `status` column.
+    pub deactivated: i64,
+    /// Members reactivated by the `status` column.
+    pub reactivated: i64,
     /// Rows left out because they have errors.
     pub skipped: i64,
     pub skip_invalid: bool,
@@ -173,13 +252,22 @@ pub struct Import {
     pub id: i64,
     pub status: ImportStatus,
     pub source: ImportSource,
+    /// What the import does with people already here.
+    pub mode: ImportMode,
     pub filename: Option<String>,
     /// The header cells as written in the file.
     pub columns: Vec<String>,
+    /// How each header cell was read: `{"file header": "field" | "ignore"}` (the admin's
+    /// `column_map`, a saved one, or the names the server recognises). Absent for the batch
+    /// API.
+    #[schema(value_type = Option<HashMap<String, String>>)]
+    pub column_map: Option<serde_json::Value>,
     pub created_at: DateTime<Utc>,
     /// The import can be sent until then.
     pub expires_at: DateTime<Utc>,
     pub summary: ImportSummary,
+    /// How many rows do each thing when sent (over all pages).
+    pub actions: ActionCounts,
     /// This page of rows, in file order (with `errors_first`, rows with errors before the others).
     pub rows: Vec<ImportRow>,
     pub page: i64,
@@ -197,6 +285,8 @@ pub struct Import {
     /// those that did not fit) and those free now. Rows past the free seats carry the error
     /// `seat_limit_reached`.
     pub seats: Option<SeatCount>,
+    /// Present when rows deactivate people.
+    pub mass_change: Option<MassChangeView>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -252,8 +342,13 @@ impl Import {
             id: record.id.get(),
             status: record.status,
             source: record.source,
+            mode: record.mode,
             filename: record.filename.clone(),
             columns: serde_json::from_str(&record.header).unwrap_or_default(),
+            column_map: record
+                .column_map
+                .as_deref()
+                .and_then(|text| serde_json::from_str(text).ok()),
             created_at: from_db(record.created_at),
             expires_at: from_db(record.expires_at),
             summary: ImportSummary {
@@ -261,6 +356,7 @@ impl Import {
                 valid: i64::from(record.valid),
                 invalid: i64::from(record.invalid),
             },
+            actions: ActionCounts::default(),
             rows,
             page: query.page(),
             per_page,
@@ -270,6 +366,37 @@ impl Import {
             result,
             names_from_sso: false,
             seats: None,
+            mass_change: None,
         }
+    }
+
+    /// Adds the rows' actions (counted by the caller, or from the store) and, when rows
+    /// deactivate people, whether sending needs the mass-change confirmation.
+    pub fn with_actions(
+        mut self,
+        conn: &mut crate::db::DbConnection,
+        org: skillstream_domain::OrganizationId,
+        counted: Option<ActionCounts>,
+    ) -> crate::error::ApiResult<Self> {
+        let actions = match counted {
+            Some(actions) => actions,
+            None => ActionCounts::from_map(&crate::db::imports::action_counts(
+                conn,
+                skillstream_domain::ImportId(self.id),
+            )?),
+        };
+        self.actions = actions;
+        if actions.deactivate > 0 {
+            let members = crate::db::members::active_count(conn, org)?;
+            self.mass_change = Some(MassChangeView {
+                deactivations: actions.deactivate,
+                members,
+                needs_confirmation: skillstream_app::imports::is_mass_change(
+                    actions.deactivate,
+                    members,
+                ),
+            });
+        }
+        Ok(self)
     }
 }

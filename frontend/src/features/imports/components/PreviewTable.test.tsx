@@ -6,10 +6,12 @@ import { PreviewTable } from "./PreviewTable";
 const values = { email: "", first_name: "", last_name: "", role: "", department: "", group: "" };
 
 const rows: Schemas["ImportRow"][] = [
-  { line: 2, valid: true, errors: [], values: { ...values, email: "ada@example.com", department: "Sales" } },
+  { line: 2, valid: true, errors: [], action: "invite", changes: {}, values: { ...values, email: "ada@example.com", department: "Sales" } },
   {
     line: 3,
     valid: false,
+    action: "error",
+    changes: {},
     values: { ...values, email: "bob@example", role: "lerner", department: "sales" },
     errors: [
       { column: "email", code: "invalid_email", message: '"bob@example" is not a valid email address.' },
@@ -45,6 +47,8 @@ describe("the import preview", () => {
             line: 2,
             valid: true,
             errors: [],
+            action: "invite",
+            changes: {},
             values: { ...values, email: "bob@gmial.com" },
             warnings: [{ column: "email", code: "possible_typo", message: "Did you mean bob@gmail.com?", suggestion: "bob@gmail.com" }],
           },

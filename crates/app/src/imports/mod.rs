@@ -2,6 +2,10 @@
 //! once (`import.sent`): every row is re-checked against the organization as it is then, and
 //! the valid ones become invitations through the same writer as a single invitation.
 
+mod apply;
+
+pub use apply::{deactivations, is_mass_change, MASS_CHANGE_PERCENT};
+
 use crate::context::Ctx;
 use crate::details;
 use crate::error::{AppError, AppResult, ErrorCode};
@@ -11,11 +15,11 @@ use chrono::{DateTime, Utc};
 use skillstream_domain::bulk::{check_rows, CheckedRow, Directory, RowChecker, ValidRow};
 use skillstream_domain::csv_import::RawRow;
 use skillstream_domain::{
-    Action, ImportId, ImportSource, ImportStatus, OrganizationId, TargetType,
+    Action, ImportId, ImportMode, ImportSource, ImportStatus, OrganizationId, TargetType,
 };
 use skillstream_store::catalog::{self, Kind};
 use skillstream_store::imports::{
-    self as store, encode_errors, ImportRecord, ImportWriter, NewImport, RowRecord,
+    self as store, ImportRecord, ImportWriter, NewImport, RowRecord, SentCounts,
 };
 use skillstream_store::invitations::LapsedScope;
 use skillstream_store::{from_db, to_db, write_transaction, DbConnection};
@@ -26,6 +30,10 @@ use std::collections::HashMap;
 pub struct SentImport {
     pub import_id: ImportId,
     pub created: i64,
+    /// Members updated, deactivated (and pending invitations cancelled), reactivated.
+    pub updated: i64,
+    pub deactivated: i64,
+    pub reactivated: i64,
     pub skipped: i64,
     pub skip_invalid: bool,
     pub sent_at: DateTime<Utc>,
@@ -59,12 +67,22 @@ pub fn find(conn: &mut DbConnection, org: OrganizationId, id: ImportId) -> AppRe
     store::find(conn, org, id)?.ok_or_else(|| AppError::not_found("Import"))
 }
 
-/// The organization's names and addresses as rows are checked against them, after lapsed
-/// invitations were recorded as expired (so they neither block a row nor collide with it).
-pub fn directory(conn: &mut DbConnection, ctx: &Ctx, org: OrganizationId) -> AppResult<Directory> {
+/// The organization's names and addresses as rows are checked against them (and its members,
+/// for an update mode), after lapsed invitations were recorded as expired (so they neither
+/// block a row nor collide with it).
+pub fn directory(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    org: OrganizationId,
+    mode: ImportMode,
+) -> AppResult<Directory> {
     invitations::expire(conn, ctx, LapsedScope::Organization(org))?;
-    let mut directory = store::directory(conn, org)?;
+    let mut directory = store::directory(conn, org, mode)?;
     directory.now = ctx.now;
+    if let Some(member) = ctx.member_id {
+        directory.caller =
+            skillstream_store::members::find_in(conn, org, member)?.map(|m| m.email.to_lowercase());
+    }
     if let Some(limit) = skillstream_store::organizations::settings(conn, org)?.seat_limit {
         let taken = skillstream_store::invitations::seats_taken(conn, org, ctx.now)?;
         directory.free_seats = Some((limit - taken).max(0));
@@ -90,6 +108,15 @@ pub fn uploaded(
     Ok(())
 }
 
+/// The column map saved for files with this header key, if any (JSON).
+pub fn saved_column_map(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    header_key: &str,
+) -> AppResult<Option<String>> {
+    Ok(store::column_map_for(conn, org, header_key)?)
+}
+
 /// The result of an import that was sent, as first reported.
 pub fn stored_result(
     conn: &mut DbConnection,
@@ -106,6 +133,9 @@ pub fn stored_result(
     Ok(Some(SentImport {
         import_id: record.id,
         created: i64::from(record.created_count.unwrap_or(0)),
+        updated: i64::from(record.updated_count.unwrap_or(0)),
+        deactivated: i64::from(record.deactivated_count.unwrap_or(0)),
+        reactivated: i64::from(record.reactivated_count.unwrap_or(0)),
         skipped: i64::from(record.skipped_count.unwrap_or(0)),
         skip_invalid: record.skip_invalid.unwrap_or(false),
         sent_at: record
@@ -122,8 +152,9 @@ pub fn send_in(
     conn: &mut DbConnection,
     ctx: &Ctx,
     import_id: ImportId,
-    skip_invalid: bool,
+    options: SendOptions,
 ) -> AppResult<SendOutcome> {
+    let skip_invalid = options.skip_invalid;
     let org = ctx.org()?;
     // Only an import of the caller's organization is locked: another organization's id is a
     // 404 before any row lock is taken.
@@ -141,22 +172,20 @@ pub fn send_in(
     let clock = std::time::Instant::now();
     let rows = store::all_rows(conn, import_id)?;
     let loaded = clock.elapsed();
-    let directory = directory(conn, ctx, org)?;
+    let directory = directory(conn, ctx, org, record.mode)?;
     let raw: Vec<_> = rows.iter().map(RowRecord::raw).collect();
     let checked = check_rows(&raw, &directory);
+    drop(directory);
     let rechecked = clock.elapsed();
     // Rows whose verdict changed since the preview (a department renamed, someone invited
-    // meanwhile) are rewritten, so the preview shows why they were not sent.
+    // meanwhile, a member changed) are rewritten, so the preview shows what was sent.
     let changed: Vec<RowRecord> = rows
         .iter()
         .zip(&checked)
         .filter_map(|(row, check)| {
-            let errors = encode_errors(&check.errors);
-            (errors != row.errors).then(|| RowRecord {
-                valid: check.errors.is_empty(),
-                errors,
-                ..row.clone()
-            })
+            let now = row.with_check(check);
+            (now.errors != row.errors || now.action != row.action || now.changes != row.changes)
+                .then_some(now)
         })
         .collect();
     store::update_rows(conn, &changed)?;
@@ -168,7 +197,7 @@ pub fn send_in(
         .map(|(row, _)| row.line)
         .collect();
     // Large imports hold every row several times over; let go of what is no longer needed.
-    drop((changed, raw, rows));
+    drop((changed, rows));
     let invalid = checked.iter().filter(|c| !c.errors.is_empty()).count();
     store::set_counts(conn, import_id, total - invalid, invalid)?;
     if invalid > 0 && !skip_invalid {
@@ -176,10 +205,20 @@ pub fn send_in(
             invalid: i64::try_from(invalid).unwrap_or(i64::MAX),
         });
     }
+    apply::guard_mass_change(conn, org, &checked, options.allow_mass_change)?;
+    let mut counts = SentCounts {
+        skipped: invalid,
+        ..SentCounts::default()
+    };
+    if record.mode != ImportMode::InviteNew {
+        apply::apply(conn, ctx, org, &raw, &checked, &mut counts)?;
+    }
+    drop(raw);
     let valid = resolve_rows(conn, org, checked.into_iter().filter_map(|c| c.valid))?;
     let created = invitations::write_many(conn, ctx, org, Some(import_id), &valid)?
         .ids
         .len();
+    counts.created = created;
     tracing::info!(
         import_id = import_id.get(),
         created,
@@ -189,15 +228,26 @@ pub fn send_in(
         write_ms = (clock.elapsed() - rechecked).as_millis() as u64,
         "import sent"
     );
-    store::mark_sent(conn, import_id, skip_invalid, created, invalid, ctx.now)?;
+    store::mark_sent(conn, import_id, skip_invalid, &counts, ctx.now)?;
     let event = Event::new(ctx, org, Action::ImportSent)
         .target(TargetType::Import, import_id.get())
         .import(Some(import_id))
-        .details(details! { "created": created, "skipped": invalid });
+        .details(details! {
+            "mode": record.mode.as_str(),
+            "created": created,
+            "updated": counts.updated,
+            "deactivated": counts.deactivated,
+            "reactivated": counts.reactivated,
+            "skipped": invalid
+        });
     skillstream_store::events::append(conn, vec![event.into_row()])?;
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
     Ok(SendOutcome::Sent(SentImport {
         import_id,
-        created: i64::try_from(created).unwrap_or(i64::MAX),
+        created: count(created),
+        updated: count(counts.updated),
+        deactivated: count(counts.deactivated),
+        reactivated: count(counts.reactivated),
         skipped: i64::try_from(invalid).unwrap_or(i64::MAX),
         skip_invalid,
         sent_at: from_db(to_db(ctx.now)),
@@ -205,14 +255,23 @@ pub fn send_in(
     }))
 }
 
+/// How a send goes ahead.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SendOptions {
+    /// Send the valid rows and skip the others.
+    pub skip_invalid: bool,
+    /// Go ahead although the import deactivates more than 10 % of the members.
+    pub allow_mass_change: bool,
+}
+
 /// Sends an import in its own transaction.
 pub fn send(
     conn: &mut DbConnection,
     ctx: &Ctx,
     import_id: ImportId,
-    skip_invalid: bool,
+    options: SendOptions,
 ) -> AppResult<SendOutcome> {
-    skillstream_store::write_transaction(conn, |conn| send_in(conn, ctx, import_id, skip_invalid))
+    skillstream_store::write_transaction(conn, |conn| send_in(conn, ctx, import_id, options))
 }
 
 /// Checked rows name departments and groups; invitations refer to them by id.
@@ -250,6 +309,11 @@ fn resolve_rows(
 /// Where rows come from, as the import records it.
 pub struct ImportInput<'a> {
     pub source: ImportSource,
+    pub mode: ImportMode,
+    /// The columns as read, `{"file header": "field" | "ignore"}` (JSON), kept with the import.
+    pub column_map: Option<&'a str>,
+    /// Saves `column_map` for later files with the header of this key.
+    pub save_column_map_as: Option<&'a str>,
     pub file_name: Option<&'a str>,
     /// The header cells as given.
     pub header: &'a [String],
@@ -291,8 +355,13 @@ fn write_preview(
     show: &mut dyn FnMut(&RawRow, &CheckedRow) -> AppResult<()>,
 ) -> AppResult<(ImportId, i64, i64)> {
     let org = ctx.org()?;
-    let directory = directory(conn, ctx, org)?;
+    let directory = directory(conn, ctx, org, input.mode)?;
+    if let (Some(key), Some(map)) = (input.save_column_map_as, input.column_map) {
+        store::save_column_map(conn, org, key, map, ctx.member_id.map(|m| m.get()), ctx.now)?;
+    }
     let new = NewImport {
+        mode: input.mode,
+        column_map: input.column_map,
         organization_id: org,
         created_by: ctx.member_id.map(|m| m.get()),
         source: input.source,
@@ -352,7 +421,7 @@ pub fn batch(
 ) -> AppResult<BatchOutcome> {
     write_transaction(conn, |conn| {
         if dry_run {
-            let directory = directory(conn, ctx, ctx.org()?)?;
+            let directory = directory(conn, ctx, ctx.org()?, input.mode)?;
             let (total, invalid) = check_streaming(conn, rows, &directory, None, &mut show)?;
             return Ok(BatchOutcome::DryRun { total, invalid });
         }
@@ -361,7 +430,11 @@ pub fn batch(
         if invalid > 0 && !skip_invalid {
             return Err(refused(invalid));
         }
-        match send_in(conn, ctx, import_id, skip_invalid)? {
+        let options = SendOptions {
+            skip_invalid,
+            allow_mass_change: false,
+        };
+        match send_in(conn, ctx, import_id, options)? {
             SendOutcome::Sent(result) => Ok(BatchOutcome::Sent {
                 import_id,
                 total,
