@@ -11,6 +11,7 @@ mod catalog;
 mod database;
 mod delivery;
 mod events;
+mod import_edits;
 mod import_formats;
 mod import_modes;
 mod imports;

@@ -53,6 +53,8 @@ pub enum ErrorCode {
     InvitationCancelled,
     InvitationExpired,
     InvitationSuperseded,
+    /// A change to an import that was already sent.
+    ImportAlreadySent,
     /// An import that deactivates more than 10 % of the members, sent without
     /// `allow_mass_change`.
     MassChangeUnconfirmed,
@@ -133,6 +135,7 @@ impl ErrorCode {
             | InvitationCancelled
             | InvitationExpired
             | InvitationSuperseded
+            | ImportAlreadySent
             | MassChangeUnconfirmed => 409,
             ImportExpired => 410,
             PayloadTooLarge | FileTooLarge => 413,

@@ -152,6 +152,9 @@ pub struct RowChecker<'d> {
     pub(crate) seats_left: Option<i64>,
     /// Active admins left after the rows so far (update modes).
     pub(crate) admins_left: i64,
+    /// Off when re-checking some rows of a file whose addresses did not change: their
+    /// duplicate verdicts stand as they were.
+    check_duplicates: bool,
 }
 
 impl<'d> RowChecker<'d> {
@@ -167,7 +170,15 @@ impl<'d> RowChecker<'d> {
             group_errors: HashMap::new(),
             seats_left: directory.free_seats,
             admins_left: directory.active_admins,
+            check_duplicates: true,
         }
+    }
+
+    /// A checker that leaves duplicate addresses alone (rows re-checked on their own after an
+    /// edit that changed no address; the caller keeps their earlier duplicate verdicts).
+    pub fn without_duplicates(mut self) -> Self {
+        self.check_duplicates = false;
+        self
     }
 
     /// Records the address's first line; a later row with it gets an error naming that line.
@@ -177,6 +188,9 @@ impl<'d> RowChecker<'d> {
         line: u64,
         errors: &mut Vec<RowError>,
     ) {
+        if !self.check_duplicates {
+            return;
+        }
         let seen_key = self.seen_key(email.folded());
         if let Some(first) = self.first_seen.get(&seen_key) {
             errors.push(RowError::new(

@@ -465,3 +465,9 @@ diesel::allow_tables_to_appear_in_same_query!(scim_group_invitees, member_groups
 diesel::allow_tables_to_appear_in_same_query!(scim_group_invitees, users);
 diesel::allow_tables_to_appear_in_same_query!(scim_group_invitees, invitations);
 diesel::allow_tables_to_appear_in_same_query!(scim_group_invitees, departments);
+
+// The import history counts each import's emails by status.
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    invitations::import_id,
+    email_outbox::status
+);

@@ -264,7 +264,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["list_imports"];
         put?: never;
         post: operations["upload_import"];
         delete?: never;
@@ -289,6 +289,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invitation-imports/{id}/apply-suggestion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["apply_suggestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invitation-imports/{id}/errors.csv": {
         parameters: {
             query?: never;
@@ -303,6 +319,22 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitation-imports/{id}/rows/{line}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["edit_row"];
         trace?: never;
     };
     "/api/v1/invitation-imports/{id}/send": {
@@ -954,6 +986,20 @@ export interface components {
             /** Format: date-time */
             revoked_at?: string | null;
         };
+        /** @description A suggestion applied to every cell of a column that has the same value. */
+        ApplySuggestion: {
+            column: components["schemas"]["CellName"];
+            /**
+             * @description The value as it is in the cells (exactly).
+             * @example sales
+             */
+            from: string;
+            /**
+             * @description What those cells become.
+             * @example Sales
+             */
+            to: string;
+        };
         /** @description One invitation of a batch: the CSV template's fields. */
         BatchItem: {
             department?: string | null;
@@ -1051,6 +1097,11 @@ export interface components {
             /** @example Sales */
             name: string;
         };
+        /**
+         * @description A column of a row.
+         * @enum {string}
+         */
+        CellName: "email" | "first_name" | "last_name" | "role" | "department" | "group" | "send_at" | "status";
         /** @description Body of `PATCH /api/v1/invitations/{id}`: fields left out stay as they are. */
         ChangeInvitation: {
             /** @description Automatic reminders for this invitation. */
@@ -1141,6 +1192,13 @@ export interface components {
              */
             token: string;
         };
+        /** @description Who made an import. */
+        Creator: {
+            /** Format: int64 */
+            id: number;
+            /** @description Their name, or their address when they have none. */
+            name: string;
+        };
         /** @description One message to the endpoint (an event), with its attempts. */
         Delivery: {
             attempts: components["schemas"]["DeliveryAttempt"][];
@@ -1191,6 +1249,28 @@ export interface components {
         };
         /** @enum {string} */
         DisabledReason: "manual" | "gone" | "failing";
+        /** @description The edited row, re-checked, with the import's counts after the edit. */
+        EditedRow: components["schemas"]["ImportRow"] & {
+            /**
+             * @description Other rows whose verdict the edit changed too (they share the row's old or new
+             *     address, so their duplicate checks moved).
+             */
+            others: components["schemas"]["ImportRow"][];
+            /** @description The import's counts after the edit. */
+            summary: components["schemas"]["ImportSummary"];
+        };
+        /**
+         * @description The emails of the invitations an import created (resends included): still to go out,
+         *     sent, failed.
+         */
+        EmailCounts: {
+            /** Format: int64 */
+            failed: number;
+            /** Format: int64 */
+            queued: number;
+            /** Format: int64 */
+            sent: number;
+        };
         /**
          * @description Where the invitation email is: `queued`, `sending`, `sent` or `failed` (`superseded` when
          *     the invitation was cancelled before the email went out).
@@ -1235,7 +1315,7 @@ export interface components {
          *     and 410 to a link holder.
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "invalid_body" | "invalid_query" | "invalid_multipart" | "invalid_idempotency_key" | "unauthorized" | "forbidden" | "csrf_failed" | "read_only_token" | "not_found" | "invitation_not_found" | "method_not_allowed" | "payload_too_large" | "file_too_large" | "unsupported_media_type" | "conflict" | "already_a_member" | "invitation_already_pending" | "department_name_taken" | "group_name_taken" | "import_has_errors" | "seat_limit_reached" | "invitation_scheduled" | "invitation_already_sent" | "invitation_not_expired" | "webhook_disabled" | "member_deactivated" | "last_active_admin" | "cannot_deactivate_self" | "invitation_already_accepted" | "invitation_cancelled" | "invitation_expired" | "invitation_superseded" | "mass_change_unconfirmed" | "import_expired" | "validation_failed" | "empty_file" | "not_utf8" | "missing_email_column" | "unknown_columns" | "duplicate_columns" | "ragged_row" | "unbalanced_quotes" | "too_many_rows" | "no_rows" | "unsupported_file" | "unreadable_workbook" | "sheet_not_found" | "invalid_column_map" | "bulk_limit_exceeded" | "idempotency_key_reused" | "renewal_not_allowed" | "sso_required" | "sso_not_configured" | "sso_provider_unavailable" | "sso_state_invalid" | "sso_cancelled" | "sso_code_refused" | "sso_token_invalid" | "sso_email_unverified" | "sso_email_mismatch" | "sso_identity_mismatch" | "sso_not_a_member" | "rate_limited" | "internal_error" | "service_unavailable";
+        ErrorCode: "invalid_json" | "invalid_body" | "invalid_query" | "invalid_multipart" | "invalid_idempotency_key" | "unauthorized" | "forbidden" | "csrf_failed" | "read_only_token" | "not_found" | "invitation_not_found" | "method_not_allowed" | "payload_too_large" | "file_too_large" | "unsupported_media_type" | "conflict" | "already_a_member" | "invitation_already_pending" | "department_name_taken" | "group_name_taken" | "import_has_errors" | "seat_limit_reached" | "invitation_scheduled" | "invitation_already_sent" | "invitation_not_expired" | "webhook_disabled" | "member_deactivated" | "last_active_admin" | "cannot_deactivate_self" | "invitation_already_accepted" | "invitation_cancelled" | "invitation_expired" | "invitation_superseded" | "import_already_sent" | "mass_change_unconfirmed" | "import_expired" | "validation_failed" | "empty_file" | "not_utf8" | "missing_email_column" | "unknown_columns" | "duplicate_columns" | "ragged_row" | "unbalanced_quotes" | "too_many_rows" | "no_rows" | "unsupported_file" | "unreadable_workbook" | "sheet_not_found" | "invalid_column_map" | "bulk_limit_exceeded" | "idempotency_key_reused" | "renewal_not_allowed" | "sso_required" | "sso_not_configured" | "sso_provider_unavailable" | "sso_state_invalid" | "sso_cancelled" | "sso_code_refused" | "sso_token_invalid" | "sso_email_unverified" | "sso_email_mismatch" | "sso_identity_mismatch" | "sso_not_a_member" | "rate_limited" | "internal_error" | "service_unavailable";
         ErrorObject: {
             /** @description Stable machine-readable code. */
             code: components["schemas"]["ErrorCode"];
@@ -1315,6 +1395,21 @@ export interface components {
             database: string;
             /** @example ok */
             status: string;
+        };
+        /** @description What a sent import did. */
+        HistoryResult: {
+            /** Format: int64 */
+            created: number;
+            /** Format: int64 */
+            deactivated: number;
+            /** Format: int64 */
+            reactivated: number;
+            /** Format: date-time */
+            sent_at: string;
+            /** Format: int64 */
+            skipped: number;
+            /** Format: int64 */
+            updated: number;
         };
         /** @description An uploaded file (or batch call) as previewed. */
         Import: {
@@ -1655,6 +1750,17 @@ export interface components {
             /** @description The `status` cell (`active`, `deactivated`), when the file has that column. */
             status?: string;
         };
+        /** @description The cells of a row an edit may change (documentation of the body `patch_of` reads). */
+        RowValuesPatch: {
+            department?: string | null;
+            email?: string | null;
+            first_name?: string | null;
+            group?: string | null;
+            last_name?: string | null;
+            role?: string | null;
+            send_at?: string | null;
+            status?: string | null;
+        };
         /** @enum {string} */
         ScimProvisioning: "invite" | "activate";
         /** @description A SCIM token as listed: never its secret. */
@@ -1882,6 +1988,15 @@ export interface components {
              * @description Only needed when one address belongs to members of several organizations.
              */
             organization_id?: number | null;
+        };
+        SuggestionApplied: {
+            /**
+             * Format: int64
+             * @description Cells changed.
+             */
+            fixed: number;
+            /** @description The import's counts after the change. */
+            summary: components["schemas"]["ImportSummary"];
         };
         /** @enum {string} */
         TargetType: "invitation" | "member" | "import" | "organization" | "api_token" | "webhook" | "scim_token" | "group";
@@ -3664,6 +3779,93 @@ export interface operations {
             };
         };
     };
+    list_imports: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page, 1 to 100 (default 25). */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organization's imports, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            created_at: string;
+                            created_by?: null | components["schemas"]["Creator"];
+                            emails: components["schemas"]["EmailCounts"];
+                            /** @description The uploaded file's name; none for the batch API. */
+                            file_name?: string | null;
+                            /** Format: int64 */
+                            id: number;
+                            mode: components["schemas"]["ImportMode"];
+                            result?: null | components["schemas"]["HistoryResult"];
+                            source: components["schemas"]["ImportSource"];
+                            status: components["schemas"]["ImportStatus"];
+                            summary: components["schemas"]["ImportSummary"];
+                        }[];
+                        /** Format: int64 */
+                        page: number;
+                        /** Format: int64 */
+                        per_page: number;
+                        /**
+                         * Format: int64
+                         * @description Items matching the filters, over all pages.
+                         */
+                        total: number;
+                        /** Format: int64 */
+                        total_pages: number;
+                    };
+                };
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no credential, or one that is invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     upload_import: {
         parameters: {
             query?: {
@@ -3844,6 +4046,120 @@ export interface operations {
             };
         };
     };
+    apply_suggestion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplySuggestion"];
+            };
+        };
+        responses: {
+            /** @description Applied; the rows changed were re-checked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionApplied"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no credential, or one that is invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not do this; `csrf_failed` for a browser session without its CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `import_already_sent` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `import_expired` */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not of a type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     error_report: {
         parameters: {
             query?: never;
@@ -3892,6 +4208,123 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `service_unavailable`: the database cannot be reached; retry after `Retry-After` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit_row: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                /** @description The row's line, as the preview gives it */
+                line: number;
+            };
+            cookie?: never;
+        };
+        /** @description The cells to change (others stay); null empties a cell. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RowValuesPatch"];
+            };
+        };
+        responses: {
+            /** @description The row re-checked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EditedRow"];
+                };
+            };
+            /** @description `invalid_query`, `invalid_json` or `invalid_body`: the request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unauthorized`: no credential, or one that is invalid, expired or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: the caller's role may not do this; `csrf_failed` for a browser session without its CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `import_already_sent` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `import_expired` */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type`: the body is not of a type this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4043,6 +4476,8 @@ export interface operations {
                 q?: string;
                 /** @description Same as `q`. */
                 email?: string;
+                /** @description Only the invitations this import created. */
+                import_id?: number;
                 /** @description Page number, from 1. */
                 page?: number;
                 /** @description Items per page, 1 to 100 (default 25). */

@@ -1,3 +1,4 @@
+DROP INDEX invitations_import;
 DROP TABLE import_column_maps;
 ALTER TABLE invitation_import_rows DROP COLUMN changes;
 ALTER TABLE invitation_import_rows DROP COLUMN action;

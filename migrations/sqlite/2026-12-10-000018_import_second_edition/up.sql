@@ -20,3 +20,5 @@ CREATE TABLE import_column_maps (
     updated_at TIMESTAMP NOT NULL,
     PRIMARY KEY (organization_id, header_key)
 );
+-- An import's invitations: the history's email progress and the Invitations list's filter.
+CREATE INDEX invitations_import ON invitations (import_id) WHERE import_id IS NOT NULL;

@@ -3,8 +3,12 @@
 //! the valid ones become invitations through the same writer as a single invitation.
 
 mod apply;
+mod edit;
+mod history;
 
 pub use apply::{deactivations, is_mass_change, MASS_CHANGE_PERCENT};
+pub use edit::{apply_suggestion, edit_row, Edited, RowPatch};
+pub use history::{history, HistoryItem};
 
 use crate::context::Ctx;
 use crate::details;

@@ -2,7 +2,9 @@
 //! API for integrators. One file per action.
 
 pub mod batch;
+pub mod edit;
 pub mod errors_csv;
+pub mod history;
 pub mod send;
 pub mod show;
 pub mod template;
@@ -27,6 +29,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route(
         "/api/v1/invitation-imports",
         web::post().to(upload::upload_import),
+    )
+    .route(
+        "/api/v1/invitation-imports",
+        web::get().to(history::list_imports),
+    )
+    .route(
+        "/api/v1/invitation-imports/{id}/rows/{line}",
+        web::patch().to(edit::edit_row),
+    )
+    .route(
+        "/api/v1/invitation-imports/{id}/apply-suggestion",
+        web::post().to(edit::apply_suggestion),
     )
     .route(
         "/api/v1/invitation-imports/{id}",

@@ -26,15 +26,30 @@ pub fn parse_send_body(body: &[u8], query: SendImport) -> ApiResult<SendOptions>
     let from_body = if body.iter().all(u8::is_ascii_whitespace) {
         SendImport::default()
     } else {
-        // `null` is the optional body left out, as the document allows.
-        serde_json::from_slice::<Option<SendImport>>(body)
-            .map_err(|e| {
+        let invalid = |e: &dyn std::fmt::Display| {
+            ApiError::of(
+                crate::error::ErrorCode::InvalidJson,
+                format!("The request body is not valid JSON: {e}"),
+            )
+        };
+        let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| invalid(&e))?;
+        match value {
+            // `null` is the optional body left out, as the document allows.
+            serde_json::Value::Null => SendImport::default(),
+            // An object only: serde would also read an array as the fields in order.
+            serde_json::Value::Object(_) => serde_json::from_value(value).map_err(|e| {
                 ApiError::of(
-                    crate::error::ErrorCode::InvalidJson,
-                    format!("The request body is not valid JSON: {e}"),
+                    crate::error::ErrorCode::InvalidBody,
+                    format!("The request body does not fit: {e}"),
                 )
-            })?
-            .unwrap_or_default()
+            })?,
+            _ => {
+                return Err(ApiError::of(
+                    crate::error::ErrorCode::InvalidBody,
+                    "The request body must be a JSON object such as {\"skip_invalid\": true}.",
+                ))
+            }
+        }
     };
     Ok(SendOptions {
         skip_invalid: from_body

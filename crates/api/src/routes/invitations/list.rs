@@ -24,6 +24,8 @@ pub struct InvitationFilters {
     pub q: Option<String>,
     /// Same as `q`.
     pub email: Option<String>,
+    /// Only the invitations this import created.
+    pub import_id: Option<i64>,
 }
 
 fn filter_of((_, status, pattern): &Key) -> ListFilter {
@@ -82,6 +84,7 @@ pub async fn list_invitations(
         .map(str::trim)
         .filter(|q| !q.is_empty())
         .map(|q| like_contains(&q.to_lowercase()));
+    let import = filters.import_id.map(skillstream_domain::ImportId);
     let now = Utc::now();
     let counts = state.clone();
     // The caller's check, the page and its courses and deliveries share one connection.
@@ -90,7 +93,14 @@ pub async fn list_invitations(
             let status = status?;
             let org = admin.organization_id;
             let key = (org, status, pattern.clone());
-            let cached = counts.counts.get(&key);
+            let mut filter = filter_of(&key);
+            filter.import_id = import;
+            // One import's invitations are counted as they are (the cache holds the lists
+            // without that filter).
+            let cached = match import {
+                Some(_) => Lookup::Fresh(store::count(conn, OrganizationId(org), &filter, now)?),
+                None => counts.counts.get(&key),
+            };
             let total = match cached {
                 Lookup::Fresh(total) | Lookup::Refresh(total) => total,
                 Lookup::Missing => count_matching(conn, &key, now)?,
@@ -98,7 +108,7 @@ pub async fn list_invitations(
             let rows = store::page(
                 conn,
                 OrganizationId(org),
-                &filter_of(&key),
+                &filter,
                 now,
                 params.offset(),
                 params.per_page(),

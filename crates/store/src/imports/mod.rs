@@ -1,5 +1,8 @@
 //! Imports: a CSV upload or a JSON batch, its rows as previewed, and what its send recorded.
 
+pub mod edits;
+pub mod history;
+
 use crate::catalog::{self, Kind};
 use crate::schema::{
     departments, import_column_maps, invitation_import_rows, invitation_imports, member_groups,
@@ -81,6 +84,21 @@ impl RowRecord {
             status: raw.status,
             action: checked.action,
             changes: encode_changes(checked.changes()),
+        }
+    }
+
+    /// The row with other cells (same line and verdict until re-checked).
+    pub fn with_raw(&self, raw: RawRow) -> Self {
+        RowRecord {
+            email: raw.email,
+            first_name: raw.first_name,
+            last_name: raw.last_name,
+            role: raw.role,
+            department: raw.department,
+            group_name: raw.group,
+            send_at: raw.send_at,
+            status: raw.status,
+            ..self.clone()
         }
     }
 
