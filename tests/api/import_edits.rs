@@ -168,6 +168,11 @@ async fn a_suggestion_applied_to_all_fixes_every_cell_with_that_value_and_keeps_
     let upload = preview(&app, &admin, csv).await;
     let id = upload.body["id"].as_i64().unwrap();
     assert_eq!(row(&upload, 2)["errors"][0]["suggestion"], "Sales");
+    // The preview offers it for every such cell at once.
+    assert_eq!(
+        upload.body["suggestions"],
+        json!([{"column": "department", "from": "sales", "to": "Sales", "cells": 4}])
+    );
     let applied = app
         .post(
             &format!("/api/v1/invitation-imports/{id}/apply-suggestion"),

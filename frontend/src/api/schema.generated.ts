@@ -1459,6 +1459,11 @@ export interface components {
             seats?: null | components["schemas"]["SeatCount"];
             source: components["schemas"]["ImportSource"];
             status: components["schemas"]["ImportStatus"];
+            /**
+             * @description While previewed: each "did you mean" that several cells could take at once
+             *     (`POST …/apply-suggestion` with its `column`, `from` and `to`).
+             */
+            suggestions: components["schemas"]["Suggestion"][];
             summary: components["schemas"]["ImportSummary"];
             /** Format: int64 */
             total_pages: number;
@@ -1988,6 +1993,20 @@ export interface components {
              * @description Only needed when one address belongs to members of several organizations.
              */
             organization_id?: number | null;
+        };
+        /** @description A suggestion for every cell of a column with one value. */
+        Suggestion: {
+            /**
+             * Format: int64
+             * @description Rows with that value in that column.
+             */
+            cells: number;
+            /** @example department */
+            column: string;
+            /** @example sales */
+            from: string;
+            /** @example Sales */
+            to: string;
         };
         SuggestionApplied: {
             /**

@@ -107,3 +107,52 @@ pub fn recount(conn: &mut DbConnection, import: ImportId) -> StoreResult<(i64, i
         .execute(conn)?;
     Ok((valid, invalid))
 }
+
+/// For each value of a column that rows got a "did you mean" on: the value, one row's errors
+/// (the suggestion is the same for every row with that value), and how many rows have it.
+/// Only the columns whose rows can carry a suggestion: department, group, status.
+pub fn suggestion_groups(
+    conn: &mut DbConnection,
+    import: ImportId,
+) -> StoreResult<Vec<(Column, String, String, i64)>> {
+    let mut out = Vec::new();
+    for column in [Column::Department, Column::Group, Column::Status] {
+        let marker = format!("%\"column\":\"{}\"%\"suggestion\"%", column.name());
+        let base = rows::table
+            .filter(rows::import_id.eq(import.get()))
+            .filter(rows::valid.eq(false))
+            .filter(rows::errors.like(marker));
+        let groups: Vec<(String, Option<String>, i64)> = match column {
+            Column::Department => base
+                .group_by(rows::department)
+                .select((
+                    rows::department,
+                    diesel::dsl::min(rows::errors),
+                    diesel::dsl::count_star(),
+                ))
+                .load(conn)?,
+            Column::Group => base
+                .group_by(rows::group_name)
+                .select((
+                    rows::group_name,
+                    diesel::dsl::min(rows::errors),
+                    diesel::dsl::count_star(),
+                ))
+                .load(conn)?,
+            _ => base
+                .group_by(rows::status)
+                .select((
+                    rows::status,
+                    diesel::dsl::min(rows::errors),
+                    diesel::dsl::count_star(),
+                ))
+                .load(conn)?,
+        };
+        out.extend(
+            groups
+                .into_iter()
+                .filter_map(|(value, errors, n)| errors.map(|e| (column, value, e, n))),
+        );
+    }
+    Ok(out)
+}

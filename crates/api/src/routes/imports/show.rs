@@ -43,7 +43,8 @@ pub async fn show_import(
             )
             .with_sso(conn, org.get())?
             .with_seats(conn, org)?
-            .with_actions(conn, org, None)
+            .with_actions(conn, org, None)?
+            .with_suggestions(conn)
         })
         .await?;
     Ok(HttpResponse::Ok().json(import))

@@ -371,7 +371,8 @@ pub async fn upload_import(
             Import::new(&record, rows, &query, total, None)
                 .with_sso(conn, org.get())?
                 .with_seats(conn, org)?
-                .with_actions(conn, org, Some(actions))
+                .with_actions(conn, org, Some(actions))?
+                .with_suggestions(conn)
         })
         .await?;
     Ok(HttpResponse::Created()

@@ -287,6 +287,22 @@ pub struct Import {
     pub seats: Option<SeatCount>,
     /// Present when rows deactivate people.
     pub mass_change: Option<MassChangeView>,
+    /// While previewed: each "did you mean" that several cells could take at once
+    /// (`POST …/apply-suggestion` with its `column`, `from` and `to`).
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// A suggestion for every cell of a column with one value.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Suggestion {
+    #[schema(example = "department")]
+    pub column: String,
+    #[schema(example = "sales")]
+    pub from: String,
+    #[schema(example = "Sales")]
+    pub to: String,
+    /// Rows with that value in that column.
+    pub cells: i64,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -367,7 +383,40 @@ impl Import {
             names_from_sso: false,
             seats: None,
             mass_change: None,
+            suggestions: Vec::new(),
         }
+    }
+
+    /// Adds the suggestions that several cells could take at once (previewed imports with
+    /// errors only).
+    pub fn with_suggestions(
+        mut self,
+        conn: &mut crate::db::DbConnection,
+    ) -> crate::error::ApiResult<Self> {
+        if self.status != ImportStatus::Previewed || self.summary.invalid == 0 {
+            return Ok(self);
+        }
+        let groups = crate::db::imports::edits::suggestion_groups(
+            conn,
+            skillstream_domain::ImportId(self.id),
+        )?;
+        self.suggestions = groups
+            .into_iter()
+            .filter_map(|(column, from, errors, cells)| {
+                let errors: Vec<RowError> = serde_json::from_str(&errors).ok()?;
+                let to = errors
+                    .into_iter()
+                    .find(|e| e.column == column.name())
+                    .and_then(|e| e.suggestion)?;
+                Some(Suggestion {
+                    column: column.name().to_string(),
+                    from,
+                    to,
+                    cells,
+                })
+            })
+            .collect();
+        Ok(self)
     }
 
     /// Adds the rows' actions (counted by the caller, or from the store) and, when rows
