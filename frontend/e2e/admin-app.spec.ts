@@ -205,7 +205,7 @@ test("every page passes axe, signed out and as an admin", async ({ page, browser
     await expectAccessible(visitor);
   }
   await signInAsAdmin(page);
-  for (const link of ["Invitations", "Users", "Departments & groups", "Courses", "Settings", "Single sign-on", "API tokens", "Activity", "Dashboard"]) {
+  for (const link of ["Invitations", "Users", "Imports", "Departments & groups", "Courses", "Settings", "Single sign-on", "API tokens", "Activity", "Dashboard"]) {
     await go(page, link);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     await expect(page.getByText("Loading…")).toHaveCount(0);

@@ -8,6 +8,7 @@ test("every admin page works at 375 px wide", async ({ page }, info) => {
   for (const [link, heading] of [
     ["Invitations", "Invitations"],
     ["Users", "Users"],
+    ["Imports", "Imports"],
     ["Departments & groups", "Departments & groups"],
     ["Courses", "Courses"],
     ["Settings", "Settings"],

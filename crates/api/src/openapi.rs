@@ -224,7 +224,8 @@ fn error_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::
         ErrorObject,
         FieldError,
         crate::error::ErrorCode,
-        routes::webhooks::Delivery
+        routes::webhooks::Delivery,
+        routes::imports::history::ImportHistoryItem
     )),
     tags(
         (name = "Invitations", description = "Admin → People → Invitations"),

@@ -41,6 +41,10 @@ export class ApiError extends Error {
   readonly contact?: Schemas["Contact"];
   /** For an expired link: what the organization lets its holder do. */
   readonly renewal?: Schemas["ExpiredLink"];
+  /** For the column errors of an upload: each header with what it was read as. */
+  readonly columns?: Schemas["ColumnGuess"][];
+  /** For `mass_change_unconfirmed`: the deactivations and the active members. */
+  readonly massChange?: Schemas["MassChange"];
 
   constructor(status: number, body: unknown) {
     const error = (body as { error?: Partial<Schemas["ErrorObject"]> } | undefined)?.error;
@@ -53,6 +57,8 @@ export class ApiError extends Error {
     this.invalidRows = error?.invalid_rows ?? undefined;
     this.contact = error?.contact ?? undefined;
     this.renewal = error?.renewal ?? undefined;
+    this.columns = error?.columns ?? undefined;
+    this.massChange = error?.mass_change ?? undefined;
   }
 
   /** The message for one field, if the API reported one. */

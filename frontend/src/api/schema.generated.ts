@@ -1468,6 +1468,22 @@ export interface components {
             /** Format: int64 */
             total_pages: number;
         };
+        /** @description One upload or batch. */
+        ImportHistoryItem: {
+            /** Format: date-time */
+            created_at: string;
+            created_by?: null | components["schemas"]["Creator"];
+            emails: components["schemas"]["EmailCounts"];
+            /** @description The uploaded file's name; none for the batch API. */
+            file_name?: string | null;
+            /** Format: int64 */
+            id: number;
+            mode: components["schemas"]["ImportMode"];
+            result?: null | components["schemas"]["HistoryResult"];
+            source: components["schemas"]["ImportSource"];
+            status: components["schemas"]["ImportStatus"];
+            summary: components["schemas"]["ImportSummary"];
+        };
         /** @enum {string} */
         ImportMode: "invite_new" | "invite_and_update" | "update_only";
         ImportRow: {

@@ -42,6 +42,7 @@ const SignInPage = page(() => import("../features/auth/components/SignInPage"), 
 const CoursesPage = page(() => import("../features/courses/components/CoursesPage"), "CoursesPage", /^\/admin\/org\/courses/);
 const DashboardPage = page(() => import("../features/dashboard/components/DashboardPage"), "DashboardPage", /^\/dashboard/);
 const ImportPage = page(() => import("../features/imports/components/ImportPage"), "ImportPage", /^\/admin\/people\/invitations\/import/);
+const ImportsPage = page(() => import("../features/imports/components/ImportsPage"), "ImportsPage", /^\/admin\/people\/imports/);
 const InvitationsPage = page(() => import("../features/invitations/components/InvitationsPage"), "InvitationsPage", /^\/admin\/people\/invitations\/?$/);
 const OrgPage = page(() => import("../features/org/components/OrgPage"), "OrgPage", /^\/admin\/org\/?$/);
 const SsoCallbackPage = page(() => import("../features/sso/components/SsoCallbackPage"), "SsoCallbackPage", /^\/sso\/callback/);
@@ -85,6 +86,8 @@ export function App() {
               <Route path="dashboard" element={<RequireAuth><DashboardPage /></RequireAuth>} />
               <Route path="admin/people/invitations" element={<RequireAuth admin><InvitationsPage /></RequireAuth>} />
               <Route path="admin/people/invitations/import" element={<RequireAuth admin><ImportPage /></RequireAuth>} />
+              <Route path="admin/people/invitations/import/:id" element={<RequireAuth admin><ImportPage /></RequireAuth>} />
+              <Route path="admin/people/imports" element={<RequireAuth admin><ImportsPage /></RequireAuth>} />
               <Route path="admin/people/users" element={<RequireAuth admin><UsersPage /></RequireAuth>} />
               <Route path="admin/org" element={<RequireAuth admin><OrgPage /></RequireAuth>} />
               <Route path="admin/org/courses" element={<RequireAuth admin><CoursesPage /></RequireAuth>} />

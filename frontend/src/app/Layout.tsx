@@ -11,6 +11,7 @@ const SECTIONS = [
     links: [
       { to: "/admin/people/invitations", label: "invitations" },
       { to: "/admin/people/users", label: "users" },
+      { to: "/admin/people/imports", label: "imports" },
     ],
   },
   {

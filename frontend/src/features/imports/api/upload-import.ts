@@ -1,12 +1,26 @@
 import { useMutation } from "@tanstack/react-query";
 import { ApiError, csrfToken, type Schemas } from "../../../api/client";
 
+export type ImportMode = Schemas["ImportMode"];
+
+/** How the file is read: the mode, the admin's column map, a workbook's sheet. */
+export type UploadOptions = {
+  mode: ImportMode;
+  /** `{"file header": "field" | "ignore"}`; absent: the server's reading (or a saved map). */
+  columnMap?: Record<string, string>;
+  /** Remember `columnMap` for files with the same header. */
+  saveColumnMap?: boolean;
+  sheet?: string;
+};
+
+/** Workbooks the import reads besides CSV, by extension (the server tells them by content). */
+export const isWorkbook = (file: File) => /\.(xlsx|xls|ods)$/i.test(file.name);
 
 /**
- * Uploads the file as multipart form data. XMLHttpRequest rather than fetch, because only it
- * reports upload progress.
+ * Uploads the file as multipart form data with its options. XMLHttpRequest rather than fetch,
+ * because only it reports upload progress.
  */
-export function uploadImport(file: File, onProgress: (fraction: number) => void): Promise<Schemas["Import"]> {
+export function uploadImport(file: File, options: UploadOptions, onProgress: (fraction: number) => void): Promise<Schemas["Import"]> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     // One row only: the review then loads its pages with the errors first, so the upload's own
@@ -28,12 +42,17 @@ export function uploadImport(file: File, onProgress: (fraction: number) => void)
     };
     xhr.onerror = () => reject(new ApiError(0, { error: { message: "The upload failed: check your connection and try again." } }));
     const form = new FormData();
+    form.append("mode", options.mode);
+    if (options.columnMap) form.append("column_map", JSON.stringify(options.columnMap));
+    if (options.saveColumnMap) form.append("save_column_map", "true");
+    if (options.sheet?.trim()) form.append("sheet", options.sheet.trim());
     form.append("file", file);
     xhr.send(form);
   });
 }
 
 export function useUploadImport(onProgress: (fraction: number) => void) {
-  // The review then loads the rows with errors first (the upload answers them in file order).
-  return useMutation({ mutationFn: (file: File) => uploadImport(file, onProgress) });
+  return useMutation({
+    mutationFn: ({ file, options }: { file: File; options: UploadOptions }) => uploadImport(file, options, onProgress),
+  });
 }

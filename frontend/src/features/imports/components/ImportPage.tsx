@@ -1,27 +1,64 @@
-import { useCallback, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
-import { Link } from "react-router";
-import { ApiError } from "../../../api/client";
-import { CSV_TEMPLATE_URL, errorReportUrl } from "../api/csv-template";
-import { useImportRows } from "../api/get-import";
-import { useSendImport } from "../api/send-import";
-import { useUploadImport } from "../api/upload-import";
-import { PreviewTable } from "./PreviewTable";
+import { Link, useParams } from "react-router";
+import { ApiError, type Schemas } from "../../../api/client";
 import { useSsoSettings } from "../../../api/sso";
 import { FileDropZone } from "../../../components/FileDropZone";
+import { useToast } from "../../../components/Toast";
 import { formatNumber } from "../../../i18n";
+import { CSV_TEMPLATE_URL, errorReportUrl } from "../api/csv-template";
+import { useApplySuggestion, useEditRow } from "../api/edit-rows";
+import { useImportRows } from "../api/get-import";
+import { isWorkbook, useUploadImport, type ImportMode } from "../api/upload-import";
+import { ColumnMapping } from "./ColumnMapping";
+import { EditRowDialog } from "./EditRowDialog";
+import { PreviewTable, type RowFixes } from "./PreviewTable";
+import { SendBar } from "./SendBar";
 
-/** Admin → People → Invitations → Import from CSV. */
+const MODES: ImportMode[] = ["invite_new", "invite_and_update", "update_only"];
+const ACCEPTED = {
+  "text/csv": [".csv"],
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": [".xlsx"],
+  "application/vnd.ms-excel": [".xls"],
+  "application/vnd.oasis.opendocument.spreadsheet": [".ods"],
+};
+
+/** How many rows do each thing, for an import that updates people too. */
+function ActionSummary({ actions }: { actions: Schemas["ActionCounts"] }) {
+  const { t } = useTranslation();
+  const kinds = ["invite", "update", "reactivate", "deactivate", "unchanged"] as const;
+  const shown = kinds.filter((k) => actions[k] > 0);
+  if (shown.length === 0) return null;
+  return (
+    <ul className="action-summary" aria-label={t("imports.actionsLabel")}>
+      {shown.map((k) => (
+        <li key={k}>
+          <span className={`badge action-${k}`}>{t(`imports.actionCounts.${k}`, { count: actions[k], formatted: formatNumber(actions[k]) })}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * Admin → People → Invitations → Import: a CSV file or a spreadsheet, in a mode (invite new
+ * people, also update the ones here, or only update); columns the server does not recognise
+ * go through a mapping step; the review fixes rows in place; the send bar stays in view.
+ * `/import/:id` opens an earlier import (from the history) for review or its result.
+ */
 export function ImportPage() {
   const { t } = useTranslation();
+  const toast = useToast();
+  const params = useParams();
   const [file, setFile] = useState<File | null>(null);
+  const [mode, setMode] = useState<ImportMode>("invite_new");
+  const [sheet, setSheet] = useState("");
   const [progress, setProgress] = useState(0);
   const [errorsOnly, setErrorsOnly] = useState(false);
-  const [skipInvalid, setSkipInvalid] = useState(false);
+  const [editing, setEditing] = useState<Schemas["ImportRow"] | null>(null);
   const upload = useUploadImport(setProgress);
-  const importId = upload.data?.id;
+  const importId = upload.data?.id ?? (params.id ? Number(params.id) : undefined);
   const preview = useImportRows(importId, errorsOnly);
-  const send = useSendImport();
   const sso = useSsoSettings();
   const data = preview.data?.pages[0];
   const rows = preview.data?.pages.flatMap((p) => p.rows) ?? [];
@@ -30,22 +67,46 @@ export function ImportPage() {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
   const invalid = data?.summary.invalid ?? 0;
-  const result = send.data ?? data?.result ?? undefined;
   const uploadError = upload.error instanceof ApiError ? upload.error : undefined;
-  const sendError = send.error instanceof ApiError ? send.error : undefined;
+  const mapping = uploadError?.columns;
+  const editRow = useEditRow(importId ?? 0);
+  const applyAll = useApplySuggestion(importId ?? 0);
+  const previewed = data?.status === "previewed";
+
+  const fixes = useMemo<RowFixes | undefined>(
+    () =>
+      previewed && data
+        ? {
+            suggestions: data.suggestions,
+            busy: editRow.isPending || applyAll.isPending,
+            onEdit: setEditing,
+            onUse: (row, column, to) => editRow.mutate({ line: row.line, cells: { [column]: to } }),
+            onApply: (s) =>
+              applyAll.mutate(
+                { column: s.column as Schemas["ApplySuggestion"]["column"], from: s.from, to: s.to },
+                { onSuccess: (done) => toast(t("imports.appliedToast", { count: done.fixed, formatted: formatNumber(done.fixed), from: s.from, to: s.to })) },
+              ),
+          }
+        : undefined,
+    // The mutations' `mutate` are stable; their state objects are not.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [previewed, data, editRow.isPending, applyAll.isPending, editRow.mutate, applyAll.mutate, toast, t],
+  );
 
   function choose(chosen: File | null) {
     setFile(chosen);
     upload.reset();
-    send.reset();
     setErrorsOnly(false);
-    setSkipInvalid(false);
+  }
+
+  function start(columnMap?: Record<string, string>, saveColumnMap?: boolean) {
+    if (file) upload.mutate({ file, options: { mode, sheet, columnMap, saveColumnMap } });
   }
 
   return (
     <main>
       <p>
-        <Link to="/admin/people/invitations">{t("imports.back")}</Link>
+        <Link to="/admin/people/invitations">{t("imports.back")}</Link> · <Link to="/admin/people/imports">{t("imports.historyLink")}</Link>
       </p>
       <h1>{t("imports.title")}</h1>
       <section aria-labelledby="step-template">
@@ -54,14 +115,32 @@ export function ImportPage() {
           <Trans i18nKey="imports.columns" components={{ code: <code /> }} />{" "}
           {sso.data?.configured ? t("imports.namesFromSso") : t("imports.namesFromInvitee")}
         </p>
+        <p className="hint">{t("imports.formats")}</p>
         <a className="button" href={CSV_TEMPLATE_URL} download>
           {t("imports.downloadTemplate")}
         </a>
       </section>
       <section aria-labelledby="step-upload">
         <h2 id="step-upload">{t("imports.steps.upload")}</h2>
-        <FileDropZone file={file} onFile={choose} accept={{ "text/csv": [".csv"] }} label={t("imports.chooseFile")} />
-        <button type="button" className="primary" disabled={!file || upload.isPending} onClick={() => file && upload.mutate(file)}>
+        <fieldset className="modes">
+          <legend>{t("imports.mode.legend")}</legend>
+          {MODES.map((m) => (
+            <label key={m} className="check">
+              <input type="radio" name="mode" value={m} checked={mode === m} onChange={() => setMode(m)} />
+              <span>
+                <strong>{t(`imports.mode.${m}.label`)}</strong> <span className="hint">{t(`imports.mode.${m}.hint`)}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <FileDropZone file={file} onFile={choose} accept={ACCEPTED} label={t("imports.chooseFile")} />
+        {file && isWorkbook(file) && (
+          <label className="inline-field">
+            {t("imports.sheet")}
+            <input value={sheet} onChange={(e) => setSheet(e.target.value)} placeholder={t("imports.sheetPlaceholder")} />
+          </label>
+        )}
+        <button type="button" className="primary" disabled={!file || upload.isPending} onClick={() => start()}>
           {t("imports.preview")}
         </button>
         {upload.isPending && (
@@ -76,9 +155,11 @@ export function ImportPage() {
           </p>
         )}
       </section>
+      {mapping && file && <ColumnMapping key={file.name + mapping.length} columns={mapping} busy={upload.isPending} onSubmit={start} />}
       {data && (
         <section aria-labelledby="step-review">
           <h2 id="step-review">{t("imports.steps.review")}</h2>
+          {data.filename && <p className="hint">{t("imports.reviewing", { file: data.filename, mode: t(`imports.mode.${data.mode}.label`) })}</p>}
           <p className="summary" aria-live="polite">
             {t("imports.summary", { count: data.summary.total, formatted: formatNumber(data.summary.total) })}:{" "}
             <strong>{t("imports.ready", { count: data.summary.valid, formatted: formatNumber(data.summary.valid) })}</strong>
@@ -89,6 +170,7 @@ export function ImportPage() {
             )}
             .
           </p>
+          {data.mode !== "invite_new" && <ActionSummary actions={data.actions} />}
           {data.seats && data.seats.needed > data.seats.free && (
             <p role="note" className="alert">
               {t("imports.seats", {
@@ -101,11 +183,7 @@ export function ImportPage() {
           )}
           <div className="actions">
             <label className="check">
-              <input
-                type="checkbox"
-                checked={errorsOnly}
-                onChange={(e) => setErrorsOnly(e.target.checked)}
-              />
+              <input type="checkbox" checked={errorsOnly} onChange={(e) => setErrorsOnly(e.target.checked)} />
               {t("imports.errorsOnly")}
             </label>
             {invalid > 0 && (
@@ -113,70 +191,19 @@ export function ImportPage() {
                 {t("imports.errorReport")}
               </a>
             )}
+            {data.status === "sent" && <Link to={`/admin/people/invitations?import_id=${data.id}`}>{t("imports.itsInvitations")}</Link>}
           </div>
           {data.names_from_sso && (
             <p role="note" className="hint">
               {t("imports.emptyNamesFromSso")}
             </p>
           )}
-          {invalid > 0 && <p className="hint">{t("imports.errorsFirst")}</p>}
-          <PreviewTable rows={rows} namesFromSso={data.names_from_sso} onNearEnd={loadMore} />
+          {invalid > 0 && <p className="hint">{previewed ? t("imports.errorsFirstFix") : t("imports.errorsFirst")}</p>}
+          <PreviewTable rows={rows} namesFromSso={data.names_from_sso} showActions={data.mode !== "invite_new"} fixes={fixes} onNearEnd={loadMore} />
         </section>
       )}
-      {data && (
-        <section aria-labelledby="step-send" className="send-bar">
-          <h2 id="step-send" className="visually-hidden">
-            {t("imports.steps.send")}
-          </h2>
-          {result ? (
-            <p role="status" className="success">
-              {t("imports.created", { count: result.created, formatted: formatNumber(result.created) })}
-              {result.skipped > 0 && t("imports.skipped", { count: result.skipped, formatted: formatNumber(result.skipped) })}.{" "}
-              {t("imports.onTheirWay")}
-            </p>
-          ) : (
-            <>
-              <p className="send-bar-counts">
-                <strong>{t("imports.ready", { count: data.summary.valid, formatted: formatNumber(data.summary.valid) })}</strong>
-                {invalid > 0 && (
-                  <>
-                    {" · "}
-                    <strong className="bad-text">{t("imports.withErrors", { count: invalid, formatted: formatNumber(invalid) })}</strong>
-                  </>
-                )}
-              </p>
-              {invalid > 0 && data.summary.valid === 0 && <p className="send-bar-note">{t("imports.nothingValid")}</p>}
-              {invalid > 0 && data.summary.valid > 0 && (
-                <label className="check">
-                  <input type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} />
-                  {t("imports.skipErrors", { count: invalid, formatted: formatNumber(invalid) })}
-                </label>
-              )}
-              {sendError && (
-                <p role="alert" className="alert">
-                  {sendError.message}
-                </p>
-              )}
-              <button
-                type="button"
-                className="primary"
-                disabled={(invalid > 0 && !skipInvalid) || data.summary.valid === 0 || send.isPending}
-                aria-describedby={invalid > 0 && !skipInvalid ? "send-needs" : undefined}
-                onClick={() => send.mutate({ id: data.id, skipInvalid })}
-              >
-                {send.isPending
-                  ? t("imports.sending")
-                  : t("imports.sendCount", { count: data.summary.valid, formatted: formatNumber(data.summary.valid) })}
-              </button>
-              {invalid > 0 && !skipInvalid && data.summary.valid > 0 && (
-                <p id="send-needs" className="send-bar-note">
-                  {t("imports.fixOrSkip")}
-                </p>
-              )}
-            </>
-          )}
-        </section>
-      )}
+      {data && <SendBar key={data.id} data={data} />}
+      {editing && importId !== undefined && <EditRowDialog importId={importId} row={editing} onClose={() => setEditing(null)} />}
     </main>
   );
 }

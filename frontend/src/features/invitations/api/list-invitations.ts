@@ -2,13 +2,15 @@ import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query"
 import { api, unwrap } from "../../../api/client";
 import { queryKeys } from "../../../api/query-keys";
 
-export type InvitationFilters = { status?: string; q?: string; page?: number };
+export type InvitationFilters = { status?: string; q?: string; page?: number; importId?: number };
 
-/** The list's filters as the page's address carries them (`?status=&q=&page=`). */
+/** The list's filters as the page's address carries them (`?status=&q=&page=&import_id=`);
+ * `importId` 0: every import. */
 export const filtersFromSearch = (params: URLSearchParams): Required<InvitationFilters> => ({
   status: params.get("status") ?? "",
   q: params.get("q") ?? "",
   page: Number(params.get("page") ?? "1") || 1,
+  importId: Number(params.get("import_id") ?? "0") || 0,
 });
 
 export const invitationsQuery = (filters: InvitationFilters) =>
@@ -17,7 +19,15 @@ export const invitationsQuery = (filters: InvitationFilters) =>
     queryFn: async () =>
       unwrap(
         await api.GET("/api/v1/invitations", {
-          params: { query: { status: filters.status || undefined, q: filters.q || undefined, page: filters.page, per_page: 25 } },
+          params: {
+            query: {
+              status: filters.status || undefined,
+              q: filters.q || undefined,
+              import_id: filters.importId || undefined,
+              page: filters.page,
+              per_page: 25,
+            },
+          },
         }),
       ),
     placeholderData: keepPreviousData,

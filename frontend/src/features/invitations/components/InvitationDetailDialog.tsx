@@ -1,3 +1,4 @@
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../../../api/client";
 import { Dialog } from "../../../components/Dialog";
@@ -7,7 +8,7 @@ import { useInvitationTimeline } from "../api/invitation-timeline";
 type Invitation = Schemas["Invitation"];
 
 /** What the email did: queued, sent (when), failed (why), or withdrawn. */
-function deliveryText(t: ReturnType<typeof useTranslation>["t"], delivery: Invitation["email_delivery"]): string {
+function deliveryText(t: TFunction, delivery: Invitation["email_delivery"]): string {
   if (!delivery) return t("common.none");
   if (delivery.status === "failed") return t("delivery.failed", { error: delivery.last_error ?? "" });
   const state = t(`delivery.${delivery.status}`);
@@ -15,7 +16,7 @@ function deliveryText(t: ReturnType<typeof useTranslation>["t"], delivery: Invit
 }
 
 /** Reminders sent so far and the next one, or that they are off. */
-function remindersText(t: ReturnType<typeof useTranslation>["t"], invitation: Invitation): string {
+function remindersText(t: TFunction, invitation: Invitation): string {
   const sent = t("detail.remindersSent", { count: invitation.reminders_sent });
   if (!invitation.reminders_enabled) return `${sent} · ${t("detail.remindersOff")}`;
   return invitation.next_reminder_at ? `${sent} · ${t("detail.nextReminder", { date: formatDateTime(invitation.next_reminder_at) })}` : sent;

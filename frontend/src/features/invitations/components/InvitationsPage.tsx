@@ -72,7 +72,7 @@ function NothingYet({ onSend }: { onSend: () => void }) {
 export function InvitationsPage() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
-  const { status, q, page } = filtersFromSearch(params);
+  const { status, q, page, importId } = filtersFromSearch(params);
   const [search, setSearch] = useState(q);
   const [sending, setSending] = useState(false);
   const [cancelling, setCancelling] = useState<Invitation | null>(null);
@@ -80,7 +80,7 @@ export function InvitationsPage() {
   const [link, setLink] = useState<{ email: string; url: string } | null>(null);
   const [bulk, setBulk] = useState(false);
   const [rescheduling, setRescheduling] = useState<Invitation | null>(null);
-  const list = useInvitations({ status, q, page });
+  const list = useInvitations({ status, q, page, importId });
   // `mutate` is stable; the mutation object is not, and columns that changed with it would
   // remount every cell (closing an open ⋮ menu) whenever a resend's state moved.
   const { mutate: resend } = useResendInvitation();
@@ -189,7 +189,7 @@ export function InvitationsPage() {
       }),
     ];
   }, [t, toast, resend, sendNow, change, copyLink]);
-  const filtered = Boolean(status || q);
+  const filtered = Boolean(status || q || importId);
   const nothingYet = list.data?.total === 0 && !filtered;
 
   return (
@@ -231,12 +231,20 @@ export function InvitationsPage() {
             <input id="invitation-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
             <button type="submit">{t("invitations.searchButton")}</button>
           </form>
+          {importId > 0 && (
+            <p className="filter-note">
+              {t("invitations.fromImport", { id: importId })}{" "}
+              <button type="button" className="link-button" onClick={() => update({ import_id: "", page: "" })}>
+                {t("invitations.everyImport")}
+              </button>
+            </p>
+          )}
           {list.data && (
             <div className="count-row">
               <p className="count" aria-live="polite">
                 {t("invitations.count", { count: list.data.total, formatted: formatNumber(list.data.total) })}
               </p>
-              {list.data.total > 0 && (
+              {list.data.total > 0 && importId === 0 && (
                 <button type="button" onClick={() => setBulk(true)}>
                   {t("invitations.bulk", { formatted: formatNumber(list.data.total) })}
                 </button>
@@ -262,7 +270,7 @@ export function InvitationsPage() {
                     type="button"
                     onClick={() => {
                       setSearch("");
-                      update({ status: "", q: "", page: "" });
+                      update({ status: "", q: "", page: "", import_id: "" });
                     }}
                   >
                     {t("invitations.clearFilters")}
