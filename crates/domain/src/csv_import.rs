@@ -228,51 +228,19 @@ pub fn parse(bytes: &[u8], max_rows: usize) -> Result<ParsedFile, FileError> {
 
 /// Reads an upload, CSV or workbook (told from its bytes), into rows by field.
 pub fn read(bytes: &[u8], options: &ReadOptions<'_>) -> Result<ParsedFile, FileError> {
-    match FileKind::of(bytes).map_err(|NotReadable(what)| FileError::UnsupportedFile(what))? {
-        FileKind::Csv => read_csv(bytes, options),
-        kind => {
-            let sheet = spreadsheet::read(bytes, options.sheet).map_err(sheet_error)?;
-            let mut records = sheet.rows.into_iter();
-            let Some((_, header)) = records.next() else {
-                return Err(FileError::Empty);
-            };
-            let header: Vec<String> = header.iter().map(|c| c.trim().to_string()).collect();
-            let records = records.map(|(line, cells)| Ok((line, cells)));
-            build(header, records, options, kind, None)
-        }
-    }
-}
-
-/// The header row alone (for a saved column map or the mapping step): the first non-blank row.
-pub fn header_of(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<String>, FileError> {
-    match FileKind::of(bytes).map_err(|NotReadable(what)| FileError::UnsupportedFile(what))? {
-        FileKind::Csv => {
-            let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-            let text = std::str::from_utf8(bytes).map_err(|_| FileError::NotUtf8)?;
-            let delimiter = sniff_delimiter(text);
-            let mut reader = csv::ReaderBuilder::new()
-                .delimiter(delimiter)
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(text.as_bytes());
-            for record in reader.records() {
-                let record = record.map_err(|_| FileError::NotUtf8)?;
-                if !is_blank(record.iter()) {
-                    return Ok(record.iter().map(|c| c.trim().to_string()).collect());
-                }
-            }
-            Err(FileError::Empty)
-        }
-        _ => {
-            let sheet = spreadsheet::read(bytes, sheet).map_err(sheet_error)?;
-            sheet
-                .rows
-                .into_iter()
-                .next()
-                .map(|(_, cells)| cells.iter().map(|c| c.trim().to_string()).collect())
-                .ok_or(FileError::Empty)
-        }
-    }
+    let opened = open(bytes, options.sheet)?;
+    let columns = map_columns(&opened.header, options.column_map)?;
+    let (header, kind, delimiter) = (opened.header.clone(), opened.kind, opened.delimiter);
+    let rows = opened
+        .rows(columns.clone(), options.max_rows)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ParsedFile {
+        header,
+        columns,
+        delimiter,
+        kind,
+        rows,
+    })
 }
 
 fn sheet_error(error: SheetError) -> FileError {
@@ -283,7 +251,55 @@ fn sheet_error(error: SheetError) -> FileError {
     }
 }
 
-fn read_csv(bytes: &[u8], options: &ReadOptions<'_>) -> Result<ParsedFile, FileError> {
+/// One record of the file after the header: a CSV record, or a sheet's row.
+enum Record {
+    Csv(csv::StringRecord),
+    Sheet(Vec<String>),
+}
+
+impl Record {
+    fn cells(&self) -> Box<dyn Iterator<Item = &str> + '_> {
+        match self {
+            Record::Csv(record) => Box::new(record.iter()),
+            Record::Sheet(cells) => Box::new(cells.iter().map(String::as_str)),
+        }
+    }
+}
+
+type Records<'a> = Box<dyn Iterator<Item = Result<(u64, Record), FileError>> + 'a>;
+
+/// A file opened for reading: its header, and its records after it, read as they are asked
+/// for (a CSV file is never held twice: rows stream from its bytes).
+pub struct Opened<'a> {
+    /// The header cells, trimmed.
+    pub header: Vec<String>,
+    pub kind: FileKind,
+    /// The CSV delimiter; `None` for a workbook.
+    pub delimiter: Option<u8>,
+    records: Records<'a>,
+}
+
+/// Opens an upload: tells CSV from a workbook, checks the text, and reads the header.
+pub fn open<'a>(bytes: &'a [u8], sheet: Option<&str>) -> Result<Opened<'a>, FileError> {
+    match FileKind::of(bytes).map_err(|NotReadable(what)| FileError::UnsupportedFile(what))? {
+        FileKind::Csv => open_csv(bytes),
+        kind => {
+            let sheet = spreadsheet::read(bytes, sheet).map_err(sheet_error)?;
+            let mut records = sheet.rows.into_iter();
+            let Some((_, header)) = records.next() else {
+                return Err(FileError::Empty);
+            };
+            Ok(Opened {
+                header: header.iter().map(|c| c.trim().to_string()).collect(),
+                kind,
+                delimiter: None,
+                records: Box::new(records.map(|(line, cells)| Ok((line, Record::Sheet(cells))))),
+            })
+        }
+    }
+}
+
+fn open_csv(bytes: &[u8]) -> Result<Opened<'_>, FileError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|_| FileError::NotUtf8)?;
 
@@ -294,12 +310,12 @@ fn read_csv(bytes: &[u8], options: &ReadOptions<'_>) -> Result<ParsedFile, FileE
         return Err(FileError::UnbalancedQuotes(line));
     }
     let delimiter = sniff_delimiter(text);
-    let mut reader = csv::ReaderBuilder::new()
+    let mut records = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
+        .from_reader(text.as_bytes())
+        .into_records();
     let header_record = loop {
         match records.next() {
             None => return Err(FileError::Empty),
@@ -316,90 +332,107 @@ fn read_csv(bytes: &[u8], options: &ReadOptions<'_>) -> Result<ParsedFile, FileE
     let records = records.map(move |record| {
         let record = record.map_err(|_| FileError::NotUtf8)?;
         let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
-        Ok((line, record))
+        Ok((line, Record::Csv(record)))
     });
-    build(header, records, options, FileKind::Csv, Some(delimiter))
-}
-
-/// The cells of one record, CSV or sheet.
-trait Cells {
-    fn cells(&self) -> impl Iterator<Item = &str>;
-}
-
-impl Cells for csv::StringRecord {
-    fn cells(&self) -> impl Iterator<Item = &str> {
-        self.iter()
-    }
-}
-
-impl Cells for Vec<String> {
-    fn cells(&self) -> impl Iterator<Item = &str> {
-        self.iter().map(String::as_str)
-    }
-}
-
-/// Maps the header and fills rows from the records that follow it.
-fn build<R: Cells>(
-    header: Vec<String>,
-    records: impl Iterator<Item = Result<(u64, R), FileError>>,
-    options: &ReadOptions<'_>,
-    kind: FileKind,
-    delimiter: Option<u8>,
-) -> Result<ParsedFile, FileError> {
-    let columns = map_columns(&header, options.column_map)?;
-    let max_rows = options.max_rows;
-    let mut rows = Vec::new();
-    let mut count = 0usize;
-    for record in records {
-        let (line, record) = record?;
-        if is_blank(record.cells()) {
-            continue;
-        }
-        let found = record.cells().count();
-        // A sheet's row may stop early (empty cells at its end); a CSV record may not.
-        let extra_filled = record
-            .cells()
-            .skip(columns.len())
-            .any(|c| !c.trim().is_empty());
-        if (delimiter.is_some() && found < columns.len()) || extra_filled {
-            return Err(FileError::RaggedRow {
-                line,
-                found,
-                expected: columns.len(),
-            });
-        }
-        count += 1;
-        // Past the limit, rows are only counted, to say how many the file has.
-        if count > max_rows {
-            continue;
-        }
-        let mut row = RawRow {
-            line,
-            ..RawRow::default()
-        };
-        for (column, cell) in columns.iter().zip(record.cells()) {
-            if let Some(column) = column {
-                row.set(*column, cell.trim().to_string());
-            }
-        }
-        rows.push(row);
-    }
-    if count > max_rows {
-        return Err(FileError::TooManyRows {
-            found: count,
-            limit: max_rows,
-        });
-    }
-    if rows.is_empty() {
-        return Err(FileError::NoRows);
-    }
-    Ok(ParsedFile {
+    Ok(Opened {
         header,
-        columns,
-        delimiter,
-        kind,
-        rows,
+        kind: FileKind::Csv,
+        delimiter: Some(delimiter),
+        records: Box::new(records),
     })
+}
+
+impl<'a> Opened<'a> {
+    /// The data rows by field (`columns` from [`map_columns`]), one at a time. A ragged CSV
+    /// row, more than `max_rows` rows (counted to the end, to say how many) or no row at all
+    /// ends the stream with that error.
+    pub fn rows(self, columns: Vec<Option<Column>>, max_rows: usize) -> Rows<'a> {
+        Rows {
+            records: self.records,
+            columns,
+            strict: self.delimiter.is_some(),
+            max_rows,
+            count: 0,
+            done: false,
+        }
+    }
+}
+
+/// The rows of an opened file; see [`Opened::rows`].
+pub struct Rows<'a> {
+    records: Records<'a>,
+    columns: Vec<Option<Column>>,
+    /// A CSV record must have every column; a sheet's row may stop early (empty cells).
+    strict: bool,
+    max_rows: usize,
+    count: usize,
+    done: bool,
+}
+
+impl Rows<'_> {
+    fn fail(&mut self, error: FileError) -> Option<Result<RawRow, FileError>> {
+        self.done = true;
+        Some(Err(error))
+    }
+}
+
+impl Iterator for Rows<'_> {
+    type Item = Result<RawRow, FileError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        loop {
+            let (line, record) = match self.records.next() {
+                None => {
+                    self.done = true;
+                    return (self.count == 0).then_some(Err(FileError::NoRows));
+                }
+                Some(Err(error)) => return self.fail(error),
+                Some(Ok(next)) => next,
+            };
+            if is_blank(record.cells()) {
+                continue;
+            }
+            let expected = self.columns.len();
+            let found = record.cells().count();
+            let extra_filled = record.cells().skip(expected).any(|c| !c.trim().is_empty());
+            if (self.strict && found < expected) || extra_filled {
+                return self.fail(FileError::RaggedRow {
+                    line,
+                    found,
+                    expected,
+                });
+            }
+            self.count += 1;
+            if self.count > self.max_rows {
+                // Past the limit, rows are only counted, to say how many the file has.
+                let mut found = self.count;
+                while let Some(next) = self.records.next() {
+                    match next {
+                        Ok((_, record)) if !is_blank(record.cells()) => found += 1,
+                        Ok(_) => {}
+                        Err(error) => return self.fail(error),
+                    }
+                }
+                return self.fail(FileError::TooManyRows {
+                    found,
+                    limit: self.max_rows,
+                });
+            }
+            let mut row = RawRow {
+                line,
+                ..RawRow::default()
+            };
+            for (column, cell) in self.columns.iter().zip(record.cells()) {
+                if let Some(column) = column {
+                    row.set(*column, cell.trim().to_string());
+                }
+            }
+            return Some(Ok(row));
+        }
+    }
 }
 
 /// Line numbers of byte offsets, for offsets given in increasing order.

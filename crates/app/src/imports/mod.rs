@@ -17,7 +17,7 @@ use crate::events::Event;
 use crate::invitations::{self, ValidInvitation};
 use chrono::{DateTime, Utc};
 use skillstream_domain::bulk::{check_rows, CheckedRow, Directory, RowChecker, ValidRow};
-use skillstream_domain::csv_import::RawRow;
+use skillstream_domain::csv_import::{FileError, RawRow};
 use skillstream_domain::{
     Action, ImportId, ImportMode, ImportSource, ImportStatus, OrganizationId, TargetType,
 };
@@ -321,6 +321,8 @@ pub struct ImportInput<'a> {
     pub file_name: Option<&'a str>,
     /// The header cells as given.
     pub header: &'a [String],
+    /// About how many rows there are (sizes the duplicate check).
+    pub expected_rows: usize,
     /// The batch API's `Idempotency-Key`.
     pub idempotency_key: Option<&'a str>,
 }
@@ -330,14 +332,18 @@ pub struct ImportInput<'a> {
 /// once written: a row is never held twice. Answers (rows, rows with errors).
 fn check_streaming(
     conn: &mut DbConnection,
-    rows: Vec<RawRow>,
+    rows: &mut dyn Iterator<Item = Result<RawRow, FileError>>,
+    expected_rows: usize,
     directory: &Directory,
     mut write: Option<&mut ImportWriter>,
     show: &mut dyn FnMut(&RawRow, &CheckedRow) -> AppResult<()>,
 ) -> AppResult<(i64, i64)> {
-    let mut checker = RowChecker::new(directory, rows.len());
+    let mut checker = RowChecker::new(directory, expected_rows);
     let (mut total, mut invalid) = (0i64, 0i64);
     for raw in rows {
+        // A file-level problem found late (a ragged row, too many rows) refuses the file:
+        // the caller's transaction rolls back what was written.
+        let raw = raw.map_err(|e| AppError::new(ErrorCode::from(&e), e.to_string()))?;
         let checked = checker.check(&raw);
         total += 1;
         invalid += i64::from(!checked.errors.is_empty());
@@ -355,7 +361,7 @@ fn write_preview(
     conn: &mut DbConnection,
     ctx: &Ctx,
     input: &ImportInput<'_>,
-    rows: Vec<RawRow>,
+    rows: &mut dyn Iterator<Item = Result<RawRow, FileError>>,
     show: &mut dyn FnMut(&RawRow, &CheckedRow) -> AppResult<()>,
 ) -> AppResult<(ImportId, i64, i64)> {
     let org = ctx.org()?;
@@ -375,23 +381,31 @@ fn write_preview(
         now: ctx.now,
     };
     let mut writer = ImportWriter::start(conn, &new)?;
-    let (total, invalid) = check_streaming(conn, rows, &directory, Some(&mut writer), show)?;
+    let (total, invalid) = check_streaming(
+        conn,
+        rows,
+        input.expected_rows,
+        &directory,
+        Some(&mut writer),
+        show,
+    )?;
     let id = writer.finish(conn)?;
     uploaded(conn, ctx, org, id, input.file_name, total, invalid)?;
     Ok((id, total, invalid))
 }
 
 /// An uploaded file, checked and stored as a preview (nothing is sent); `show` sees every
-/// row with its verdict as it is checked.
+/// row with its verdict as it is checked. Rows stream in from the file's bytes and are written
+/// a few thousand at a time, so a large file is never held whole as rows.
 pub fn upload(
     conn: &mut DbConnection,
     ctx: &Ctx,
     input: &ImportInput<'_>,
-    rows: Vec<RawRow>,
+    mut rows: impl Iterator<Item = Result<RawRow, FileError>>,
     mut show: impl FnMut(&RawRow, &CheckedRow),
 ) -> AppResult<ImportRecord> {
     write_transaction(conn, |conn| {
-        let (id, _, _) = write_preview(conn, ctx, input, rows, &mut |raw, checked| {
+        let (id, _, _) = write_preview(conn, ctx, input, &mut rows, &mut |raw, checked| {
             show(raw, checked);
             Ok(())
         })?;
@@ -423,14 +437,22 @@ pub fn batch(
     skip_invalid: bool,
     mut show: impl FnMut(&RawRow, &CheckedRow) -> AppResult<()>,
 ) -> AppResult<BatchOutcome> {
+    let mut rows = rows.into_iter().map(Ok);
     write_transaction(conn, |conn| {
         if dry_run {
             let directory = directory(conn, ctx, ctx.org()?, input.mode)?;
-            let (total, invalid) = check_streaming(conn, rows, &directory, None, &mut show)?;
+            let (total, invalid) = check_streaming(
+                conn,
+                &mut rows,
+                input.expected_rows,
+                &directory,
+                None,
+                &mut show,
+            )?;
             return Ok(BatchOutcome::DryRun { total, invalid });
         }
         // Rows are written as they are checked; a refusal rolls them back.
-        let (import_id, total, invalid) = write_preview(conn, ctx, input, rows, &mut show)?;
+        let (import_id, total, invalid) = write_preview(conn, ctx, input, &mut rows, &mut show)?;
         if invalid > 0 && !skip_invalid {
             return Err(refused(invalid));
         }

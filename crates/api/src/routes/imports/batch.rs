@@ -404,6 +404,7 @@ pub async fn batch_invite(
                 save_column_map_as: None,
                 file_name: None,
                 header: &header,
+                expected_rows: raw.len(),
                 idempotency_key: attempt_key.as_deref(),
             };
             // The answer echoes every row: about twice the body's size.

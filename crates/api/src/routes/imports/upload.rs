@@ -13,11 +13,10 @@ use futures::StreamExt;
 use serde::Deserialize;
 use skillstream_app::error::ColumnGuess;
 use skillstream_app::imports::{self, ImportInput};
-use skillstream_domain::csv_import::{header_of, read, FileError, ReadOptions};
+use skillstream_domain::csv_import::{map_columns, open, FileError};
 use skillstream_domain::import_columns::{self, ColumnMap};
 use skillstream_domain::{ImportMode, ImportSource};
 use std::collections::HashMap;
-use std::sync::Arc;
 use utoipa::IntoParams;
 
 pub fn too_large(limit: usize) -> ApiError {
@@ -282,66 +281,42 @@ pub async fn upload_import(
     let reading = options.into_inner().read(&upload.fields)?;
     let ctx = admin.ctx(&state);
     let org = ctx.org()?;
-    let bytes = Arc::new(upload.bytes);
-    let given = reading.column_map.clone().unwrap_or_default();
-    let sheet = reading.sheet.clone();
-    let parse = {
-        let (bytes, sheet) = (bytes.clone(), sheet.clone());
-        move |map: ColumnMap| {
-            let options = ReadOptions {
-                max_rows: limits.max_rows,
-                column_map: &map,
-                sheet: sheet.as_deref(),
-            };
-            (read(&bytes, &options), map)
-        }
-    };
-    let (mut parsed, mut map) = {
-        let parse = parse.clone();
-        let given = given.clone();
-        web::block(move || parse(given))
-            .await
-            .map_err(ApiError::internal)?
-    };
-    if let Err(error) = &parsed {
-        if is_column_error(error) {
-            // A file whose header has a saved map reads through it; otherwise the mapping
-            // step needs the header and what each cell was read as.
-            let (b, s) = (bytes.clone(), sheet.clone());
-            let header = web::block(move || header_of(&b, s.as_deref()))
-                .await
-                .map_err(ApiError::internal)?
-                .ok();
-            let saved = match (&header, reading.column_map.is_none()) {
-                (Some(header), true) => {
-                    let key = import_columns::header_key(header);
-                    state
-                        .db(move |conn| Ok(imports::saved_column_map(conn, org, &key)?))
-                        .await?
-                        .and_then(|text| ColumnMap::parse(&text).ok())
-                }
-                _ => None,
-            };
-            if let Some(saved) = saved {
-                let parse = parse.clone();
-                (parsed, map) = web::block(move || parse(saved))
-                    .await
-                    .map_err(ApiError::internal)?;
-            }
-            if let Err(error) = &parsed {
-                return Err(column_error(error, header.as_deref(), &map));
-            }
-        }
-    }
-    let parsed = parsed.map_err(|e| file_error(&e))?;
-    drop(bytes);
-    let resolved = ColumnMap::resolved(&parsed.header, &map).to_string();
-    let header_key = import_columns::header_key(&parsed.header);
-    let save = reading.save && reading.column_map.is_some();
-    let mode = reading.mode;
     let query = query.into_inner();
+    let Upload {
+        bytes, filename, ..
+    } = upload;
     let import = state
         .db(move |conn| {
+            // The file is read as it is checked and written: its rows stream from its bytes.
+            let opened = open(&bytes, reading.sheet.as_deref()).map_err(|e| file_error(&e))?;
+            let given = reading.column_map.clone().unwrap_or_default();
+            let (columns, map) = match map_columns(&opened.header, &given) {
+                Ok(columns) => (columns, given),
+                Err(error) if is_column_error(&error) => {
+                    // A file whose header has a saved map reads through it; otherwise the
+                    // mapping step needs the header and what each cell was read as.
+                    let saved = match reading.column_map {
+                        Some(_) => None,
+                        None => {
+                            let key = import_columns::header_key(&opened.header);
+                            imports::saved_column_map(conn, org, &key)?
+                                .and_then(|text| ColumnMap::parse(&text).ok())
+                        }
+                    };
+                    match saved.map(|saved| (map_columns(&opened.header, &saved), saved)) {
+                        Some((Ok(columns), saved)) => (columns, saved),
+                        Some((Err(error), saved)) => {
+                            return Err(column_error(&error, Some(&opened.header), &saved))
+                        }
+                        None => return Err(column_error(&error, Some(&opened.header), &given)),
+                    }
+                }
+                Err(error) => return Err(file_error(&error)),
+            };
+            let header = opened.header.clone();
+            let resolved = ColumnMap::resolved(&header, &map).to_string();
+            let header_key = import_columns::header_key(&header);
+            let save = reading.save && reading.column_map.is_some();
             // One pass: each row is checked, kept for the preview page if it falls on it, and
             // written (then freed) by the use case.
             let offset = usize::try_from(query.offset()).unwrap_or(usize::MAX);
@@ -351,14 +326,17 @@ pub async fn upload_import(
             let mut rows: Vec<ImportRow> = Vec::with_capacity(per_page.min(100));
             let input = ImportInput {
                 source: ImportSource::Csv,
-                mode,
+                mode: reading.mode,
                 column_map: Some(&resolved),
                 save_column_map_as: save.then_some(header_key.as_str()),
-                file_name: upload.filename.as_deref(),
-                header: &parsed.header,
+                file_name: filename.as_deref(),
+                header: &header,
+                // About 60 bytes a row; sizes the duplicate check.
+                expected_rows: (bytes.len() / 60).min(limits.max_rows),
                 idempotency_key: None,
             };
-            let record = imports::upload(conn, &ctx, &input, parsed.rows, |raw, checked| {
+            let stream = opened.rows(columns, limits.max_rows);
+            let record = imports::upload(conn, &ctx, &input, stream, |raw, checked| {
                 actions.add(checked.action, 1);
                 if !query.errors_only() || !checked.errors.is_empty() {
                     if matching >= offset && rows.len() < per_page {
