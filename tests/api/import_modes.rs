@@ -355,3 +355,34 @@ async fn another_organizations_members_are_not_updated() {
         ada.text
     );
 }
+
+#[tokio::test]
+async fn a_send_reads_the_rows_page_by_page_and_still_finds_duplicates_across_pages() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    // More rows than one page of the send (10,000); the duplicate is 11,000 rows after its
+    // first appearance.
+    let mut csv = String::from("email\n");
+    for i in 0..12_000 {
+        if i == 11_500 {
+            csv.push_str("person500@example.com\n");
+        } else {
+            csv.push_str(&format!("person{i}@example.com\n"));
+        }
+    }
+    let preview = upload_csv(&app, &admin, "invite_new", &csv).await;
+    assert_eq!(preview.status, StatusCode::CREATED, "{}", preview.text);
+    assert_eq!(
+        preview.body["summary"],
+        json!({"total": 12000, "valid": 11999, "invalid": 1})
+    );
+    let id = preview.body["id"].as_i64().unwrap();
+    let sent = send(&app, &admin, id, json!({"skip_invalid": true})).await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
+    assert_eq!(sent.body["created"], 11_999);
+    assert_eq!(sent.body["skipped_lines"], json!([11_502]));
+    let list = app
+        .get("/api/v1/invitations?per_page=1", &admin.token)
+        .await;
+    assert_eq!(list.body["total"], 11_999);
+}

@@ -3,6 +3,7 @@
 //! (`member.updated`, `member.deactivated`, `member.reactivated`), sessions ended on
 //! deactivation — and a pending invitation whose person the file deactivates is cancelled.
 
+use super::CatalogIds;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult, ErrorCode, MassChange};
 use crate::members::{self, MemberPatch};
@@ -10,7 +11,6 @@ use skillstream_domain::bulk::CheckedRow;
 use skillstream_domain::csv_import::RawRow;
 use skillstream_domain::import_update::MemberUpdate;
 use skillstream_domain::{EmailAddress, MemberId, OrganizationId, RowAction};
-use skillstream_store::catalog::{self, Kind};
 use skillstream_store::imports::SentCounts;
 use skillstream_store::DbConnection;
 use std::collections::HashMap;
@@ -23,10 +23,9 @@ pub const MASS_CHANGE_PERCENT: i64 = 10;
 pub fn guard_mass_change(
     conn: &mut DbConnection,
     org: OrganizationId,
-    checked: &[CheckedRow],
+    deactivations: i64,
     allowed: bool,
 ) -> AppResult<()> {
-    let deactivations = deactivations(checked);
     if deactivations == 0 || allowed {
         return Ok(());
     }
@@ -51,15 +50,6 @@ pub fn is_mass_change(deactivations: i64, members: i64) -> bool {
     deactivations * 100 > members * MASS_CHANGE_PERCENT
 }
 
-/// People the rows deactivate: members, and pending invitations cancelled.
-pub fn deactivations(checked: &[CheckedRow]) -> i64 {
-    let count = checked
-        .iter()
-        .filter(|c| c.action == RowAction::Deactivate)
-        .count();
-    i64::try_from(count).unwrap_or(i64::MAX)
-}
-
 /// Applies the rows that update, deactivate or reactivate members, or cancel a pending
 /// invitation; counts what was done.
 pub fn apply(
@@ -68,31 +58,25 @@ pub fn apply(
     org: OrganizationId,
     rows: &[RawRow],
     checked: &[CheckedRow],
+    names: &CatalogIds,
     counts: &mut SentCounts,
 ) -> AppResult<()> {
-    let mut ids = |kind| -> AppResult<HashMap<String, i64>> {
-        Ok(catalog::list(conn, kind, org)?
-            .into_iter()
-            .map(|(id, name, _)| (name, id))
-            .collect())
-    };
-    let departments = ids(Kind::Department)?;
-    let groups = ids(Kind::Group)?;
+    let (departments, groups) = (&names.departments, &names.groups);
     let mut cancelled = Vec::new();
     for (raw, check) in rows.iter().zip(checked) {
         match (check.action, &check.update) {
             (RowAction::Update, Some(update)) => {
-                patch(conn, ctx, org, update, &departments, &groups)?;
+                patch(conn, ctx, org, update, departments, groups)?;
                 counts.updated += 1;
             }
             (RowAction::Deactivate, Some(update)) => {
-                patch(conn, ctx, org, update, &departments, &groups)?;
+                patch(conn, ctx, org, update, departments, groups)?;
                 members::deactivate_in(conn, ctx, org, MemberId(update.member_id))?;
                 counts.deactivated += 1;
             }
             (RowAction::Reactivate, Some(update)) => {
                 members::reactivate_in(conn, ctx, org, MemberId(update.member_id))?;
-                patch(conn, ctx, org, update, &departments, &groups)?;
+                patch(conn, ctx, org, update, departments, groups)?;
                 counts.reactivated += 1;
             }
             (RowAction::Deactivate, None) => {

@@ -6,7 +6,7 @@ mod apply;
 mod edit;
 mod history;
 
-pub use apply::{deactivations, is_mass_change, MASS_CHANGE_PERCENT};
+pub use apply::{is_mass_change, MASS_CHANGE_PERCENT};
 pub use edit::{apply_suggestion, edit_row, Edited, RowPatch};
 pub use history::{history, HistoryItem};
 
@@ -16,10 +16,10 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::events::Event;
 use crate::invitations::{self, ValidInvitation};
 use chrono::{DateTime, Utc};
-use skillstream_domain::bulk::{check_rows, CheckedRow, Directory, RowChecker, ValidRow};
+use skillstream_domain::bulk::{CheckedRow, Directory, RowChecker, ValidRow};
 use skillstream_domain::csv_import::{FileError, RawRow};
 use skillstream_domain::{
-    Action, ImportId, ImportMode, ImportSource, ImportStatus, OrganizationId, TargetType,
+    Action, ImportId, ImportMode, ImportSource, ImportStatus, OrganizationId, RowAction, TargetType,
 };
 use skillstream_store::catalog::{self, Kind};
 use skillstream_store::imports::{
@@ -174,61 +174,66 @@ pub fn send_in(
         ));
     }
     let clock = std::time::Instant::now();
-    let rows = store::all_rows(conn, import_id)?;
-    let loaded = clock.elapsed();
     let directory = directory(conn, ctx, org, record.mode)?;
-    let raw: Vec<_> = rows.iter().map(RowRecord::raw).collect();
-    let checked = check_rows(&raw, &directory);
-    drop(directory);
+    let expected = usize::try_from(record.total).unwrap_or(0);
+    // First pass, a page of rows at a time: every row re-checked against the organization as
+    // it is now; rows whose verdict changed since the preview (a department renamed, someone
+    // invited meanwhile, a member changed) are rewritten, so the preview shows what was sent.
+    let mut checker = RowChecker::new(&directory, expected);
+    let (mut total, mut invalid, mut deactivations) = (0usize, 0usize, 0i64);
+    let mut skipped_lines = Vec::new();
+    for_each_page(conn, import_id, |conn, rows| {
+        let mut changed = Vec::new();
+        for row in rows {
+            let checked = checker.check(&row.raw());
+            total += 1;
+            if !checked.errors.is_empty() {
+                invalid += 1;
+                skipped_lines.push(row.line);
+            }
+            deactivations += i64::from(checked.action == RowAction::Deactivate);
+            let now = row.with_check(&checked);
+            if now.errors != row.errors || now.action != row.action || now.changes != row.changes {
+                changed.push(now);
+            }
+        }
+        store::update_rows(conn, &changed)?;
+        Ok(())
+    })?;
     let rechecked = clock.elapsed();
-    // Rows whose verdict changed since the preview (a department renamed, someone invited
-    // meanwhile, a member changed) are rewritten, so the preview shows what was sent.
-    let changed: Vec<RowRecord> = rows
-        .iter()
-        .zip(&checked)
-        .filter_map(|(row, check)| {
-            let now = row.with_check(check);
-            (now.errors != row.errors || now.action != row.action || now.changes != row.changes)
-                .then_some(now)
-        })
-        .collect();
-    store::update_rows(conn, &changed)?;
-    let total = rows.len();
-    let skipped_lines: Vec<i64> = rows
-        .iter()
-        .zip(&checked)
-        .filter(|(_, check)| !check.errors.is_empty())
-        .map(|(row, _)| row.line)
-        .collect();
-    // Large imports hold every row several times over; let go of what is no longer needed.
-    drop((changed, rows));
-    let invalid = checked.iter().filter(|c| !c.errors.is_empty()).count();
     store::set_counts(conn, import_id, total - invalid, invalid)?;
     if invalid > 0 && !skip_invalid {
         return Ok(SendOutcome::Refused {
             invalid: i64::try_from(invalid).unwrap_or(i64::MAX),
         });
     }
-    apply::guard_mass_change(conn, org, &checked, options.allow_mass_change)?;
+    apply::guard_mass_change(conn, org, deactivations, options.allow_mass_change)?;
+    // Second pass, page by page again with the same rules (so the same verdicts): members'
+    // changes through the member use cases, and the invitations through the one writer.
     let mut counts = SentCounts {
         skipped: invalid,
         ..SentCounts::default()
     };
-    if record.mode != ImportMode::InviteNew {
-        apply::apply(conn, ctx, org, &raw, &checked, &mut counts)?;
-    }
-    drop(raw);
-    let valid = resolve_rows(conn, org, checked.into_iter().filter_map(|c| c.valid))?;
-    let created = invitations::write_many(conn, ctx, org, Some(import_id), &valid)?
-        .ids
-        .len();
-    counts.created = created;
+    let names = CatalogIds::load(conn, org)?;
+    let mut checker = RowChecker::new(&directory, expected);
+    for_each_page(conn, import_id, |conn, rows| {
+        let raw: Vec<RawRow> = rows.iter().map(RowRecord::raw).collect();
+        let checked: Vec<CheckedRow> = raw.iter().map(|r| checker.check(r)).collect();
+        if record.mode != ImportMode::InviteNew {
+            apply::apply(conn, ctx, org, &raw, &checked, &names, &mut counts)?;
+        }
+        let valid = names.resolve(checked.into_iter().filter_map(|c| c.valid));
+        counts.created += invitations::write_many(conn, ctx, org, Some(import_id), &valid)?
+            .ids
+            .len();
+        Ok(())
+    })?;
+    let created = counts.created;
     tracing::info!(
         import_id = import_id.get(),
         created,
         skipped = invalid,
-        load_ms = loaded.as_millis() as u64,
-        recheck_ms = (rechecked - loaded).as_millis() as u64,
+        recheck_ms = rechecked.as_millis() as u64,
         write_ms = (clock.elapsed() - rechecked).as_millis() as u64,
         "import sent"
     );
@@ -278,27 +283,54 @@ pub fn send(
     skillstream_store::write_transaction(conn, |conn| send_in(conn, ctx, import_id, options))
 }
 
-/// Checked rows name departments and groups; invitations refer to them by id.
-fn resolve_rows(
+/// Rows of an import read a page at a time, in file order: a large import is never held
+/// whole.
+const SEND_PAGE: i64 = 10_000;
+
+fn for_each_page(
     conn: &mut DbConnection,
-    org: OrganizationId,
-    rows: impl Iterator<Item = ValidRow>,
-) -> AppResult<Vec<ValidInvitation>> {
-    let mut ids = |kind| -> AppResult<HashMap<String, i64>> {
-        Ok(catalog::list(conn, kind, org)?
-            .into_iter()
-            .map(|(id, name, _)| (name, id))
-            .collect())
-    };
-    let departments = ids(Kind::Department)?;
-    let groups = ids(Kind::Group)?;
-    Ok(rows
-        .map(|row| ValidInvitation {
+    import_id: ImportId,
+    mut each: impl FnMut(&mut DbConnection, &[RowRecord]) -> AppResult<()>,
+) -> AppResult<()> {
+    let mut after = 0;
+    loop {
+        let rows = store::rows_after(conn, import_id, after, SEND_PAGE)?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = last.line;
+        each(conn, &rows)?;
+    }
+}
+
+/// The organization's department and group ids by name: checked rows name them, invitations
+/// and members refer to them by id.
+pub(crate) struct CatalogIds {
+    pub departments: HashMap<String, i64>,
+    pub groups: HashMap<String, i64>,
+}
+
+impl CatalogIds {
+    pub fn load(conn: &mut DbConnection, org: OrganizationId) -> AppResult<Self> {
+        let mut ids = |kind| -> AppResult<HashMap<String, i64>> {
+            Ok(catalog::list(conn, kind, org)?
+                .into_iter()
+                .map(|(id, name, _)| (name, id))
+                .collect())
+        };
+        Ok(Self {
+            departments: ids(Kind::Department)?,
+            groups: ids(Kind::Group)?,
+        })
+    }
+
+    fn resolve(&self, rows: impl Iterator<Item = ValidRow>) -> Vec<ValidInvitation> {
+        rows.map(|row| ValidInvitation {
             department_id: row
                 .department
                 .as_ref()
-                .and_then(|n| departments.get(n).copied()),
-            group_id: row.group.as_ref().and_then(|n| groups.get(n).copied()),
+                .and_then(|n| self.departments.get(n).copied()),
+            group_id: row.group.as_ref().and_then(|n| self.groups.get(n).copied()),
             email: row.email,
             role: row.role,
             first_name: row.first_name,
@@ -307,7 +339,8 @@ fn resolve_rows(
             send_at: row.send_at,
             send_email: true,
         })
-        .collect())
+        .collect()
+    }
 }
 
 /// Where rows come from, as the import records it.

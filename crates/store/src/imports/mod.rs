@@ -546,6 +546,22 @@ pub fn page_of_rows(
     Ok((rows, total))
 }
 
+/// Up to `limit` rows after line `after`, in file order (a send reads an import page by page).
+pub fn rows_after(
+    conn: &mut DbConnection,
+    import_id: ImportId,
+    after: i64,
+    limit: i64,
+) -> StoreResult<Vec<RowRecord>> {
+    invitation_import_rows::table
+        .filter(invitation_import_rows::import_id.eq(import_id.get()))
+        .filter(invitation_import_rows::line.gt(after))
+        .order(invitation_import_rows::line.asc())
+        .limit(limit)
+        .select(RowRecord::as_select())
+        .load(conn)
+}
+
 pub fn all_rows(conn: &mut DbConnection, import_id: ImportId) -> StoreResult<Vec<RowRecord>> {
     invitation_import_rows::table
         .filter(invitation_import_rows::import_id.eq(import_id.get()))
