@@ -94,18 +94,24 @@ impl Default for WebhookSettings {
     }
 }
 
-/// Limits on one CSV upload or batch call.
+/// Limits on one upload (CSV or workbook); a batch call takes the smaller of these and
+/// 20 MiB / 100,000 items.
 #[derive(Debug, Clone, Copy)]
 pub struct ImportLimits {
     pub max_bytes: usize,
     pub max_rows: usize,
 }
 
+/// An upload streams (rows are checked and written as they are read, a send reads them page
+/// by page), so the limits are about what a spreadsheet holds, not about memory.
+pub const DEFAULT_IMPORT_MAX_BYTES: usize = 100 * 1024 * 1024;
+pub const DEFAULT_IMPORT_MAX_ROWS: usize = 1_000_000;
+
 impl Default for ImportLimits {
     fn default() -> Self {
         Self {
-            max_bytes: 20 * 1024 * 1024,
-            max_rows: 100_000,
+            max_bytes: DEFAULT_IMPORT_MAX_BYTES,
+            max_rows: DEFAULT_IMPORT_MAX_ROWS,
         }
     }
 }
@@ -330,10 +336,16 @@ impl Settings {
                     .unwrap_or(5),
             },
             imports: ImportLimits {
-                max_bytes: usize::try_from(parse_number("IMPORT_MAX_BYTES", 20 * 1024 * 1024)?)
-                    .unwrap_or(20 * 1024 * 1024),
-                max_rows: usize::try_from(parse_number("IMPORT_MAX_ROWS", 100_000)?)
-                    .unwrap_or(100_000),
+                max_bytes: usize::try_from(parse_number(
+                    "IMPORT_MAX_BYTES",
+                    DEFAULT_IMPORT_MAX_BYTES as u64,
+                )?)
+                .unwrap_or(DEFAULT_IMPORT_MAX_BYTES),
+                max_rows: usize::try_from(parse_number(
+                    "IMPORT_MAX_ROWS",
+                    DEFAULT_IMPORT_MAX_ROWS as u64,
+                )?)
+                .unwrap_or(DEFAULT_IMPORT_MAX_ROWS),
             },
             data_dir,
         };

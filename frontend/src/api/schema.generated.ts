@@ -1018,7 +1018,7 @@ export interface components {
         BatchRequest: {
             /** @description Check and preview only; nothing is stored or sent. */
             dry_run?: boolean | null;
-            /** @description 1 to `IMPORT_MAX_ROWS` (100,000 by default) invitations. */
+            /** @description 1 to 100,000 invitations (fewer when `IMPORT_MAX_ROWS` is lower); at most 20 MiB. */
             invitations: components["schemas"]["BatchItem"][];
             /** @description Send the valid rows and skip the others (default: refuse while any row has errors). */
             skip_invalid?: boolean | null;

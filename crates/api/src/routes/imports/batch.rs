@@ -16,6 +16,10 @@ use skillstream_domain::csv_import::RawRow;
 use skillstream_domain::{ImportSource, OrganizationId};
 use utoipa::{IntoParams, ToSchema};
 
+/// The most one batch call takes: 100,000 invitations, 20 MiB.
+pub const BATCH_MAX_ROWS: usize = 100_000;
+pub const BATCH_MAX_BYTES: usize = 20 * 1024 * 1024;
+
 /// One invitation of a batch: the CSV template's fields.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct BatchItem {
@@ -33,7 +37,7 @@ pub struct BatchItem {
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct BatchRequest {
-    /// 1 to `IMPORT_MAX_ROWS` (100,000 by default) invitations.
+    /// 1 to 100,000 invitations (fewer when `IMPORT_MAX_ROWS` is lower); at most 20 MiB.
     #[schema(min_items = 1)]
     pub invitations: Vec<BatchItem>,
     /// Check and preview only; nothing is stored or sent.
@@ -353,7 +357,12 @@ pub async fn batch_invite(
     query: web::Query<BatchQuery>,
 ) -> ApiResult<HttpResponse> {
     let key = idempotency_key(&req)?;
-    let limits = state.settings.imports;
+    // A batch is JSON read whole (item by item), so it keeps the first edition's size: files
+    // stream and may be larger.
+    let limits = crate::config::ImportLimits {
+        max_bytes: state.settings.imports.max_bytes.min(BATCH_MAX_BYTES),
+        max_rows: state.settings.imports.max_rows.min(BATCH_MAX_ROWS),
+    };
     let body_bytes = req
         .headers()
         .get(actix_web::http::header::CONTENT_LENGTH)
