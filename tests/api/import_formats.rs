@@ -258,3 +258,103 @@ async fn files_that_are_not_lists_of_people_are_named_and_nothing_is_stored() {
     let list = app.get("/api/v1/invitations", &admin.token).await;
     assert_eq!(list.body["total"], 0);
 }
+
+#[tokio::test]
+async fn a_file_read_in_the_background_shows_its_progress_then_its_preview_or_why_it_failed() {
+    let app = spawn_app().await;
+    let admin = acme(&app).await;
+    let mut csv = String::from("email,department\n");
+    for i in 0..12_000 {
+        csv.push_str(&format!("bg{i}@example.com,Sales\n"));
+    }
+    let started = upload_file(
+        &app,
+        &admin,
+        "big.csv",
+        csv.into_bytes(),
+        &[("background", "true")],
+    )
+    .await;
+    assert_eq!(started.status, StatusCode::ACCEPTED, "{}", started.text);
+    assert_eq!(started.body["progress"]["state"], "checking");
+    let id = started.body["id"].as_i64().unwrap();
+    let done = app
+        .eventually(std::time::Duration::from_secs(30), || async {
+            let shown = app
+                .get(
+                    &format!("/api/v1/invitation-imports/{id}?per_page=1"),
+                    &admin.token,
+                )
+                .await;
+            shown.body["progress"].is_null().then_some(shown)
+        })
+        .await;
+    assert_eq!(
+        done.body["summary"],
+        json!({"total": 12000, "valid": 12000, "invalid": 0})
+    );
+    assert_eq!(done.body["rows"][0]["values"]["email"], "bg0@example.com");
+
+    // A ragged row past the first few thousand: the import stays, failed, with the reason,
+    // and cannot be sent.
+    let mut broken = String::from("email,department\n");
+    for i in 0..6_000 {
+        broken.push_str(&format!("rag{i}@example.com,Sales\n"));
+    }
+    broken.push_str("late@example.com,Sales,extra\n");
+    let started = upload_file(
+        &app,
+        &admin,
+        "broken.csv",
+        broken.clone().into_bytes(),
+        &[("background", "true")],
+    )
+    .await;
+    let id = started.body["id"].as_i64().unwrap();
+    let failed = app
+        .eventually(std::time::Duration::from_secs(30), || async {
+            let shown = app
+                .get(&format!("/api/v1/invitation-imports/{id}"), &admin.token)
+                .await;
+            (shown.body["progress"]["state"] == "failed").then_some(shown)
+        })
+        .await;
+    assert!(
+        failed.body["progress"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("Line 6002"),
+        "{}",
+        failed.text
+    );
+    let send = app
+        .post(
+            &format!("/api/v1/invitation-imports/{id}/send"),
+            &admin.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(send.status, StatusCode::CONFLICT);
+    assert_eq!(send.code(), "import_not_ready");
+
+    // The same file uploaded and read at once: 422, and no import is left behind.
+    let before = app
+        .get("/api/v1/invitation-imports", &admin.token)
+        .await
+        .body["total"]
+        .clone();
+    let refused = upload_file(&app, &admin, "broken.csv", broken.into_bytes(), &[]).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    assert_eq!(refused.code(), "ragged_row");
+    let after = app
+        .get("/api/v1/invitation-imports", &admin.token)
+        .await
+        .body["total"]
+        .clone();
+    assert_eq!(before, after);
+}

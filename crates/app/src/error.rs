@@ -55,6 +55,8 @@ pub enum ErrorCode {
     InvitationSuperseded,
     /// A change to an import that was already sent.
     ImportAlreadySent,
+    /// A send or an edit of an import whose file is still being read (or could not be).
+    ImportNotReady,
     /// An import that deactivates more than 10 % of the members, sent without
     /// `allow_mass_change`.
     MassChangeUnconfirmed,
@@ -136,6 +138,7 @@ impl ErrorCode {
             | InvitationExpired
             | InvitationSuperseded
             | ImportAlreadySent
+            | ImportNotReady
             | MassChangeUnconfirmed => 409,
             ImportExpired => 410,
             PayloadTooLarge | FileTooLarge => 413,

@@ -34,6 +34,6 @@ pub use matching::suggest;
 pub use names::{full_name, NameError, PersonName};
 pub use role::{Role, RoleError};
 pub use states::{
-    EmailKind, EmailStatus, EnrollmentStatus, ImportMode, ImportSource, ImportStatus, MemberStatus,
-    RowAction,
+    CheckState, EmailKind, EmailStatus, EnrollmentStatus, ImportMode, ImportSource, ImportStatus,
+    MemberStatus, RowAction,
 };

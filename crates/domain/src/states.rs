@@ -119,6 +119,15 @@ stored_names!(
 );
 
 stored_names!(
+    /// A file whose rows are still being read and checked (in the background for the web
+    /// app), or whose reading failed; none once the preview is whole.
+    CheckState {
+        Checking => "checking",
+        Failed => "failed",
+    }
+);
+
+stored_names!(
     /// What a row of an import does when it is sent.
     RowAction {
         Invite => "invite",

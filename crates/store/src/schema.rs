@@ -229,6 +229,9 @@ diesel::table! {
         deactivated_count -> Nullable<Integer>,
         reactivated_count -> Nullable<Integer>,
         column_map -> Nullable<Text>,
+        check_state -> Nullable<Text>,
+        checked_rows -> Integer,
+        check_error -> Nullable<Text>,
     }
 }
 

@@ -1113,6 +1113,15 @@ export interface components {
              */
             send_at?: string;
         };
+        /** @description How far the reading of a file is. */
+        CheckProgress: {
+            error?: string | null;
+            /** Format: int64 */
+            rows_checked: number;
+            state: components["schemas"]["CheckState"];
+        };
+        /** @enum {string} */
+        CheckState: "checking" | "failed";
         /** @description A header cell of an uploaded file and the field it was read as. */
         ColumnGuess: {
             /**
@@ -1315,7 +1324,7 @@ export interface components {
          *     and 410 to a link holder.
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "invalid_body" | "invalid_query" | "invalid_multipart" | "invalid_idempotency_key" | "unauthorized" | "forbidden" | "csrf_failed" | "read_only_token" | "not_found" | "invitation_not_found" | "method_not_allowed" | "payload_too_large" | "file_too_large" | "unsupported_media_type" | "conflict" | "already_a_member" | "invitation_already_pending" | "department_name_taken" | "group_name_taken" | "import_has_errors" | "seat_limit_reached" | "invitation_scheduled" | "invitation_already_sent" | "invitation_not_expired" | "webhook_disabled" | "member_deactivated" | "last_active_admin" | "cannot_deactivate_self" | "invitation_already_accepted" | "invitation_cancelled" | "invitation_expired" | "invitation_superseded" | "import_already_sent" | "mass_change_unconfirmed" | "import_expired" | "validation_failed" | "empty_file" | "not_utf8" | "missing_email_column" | "unknown_columns" | "duplicate_columns" | "ragged_row" | "unbalanced_quotes" | "too_many_rows" | "no_rows" | "unsupported_file" | "unreadable_workbook" | "sheet_not_found" | "invalid_column_map" | "bulk_limit_exceeded" | "idempotency_key_reused" | "renewal_not_allowed" | "sso_required" | "sso_not_configured" | "sso_provider_unavailable" | "sso_state_invalid" | "sso_cancelled" | "sso_code_refused" | "sso_token_invalid" | "sso_email_unverified" | "sso_email_mismatch" | "sso_identity_mismatch" | "sso_not_a_member" | "rate_limited" | "internal_error" | "service_unavailable";
+        ErrorCode: "invalid_json" | "invalid_body" | "invalid_query" | "invalid_multipart" | "invalid_idempotency_key" | "unauthorized" | "forbidden" | "csrf_failed" | "read_only_token" | "not_found" | "invitation_not_found" | "method_not_allowed" | "payload_too_large" | "file_too_large" | "unsupported_media_type" | "conflict" | "already_a_member" | "invitation_already_pending" | "department_name_taken" | "group_name_taken" | "import_has_errors" | "seat_limit_reached" | "invitation_scheduled" | "invitation_already_sent" | "invitation_not_expired" | "webhook_disabled" | "member_deactivated" | "last_active_admin" | "cannot_deactivate_self" | "invitation_already_accepted" | "invitation_cancelled" | "invitation_expired" | "invitation_superseded" | "import_already_sent" | "import_not_ready" | "mass_change_unconfirmed" | "import_expired" | "validation_failed" | "empty_file" | "not_utf8" | "missing_email_column" | "unknown_columns" | "duplicate_columns" | "ragged_row" | "unbalanced_quotes" | "too_many_rows" | "no_rows" | "unsupported_file" | "unreadable_workbook" | "sheet_not_found" | "invalid_column_map" | "bulk_limit_exceeded" | "idempotency_key_reused" | "renewal_not_allowed" | "sso_required" | "sso_not_configured" | "sso_provider_unavailable" | "sso_state_invalid" | "sso_cancelled" | "sso_code_refused" | "sso_token_invalid" | "sso_email_unverified" | "sso_email_mismatch" | "sso_identity_mismatch" | "sso_not_a_member" | "rate_limited" | "internal_error" | "service_unavailable";
         ErrorObject: {
             /** @description Stable machine-readable code. */
             code: components["schemas"]["ErrorCode"];
@@ -1448,6 +1457,7 @@ export interface components {
             page: number;
             /** Format: int64 */
             per_page: number;
+            progress?: null | components["schemas"]["CheckProgress"];
             result?: null | components["schemas"]["SendResult"];
             /** @description This page of rows, in file order (with `errors_first`, rows with errors before the others). */
             rows: components["schemas"]["ImportRow"][];
@@ -1479,6 +1489,7 @@ export interface components {
             /** Format: int64 */
             id: number;
             mode: components["schemas"]["ImportMode"];
+            progress?: null | components["schemas"]["CheckProgress"];
             result?: null | components["schemas"]["HistoryResult"];
             source: components["schemas"]["ImportSource"];
             status: components["schemas"]["ImportStatus"];
@@ -3845,6 +3856,7 @@ export interface operations {
                             /** Format: int64 */
                             id: number;
                             mode: components["schemas"]["ImportMode"];
+                            progress?: null | components["schemas"]["CheckProgress"];
                             result?: null | components["schemas"]["HistoryResult"];
                             source: components["schemas"]["ImportSource"];
                             status: components["schemas"]["ImportStatus"];
@@ -3925,6 +3937,12 @@ export interface operations {
                 sheet?: string;
                 /** @description `true`: remember `column_map` for later files with the same header. */
                 save_column_map?: boolean;
+                /**
+                 * @description `true`: answer 202 as soon as the header is read, and read and check the rows in the
+                 *     background; the import's `progress` says how far it is (poll `GET …/{id}`). For large
+                 *     files, as the web app does.
+                 */
+                background?: boolean;
             };
             header?: never;
             path?: never;
@@ -3939,6 +3957,15 @@ export interface operations {
         responses: {
             /** @description Stored and previewed; nothing sent */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            /** @description With `background`: the header was read; the rows are being read and checked (`progress`); poll the import */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4446,7 +4473,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `import_has_errors` with `invalid_rows`, or `mass_change_unconfirmed` with `mass_change`; nothing sent */
+            /** @description `import_has_errors` with `invalid_rows`, or `mass_change_unconfirmed` with `mass_change`, or `import_not_ready` (the file is still being read); nothing sent */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -4,6 +4,11 @@ ALTER TABLE invitation_imports ADD COLUMN mode TEXT NOT NULL DEFAULT 'invite_new
 ALTER TABLE invitation_imports ADD COLUMN updated_count INTEGER;
 ALTER TABLE invitation_imports ADD COLUMN deactivated_count INTEGER;
 ALTER TABLE invitation_imports ADD COLUMN reactivated_count INTEGER;
+-- A file checked in the background: 'checking' while its rows are read (checked_rows so far),
+-- 'failed' with the reason when the file turned out unreadable; NULL once the preview is whole.
+ALTER TABLE invitation_imports ADD COLUMN check_state TEXT;
+ALTER TABLE invitation_imports ADD COLUMN checked_rows INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE invitation_imports ADD COLUMN check_error TEXT;
 -- The columns as read: {"file header": "field" | "ignore"} (JSON).
 ALTER TABLE invitation_imports ADD COLUMN column_map TEXT;
 -- Each row's status cell as given, what it will do, and for updates its changes as JSON

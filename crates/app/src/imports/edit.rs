@@ -39,6 +39,7 @@ fn editable(conn: &mut DbConnection, ctx: &Ctx, id: ImportId) -> AppResult<Impor
             "This import was sent; its rows can no longer be changed.",
         ));
     }
+    super::ready(&record)?;
     if from_db(record.expires_at) <= ctx.now {
         return Err(AppError::new(
             ErrorCode::ImportExpired,

@@ -19,7 +19,8 @@ use chrono::{DateTime, Utc};
 use skillstream_domain::bulk::{CheckedRow, Directory, RowChecker, ValidRow};
 use skillstream_domain::csv_import::{FileError, RawRow};
 use skillstream_domain::{
-    Action, ImportId, ImportMode, ImportSource, ImportStatus, OrganizationId, RowAction, TargetType,
+    Action, CheckState, ImportId, ImportMode, ImportSource, ImportStatus, OrganizationId,
+    RowAction, TargetType,
 };
 use skillstream_store::catalog::{self, Kind};
 use skillstream_store::imports::{
@@ -167,6 +168,7 @@ pub fn send_in(
     if let Some(result) = stored_result(conn, &record)? {
         return Ok(SendOutcome::Sent(result));
     }
+    ready(&record)?;
     if from_db(record.expires_at) <= ctx.now {
         return Err(AppError::new(
             ErrorCode::ImportExpired,
@@ -360,6 +362,27 @@ pub struct ImportInput<'a> {
     pub idempotency_key: Option<&'a str>,
 }
 
+/// Refuses a send or an edit while the file is still being read, or after it could not be.
+pub(crate) fn ready(record: &ImportRecord) -> AppResult<()> {
+    match record.check_state {
+        None => Ok(()),
+        Some(CheckState::Checking) => Err(AppError::new(
+            ErrorCode::ImportNotReady,
+            format!(
+                "This file is still being read ({} rows so far). Try again once its preview is complete.",
+                record.checked_rows
+            ),
+        )),
+        Some(CheckState::Failed) => Err(AppError::new(
+            ErrorCode::ImportNotReady,
+            format!(
+                "This file could not be read: {} Fix it and upload it again.",
+                record.check_error.as_deref().unwrap_or_default()
+            ),
+        )),
+    }
+}
+
 /// Checks rows against the organization one by one, handing each with its verdict to `show`
 /// (the caller's answer), and, unless `write` is `None`, to the import writer, which frees it
 /// once written: a row is never held twice. Answers (rows, rows with errors).
@@ -402,18 +425,7 @@ fn write_preview(
     if let (Some(key), Some(map)) = (input.save_column_map_as, input.column_map) {
         store::save_column_map(conn, org, key, map, ctx.member_id.map(|m| m.get()), ctx.now)?;
     }
-    let new = NewImport {
-        mode: input.mode,
-        column_map: input.column_map,
-        organization_id: org,
-        created_by: ctx.member_id.map(|m| m.get()),
-        source: input.source,
-        filename: input.file_name,
-        header: input.header,
-        idempotency_key: input.idempotency_key,
-        now: ctx.now,
-    };
-    let mut writer = ImportWriter::start(conn, &new)?;
+    let mut writer = ImportWriter::start(conn, &new_import(ctx, input)?)?;
     let (total, invalid) = check_streaming(
         conn,
         rows,
@@ -427,23 +439,137 @@ fn write_preview(
     Ok((id, total, invalid))
 }
 
-/// An uploaded file, checked and stored as a preview (nothing is sent); `show` sees every
-/// row with its verdict as it is checked. Rows stream in from the file's bytes and are written
-/// a few thousand at a time, so a large file is never held whole as rows.
+/// Rows read, checked and written per transaction of an upload: between them other writers
+/// get in (SQLite has one writer at a time), and the import's progress moves.
+const UPLOAD_STEP: usize = 5_000;
+
+/// What becomes of an upload whose file turns out unreadable part way (a ragged row, too many
+/// rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnFailure {
+    /// The import is deleted, as if never made (the caller answers the error).
+    Delete,
+    /// The import stays, failed, with the reason (the web app shows it).
+    Keep,
+}
+
+/// Starts an upload: the import is made (still being read), the column map saved if asked.
+/// Answers the import and what its rows are checked against.
+pub fn start_upload(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    input: &ImportInput<'_>,
+) -> AppResult<(ImportRecord, ImportWriter, Directory)> {
+    let org = ctx.org()?;
+    write_transaction(conn, |conn| {
+        let directory = directory(conn, ctx, org, input.mode)?;
+        if let (Some(key), Some(map)) = (input.save_column_map_as, input.column_map) {
+            store::save_column_map(conn, org, key, map, ctx.member_id.map(|m| m.get()), ctx.now)?;
+        }
+        let writer = ImportWriter::start(conn, &new_import(ctx, input)?)?;
+        store::set_checking(conn, writer.id(), 0)?;
+        let record = find(conn, org, writer.id())?;
+        Ok((record, writer, directory))
+    })
+}
+
+fn new_import<'a>(ctx: &Ctx, input: &ImportInput<'a>) -> AppResult<NewImport<'a>> {
+    Ok(NewImport {
+        mode: input.mode,
+        column_map: input.column_map,
+        organization_id: ctx.org()?,
+        created_by: ctx.member_id.map(|m| m.get()),
+        source: input.source,
+        filename: input.file_name,
+        header: input.header,
+        idempotency_key: input.idempotency_key,
+        now: ctx.now,
+    })
+}
+
+/// Reads, checks and writes the rows of a started upload, a few thousand per transaction, then
+/// completes the preview (`import.uploaded`). `show` sees every row with its verdict.
+#[allow(clippy::too_many_arguments)]
+pub fn check_upload(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    mut writer: ImportWriter,
+    directory: &Directory,
+    file_name: Option<&str>,
+    expected_rows: usize,
+    rows: impl Iterator<Item = Result<RawRow, FileError>>,
+    on_failure: OnFailure,
+    mut show: impl FnMut(&RawRow, &CheckedRow),
+) -> AppResult<ImportRecord> {
+    let org = ctx.org()?;
+    let id = writer.id();
+    let mut checker = RowChecker::new(directory, expected_rows);
+    let mut rows = rows.peekable();
+    let mut invalid = 0i64;
+    let failed = loop {
+        let step: Vec<Result<RawRow, FileError>> = rows.by_ref().take(UPLOAD_STEP).collect();
+        if step.is_empty() {
+            break None;
+        }
+        let outcome = write_transaction(conn, |conn| -> AppResult<Option<FileError>> {
+            for raw in step {
+                let raw = match raw {
+                    Ok(raw) => raw,
+                    Err(error) => return Ok(Some(error)),
+                };
+                let checked = checker.check(&raw);
+                invalid += i64::from(!checked.errors.is_empty());
+                show(&raw, &checked);
+                writer.push(conn, RowRecord::from_parts(0, raw, &checked))?;
+            }
+            writer.flush(conn)?;
+            store::set_checking(conn, id, writer.rows())?;
+            Ok(None)
+        })?;
+        if let Some(error) = outcome {
+            break Some(error);
+        }
+    };
+    if let Some(error) = failed {
+        write_transaction(conn, |conn| -> AppResult<()> {
+            match on_failure {
+                OnFailure::Delete => store::delete(conn, id)?,
+                OnFailure::Keep => store::set_failed(conn, id, &error.to_string())?,
+            }
+            Ok(())
+        })?;
+        return Err(AppError::new(ErrorCode::from(&error), error.to_string()));
+    }
+    write_transaction(conn, |conn| {
+        let total = i64::try_from(writer.rows()).unwrap_or(i64::MAX);
+        let id = writer.finish(conn)?;
+        uploaded(conn, ctx, org, id, file_name, total, invalid)?;
+        find(conn, org, id)
+    })
+}
+
+/// An uploaded file, checked and stored as a preview (nothing is sent), a few thousand rows
+/// per transaction; `show` sees every row with its verdict as it is checked. A file that turns
+/// out unreadable part way leaves no import.
 pub fn upload(
     conn: &mut DbConnection,
     ctx: &Ctx,
     input: &ImportInput<'_>,
-    mut rows: impl Iterator<Item = Result<RawRow, FileError>>,
-    mut show: impl FnMut(&RawRow, &CheckedRow),
+    rows: impl Iterator<Item = Result<RawRow, FileError>>,
+    show: impl FnMut(&RawRow, &CheckedRow),
 ) -> AppResult<ImportRecord> {
-    write_transaction(conn, |conn| {
-        let (id, _, _) = write_preview(conn, ctx, input, &mut rows, &mut |raw, checked| {
-            show(raw, checked);
-            Ok(())
-        })?;
-        find(conn, ctx.org()?, id)
-    })
+    let (_, writer, directory) = start_upload(conn, ctx, input)?;
+    check_upload(
+        conn,
+        ctx,
+        writer,
+        &directory,
+        input.file_name,
+        input.expected_rows,
+        rows,
+        OnFailure::Delete,
+        show,
+    )
 }
 
 /// What a batch call did.

@@ -15,7 +15,8 @@ use skillstream_domain::bulk::{CheckedRow, Directory, RowError};
 use skillstream_domain::csv_import::RawRow;
 use skillstream_domain::import_update::{encode_changes, MemberSnapshot};
 use skillstream_domain::{
-    ImportId, ImportMode, ImportSource, ImportStatus, MemberStatus, OrganizationId, Role, RowAction,
+    CheckState, ImportId, ImportMode, ImportSource, ImportStatus, MemberStatus, OrganizationId,
+    Role, RowAction,
 };
 use std::collections::HashMap;
 
@@ -44,6 +45,11 @@ pub struct ImportRecord {
     pub created_by: Option<i64>,
     /// `{"file header": "field" | "ignore"}` as read (JSON); none for the batch API.
     pub column_map: Option<String>,
+    /// Still being read (or failed); none once the preview is whole.
+    pub check_state: Option<CheckState>,
+    /// Rows read and checked so far.
+    pub checked_rows: i32,
+    pub check_error: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -326,11 +332,20 @@ impl ImportWriter {
         Ok(())
     }
 
-    fn flush(&mut self, conn: &mut DbConnection) -> StoreResult<()> {
+    /// Writes the rows pushed so far (before a transaction of a stepwise upload commits).
+    pub fn flush(&mut self, conn: &mut DbConnection) -> StoreResult<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
         let records = std::mem::take(&mut self.pending);
         crate::bulk_write!(conn, invitation_import_rows::table, records, ROW_COLUMNS)?;
         self.pending = Vec::with_capacity(WRITE_ROWS);
         Ok(())
+    }
+
+    /// Rows pushed so far.
+    pub fn rows(&self) -> usize {
+        self.total
     }
 
     /// Writes what is left and records the counts; answers the import's id.
@@ -344,6 +359,8 @@ impl ImportWriter {
                 invitation_imports::total.eq(count(self.total)),
                 invitation_imports::valid.eq(count(self.total - self.invalid)),
                 invitation_imports::invalid.eq(count(self.invalid)),
+                invitation_imports::check_state.eq(None::<CheckState>),
+                invitation_imports::checked_rows.eq(count(self.total)),
             ))
             .execute(conn)?;
         Ok(self.id)
@@ -375,6 +392,42 @@ pub fn by_idempotency_key(
         .select(invitation_imports::id)
         .first(conn)
         .optional()
+}
+
+/// Marks an import as being read: its preview is not whole yet.
+pub fn set_checking(conn: &mut DbConnection, id: ImportId, checked: usize) -> StoreResult<()> {
+    diesel::update(invitation_imports::table.find(id))
+        .set((
+            invitation_imports::check_state.eq(Some(CheckState::Checking)),
+            invitation_imports::checked_rows.eq(count(checked)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// An import whose file turned out unreadable part way: its rows go, the reason stays.
+pub fn set_failed(conn: &mut DbConnection, id: ImportId, reason: &str) -> StoreResult<()> {
+    diesel::delete(
+        invitation_import_rows::table.filter(invitation_import_rows::import_id.eq(id.get())),
+    )
+    .execute(conn)?;
+    diesel::update(invitation_imports::table.find(id))
+        .set((
+            invitation_imports::check_state.eq(Some(CheckState::Failed)),
+            invitation_imports::check_error.eq(reason),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Deletes an import and its rows (a synchronous upload that failed part way).
+pub fn delete(conn: &mut DbConnection, id: ImportId) -> StoreResult<()> {
+    diesel::delete(
+        invitation_import_rows::table.filter(invitation_import_rows::import_id.eq(id.get())),
+    )
+    .execute(conn)?;
+    diesel::delete(invitation_imports::table.find(id)).execute(conn)?;
+    Ok(())
 }
 
 /// The lines of the rows with errors, in order.

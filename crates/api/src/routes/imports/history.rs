@@ -57,11 +57,14 @@ pub struct ImportHistoryItem {
     pub emails: EmailCounts,
     /// Present once sent.
     pub result: Option<HistoryResult>,
+    /// While the file is read in the background, or after it could not be.
+    pub progress: Option<super::view::CheckProgress>,
 }
 
 impl From<HistoryItem> for ImportHistoryItem {
     fn from(item: HistoryItem) -> Self {
         let r = item.record;
+        let progress = super::view::CheckProgress::of(&r);
         let count = |n: Option<i32>| i64::from(n.unwrap_or(0));
         Self {
             id: r.id.get(),
@@ -89,6 +92,7 @@ impl From<HistoryItem> for ImportHistoryItem {
                 skipped: count(r.skipped_count),
                 sent_at: from_db(sent_at),
             }),
+            progress,
         }
     }
 }

@@ -69,7 +69,7 @@ pub fn parse_send_body(body: &[u8], query: SendImport) -> ApiResult<SendOptions>
     responses(
         (status = 200, description = "Sent (or already sent: the first result again)", body = SendResult),
         (status = 404, body = ErrorBody),
-        (status = 409, description = "`import_has_errors` with `invalid_rows`, or `mass_change_unconfirmed` with `mass_change`; nothing sent", body = ErrorBody),
+        (status = 409, description = "`import_has_errors` with `invalid_rows`, or `mass_change_unconfirmed` with `mass_change`, or `import_not_ready` (the file is still being read); nothing sent", body = ErrorBody),
         (status = 410, description = "`import_expired` (imports can be sent for 24 hours)", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn send_import(

@@ -12,7 +12,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use futures::StreamExt;
 use serde::Deserialize;
 use skillstream_app::error::ColumnGuess;
-use skillstream_app::imports::{self, ImportInput};
+use skillstream_app::imports::{self, ImportInput, OnFailure};
 use skillstream_domain::csv_import::{map_columns, open, FileError};
 use skillstream_domain::import_columns::{self, ColumnMap};
 use skillstream_domain::{ImportMode, ImportSource};
@@ -113,7 +113,7 @@ async fn read_upload(req: &HttpRequest, payload: web::Payload, limit: usize) -> 
             }
             if matches!(
                 name.as_str(),
-                "mode" | "column_map" | "sheet" | "save_column_map"
+                "mode" | "column_map" | "sheet" | "save_column_map" | "background"
             ) {
                 let text = String::from_utf8(value).map_err(|_| {
                     ApiError::field(&name, "invalid", format!("\"{name}\" is not UTF-8 text."))
@@ -188,6 +188,10 @@ pub struct UploadOptions {
     pub sheet: Option<String>,
     /// `true`: remember `column_map` for later files with the same header.
     pub save_column_map: Option<bool>,
+    /// `true`: answer 202 as soon as the header is read, and read and check the rows in the
+    /// background; the import's `progress` says how far it is (poll `GET …/{id}`). For large
+    /// files, as the web app does.
+    pub background: Option<bool>,
 }
 
 /// The options as given, checked.
@@ -196,6 +200,7 @@ struct Reading {
     column_map: Option<ColumnMap>,
     sheet: Option<String>,
     save: bool,
+    background: bool,
 }
 
 impl UploadOptions {
@@ -219,10 +224,13 @@ impl UploadOptions {
             ),
             _ => None,
         };
-        let save = match field("save_column_map") {
-            Some(text) => matches!(text.trim(), "true" | "1" | "on"),
-            None => self.save_column_map.unwrap_or(false),
-        };
+        let flag = |text: String| matches!(text.trim(), "true" | "1" | "on");
+        let save = field("save_column_map")
+            .map(flag)
+            .unwrap_or(self.save_column_map.unwrap_or(false));
+        let background = field("background")
+            .map(flag)
+            .unwrap_or(self.background.unwrap_or(false));
         Ok(Reading {
             mode,
             column_map,
@@ -230,8 +238,24 @@ impl UploadOptions {
                 .or(self.sheet)
                 .filter(|s| !s.trim().is_empty()),
             save,
+            background,
         })
     }
+}
+
+/// What the upload's database call did: the preview whole, or (in the background) the start.
+enum Outcome {
+    Done(Box<ApiResult<Import>>),
+    Started(Box<Started>),
+}
+
+/// An upload whose rows are still to be read, with what reading them needs.
+struct Started {
+    import: Import,
+    writer: skillstream_store::imports::ImportWriter,
+    directory: skillstream_domain::bulk::Directory,
+    columns: Vec<Option<skillstream_domain::csv_import::Column>>,
+    expected: usize,
 }
 
 /// A file-level error; for the column errors, with every header cell and what it was read
@@ -263,6 +287,7 @@ fn is_column_error(error: &FileError) -> bool {
     request_body(description = "The file: `multipart/form-data` with a `file` field (and optionally `mode`, `column_map`, `sheet`, `save_column_map` fields), or the raw file as the body (then the options go in the query string). CSV (UTF-8 with or without BOM; comma, semicolon or tab), `.xlsx`, `.xls` or `.ods`; the kind is told from the content.", content_type = "text/csv", content = String),
     responses(
         (status = 201, description = "Stored and previewed; nothing sent", body = Import),
+        (status = 202, description = "With `background`: the header was read; the rows are being read and checked (`progress`); poll the import", body = Import),
         (status = 413, description = "`file_too_large`", body = ErrorBody),
         (status = 415, body = ErrorBody),
         (status = 422, description = "A file-level error (`empty_file`, `not_utf8`, `unsupported_file`, `unreadable_workbook`, `sheet_not_found`, `missing_email_column`, `unknown_columns`, `duplicate_columns`, `invalid_column_map`, `ragged_row`, `unbalanced_quotes`, `too_many_rows`, `no_rows`; the column errors carry `columns`), or an invalid `mode`; no import is created", body = ErrorBody),
@@ -285,8 +310,14 @@ pub async fn upload_import(
     let Upload {
         bytes, filename, ..
     } = upload;
-    let import = state
+    let bytes = std::sync::Arc::new(bytes);
+    let file = bytes.clone();
+    let sheet = reading.sheet.clone();
+    let background = reading.background;
+    let task_ctx = ctx.clone();
+    let outcome = state
         .db(move |conn| {
+            let bytes = file;
             // The file is read as it is checked and written: its rows stream from its bytes.
             let opened = open(&bytes, reading.sheet.as_deref()).map_err(|e| file_error(&e))?;
             let given = reading.column_map.clone().unwrap_or_default();
@@ -317,13 +348,6 @@ pub async fn upload_import(
             let resolved = ColumnMap::resolved(&header, &map).to_string();
             let header_key = import_columns::header_key(&header);
             let save = reading.save && reading.column_map.is_some();
-            // One pass: each row is checked, kept for the preview page if it falls on it, and
-            // written (then freed) by the use case.
-            let offset = usize::try_from(query.offset()).unwrap_or(usize::MAX);
-            let per_page = usize::try_from(query.per_page()).unwrap_or(0);
-            let mut matching = 0usize;
-            let mut actions = ActionCounts::default();
-            let mut rows: Vec<ImportRow> = Vec::with_capacity(per_page.min(100));
             let input = ImportInput {
                 source: ImportSource::Csv,
                 mode: reading.mode,
@@ -335,24 +359,98 @@ pub async fn upload_import(
                 expected_rows: (bytes.len() / 60).min(limits.max_rows),
                 idempotency_key: None,
             };
+            let (record, writer, directory) = imports::start_upload(conn, &ctx, &input)?;
+            if background {
+                let started = Import::new(&record, Vec::new(), &query, 0, None);
+                let expected = input.expected_rows;
+                return Ok(Outcome::Started(Box::new(Started {
+                    import: started,
+                    writer,
+                    directory,
+                    columns,
+                    expected,
+                })));
+            }
+            // One pass: each row is checked, kept for the preview page if it falls on it, and
+            // written (then freed), a few thousand rows per transaction.
+            let offset = usize::try_from(query.offset()).unwrap_or(usize::MAX);
+            let per_page = usize::try_from(query.per_page()).unwrap_or(0);
+            let mut matching = 0usize;
+            let mut actions = ActionCounts::default();
+            let mut rows: Vec<ImportRow> = Vec::with_capacity(per_page.min(100));
             let stream = opened.rows(columns, limits.max_rows);
-            let record = imports::upload(conn, &ctx, &input, stream, |raw, checked| {
-                actions.add(checked.action, 1);
-                if !query.errors_only() || !checked.errors.is_empty() {
-                    if matching >= offset && rows.len() < per_page {
-                        rows.push(ImportRow::checked(raw, checked));
+            let record = imports::check_upload(
+                conn,
+                &ctx,
+                writer,
+                &directory,
+                input.file_name,
+                input.expected_rows,
+                stream,
+                OnFailure::Delete,
+                |raw, checked| {
+                    actions.add(checked.action, 1);
+                    if !query.errors_only() || !checked.errors.is_empty() {
+                        if matching >= offset && rows.len() < per_page {
+                            rows.push(ImportRow::checked(raw, checked));
+                        }
+                        matching += 1;
                     }
-                    matching += 1;
-                }
-            })?;
+                },
+            )?;
             let total = i64::try_from(matching).unwrap_or(i64::MAX);
-            Import::new(&record, rows, &query, total, None)
-                .with_sso(conn, org.get())?
-                .with_seats(conn, org)?
-                .with_actions(conn, org, Some(actions))?
-                .with_suggestions(conn)
+            Ok(Outcome::Done(Box::new(
+                Import::new(&record, rows, &query, total, None)
+                    .with_sso(conn, org.get())?
+                    .with_seats(conn, org)?
+                    .with_actions(conn, org, Some(actions))?
+                    .with_suggestions(conn),
+            )))
         })
         .await?;
+    let import = match outcome {
+        Outcome::Done(import) => (*import)?,
+        Outcome::Started(started) => {
+            let Started {
+                import,
+                writer,
+                directory,
+                columns,
+                expected,
+            } = *started;
+            let id = import.id;
+            let file_name = import.filename.clone();
+            // The rows are read and checked after the answer; the import's progress says how
+            // far, and a file that turns out unreadable leaves the import failed with why.
+            let task = state.clone();
+            actix_web::rt::spawn(async move {
+                let done = task
+                    .db(move |conn| {
+                        let opened = open(&bytes, sheet.as_deref()).map_err(|e| file_error(&e))?;
+                        let stream = opened.rows(columns, limits.max_rows);
+                        imports::check_upload(
+                            conn,
+                            &task_ctx,
+                            writer,
+                            &directory,
+                            file_name.as_deref(),
+                            expected,
+                            stream,
+                            OnFailure::Keep,
+                            |_, _| {},
+                        )?;
+                        Ok(())
+                    })
+                    .await;
+                if let Err(error) = done {
+                    tracing::info!(import_id = id, code = %error.0.body().code.as_str(), "background import check ended early");
+                }
+            });
+            return Ok(HttpResponse::Accepted()
+                .insert_header((header::LOCATION, format!("/api/v1/invitation-imports/{id}")))
+                .json(import));
+        }
+    };
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,

@@ -287,9 +287,31 @@ pub struct Import {
     pub seats: Option<SeatCount>,
     /// Present when rows deactivate people.
     pub mass_change: Option<MassChangeView>,
+    /// While the file is still being read in the background (`checking`, with the rows read
+    /// so far), or after it could not be (`failed`, with why); absent once the preview is
+    /// whole.
+    pub progress: Option<CheckProgress>,
     /// While previewed: each "did you mean" that several cells could take at once
     /// (`POST …/apply-suggestion` with its `column`, `from` and `to`).
     pub suggestions: Vec<Suggestion>,
+}
+
+/// How far the reading of a file is.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CheckProgress {
+    pub state: skillstream_domain::CheckState,
+    pub rows_checked: i64,
+    pub error: Option<String>,
+}
+
+impl CheckProgress {
+    pub fn of(record: &ImportRecord) -> Option<Self> {
+        record.check_state.map(|state| CheckProgress {
+            state,
+            rows_checked: i64::from(record.checked_rows),
+            error: record.check_error.clone(),
+        })
+    }
 }
 
 /// A suggestion for every cell of a column with one value.
@@ -383,6 +405,7 @@ impl Import {
             names_from_sso: false,
             seats: None,
             mass_change: None,
+            progress: CheckProgress::of(record),
             suggestions: Vec::new(),
         }
     }

@@ -18,6 +18,8 @@ export const importRowsQuery = (id: number, errorsOnly: boolean) =>
     initialPageParam: 1,
     getNextPageParam: (last) => (last.page < last.total_pages ? last.page + 1 : undefined),
     placeholderData: keepPreviousData,
+    // While the file is read in the background, its progress is polled twice a second.
+    refetchInterval: (query) => (query.state.data?.pages[0]?.progress?.state === "checking" ? 500 : false),
   });
 
 export const useImportRows = (id: number | undefined, errorsOnly: boolean) =>

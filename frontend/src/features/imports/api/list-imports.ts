@@ -9,7 +9,8 @@ export const importHistoryQuery = (page: number) =>
     queryKey: [...queryKeys.imports, "history", page],
     queryFn: async () => unwrap(await api.GET("/api/v1/invitation-imports", { params: { query: { page, per_page: 25 } } })),
     placeholderData: keepPreviousData,
-    refetchInterval: (query) => (query.state.data?.items.some((i) => i.emails.queued > 0) ? 2_000 : 10_000),
+    refetchInterval: (query) =>
+      query.state.data?.items.some((i) => i.emails.queued > 0 || i.progress?.state === "checking") ? 2_000 : 10_000,
   });
 
 export const useImportHistory = (page: number) => useQuery(importHistoryQuery(page));

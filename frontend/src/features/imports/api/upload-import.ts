@@ -42,6 +42,9 @@ export function uploadImport(file: File, options: UploadOptions, onProgress: (fr
     };
     xhr.onerror = () => reject(new ApiError(0, { error: { message: "The upload failed: check your connection and try again." } }));
     const form = new FormData();
+    // The server answers once the header is read and checks the rows in the background; the
+    // review follows its progress.
+    form.append("background", "true");
     form.append("mode", options.mode);
     if (options.columnMap) form.append("column_map", JSON.stringify(options.columnMap));
     if (options.saveColumnMap) form.append("save_column_map", "true");

@@ -156,7 +156,22 @@ export function ImportPage() {
         )}
       </section>
       {mapping && file && <ColumnMapping key={file.name + mapping.length} columns={mapping} busy={upload.isPending} onSubmit={start} />}
-      {data && (
+      {data?.progress && (
+        <section aria-labelledby="step-review" className="checking">
+          <h2 id="step-review">{t("imports.steps.review")}</h2>
+          {data.progress.state === "checking" ? (
+            <div role="status" className="progress">
+              <progress aria-label={t("imports.checkingLabel")} />
+              <span>{t("imports.checking", { count: data.progress.rows_checked, formatted: formatNumber(data.progress.rows_checked) })}</span>
+            </div>
+          ) : (
+            <p role="alert" className="alert">
+              {data.progress.error}
+            </p>
+          )}
+        </section>
+      )}
+      {data && !data.progress && (
         <section aria-labelledby="step-review">
           <h2 id="step-review">{t("imports.steps.review")}</h2>
           {data.filename && <p className="hint">{t("imports.reviewing", { file: data.filename, mode: t(`imports.mode.${data.mode}.label`) })}</p>}
@@ -202,7 +217,7 @@ export function ImportPage() {
           <PreviewTable rows={rows} namesFromSso={data.names_from_sso} showActions={data.mode !== "invite_new"} fixes={fixes} onNearEnd={loadMore} />
         </section>
       )}
-      {data && <SendBar key={data.id} data={data} />}
+      {data && !data.progress && <SendBar key={data.id} data={data} />}
       {editing && importId !== undefined && <EditRowDialog importId={importId} row={editing} onClose={() => setEditing(null)} />}
     </main>
   );

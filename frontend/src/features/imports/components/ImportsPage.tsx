@@ -85,7 +85,13 @@ export function ImportsPage() {
         id: "status",
         header: t("importHistory.columns.status"),
         cell: ({ row: { original: item } }) =>
-          item.result ? (
+          item.progress ? (
+            <span className={item.progress.state === "failed" ? "badge bad" : "badge"} title={item.progress.error ?? undefined}>
+              {item.progress.state === "failed"
+                ? t("importHistory.status.failed")
+                : t("importHistory.status.checking", { formatted: formatNumber(item.progress.rows_checked) })}
+            </span>
+          ) : item.result ? (
             <>
               <span className="badge good">{t("importHistory.status.sent")}</span>{" "}
               <Link to={`/admin/people/invitations?import_id=${item.id}`}>
