@@ -7,8 +7,10 @@ use crate::import_columns::{self, ColumnMap, Target};
 use crate::spreadsheet::{self, FileKind, NotReadable, SheetError};
 use std::fmt;
 
-/// The columns the file may have; only `email` is required.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The columns the file may have; only `email` is required. Named as the API names them
+/// (`first_name`, `send_at`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Column {
     Email,
     FirstName,
@@ -65,6 +67,25 @@ impl Column {
     /// forgiven ("First Name", "E-mail", "Vorname").
     pub fn from_header(cell: &str) -> Option<Self> {
         crate::import_columns::alias(cell)
+    }
+}
+
+// By hand, like the stored states: the schema is the list of names.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Column {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
+            .enum_values(Some(Column::EVERY.map(Column::name)))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Column {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Column")
     }
 }
 

@@ -988,7 +988,7 @@ export interface components {
         };
         /** @description A suggestion applied to every cell of a column that has the same value. */
         ApplySuggestion: {
-            column: components["schemas"]["CellName"];
+            column: components["schemas"]["Column"];
             /**
              * @description The value as it is in the cells (exactly).
              * @example sales
@@ -1097,11 +1097,6 @@ export interface components {
             /** @example Sales */
             name: string;
         };
-        /**
-         * @description A column of a row.
-         * @enum {string}
-         */
-        CellName: "email" | "first_name" | "last_name" | "role" | "department" | "group" | "send_at" | "status";
         /** @description Body of `PATCH /api/v1/invitations/{id}`: fields left out stay as they are. */
         ChangeInvitation: {
             /** @description Automatic reminders for this invitation. */
@@ -1122,6 +1117,8 @@ export interface components {
         };
         /** @enum {string} */
         CheckState: "checking" | "failed";
+        /** @enum {string} */
+        Column: "email" | "first_name" | "last_name" | "role" | "department" | "group" | "send_at" | "status";
         /** @description A header cell of an uploaded file and the field it was read as. */
         ColumnGuess: {
             /**

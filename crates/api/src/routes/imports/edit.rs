@@ -141,42 +141,13 @@ pub struct RowValuesPatch {
 #[serde(deny_unknown_fields)]
 pub struct ApplySuggestion {
     #[schema(example = "department")]
-    pub column: CellName,
+    pub column: Column,
     /// The value as it is in the cells (exactly).
     #[schema(example = "sales")]
     pub from: String,
     /// What those cells become.
     #[schema(example = "Sales")]
     pub to: String,
-}
-
-/// A column of a row.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CellName {
-    Email,
-    FirstName,
-    LastName,
-    Role,
-    Department,
-    Group,
-    SendAt,
-    Status,
-}
-
-impl From<CellName> for Column {
-    fn from(name: CellName) -> Self {
-        match name {
-            CellName::Email => Column::Email,
-            CellName::FirstName => Column::FirstName,
-            CellName::LastName => Column::LastName,
-            CellName::Role => Column::Role,
-            CellName::Department => Column::Department,
-            CellName::Group => Column::Group,
-            CellName::SendAt => Column::SendAt,
-            CellName::Status => Column::Status,
-        }
-    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -204,7 +175,7 @@ pub async fn apply_suggestion(
     body: web::Json<ApplySuggestion>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let column = Column::from(body.column);
+    let column = body.column;
     if body.to.chars().count() > MAX_CELL {
         return Err(ApiError::field(
             "to",
