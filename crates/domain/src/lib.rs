@@ -13,6 +13,7 @@ pub mod csv_import;
 pub mod email;
 pub mod email_typo;
 pub mod event;
+pub mod file_reader;
 pub mod ids;
 pub mod import_columns;
 pub mod import_update;

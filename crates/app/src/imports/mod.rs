@@ -5,10 +5,12 @@
 mod apply;
 mod edit;
 mod history;
+mod upload;
 
 pub use apply::{is_mass_change, MASS_CHANGE_PERCENT};
 pub use edit::{apply_suggestion, edit_row, Edited, RowPatch};
 pub use history::{history, HistoryItem};
+pub use upload::{batch, check_upload, start_upload, upload, BatchOutcome, OnFailure};
 
 use crate::context::Ctx;
 use crate::details;
@@ -17,17 +19,15 @@ use crate::events::Event;
 use crate::invitations::{self, ValidInvitation};
 use chrono::{DateTime, Utc};
 use skillstream_domain::bulk::{CheckedRow, Directory, RowChecker, ValidRow};
-use skillstream_domain::csv_import::{FileError, RawRow};
+use skillstream_domain::csv_import::RawRow;
 use skillstream_domain::{
     Action, CheckState, ImportId, ImportMode, ImportSource, ImportStatus, OrganizationId,
     RowAction, TargetType,
 };
 use skillstream_store::catalog::{self, Kind};
-use skillstream_store::imports::{
-    self as store, ImportRecord, ImportWriter, NewImport, RowRecord, SentCounts,
-};
+use skillstream_store::imports::{self as store, ImportRecord, RowRecord, SentCounts};
 use skillstream_store::invitations::LapsedScope;
-use skillstream_store::{from_db, to_db, write_transaction, DbConnection};
+use skillstream_store::{from_db, to_db, DbConnection};
 use std::collections::HashMap;
 
 /// What a send created, as first reported (a repeated send answers it again).
@@ -381,252 +381,4 @@ pub(crate) fn ready(record: &ImportRecord) -> AppResult<()> {
             ),
         )),
     }
-}
-
-/// Checks rows against the organization one by one, handing each with its verdict to `show`
-/// (the caller's answer), and, unless `write` is `None`, to the import writer, which frees it
-/// once written: a row is never held twice. Answers (rows, rows with errors).
-fn check_streaming(
-    conn: &mut DbConnection,
-    rows: &mut dyn Iterator<Item = Result<RawRow, FileError>>,
-    expected_rows: usize,
-    directory: &Directory,
-    mut write: Option<&mut ImportWriter>,
-    show: &mut dyn FnMut(&RawRow, &CheckedRow) -> AppResult<()>,
-) -> AppResult<(i64, i64)> {
-    let mut checker = RowChecker::new(directory, expected_rows);
-    let (mut total, mut invalid) = (0i64, 0i64);
-    for raw in rows {
-        // A file-level problem found late (a ragged row, too many rows) refuses the file:
-        // the caller's transaction rolls back what was written.
-        let raw = raw.map_err(|e| AppError::new(ErrorCode::from(&e), e.to_string()))?;
-        let checked = checker.check(&raw);
-        total += 1;
-        invalid += i64::from(!checked.errors.is_empty());
-        show(&raw, &checked)?;
-        if let Some(writer) = write.as_deref_mut() {
-            writer.push(conn, RowRecord::from_parts(0, raw, &checked))?;
-        }
-    }
-    Ok((total, invalid))
-}
-
-/// Writes rows as a new import (its preview), with its `import.uploaded` event, in the
-/// caller's transaction.
-fn write_preview(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    input: &ImportInput<'_>,
-    rows: &mut dyn Iterator<Item = Result<RawRow, FileError>>,
-    show: &mut dyn FnMut(&RawRow, &CheckedRow) -> AppResult<()>,
-) -> AppResult<(ImportId, i64, i64)> {
-    let org = ctx.org()?;
-    let directory = directory(conn, ctx, org, input.mode)?;
-    if let (Some(key), Some(map)) = (input.save_column_map_as, input.column_map) {
-        store::save_column_map(conn, org, key, map, ctx.member_id.map(|m| m.get()), ctx.now)?;
-    }
-    let mut writer = ImportWriter::start(conn, &new_import(ctx, input)?)?;
-    let (total, invalid) = check_streaming(
-        conn,
-        rows,
-        input.expected_rows,
-        &directory,
-        Some(&mut writer),
-        show,
-    )?;
-    let id = writer.finish(conn)?;
-    uploaded(conn, ctx, org, id, input.file_name, total, invalid)?;
-    Ok((id, total, invalid))
-}
-
-/// Rows read, checked and written per transaction of an upload: between them other writers
-/// get in (SQLite has one writer at a time), and the import's progress moves.
-const UPLOAD_STEP: usize = 5_000;
-
-/// What becomes of an upload whose file turns out unreadable part way (a ragged row, too many
-/// rows).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OnFailure {
-    /// The import is deleted, as if never made (the caller answers the error).
-    Delete,
-    /// The import stays, failed, with the reason (the web app shows it).
-    Keep,
-}
-
-/// Starts an upload: the import is made (still being read), the column map saved if asked.
-/// Answers the import and what its rows are checked against.
-pub fn start_upload(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    input: &ImportInput<'_>,
-) -> AppResult<(ImportRecord, ImportWriter, Directory)> {
-    let org = ctx.org()?;
-    write_transaction(conn, |conn| {
-        let directory = directory(conn, ctx, org, input.mode)?;
-        if let (Some(key), Some(map)) = (input.save_column_map_as, input.column_map) {
-            store::save_column_map(conn, org, key, map, ctx.member_id.map(|m| m.get()), ctx.now)?;
-        }
-        let writer = ImportWriter::start(conn, &new_import(ctx, input)?)?;
-        store::set_checking(conn, writer.id(), 0)?;
-        let record = find(conn, org, writer.id())?;
-        Ok((record, writer, directory))
-    })
-}
-
-fn new_import<'a>(ctx: &Ctx, input: &ImportInput<'a>) -> AppResult<NewImport<'a>> {
-    Ok(NewImport {
-        mode: input.mode,
-        column_map: input.column_map,
-        organization_id: ctx.org()?,
-        created_by: ctx.member_id.map(|m| m.get()),
-        source: input.source,
-        filename: input.file_name,
-        header: input.header,
-        idempotency_key: input.idempotency_key,
-        now: ctx.now,
-    })
-}
-
-/// Reads, checks and writes the rows of a started upload, a few thousand per transaction, then
-/// completes the preview (`import.uploaded`). `show` sees every row with its verdict.
-#[allow(clippy::too_many_arguments)]
-pub fn check_upload(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    mut writer: ImportWriter,
-    directory: &Directory,
-    file_name: Option<&str>,
-    expected_rows: usize,
-    rows: impl Iterator<Item = Result<RawRow, FileError>>,
-    on_failure: OnFailure,
-    mut show: impl FnMut(&RawRow, &CheckedRow),
-) -> AppResult<ImportRecord> {
-    let org = ctx.org()?;
-    let id = writer.id();
-    let mut checker = RowChecker::new(directory, expected_rows);
-    let mut rows = rows.peekable();
-    let mut invalid = 0i64;
-    let failed = loop {
-        let step: Vec<Result<RawRow, FileError>> = rows.by_ref().take(UPLOAD_STEP).collect();
-        if step.is_empty() {
-            break None;
-        }
-        let outcome = write_transaction(conn, |conn| -> AppResult<Option<FileError>> {
-            for raw in step {
-                let raw = match raw {
-                    Ok(raw) => raw,
-                    Err(error) => return Ok(Some(error)),
-                };
-                let checked = checker.check(&raw);
-                invalid += i64::from(!checked.errors.is_empty());
-                show(&raw, &checked);
-                writer.push(conn, RowRecord::from_parts(0, raw, &checked))?;
-            }
-            writer.flush(conn)?;
-            store::set_checking(conn, id, writer.rows())?;
-            Ok(None)
-        })?;
-        if let Some(error) = outcome {
-            break Some(error);
-        }
-    };
-    if let Some(error) = failed {
-        write_transaction(conn, |conn| -> AppResult<()> {
-            match on_failure {
-                OnFailure::Delete => store::delete(conn, id)?,
-                OnFailure::Keep => store::set_failed(conn, id, &error.to_string())?,
-            }
-            Ok(())
-        })?;
-        return Err(AppError::new(ErrorCode::from(&error), error.to_string()));
-    }
-    write_transaction(conn, |conn| {
-        let total = i64::try_from(writer.rows()).unwrap_or(i64::MAX);
-        let id = writer.finish(conn)?;
-        uploaded(conn, ctx, org, id, file_name, total, invalid)?;
-        find(conn, org, id)
-    })
-}
-
-/// An uploaded file, checked and stored as a preview (nothing is sent), a few thousand rows
-/// per transaction; `show` sees every row with its verdict as it is checked. A file that turns
-/// out unreadable part way leaves no import.
-pub fn upload(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    input: &ImportInput<'_>,
-    rows: impl Iterator<Item = Result<RawRow, FileError>>,
-    show: impl FnMut(&RawRow, &CheckedRow),
-) -> AppResult<ImportRecord> {
-    let (_, writer, directory) = start_upload(conn, ctx, input)?;
-    check_upload(
-        conn,
-        ctx,
-        writer,
-        &directory,
-        input.file_name,
-        input.expected_rows,
-        rows,
-        OnFailure::Delete,
-        show,
-    )
-}
-
-/// What a batch call did.
-pub enum BatchOutcome {
-    /// Checked only; nothing stored.
-    DryRun { total: i64, invalid: i64 },
-    Sent {
-        import_id: ImportId,
-        total: i64,
-        invalid: i64,
-        result: SentImport,
-    },
-}
-
-/// The batch API: the rows are checked (and, unless `dry_run`, stored as an import and sent)
-/// in one transaction; `show` sees every row with its verdict as it is checked. Rows with
-/// errors refuse the whole batch (409, nothing stored) unless `skip_invalid`.
-pub fn batch(
-    conn: &mut DbConnection,
-    ctx: &Ctx,
-    input: &ImportInput<'_>,
-    rows: Vec<RawRow>,
-    dry_run: bool,
-    skip_invalid: bool,
-    mut show: impl FnMut(&RawRow, &CheckedRow) -> AppResult<()>,
-) -> AppResult<BatchOutcome> {
-    let mut rows = rows.into_iter().map(Ok);
-    write_transaction(conn, |conn| {
-        if dry_run {
-            let directory = directory(conn, ctx, ctx.org()?, input.mode)?;
-            let (total, invalid) = check_streaming(
-                conn,
-                &mut rows,
-                input.expected_rows,
-                &directory,
-                None,
-                &mut show,
-            )?;
-            return Ok(BatchOutcome::DryRun { total, invalid });
-        }
-        // Rows are written as they are checked; a refusal rolls them back.
-        let (import_id, total, invalid) = write_preview(conn, ctx, input, &mut rows, &mut show)?;
-        if invalid > 0 && !skip_invalid {
-            return Err(refused(invalid));
-        }
-        let options = SendOptions {
-            skip_invalid,
-            allow_mass_change: false,
-        };
-        match send_in(conn, ctx, import_id, options)? {
-            SendOutcome::Sent(result) => Ok(BatchOutcome::Sent {
-                import_id,
-                total,
-                invalid,
-                result,
-            }),
-            SendOutcome::Refused { invalid } => Err(refused(invalid)),
-        }
-    })
 }
