@@ -256,6 +256,40 @@ async fn a_4xx_reply_is_retried_until_it_goes_through() {
 }
 
 #[tokio::test]
+async fn a_relay_that_closes_each_connection_gets_every_email_on_the_first_attempt() {
+    // One email at a time, so each one after the first finds the closed connection parked.
+    let sink = SmtpSink::start(Behavior::CloseAfterEach).await;
+    let url = sink.url();
+    let app = spawn_app_with(move |s| {
+        s.outbox_worker = true;
+        s.smtp_url = Some(Secret::new(url));
+        s.mail.concurrency = 1;
+        s.mail.smtp_pool_size = 1;
+    })
+    .await;
+    let admin = app.admin_of("Acme").await;
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let invited = app
+            .invite(&admin, json!({ "email": format!("person{n}@example.com") }))
+            .await;
+        ids.push(invited["id"].as_i64().unwrap());
+        sink.wait_for(n + 1, WITHIN).await;
+    }
+
+    for id in ids {
+        let state = app
+            .eventually(WITHIN, || async {
+                let d = delivery(&app, &admin, id).await;
+                (d["status"] == "sent").then_some(d)
+            })
+            .await;
+        assert_eq!(state["attempts"], 1, "{state}");
+    }
+    assert_eq!(sink.count(), 3);
+}
+
+#[tokio::test]
 async fn a_5xx_reply_fails_at_once_with_the_reason() {
     let sink = SmtpSink::start(Behavior::Always("550 5.1.1 No such mailbox here".into())).await;
     let app = app_sending_to(sink.url()).await;

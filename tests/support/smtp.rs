@@ -29,6 +29,9 @@ pub enum Behavior {
     },
     /// Answer this reply to every message.
     Always(String),
+    /// Accept each message, then close the connection (a relay that takes one message per
+    /// connection, or has closed an idle one by the time it is reused).
+    CloseAfterEach,
 }
 
 struct Shared {
@@ -39,6 +42,8 @@ struct Shared {
     /// Keep bodies (tests) or only count them (benchmarks).
     keep_bodies: bool,
     count: AtomicUsize,
+    /// Bytes of message data accepted.
+    bytes: AtomicUsize,
 }
 
 #[derive(Clone)]
@@ -65,6 +70,7 @@ impl SmtpSink {
             answered: AtomicUsize::new(0),
             keep_bodies,
             count: AtomicUsize::new(0),
+            bytes: AtomicUsize::new(0),
         });
         let accept_shared = shared.clone();
         tokio::spawn(async move {
@@ -89,6 +95,11 @@ impl SmtpSink {
     /// Messages accepted so far.
     pub fn count(&self) -> usize {
         self.shared.count.load(Ordering::SeqCst)
+    }
+
+    /// Bytes of message data accepted so far.
+    pub fn bytes(&self) -> usize {
+        self.shared.bytes.load(Ordering::SeqCst)
     }
 
     /// Waits until at least `n` messages were accepted, or panics after `within`.
@@ -168,10 +179,12 @@ async fn serve(stream: tokio::net::TcpStream, shared: Arc<Shared>) -> std::io::R
                 Behavior::FailFirst { n: first, reply } if n < *first => Some(reply.clone()),
                 Behavior::FailFirst { .. } => None,
                 Behavior::Always(reply) => Some(reply.clone()),
+                Behavior::CloseAfterEach => None,
             };
             match refusal {
                 Some(reply) => write.write_all(format!("{reply}\r\n").as_bytes()).await?,
                 None => {
+                    shared.bytes.fetch_add(data.len(), Ordering::SeqCst);
                     if shared.keep_bodies {
                         shared
                             .received
@@ -186,6 +199,9 @@ async fn serve(stream: tokio::net::TcpStream, shared: Arc<Shared>) -> std::io::R
                     shared.count.fetch_add(1, Ordering::SeqCst);
                     shared.arrived.notify_waiters();
                     write.write_all(b"250 OK queued\r\n").await?;
+                    if matches!(shared.behavior, Behavior::CloseAfterEach) {
+                        return Ok(());
+                    }
                 }
             }
             rcpt_to.clear();

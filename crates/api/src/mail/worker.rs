@@ -17,7 +17,10 @@ use rand::Rng;
 use skillstream_domain::{EmailKind, Role, StoredStatus};
 use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::sync::{watch, Notify};
+use tokio::sync::{mpsc, watch, Notify};
+
+/// At most this many outcomes are written in one transaction.
+const RECORD_BATCH: usize = 500;
 
 #[derive(Debug, Clone)]
 pub struct WorkerConfig {
@@ -162,11 +165,14 @@ impl OutboxWorker {
             return Ok(0);
         }
         let contexts = Arc::new(contexts);
-        // Each outcome is recorded as soon as it is known, so a crash can repeat only the
-        // emails that were in flight at that moment.
-        let results: Vec<anyhow::Result<()>> = stream::iter(claimed)
-            .map(|email| {
+        // Each outcome is recorded as soon as the previous write is done, together with those
+        // that finished meanwhile (one recorder, so deliveries never queue for the database's
+        // write lock); a crash can repeat only the emails in flight or waiting to be recorded.
+        let (finished, outcomes) = mpsc::unbounded_channel();
+        let deliveries = stream::iter(claimed)
+            .map(move |email| {
                 let contexts = contexts.clone();
+                let finished = finished.clone();
                 async move {
                     let outcome = if *shutdown.borrow() {
                         Outcome::Released
@@ -175,22 +181,14 @@ impl OutboxWorker {
                             .await
                     };
                     self.count(email.id, &outcome);
-                    let ctx = skillstream_app::Ctx::system("mail worker").at(Utc::now());
-                    let pool = self.pool.clone();
-                    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-                        let mut conn = pool.get()?;
-                        let result =
-                            skillstream_app::delivery::record(&mut conn, &email, outcome, &ctx);
-                        conn.record(&result, skillstream_app::AppError::lost_connection);
-                        Ok(result?)
-                    })
-                    .await?
+                    // The recorder outlives every delivery: it stops once all senders are gone.
+                    let _ = finished.send((email, outcome));
                 }
             })
             .buffer_unordered(self.config.concurrency.max(1))
-            .collect()
-            .await;
-        results.into_iter().collect::<anyhow::Result<Vec<()>>>()?;
+            .for_each(|()| async {});
+        let ((), recorded) = tokio::join!(deliveries, self.record_outcomes(outcomes));
+        recorded?;
         Ok(count)
     }
 
@@ -209,6 +207,40 @@ impl OutboxWorker {
             }
         };
         self.metrics.observe_delivery(counted);
+    }
+
+    /// Writes outcomes as they arrive, each batch those that finished while the previous one
+    /// was written. The first error is answered once every outcome had its try (the leases
+    /// keep unrecorded emails from other workers until they run out).
+    async fn record_outcomes(
+        &self,
+        mut outcomes: mpsc::UnboundedReceiver<(ClaimedEmail, Outcome)>,
+    ) -> anyhow::Result<()> {
+        let mut first_error = None;
+        while let Some(first) = outcomes.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < RECORD_BATCH {
+                match outcomes.try_recv() {
+                    Ok(outcome) => batch.push(outcome),
+                    Err(_) => break,
+                }
+            }
+            let pool = self.pool.clone();
+            let result = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                let mut conn = pool.get()?;
+                let ctx = skillstream_app::Ctx::system("mail worker").at(Utc::now());
+                let result = skillstream_app::delivery::record(&mut conn, batch, &ctx);
+                conn.record(&result, skillstream_app::AppError::lost_connection);
+                Ok(result?)
+            })
+            .await
+            .map_err(anyhow::Error::from)
+            .and_then(|r| r);
+            if let Err(e) = result {
+                first_error.get_or_insert(e);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
     }
 
     async fn db<T: Send + 'static>(
