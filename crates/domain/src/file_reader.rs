@@ -69,7 +69,7 @@ impl Record {
     }
 }
 
-type Records<'a> = Box<dyn Iterator<Item = Result<(u64, Record), FileError>> + 'a>;
+type Records<'a> = Box<dyn Iterator<Item = Result<(u64, Record), FileError>> + Send + 'a>;
 
 /// A file opened for reading: its header, and its records after it, read as they are asked
 /// for (a CSV file is never held twice: rows stream from its bytes).

@@ -117,8 +117,20 @@ fn new_import<'a>(ctx: &Ctx, input: &ImportInput<'a>) -> AppResult<NewImport<'a>
     })
 }
 
+/// What the checking thread hands the writer.
+enum Step {
+    /// Rows checked, to be written in one transaction.
+    Rows(Vec<RowRecord>),
+    /// The file turned out unreadable here; the rows before it were handed over.
+    Failed(FileError),
+}
+
 /// Reads, checks and writes the rows of a started upload, a few thousand per transaction, then
 /// completes the preview (`import.uploaded`). `show` sees every row with its verdict.
+///
+/// Reading and checking run on a thread of their own beside the writing (this machine's
+/// second core): the next few thousand rows are checked while the last ones are written, at
+/// most two steps ahead, so memory stays bounded.
 #[allow(clippy::too_many_arguments)]
 pub fn check_upload(
     conn: &mut DbConnection,
@@ -127,40 +139,75 @@ pub fn check_upload(
     directory: &Directory,
     file_name: Option<&str>,
     expected_rows: usize,
-    rows: impl Iterator<Item = Result<RawRow, FileError>>,
+    rows: impl Iterator<Item = Result<RawRow, FileError>> + Send,
     on_failure: OnFailure,
-    mut show: impl FnMut(&RawRow, &CheckedRow),
+    mut show: impl FnMut(&RawRow, &CheckedRow) + Send,
 ) -> AppResult<ImportRecord> {
     let org = ctx.org()?;
     let id = writer.id();
-    let mut checker = RowChecker::new(directory, expected_rows);
-    let mut rows = rows.peekable();
-    let mut invalid = 0i64;
-    let failed = loop {
-        let step: Vec<Result<RawRow, FileError>> = rows.by_ref().take(UPLOAD_STEP).collect();
-        if step.is_empty() {
-            break None;
-        }
-        let outcome = write_transaction(conn, |conn| -> AppResult<Option<FileError>> {
-            for raw in step {
+    let (steps, handed) = std::sync::mpsc::sync_channel::<Step>(1);
+    let (written, invalid) = std::thread::scope(|scope| {
+        let checking = scope.spawn(move || {
+            let mut checker = RowChecker::new(directory, expected_rows);
+            let mut invalid = 0i64;
+            let mut step = Vec::with_capacity(UPLOAD_STEP);
+            for raw in rows {
                 let raw = match raw {
                     Ok(raw) => raw,
-                    Err(error) => return Ok(Some(error)),
+                    Err(error) => {
+                        // The writer stopping first (a database error) ends the sends too.
+                        let _ = steps.send(Step::Rows(step));
+                        let _ = steps.send(Step::Failed(error));
+                        return invalid;
+                    }
                 };
                 let checked = checker.check(&raw);
                 invalid += i64::from(!checked.errors.is_empty());
                 show(&raw, &checked);
-                writer.push(conn, RowRecord::from_parts(0, raw, &checked))?;
+                step.push(RowRecord::from_parts(0, raw, &checked));
+                if step.len() == UPLOAD_STEP {
+                    let full = std::mem::replace(&mut step, Vec::with_capacity(UPLOAD_STEP));
+                    if steps.send(Step::Rows(full)).is_err() {
+                        return invalid;
+                    }
+                }
             }
-            writer.flush(conn)?;
-            store::set_checking(conn, id, writer.rows())?;
-            Ok(None)
-        })?;
-        if let Some(error) = outcome {
-            break Some(error);
+            let _ = steps.send(Step::Rows(step));
+            invalid
+        });
+        // Ends with the checking thread's last step, or at the first failure (the receiver is
+        // dropped with the loop, which stops the checking thread at its next step).
+        let mut written: AppResult<Option<FileError>> = Ok(None);
+        for step in handed {
+            match step {
+                Step::Rows(rows) if rows.is_empty() => {}
+                Step::Rows(rows) => {
+                    let step = write_transaction(conn, |conn| -> AppResult<()> {
+                        for row in rows {
+                            writer.push(conn, row)?;
+                        }
+                        writer.flush(conn)?;
+                        store::set_checking(conn, id, writer.rows())?;
+                        Ok(())
+                    });
+                    if let Err(error) = step {
+                        written = Err(error);
+                        break;
+                    }
+                }
+                Step::Failed(error) => {
+                    written = Ok(Some(error));
+                    break;
+                }
+            }
         }
-    };
-    if let Some(error) = failed {
+        // A panic while checking is a broken invariant: it carries on as one.
+        let invalid = checking
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (written, invalid)
+    });
+    if let Some(error) = written? {
         write_transaction(conn, |conn| -> AppResult<()> {
             match on_failure {
                 OnFailure::Delete => store::delete(conn, id)?,
@@ -185,8 +232,8 @@ pub fn upload(
     conn: &mut DbConnection,
     ctx: &Ctx,
     input: &ImportInput<'_>,
-    rows: impl Iterator<Item = Result<RawRow, FileError>>,
-    show: impl FnMut(&RawRow, &CheckedRow),
+    rows: impl Iterator<Item = Result<RawRow, FileError>> + Send,
+    show: impl FnMut(&RawRow, &CheckedRow) + Send,
 ) -> AppResult<ImportRecord> {
     let (_, writer, directory) = start_upload(conn, ctx, input)?;
     check_upload(

@@ -302,7 +302,9 @@ pub async fn upload_import(
     options: web::Query<UploadOptions>,
 ) -> ApiResult<HttpResponse> {
     let limits = state.settings.imports;
+    let clock = std::time::Instant::now();
     let upload = read_upload(&req, payload, limits.max_bytes).await?;
+    let read_ms = clock.elapsed().as_millis() as u64;
     let reading = options.into_inner().read(&upload.fields)?;
     let ctx = admin.ctx(&state);
     let org = ctx.org()?;
@@ -360,6 +362,7 @@ pub async fn upload_import(
                 idempotency_key: None,
             };
             let (record, writer, directory) = imports::start_upload(conn, &ctx, &input)?;
+            let started_ms = clock.elapsed().as_millis() as u64;
             if background {
                 let started = Import::new(&record, Vec::new(), &query, 0, None);
                 let expected = input.expected_rows;
@@ -399,13 +402,22 @@ pub async fn upload_import(
                 },
             )?;
             let total = i64::try_from(matching).unwrap_or(i64::MAX);
-            Ok(Outcome::Done(Box::new(
-                Import::new(&record, rows, &query, total, None)
-                    .with_sso(conn, org.get())?
-                    .with_seats(conn, org)?
-                    .with_actions(conn, org, Some(actions))?
-                    .with_suggestions(conn),
-            )))
+            let checked_ms = clock.elapsed().as_millis() as u64;
+            let import = Import::new(&record, rows, &query, total, None)
+                .with_sso(conn, org.get())?
+                .with_seats(conn, org)?
+                .with_actions(conn, org, Some(actions))?
+                .with_suggestions(conn);
+            tracing::info!(
+                import_id = record.id.get(),
+                rows = record.total,
+                read_ms,
+                started_ms,
+                checked_ms,
+                previewed_ms = clock.elapsed().as_millis() as u64,
+                "import uploaded"
+            );
+            Ok(Outcome::Done(Box::new(import)))
         })
         .await?;
     let import = match outcome {
