@@ -377,6 +377,15 @@ async fn a_send_reads_the_rows_page_by_page_and_still_finds_duplicates_across_pa
         json!({"total": 12000, "valid": 11999, "invalid": 1})
     );
     let id = preview.body["id"].as_i64().unwrap();
+    // The error is on the second page: the first page's invitations, written by then, are
+    // undone with the refusal.
+    let refused = send(&app, &admin, id, json!({})).await;
+    assert_eq!(refused.code(), "import_has_errors");
+    assert_eq!(refused.body["error"]["invalid_rows"], 1);
+    let list = app
+        .get("/api/v1/invitations?per_page=1", &admin.token)
+        .await;
+    assert_eq!(list.body["total"], 0);
     let sent = send(&app, &admin, id, json!({"skip_invalid": true})).await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.text);
     assert_eq!(sent.body["created"], 11_999);

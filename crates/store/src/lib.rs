@@ -308,6 +308,16 @@ where
     end_transaction(conn, result)
 }
 
+/// Runs `f` in a savepoint of the transaction the caller holds: what it wrote is undone when it
+/// fails, the rest of the transaction stays.
+pub fn savepoint<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(f)
+}
+
 /// Commits a transaction begun by hand when its work succeeded, else rolls it back.
 fn end_transaction<T, E>(conn: &mut DbConnection, result: Result<T, E>) -> Result<T, E>
 where

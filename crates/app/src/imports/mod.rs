@@ -178,65 +178,46 @@ pub fn send_in(
     let clock = std::time::Instant::now();
     let directory = directory(conn, ctx, org, record.mode)?;
     let expected = usize::try_from(record.total).unwrap_or(0);
-    // First pass, a page of rows at a time: every row re-checked against the organization as
-    // it is now; rows whose verdict changed since the preview (a department renamed, someone
-    // invited meanwhile, a member changed) are rewritten, so the preview shows what was sent.
-    let mut checker = RowChecker::new(&directory, expected);
-    let (mut total, mut invalid, mut deactivations) = (0usize, 0usize, 0i64);
-    let mut skipped_lines = Vec::new();
-    for_each_page(conn, import_id, |conn, rows| {
-        let mut changed = Vec::new();
-        for row in rows {
-            let checked = checker.check(&row.raw());
-            total += 1;
-            if !checked.errors.is_empty() {
-                invalid += 1;
-                skipped_lines.push(row.line);
-            }
-            deactivations += i64::from(checked.action == RowAction::Deactivate);
-            let now = row.with_check(&checked);
-            if now.errors != row.errors || now.action != row.action || now.changes != row.changes {
-                changed.push(now);
-            }
-        }
-        store::update_rows(conn, &changed)?;
-        Ok(())
-    })?;
-    let rechecked = clock.elapsed();
-    store::set_counts(conn, import_id, total - invalid, invalid)?;
-    if invalid > 0 && !skip_invalid {
-        return Ok(SendOutcome::Refused {
-            invalid: i64::try_from(invalid).unwrap_or(i64::MAX),
-        });
-    }
-    apply::guard_mass_change(conn, org, deactivations, options.allow_mass_change)?;
-    // Second pass, page by page again with the same rules (so the same verdicts): members'
-    // changes through the member use cases, and the invitations through the one writer.
-    let mut counts = SentCounts {
-        skipped: invalid,
-        ..SentCounts::default()
-    };
     let names = CatalogIds::load(conn, org)?;
-    let mut checker = RowChecker::new(&directory, expected);
-    for_each_page(conn, import_id, |conn, rows| {
-        let raw: Vec<RawRow> = rows.iter().map(RowRecord::raw).collect();
-        let checked: Vec<CheckedRow> = raw.iter().map(|r| checker.check(r)).collect();
-        if record.mode != ImportMode::InviteNew {
-            apply::apply(conn, ctx, org, &raw, &checked, &names, &mut counts)?;
+    // Counted before any row is applied: the share a file deactivates is of the members there
+    // were.
+    let members = match record.mode {
+        ImportMode::InviteNew => 0,
+        _ => skillstream_store::members::active_count(conn, org)?,
+    };
+    // One pass, a page of rows at a time, in a savepoint: every row re-checked against the
+    // organization as it is now (rows whose verdict changed since the preview — a department
+    // renamed, someone invited meanwhile, a member changed — are rewritten, so the preview
+    // shows what was sent), members' changes applied through the member use cases and the
+    // invitations written through the one writer. A row with errors without `skip_invalid`
+    // rolls the savepoint back: the import is then only re-checked, to show why it was refused.
+    let pass = skillstream_store::savepoint(conn, |conn| {
+        match write_pass(conn, ctx, &record, &directory, &names, skip_invalid) {
+            Ok(Some(pass)) => Ok(pass),
+            Ok(None) => Err(Halt::Refused),
+            Err(error) => Err(Halt::Failed(error)),
         }
-        let valid = names.resolve(checked.into_iter().filter_map(|c| c.valid));
-        counts.created += invitations::write_many(conn, ctx, org, Some(import_id), &valid)?
-            .ids
-            .len();
-        Ok(())
-    })?;
+    });
+    let pass = match pass {
+        Ok(pass) => pass,
+        Err(Halt::Failed(error)) => return Err(error),
+        Err(Halt::Refused) => {
+            let (total, invalid) = recheck(conn, import_id, &directory, expected)?;
+            store::set_counts(conn, import_id, total - invalid, invalid)?;
+            return Ok(SendOutcome::Refused {
+                invalid: i64::try_from(invalid).unwrap_or(i64::MAX),
+            });
+        }
+    };
+    let (invalid, skipped_lines, counts) = (pass.invalid, pass.skipped_lines, pass.counts);
+    store::set_counts(conn, import_id, pass.total - invalid, invalid)?;
+    apply::guard_mass_change(pass.deactivations, members, options.allow_mass_change)?;
     let created = counts.created;
     tracing::info!(
         import_id = import_id.get(),
         created,
         skipped = invalid,
-        recheck_ms = rechecked.as_millis() as u64,
-        write_ms = (clock.elapsed() - rechecked).as_millis() as u64,
+        send_ms = clock.elapsed().as_millis() as u64,
         "import sent"
     );
     store::mark_sent(conn, import_id, skip_invalid, &counts, ctx.now)?;
@@ -264,6 +245,116 @@ pub fn send_in(
         sent_at: from_db(to_db(ctx.now)),
         skipped_lines,
     }))
+}
+
+/// Why the send's pass stopped.
+enum Halt {
+    /// A row has errors and `skip_invalid` was not given.
+    Refused,
+    Failed(AppError),
+}
+
+impl From<skillstream_store::StoreError> for Halt {
+    fn from(error: skillstream_store::StoreError) -> Self {
+        Halt::Failed(error.into())
+    }
+}
+
+/// What the send's pass did.
+struct Pass {
+    total: usize,
+    invalid: usize,
+    deactivations: i64,
+    skipped_lines: Vec<i64>,
+    counts: SentCounts,
+}
+
+/// Re-checks, applies and writes every row, page by page; `None` at the first row with errors
+/// unless `skip_invalid` (the caller rolls back what was written).
+fn write_pass(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    record: &ImportRecord,
+    directory: &Directory,
+    names: &CatalogIds,
+    skip_invalid: bool,
+) -> AppResult<Option<Pass>> {
+    let org = ctx.org()?;
+    let expected = usize::try_from(record.total).unwrap_or(0);
+    let mut checker = RowChecker::new(directory, expected);
+    let mut pass = Pass {
+        total: 0,
+        invalid: 0,
+        deactivations: 0,
+        skipped_lines: Vec::new(),
+        counts: SentCounts::default(),
+    };
+    let mut refused = false;
+    for_each_page(conn, record.id, |conn, rows| {
+        if refused {
+            return Ok(());
+        }
+        let raw: Vec<RawRow> = rows.iter().map(RowRecord::raw).collect();
+        let checked: Vec<CheckedRow> = raw.iter().map(|r| checker.check(r)).collect();
+        let mut changed = Vec::new();
+        for (row, check) in rows.iter().zip(&checked) {
+            pass.total += 1;
+            if !check.errors.is_empty() {
+                pass.invalid += 1;
+                pass.skipped_lines.push(row.line);
+            }
+            pass.deactivations += i64::from(check.action == RowAction::Deactivate);
+            let now = row.with_check(check);
+            if now.errors != row.errors || now.action != row.action || now.changes != row.changes {
+                changed.push(now);
+            }
+        }
+        if pass.invalid > 0 && !skip_invalid {
+            refused = true;
+            return Ok(());
+        }
+        store::update_rows(conn, &changed)?;
+        if record.mode != ImportMode::InviteNew {
+            apply::apply(conn, ctx, org, &raw, &checked, names, &mut pass.counts)?;
+        }
+        let valid = names.resolve(checked.into_iter().filter_map(|c| c.valid));
+        pass.counts.created += invitations::write_many(conn, ctx, org, Some(record.id), &valid)?
+            .ids
+            .len();
+        Ok(())
+    })?;
+    if refused {
+        return Ok(None);
+    }
+    pass.counts.skipped = pass.invalid;
+    Ok(Some(pass))
+}
+
+/// Re-checks every row against the organization as it is now and rewrites those whose
+/// verdict changed since the preview; answers (rows, rows with errors).
+fn recheck(
+    conn: &mut DbConnection,
+    import_id: ImportId,
+    directory: &Directory,
+    expected: usize,
+) -> AppResult<(usize, usize)> {
+    let mut checker = RowChecker::new(directory, expected);
+    let (mut total, mut invalid) = (0usize, 0usize);
+    for_each_page(conn, import_id, |conn, rows| {
+        let mut changed = Vec::new();
+        for row in rows {
+            let checked = checker.check(&row.raw());
+            total += 1;
+            invalid += usize::from(!checked.errors.is_empty());
+            let now = row.with_check(&checked);
+            if now.errors != row.errors || now.action != row.action || now.changes != row.changes {
+                changed.push(now);
+            }
+        }
+        store::update_rows(conn, &changed)?;
+        Ok(())
+    })?;
+    Ok((total, invalid))
 }
 
 /// How a send goes ahead.
