@@ -86,6 +86,47 @@ pub fn enqueue(conn: &mut DbConnection, emails: Vec<NewEmail>) -> QueryResult<us
     crate::bulk_write!(conn, email_outbox::table, emails, EMAIL_COLUMNS)
 }
 
+/// Queues the invitation email of each invitation an import's send wrote in this transaction
+/// (ids `first..=last`), built by the database from the invitations themselves in one
+/// statement: the same rows as [`NewEmail::queued`], in invitation order, without sending
+/// every address and sealed link back in.
+pub fn enqueue_for_import(
+    conn: &mut DbConnection,
+    organization_id: OrganizationId,
+    import_id: i64,
+    first: i64,
+    last: i64,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    use diesel::sql_types::{BigInt, Timestamp};
+    // `$n` on PostgreSQL, `?n` on SQLite; the same statement otherwise.
+    let sql = |p: &str| {
+        format!(
+            "INSERT INTO email_outbox (organization_id, invitation_id, recipient, sealed_token, status, \
+               attempts, next_attempt_at, created_at, updated_at, kind) \
+             SELECT organization_id, id, email, sealed_token, 'queued', 0, {p}1, {p}1, {p}1, 'invitation' \
+             FROM invitations WHERE id >= {p}2 AND id <= {p}3 AND import_id = {p}4 AND organization_id = {p}5 \
+             ORDER BY id"
+        )
+    };
+    let at = Stamp::of(now);
+    macro_rules! run {
+        ($conn:expr, $sql:expr) => {
+            diesel::sql_query($sql)
+                .bind::<Timestamp, _>(at)
+                .bind::<BigInt, _>(first)
+                .bind::<BigInt, _>(last)
+                .bind::<BigInt, _>(import_id)
+                .bind::<BigInt, _>(organization_id)
+                .execute($conn)
+        };
+    }
+    match conn {
+        DbConnection::Postgres(pg) => run!(pg, sql("$")),
+        DbConnection::Sqlite(sqlite) => run!(sqlite, sql("?")),
+    }
+}
+
 /// Withdraws emails of the invitation that have not gone out yet (its link no longer works),
 /// and wipes their sealed tokens. Requests to admins about it stay. An email a worker is sending at this very moment may still
 /// go out with the old, now dead, link; the worker's outcome does not revive a withdrawn row.

@@ -178,16 +178,27 @@ pub(crate) fn write_under(
             store::add_courses(conn, *id, &row.course_ids)?;
         }
     }
-    let emails: Vec<NewEmail> = rows
-        .iter()
-        .zip(&ids)
-        .zip(sealed)
-        .filter(|((row, _), _)| row.send_email && row.send_at.is_none())
-        .map(|((row, id), sealed)| NewEmail::queued(org, *id, row.email.as_str(), sealed, ctx.now))
-        .collect();
-    outbox::enqueue(conn, emails)?;
-    let queued = clock.elapsed();
     let plain = rows.iter().all(|r| r.send_email && r.send_at.is_none());
+    match (import_id, ids.first(), ids.last()) {
+        // An import's emails are built by the database from its invitations, in one
+        // statement (the ids were reserved as one range of this transaction).
+        (Some(import), Some(first), Some(last)) if rows.len() > 1 && plain => {
+            outbox::enqueue_for_import(conn, org, import.get(), first.get(), last.get(), ctx.now)?;
+        }
+        _ => {
+            let emails: Vec<NewEmail> = rows
+                .iter()
+                .zip(&ids)
+                .zip(sealed)
+                .filter(|((row, _), _)| row.send_email && row.send_at.is_none())
+                .map(|((row, id), sealed)| {
+                    NewEmail::queued(org, *id, row.email.as_str(), sealed, ctx.now)
+                })
+                .collect();
+            outbox::enqueue(conn, emails)?;
+        }
+    }
+    let queued = clock.elapsed();
     match (import_id, ids.first(), ids.last()) {
         // An import's events are built by the database from its invitations, in one
         // statement (the ids were reserved as one range of this transaction).
