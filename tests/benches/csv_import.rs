@@ -20,6 +20,7 @@
 use serde_json::{json, Value};
 use skillstream_domain::bulk::{check_rows, Directory};
 use skillstream_domain::csv_import::parse;
+use skillstream_tests::process::Process;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -64,35 +65,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn peak_rss_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-/// The server's user + system CPU seconds so far.
-fn cpu_seconds(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name (which may hold spaces) start at ") ".
-    let fields: Vec<&str> = stat
-        .rsplit_once(") ")
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // utime and stime are fields 14 and 15 of the line, 11 and 12 after the command name;
-    // the kernel counts in USER_HZ, 100 on Linux.
-    (ticks(11) + ticks(12)) / 100.0
 }
 
 const THIS_BINARY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/release/skillstream");
@@ -175,11 +147,11 @@ async fn run(label: &str, binary: &str, database_url: String, csv: &str) -> (f64
     let preview: Value = response.json().await.unwrap();
     let upload = started.elapsed();
     // The peak so far is the upload's (the RSS target is for upload + preview).
-    let upload_rss = peak_rss_mib(server.child.id());
+    let upload_rss = Process::Id(server.child.id()).peak_rss_mib();
     assert_eq!(status, 201, "{preview}");
     let id = preview["id"].as_i64().unwrap();
 
-    let cpu_before = cpu_seconds(server.child.id());
+    let cpu_before = Process::Id(server.child.id()).cpu_seconds();
     let started = Instant::now();
     let sent: Value = client
         .post(format!(
@@ -195,7 +167,7 @@ async fn run(label: &str, binary: &str, database_url: String, csv: &str) -> (f64
         .await
         .unwrap();
     let send = started.elapsed();
-    let send_cpu = cpu_seconds(server.child.id()) - cpu_before;
+    let send_cpu = Process::Id(server.child.id()).cpu_seconds() - cpu_before;
     println!(
         "csv import ({label}): {} rows ({:.1} MB), {} invalid | upload + preview {:.2} s, peak RSS {:.0} MiB | send {:.2} s, server CPU {:.2} s ({} invitations + outbox rows), peak RSS {:.0} MiB",
         preview["summary"]["total"],
@@ -206,7 +178,7 @@ async fn run(label: &str, binary: &str, database_url: String, csv: &str) -> (f64
         send.as_secs_f64(),
         send_cpu,
         sent["created"],
-        peak_rss_mib(server.child.id()),
+        Process::Id(server.child.id()).peak_rss_mib(),
     );
     (send.as_secs_f64(), send_cpu)
 }

@@ -18,22 +18,13 @@ use skillstream_app::invitations::{write_many, ValidInvitation};
 use skillstream_app::Ctx;
 use skillstream_domain::{EmailAddress, Role};
 use skillstream_domain::{MemberId, OrganizationId};
+use skillstream_tests::process::Process;
 use skillstream_tests::smtp::{free_port, Behavior, SmtpSink};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
-
-fn peak_memory_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
 
 #[tokio::main]
 async fn main() {
@@ -66,23 +57,6 @@ async fn main() {
         }
         None => println!("outbox delivery (python sink): skipped, python3 did not start"),
     }
-}
-
-/// This process's user + system CPU seconds so far (the in-process sink's included).
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit_once(") ")
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // utime and stime, in USER_HZ (100 on Linux).
-    (ticks(11) + ticks(12)) / 100.0
 }
 
 fn report(label: &str, rate: f64, ceiling: f64, size: usize) {
@@ -175,10 +149,10 @@ async fn deliver(
         Default::default(),
     )
     .unwrap();
-    let (started, cpu_before) = (Instant::now(), cpu_seconds());
+    let (started, cpu_before) = (Instant::now(), Process::This.cpu_seconds());
     // Every email is accepted, so the outbox is empty once all are through.
     while worker.run_once().await.unwrap() > 0 {}
-    let (elapsed, cpu) = (started.elapsed(), cpu_seconds() - cpu_before);
+    let (elapsed, cpu) = (started.elapsed(), Process::This.cpu_seconds() - cpu_before);
     let rate = emails as f64 / elapsed.as_secs_f64();
     println!(
         "outbox delivery ({backend}, {label}): {emails} emails in {:.2} s = {rate:.0} emails/s over {} connections, {:.0} µs of this process's CPU per email; queueing took {:.2} s; peak memory {:.1} MiB",
@@ -186,7 +160,7 @@ async fn deliver(
         settings.mail.concurrency,
         cpu * 1e6 / emails as f64,
         queued_in.as_secs_f64(),
-        peak_memory_mib()
+        Process::This.peak_rss_mib()
     );
     (rate, settings.mail.concurrency)
 }

@@ -6,6 +6,7 @@
 pub mod fake_http;
 pub mod idp;
 pub mod node_service;
+pub mod process;
 pub mod smtp;
 pub mod webhook_receiver;
 pub mod workbooks;

@@ -17,7 +17,10 @@ use rand::Rng;
 use skillstream_domain::{EmailKind, Role, StoredStatus};
 use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::sync::{mpsc, watch, Notify};
+use tokio::sync::{mpsc, oneshot, watch, Notify};
+
+/// A delivered email's outcome, and who waits for it to be recorded.
+type Finished = (ClaimedEmail, Outcome, oneshot::Sender<()>);
 
 /// At most this many outcomes are written in one transaction.
 const RECORD_BATCH: usize = 500;
@@ -167,7 +170,8 @@ impl OutboxWorker {
         let contexts = Arc::new(contexts);
         // Each outcome is recorded as soon as the previous write is done, together with those
         // that finished meanwhile (one recorder, so deliveries never queue for the database's
-        // write lock); a crash can repeat only the emails in flight or waiting to be recorded.
+        // write lock). A delivery slot is freed only once its outcome is recorded, so a crash
+        // can repeat at most `concurrency` emails: those in flight or waiting to be recorded.
         let (finished, outcomes) = mpsc::unbounded_channel();
         let deliveries = stream::iter(claimed)
             .map(move |email| {
@@ -181,8 +185,12 @@ impl OutboxWorker {
                             .await
                     };
                     self.count(email.id, &outcome);
-                    // The recorder outlives every delivery: it stops once all senders are gone.
-                    let _ = finished.send((email, outcome));
+                    let (recorded, wait) = oneshot::channel();
+                    // The recorder outlives every delivery (it stops once all senders are
+                    // gone) and answers every outcome, written or not.
+                    if finished.send((email, outcome, recorded)).is_ok() {
+                        let _ = wait.await;
+                    }
                 }
             })
             .buffer_unordered(self.config.concurrency.max(1))
@@ -214,14 +222,17 @@ impl OutboxWorker {
     /// keep unrecorded emails from other workers until they run out).
     async fn record_outcomes(
         &self,
-        mut outcomes: mpsc::UnboundedReceiver<(ClaimedEmail, Outcome)>,
+        mut outcomes: mpsc::UnboundedReceiver<Finished>,
     ) -> anyhow::Result<()> {
         let mut first_error = None;
-        while let Some(first) = outcomes.recv().await {
-            let mut batch = vec![first];
+        while let Some((email, outcome, recorded)) = outcomes.recv().await {
+            let (mut batch, mut waiting) = (vec![(email, outcome)], vec![recorded]);
             while batch.len() < RECORD_BATCH {
                 match outcomes.try_recv() {
-                    Ok(outcome) => batch.push(outcome),
+                    Ok((email, outcome, recorded)) => {
+                        batch.push((email, outcome));
+                        waiting.push(recorded);
+                    }
                     Err(_) => break,
                 }
             }
@@ -238,6 +249,9 @@ impl OutboxWorker {
             .and_then(|r| r);
             if let Err(e) = result {
                 first_error.get_or_insert(e);
+            }
+            for slot in waiting {
+                let _ = slot.send(());
             }
         }
         first_error.map_or(Ok(()), Err)
