@@ -6,6 +6,7 @@
 #
 #     scripts/write-floor.sh                               # SQLite (needs the sqlite3 CLI)
 #     scripts/with-postgres.sh scripts/write-floor.sh      # PostgreSQL too (needs psql)
+#     ROWS=1000000 scripts/write-floor.sh                  # another size (95 % of it valid)
 #
 # Needs the release binary (cargo build --release --bin skillstream), which creates the schema.
 set -euo pipefail
@@ -14,6 +15,10 @@ bin="$root/target/release/skillstream"
 [ -x "$bin" ] || { echo "write-floor: build the release binary first" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+rows=${ROWS:-100000}
+valid=$((rows * 95 / 100))
+# The SQL is written for 100,000 rows (95,000 valid); other sizes are swapped in.
+sized() { sed -e "s/100000/$rows/g" -e "s/95000/$valid/g" "$1"; }
 schema() {
   DATABASE_URL="$1" DATA_DIR="$work" "$bin" create-admin --org Floor \
     --email admin@floor.example.com --password "floor password 123" >/dev/null
@@ -22,7 +27,7 @@ schema() {
 if command -v sqlite3 >/dev/null; then
   echo "== SQLite (cache_size default)"
   schema "sqlite://$work/floor.db"
-  sqlite3 "$work/floor.db" < "$root/scripts/floor/sqlite.sql"
+  sized "$root/scripts/floor/sqlite.sql" | sqlite3 "$work/floor.db"
 else
   echo "write-floor: no sqlite3 CLI; SQLite skipped" >&2
 fi
@@ -32,5 +37,5 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
   psql -q "$TEST_DATABASE_URL" -c "DROP DATABASE IF EXISTS write_floor" -c "CREATE DATABASE write_floor"
   url="${TEST_DATABASE_URL%/postgres}/write_floor"
   schema "$url"
-  psql -q "$url" -f "$root/scripts/floor/postgres.sql"
+  sized "$root/scripts/floor/postgres.sql" | psql -q "$url"
 fi

@@ -5,13 +5,13 @@ PRAGMA foreign_keys = ON;
 INSERT INTO invitation_imports (id, organization_id, source, filename, header, total, valid, invalid, status, created_at, expires_at)
 VALUES (1, 1, 'csv', 'floor.csv', '[]', 100000, 95000, 5000, 'previewed', '2026-12-02 12:00:00.000000', '2026-12-03 12:00:00.000000');
 .timer on
-.print 'upload: 100,000 import rows, then commit'
+.print 'upload: the import rows (ROWS), then commit'
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
 INSERT INTO invitation_import_rows (import_id, line, email, first_name, last_name, role, department, group_name, valid, errors, send_at, status, action, changes)
 SELECT 1, i + 1, 'employee.number' || i || '@bigcorp.example.com', 'Firstname' || i, 'Lastname ' || i, 'learner', 'Sales', 'Managers', 1, '[]', '', '', 'invite', '' FROM n;
 COMMIT;
-.print 'send: 95,000 invitations, their outbox rows, their events, then commit'
+.print 'send: the invitations (95 % of ROWS), their outbox rows, their events, then commit'
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 95000)
 INSERT INTO invitations (organization_id, email, email_folded, role, department_id, group_id, first_name, last_name, token_hash, status, expires_at, invited_by, sent_at, send_count, created_at, updated_at, import_id, send_at, sealed_token, next_reminder_at)
