@@ -12,7 +12,9 @@ pub use apply::{is_mass_change, MASS_CHANGE_PERCENT};
 pub use edit::{apply_suggestion, edit_row, Edited, RowPatch};
 pub use history::{history, HistoryItem};
 pub use send::{send, send_in, SendOptions};
-pub use upload::{batch, check_upload, start_upload, upload, BatchOutcome, OnFailure};
+pub use upload::{
+    batch, check_upload, start_upload, upload, BatchOutcome, OnFailure, StartedUpload,
+};
 
 use crate::context::Ctx;
 use crate::details;

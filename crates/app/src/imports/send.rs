@@ -166,10 +166,7 @@ fn write_pass(
                 pass.skipped_lines.push(row.line);
             }
             pass.deactivations += i64::from(check.action == RowAction::Deactivate);
-            let now = row.with_check(check);
-            if now.errors != row.errors || now.action != row.action || now.changes != row.changes {
-                changed.push(now);
-            }
+            changed.extend(verdict_changed(row, check));
         }
         if pass.invalid > 0 && !skip_invalid {
             refused = true;
@@ -208,15 +205,19 @@ fn recheck(
             let checked = checker.check(&row.raw());
             total += 1;
             invalid += usize::from(!checked.errors.is_empty());
-            let now = row.with_check(&checked);
-            if now.errors != row.errors || now.action != row.action || now.changes != row.changes {
-                changed.push(now);
-            }
+            changed.extend(verdict_changed(row, &checked));
         }
         store::update_rows(conn, &changed)?;
         Ok(())
     })?;
     Ok((total, invalid))
+}
+
+/// The row with its new verdict, when that differs from the one stored with it.
+fn verdict_changed(row: &RowRecord, check: &CheckedRow) -> Option<RowRecord> {
+    let now = row.with_check(check);
+    (now.errors != row.errors || now.action != row.action || now.changes != row.changes)
+        .then_some(now)
 }
 
 /// How a send goes ahead.

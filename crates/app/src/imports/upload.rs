@@ -83,13 +83,22 @@ pub enum OnFailure {
     Keep,
 }
 
+/// An upload whose import is made and whose rows are still to be read: what reading them
+/// needs ([`check_upload`] takes it, now or in the background).
+pub struct StartedUpload {
+    writer: ImportWriter,
+    directory: Directory,
+    file_name: Option<String>,
+    expected_rows: usize,
+}
+
 /// Starts an upload: the import is made (still being read), the column map saved if asked.
 /// Answers the import and what its rows are checked against.
 pub fn start_upload(
     conn: &mut DbConnection,
     ctx: &Ctx,
     input: &ImportInput<'_>,
-) -> AppResult<(ImportRecord, ImportWriter, Directory)> {
+) -> AppResult<(ImportRecord, StartedUpload)> {
     let org = ctx.org()?;
     write_transaction(conn, |conn| {
         let directory = directory(conn, ctx, org, input.mode)?;
@@ -99,7 +108,13 @@ pub fn start_upload(
         let writer = ImportWriter::start(conn, &new_import(ctx, input)?)?;
         store::set_checking(conn, writer.id(), 0)?;
         let record = find(conn, org, writer.id())?;
-        Ok((record, writer, directory))
+        let started = StartedUpload {
+            writer,
+            directory,
+            file_name: input.file_name.map(str::to_string),
+            expected_rows: input.expected_rows,
+        };
+        Ok((record, started))
     })
 }
 
@@ -131,18 +146,21 @@ enum Step {
 /// Reading and checking run on a thread of their own beside the writing (this machine's
 /// second core): the next few thousand rows are checked while the last ones are written, at
 /// most two steps ahead, so memory stays bounded.
-#[allow(clippy::too_many_arguments)]
 pub fn check_upload(
     conn: &mut DbConnection,
     ctx: &Ctx,
-    mut writer: ImportWriter,
-    directory: &Directory,
-    file_name: Option<&str>,
-    expected_rows: usize,
+    started: StartedUpload,
     rows: impl Iterator<Item = Result<RawRow, FileError>> + Send,
     on_failure: OnFailure,
     mut show: impl FnMut(&RawRow, &CheckedRow) + Send,
 ) -> AppResult<ImportRecord> {
+    let StartedUpload {
+        mut writer,
+        directory,
+        file_name,
+        expected_rows,
+    } = started;
+    let directory = &directory;
     let org = ctx.org()?;
     let id = writer.id();
     let (steps, handed) = std::sync::mpsc::sync_channel::<Step>(1);
@@ -220,7 +238,7 @@ pub fn check_upload(
     write_transaction(conn, |conn| {
         let total = i64::try_from(writer.rows()).unwrap_or(i64::MAX);
         let id = writer.finish(conn)?;
-        uploaded(conn, ctx, org, id, file_name, total, invalid)?;
+        uploaded(conn, ctx, org, id, file_name.as_deref(), total, invalid)?;
         find(conn, org, id)
     })
 }
@@ -235,18 +253,8 @@ pub fn upload(
     rows: impl Iterator<Item = Result<RawRow, FileError>> + Send,
     show: impl FnMut(&RawRow, &CheckedRow) + Send,
 ) -> AppResult<ImportRecord> {
-    let (_, writer, directory) = start_upload(conn, ctx, input)?;
-    check_upload(
-        conn,
-        ctx,
-        writer,
-        &directory,
-        input.file_name,
-        input.expected_rows,
-        rows,
-        OnFailure::Delete,
-        show,
-    )
+    let (_, started) = start_upload(conn, ctx, input)?;
+    check_upload(conn, ctx, started, rows, OnFailure::Delete, show)
 }
 
 /// What a batch call did.

@@ -179,13 +179,19 @@ pub(crate) fn write_under(
         }
     }
     let plain = rows.iter().all(|r| r.send_email && r.send_at.is_none());
-    match (import_id, ids.first(), ids.last()) {
-        // An import's emails are built by the database from its invitations, in one
-        // statement (the ids were reserved as one range of this transaction).
+    // An import's emails and events are built by the database from its invitations, one
+    // statement each (the ids were reserved as one range of this transaction).
+    let import_range = match (import_id, ids.first(), ids.last()) {
         (Some(import), Some(first), Some(last)) if rows.len() > 1 && plain => {
-            outbox::enqueue_for_import(conn, org, import.get(), first.get(), last.get(), ctx.now)?;
+            Some((import.get(), first.get(), last.get()))
         }
-        _ => {
+        _ => None,
+    };
+    match import_range {
+        Some((import, first, last)) => {
+            outbox::enqueue_for_import(conn, org, import, first, last, ctx.now)?;
+        }
+        None => {
             let emails: Vec<NewEmail> = rows
                 .iter()
                 .zip(&ids)
@@ -199,22 +205,14 @@ pub(crate) fn write_under(
         }
     }
     let queued = clock.elapsed();
-    match (import_id, ids.first(), ids.last()) {
-        // An import's events are built by the database from its invitations, in one
-        // statement (the ids were reserved as one range of this transaction).
-        (Some(import), Some(first), Some(last)) if rows.len() > 1 && plain => {
+    match import_range {
+        Some((import, first, last)) => {
             let template = Event::new(ctx, org, Action::InvitationCreated)
-                .import(Some(import))
+                .import(import_id)
                 .into_row();
-            skillstream_store::events::append_for_import(
-                conn,
-                &template,
-                import.get(),
-                first.get(),
-                last.get(),
-            )?;
+            skillstream_store::events::append_for_import(conn, &template, import, first, last)?;
         }
-        _ => {
+        None => {
             let mut events: Vec<NewEvent> = Vec::with_capacity(rows.len());
             for (row, id) in rows.iter().zip(&ids) {
                 let created = Event::new(ctx, org, Action::InvitationCreated)

@@ -252,10 +252,8 @@ enum Outcome {
 /// An upload whose rows are still to be read, with what reading them needs.
 struct Started {
     import: Import,
-    writer: skillstream_store::imports::ImportWriter,
-    directory: skillstream_domain::bulk::Directory,
+    upload: imports::StartedUpload,
     columns: Vec<Option<skillstream_domain::csv_import::Column>>,
-    expected: usize,
 }
 
 /// A file-level error; for the column errors, with every header cell and what it was read
@@ -361,17 +359,13 @@ pub async fn upload_import(
                 expected_rows: (bytes.len() / 60).min(limits.max_rows),
                 idempotency_key: None,
             };
-            let (record, writer, directory) = imports::start_upload(conn, &ctx, &input)?;
+            let (record, upload) = imports::start_upload(conn, &ctx, &input)?;
             let started_ms = clock.elapsed().as_millis() as u64;
             if background {
-                let started = Import::new(&record, Vec::new(), &query, 0, None);
-                let expected = input.expected_rows;
                 return Ok(Outcome::Started(Box::new(Started {
-                    import: started,
-                    writer,
-                    directory,
+                    import: Import::new(&record, Vec::new(), &query, 0, None),
+                    upload,
                     columns,
-                    expected,
                 })));
             }
             // One pass: each row is checked, kept for the preview page if it falls on it, and
@@ -385,10 +379,7 @@ pub async fn upload_import(
             let record = imports::check_upload(
                 conn,
                 &ctx,
-                writer,
-                &directory,
-                input.file_name,
-                input.expected_rows,
+                upload,
                 stream,
                 OnFailure::Delete,
                 |raw, checked| {
@@ -425,13 +416,10 @@ pub async fn upload_import(
         Outcome::Started(started) => {
             let Started {
                 import,
-                writer,
-                directory,
+                upload,
                 columns,
-                expected,
             } = *started;
             let id = import.id;
-            let file_name = import.filename.clone();
             // The rows are read and checked after the answer; the import's progress says how
             // far, and a file that turns out unreadable leaves the import failed with why.
             let task = state.clone();
@@ -443,10 +431,7 @@ pub async fn upload_import(
                         imports::check_upload(
                             conn,
                             &task_ctx,
-                            writer,
-                            &directory,
-                            file_name.as_deref(),
-                            expected,
+                            upload,
                             stream,
                             OnFailure::Keep,
                             |_, _| {},
