@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use skillstream_api::config::Secret;
 use skillstream_api::db::schema::{email_outbox, invitation_retired_tokens, invitations};
-use skillstream_tests::smtp::{free_port, Behavior, SmtpSink};
+use skillstream_tests::smtp::{Behavior, ReservedPort, SmtpSink};
 use skillstream_tests::{spawn_app_with, Member, TestApp};
 use std::time::Duration;
 
@@ -191,8 +191,8 @@ async fn only_a_hash_of_the_token_is_stored() {
 
 #[tokio::test]
 async fn smtp_down_when_queued_and_up_later_delivers_exactly_once() {
-    let port = free_port();
-    let app = app_sending_to(format!("smtp://127.0.0.1:{port}")).await;
+    let reserved = ReservedPort::new();
+    let app = app_sending_to(format!("smtp://127.0.0.1:{}", reserved.port)).await;
     let admin = app.admin_of("Acme").await;
     let id = app
         .invite(&admin, json!({ "email": "patient@example.com" }))
@@ -210,7 +210,7 @@ async fn smtp_down_when_queued_and_up_later_delivers_exactly_once() {
     assert!(failed["last_error"].is_string());
     assert!(failed["next_attempt_at"].is_string());
 
-    let sink = SmtpSink::start_on(port, Behavior::Accept, true).await;
+    let sink = SmtpSink::start_reserved(reserved, Behavior::Accept);
     sink.wait_for(1, WITHIN).await;
     app.eventually(WITHIN, || async {
         (delivery(&app, &admin, id).await["status"] == "sent").then_some(())

@@ -6,17 +6,32 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{json, Value};
-use skillstream_tests::smtp::{free_port, Behavior, SmtpSink};
+use skillstream_tests::smtp::{Behavior, SmtpSink};
 use std::collections::HashMap;
+use std::io::BufRead;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
 
 const SECRET: &str = "instances-secret-instances-secret-42";
 const ADMIN: (&str, &str) = ("admin@instances.example.com", "instances password");
 
 struct Instance {
     child: Child,
-    base: String,
+    /// The URL the instance announces once it listens; it binds port 0, so the system picks a
+    /// port no other process holds (a port picked here and handed over could be taken meanwhile).
+    announced: Mutex<Option<oneshot::Receiver<String>>>,
+    base: OnceLock<String>,
+}
+
+impl Instance {
+    /// The instance's URL; `ready` learns it.
+    fn base(&self) -> &str {
+        self.base
+            .get()
+            .expect("call ready() before using the instance")
+    }
 }
 
 impl Drop for Instance {
@@ -59,13 +74,15 @@ fn spawn_with(
         std::path::Path::new(binary).exists(),
         "build the binary first: cargo build --bin skillstream"
     );
-    let data = std::env::temp_dir().join(format!("skillstream-instance-{}", free_port()));
-    let port = free_port();
-    let child = Command::new(binary)
+    let data = std::env::temp_dir().join(format!(
+        "skillstream-instance-{}",
+        skillstream_api::tokens::random_token(8)
+    ));
+    let mut child = Command::new(binary)
         .arg("serve")
         .env("DATABASE_URL", database_url)
         .env("DATA_DIR", &data)
-        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("BIND_ADDR", "127.0.0.1:0")
         .env("JWT_SECRET", SECRET)
         .env("SMTP_URL", smtp_url)
         .env("ADMIN_EMAIL", ADMIN.0)
@@ -77,19 +94,50 @@ fn spawn_with(
         .env("RATE_LIMIT_LOGIN_PER_EMAIL", "0")
         .env("LOG", "warn")
         .envs(settings.iter().copied())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    // The first line names the URL; the rest is read on so the instance never blocks on a
+    // full pipe.
+    let stdout = child.stdout.take().unwrap();
+    let (announce, announced) = oneshot::channel();
+    std::thread::spawn(move || {
+        let mut announce = Some(announce);
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Some(rest) = line.strip_prefix("SkillStream is running at ") {
+                let url = rest.split_whitespace().next().unwrap_or_default();
+                if let Some(announce) = announce.take() {
+                    let _ = announce.send(url.to_string());
+                }
+            }
+        }
+    });
     Instance {
         child,
-        base: format!("http://127.0.0.1:{port}"),
+        announced: Mutex::new(Some(announced)),
+        base: OnceLock::new(),
     }
 }
 
 async fn ready(client: &reqwest::Client, instance: &Instance) {
     let deadline = Instant::now() + Duration::from_secs(60);
+    let announced = instance.announced.lock().unwrap().take();
+    if let Some(announced) = announced {
+        let base = tokio::time::timeout(Duration::from_secs(60), announced)
+            .await
+            .expect("the instance announces its URL within a minute")
+            .expect("the instance started (it exited before announcing its URL)");
+        instance.base.set(base).unwrap();
+    }
     loop {
-        if let Ok(r) = client.get(format!("{}/readyz", instance.base)).send().await {
+        if let Ok(r) = client
+            .get(format!("{}/readyz", instance.base()))
+            .send()
+            .await
+        {
             if r.status() == 200 {
                 return;
             }
@@ -97,7 +145,7 @@ async fn ready(client: &reqwest::Client, instance: &Instance) {
         assert!(
             Instant::now() < deadline,
             "{} did not become ready",
-            instance.base
+            instance.base()
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -105,7 +153,7 @@ async fn ready(client: &reqwest::Client, instance: &Instance) {
 
 async fn token(client: &reqwest::Client, instance: &Instance) -> String {
     let session: Value = client
-        .post(format!("{}/api/v1/auth/login", instance.base))
+        .post(format!("{}/api/v1/auth/login", instance.base()))
         .json(&json!({ "email": ADMIN.0, "password": ADMIN.1 }))
         .send()
         .await
@@ -127,7 +175,7 @@ async fn queue(
         .map(|i| json!({ "email": format!("person{i}@example.com") }))
         .collect();
     let reply = client
-        .post(format!("{}/api/v1/invitations/batch", instance.base))
+        .post(format!("{}/api/v1/invitations/batch", instance.base()))
         .bearer_auth(token)
         .json(&json!({ "invitations": invitations }))
         .send()
@@ -152,7 +200,7 @@ async fn deliveries(
             }
         }
         let metrics = client
-            .get(format!("{}/metrics", survivor.base))
+            .get(format!("{}/metrics", survivor.base()))
             .send()
             .await
             .unwrap()
@@ -308,7 +356,7 @@ async fn webhook_inbox(
         .inbox(json!({}))
         .await;
     let created: Value = client
-        .post(format!("{}/api/v1/webhooks", instance.base))
+        .post(format!("{}/api/v1/webhooks", instance.base()))
         .bearer_auth(token)
         .json(&json!({ "url": inbox.url, "events": ["invitation.created"] }))
         .send()

@@ -62,6 +62,17 @@ impl SmtpSink {
         let listener = TcpListener::bind(("127.0.0.1", port))
             .await
             .expect("the sink binds");
+        Self::serve_on(listener, behavior, keep_bodies)
+    }
+
+    /// Starts listening on a port reserved earlier (`ReservedPort`), which refused connections
+    /// until now.
+    pub fn start_reserved(reserved: ReservedPort, behavior: Behavior) -> Self {
+        let listener = reserved.socket.listen(128).expect("the sink listens");
+        Self::serve_on(listener, behavior, true)
+    }
+
+    fn serve_on(listener: TcpListener, behavior: Behavior, keep_bodies: bool) -> Self {
         let port = listener.local_addr().expect("bound").port();
         let shared = Arc::new(Shared {
             received: Mutex::new(Vec::new()),
@@ -120,7 +131,32 @@ impl SmtpSink {
     }
 }
 
-/// A free loopback port, for a sink that starts later than the app that sends to it.
+/// A loopback port held but not listened on: connections to it are refused until a sink starts
+/// on it (`SmtpSink::start_reserved`), and no other process can take it meanwhile.
+pub struct ReservedPort {
+    socket: tokio::net::TcpSocket,
+    pub port: u16,
+}
+
+impl ReservedPort {
+    pub fn new() -> Self {
+        let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+        socket
+            .bind(([127, 0, 0, 1], 0).into())
+            .expect("a loopback port");
+        let port = socket.local_addr().expect("bound").port();
+        Self { socket, port }
+    }
+}
+
+impl Default for ReservedPort {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A free loopback port, for a process that binds it itself (benchmarks); another process can
+/// take it before that, so tests use `ReservedPort` or bind port 0.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())

@@ -130,8 +130,9 @@ async fn serve() -> anyhow::Result<()> {
         }
         SecretOrigin::Environment => {}
     }
-    let public_url = settings.public_url.clone();
     let app = Application::build(settings).await?;
+    // Read after binding: on `BIND_ADDR=…:0` it names the port the system chose.
+    let public_url = app.settings().public_url.clone();
     let pool = app.pool();
     let org = Environment
         .get("ORG_NAME")
