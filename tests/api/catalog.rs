@@ -276,3 +276,170 @@ async fn another_organizations_course_cannot_be_changed() {
     assert_eq!(listed.body[0]["title"], "Acme only");
     assert_eq!(listed.body[0]["archived_at"], json!(null));
 }
+
+/// The activity log's events with the given actions, oldest first.
+async fn logged(
+    app: &skillstream_tests::TestApp,
+    admin: &skillstream_tests::Member,
+    actions: &str,
+) -> Vec<serde_json::Value> {
+    let reply = app
+        .get(
+            &format!("/api/v1/audit-events?per_page=100&action={actions}"),
+            &admin.token,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let mut items = reply.body["items"].as_array().unwrap().clone();
+    items.reverse();
+    items
+}
+
+#[tokio::test]
+async fn department_and_group_changes_are_in_the_activity_log_with_who_made_them() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let sales = app.create_department(&admin, "Sales").await;
+    for name in ["Sales EMEA", "Sales EMEA"] {
+        let renamed = app
+            .patch(
+                &format!("/api/v1/departments/{sales}"),
+                &admin.token,
+                json!({ "name": name }),
+            )
+            .await;
+        assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text);
+    }
+    let deleted = app
+        .delete(&format!("/api/v1/departments/{sales}"), &admin.token)
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let mentors = app
+        .post("/api/v1/groups", &admin.token, json!({ "name": "Mentors" }))
+        .await;
+    assert_eq!(mentors.status, StatusCode::CREATED, "{}", mentors.text);
+
+    let events = logged(
+        &app,
+        &admin,
+        "department.created,department.updated,department.deleted,group.created",
+    )
+    .await;
+    let actions: Vec<&str> = events
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    // Renaming to the name it already has changes nothing, and logs nothing.
+    assert_eq!(
+        actions,
+        [
+            "department.created",
+            "department.updated",
+            "department.deleted",
+            "group.created"
+        ]
+    );
+    for event in &events {
+        assert_eq!(event["actor"]["type"], "member", "{event}");
+        assert_eq!(event["actor"]["id"], admin.user_id);
+    }
+    assert_eq!(events[0]["target"]["type"], "department");
+    assert_eq!(events[0]["target"]["id"], sales);
+    assert_eq!(events[0]["details"]["name"], "Sales");
+    assert_eq!(
+        events[1]["details"]["name"],
+        json!({ "from": "Sales", "to": "Sales EMEA" })
+    );
+    assert_eq!(events[2]["details"]["name"], "Sales EMEA");
+    assert_eq!(events[3]["target"]["type"], "group");
+    assert_eq!(events[3]["target"]["id"], mentors.body["id"]);
+    assert_eq!(events[3]["details"]["name"], "Mentors");
+}
+
+#[tokio::test]
+async fn a_refused_catalog_change_logs_nothing() {
+    let app = spawn_app().await;
+    let acme = app.admin_of("Acme").await;
+    let globex = app.admin_of("Globex").await;
+    let sales = app.create_department(&acme, "Sales").await;
+    app.create_department(&acme, "Support").await;
+
+    let taken = app
+        .post(
+            "/api/v1/departments",
+            &acme.token,
+            json!({ "name": "Sales" }),
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    assert_eq!(taken.body["error"]["code"], "department_name_taken");
+    let onto_taken = app
+        .patch(
+            &format!("/api/v1/departments/{sales}"),
+            &acme.token,
+            json!({ "name": "Support" }),
+        )
+        .await;
+    assert_eq!(onto_taken.status, StatusCode::CONFLICT);
+    // Another organization's admin cannot rename or delete it, and leaves no trace.
+    let foreign = app
+        .patch(
+            &format!("/api/v1/departments/{sales}"),
+            &globex.token,
+            json!({ "name": "Ours" }),
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    let foreign = app
+        .delete(&format!("/api/v1/departments/{sales}"), &globex.token)
+        .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+
+    let actions = "department.created,department.updated,department.deleted";
+    let acme_log = logged(&app, &acme, actions).await;
+    assert_eq!(acme_log.len(), 2, "two departments created: {acme_log:?}");
+    assert!(logged(&app, &globex, actions).await.is_empty());
+}
+
+#[tokio::test]
+async fn course_changes_are_in_the_activity_log() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let id = app.create_course(&admin, "Onboarding").await;
+    let changed = app
+        .patch(
+            &format!("/api/v1/courses/{id}"),
+            &admin.token,
+            json!({ "title": "Onboarding 2027", "description": "The basics", "archived": true }),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
+    // The same values again change nothing.
+    let same = app
+        .patch(
+            &format!("/api/v1/courses/{id}"),
+            &admin.token,
+            json!({ "title": "Onboarding 2027", "archived": true }),
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::OK, "{}", same.text);
+
+    let events = logged(&app, &admin, "course.created,course.updated").await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(events[0]["action"], "course.created");
+    assert_eq!(
+        events[0]["target"],
+        json!({ "type": "course", "id": id, "email": null })
+    );
+    assert_eq!(events[0]["details"]["title"], "Onboarding");
+    assert_eq!(events[1]["action"], "course.updated");
+    assert_eq!(
+        events[1]["details"],
+        json!({
+            "title": { "from": "Onboarding", "to": "Onboarding 2027" },
+            "description_changed": true,
+            "archived": true,
+        })
+    );
+    assert_eq!(events[1]["actor"]["id"], admin.user_id);
+}

@@ -25,10 +25,19 @@ stored_names!(
         MemberUpdated => "member.updated",
         /// A member created at once by SCIM provisioning (`scim_provisioning: activate`).
         MemberCreated => "member.created",
-        /// User groups created, changed (name, members) and deleted by SCIM provisioning.
+        /// User groups created, changed (name, members) and deleted, by an admin or by SCIM
+        /// provisioning.
         GroupCreated => "group.created",
         GroupUpdated => "group.updated",
         GroupDeleted => "group.deleted",
+        /// Departments an admin created, renamed and deleted.
+        DepartmentCreated => "department.created",
+        DepartmentUpdated => "department.updated",
+        DepartmentDeleted => "department.deleted",
+        /// Courses an admin added to the catalogue and changed (renamed, described, archived,
+        /// restored).
+        CourseCreated => "course.created",
+        CourseUpdated => "course.updated",
         OrganizationSettingsChanged => "organization.settings_changed",
         SsoSettingsChanged => "sso.settings_changed",
         ApiTokenCreated => "api_token.created",
@@ -70,6 +79,8 @@ stored_names!(
         Webhook => "webhook",
         ScimToken => "scim_token",
         Group => "group",
+        Department => "department",
+        Course => "course",
     }
 );
 

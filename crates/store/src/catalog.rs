@@ -36,6 +36,29 @@ pub fn list(
     }
 }
 
+/// One entry of the organization; `None` when it has no such entry.
+pub fn find(
+    conn: &mut DbConnection,
+    kind: Kind,
+    org: OrganizationId,
+    id: i64,
+) -> StoreResult<Option<EntryRow>> {
+    match kind {
+        Kind::Department => departments::table
+            .find(id)
+            .filter(departments::organization_id.eq(org))
+            .select((departments::id, departments::name, departments::created_at))
+            .first(conn)
+            .optional(),
+        Kind::Group => user_groups::table
+            .find(id)
+            .filter(user_groups::organization_id.eq(org))
+            .select((user_groups::id, user_groups::name, user_groups::created_at))
+            .first(conn)
+            .optional(),
+    }
+}
+
 pub fn insert(
     conn: &mut DbConnection,
     kind: Kind,

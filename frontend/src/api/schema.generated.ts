@@ -938,7 +938,7 @@ export interface components {
             password: string;
         };
         /** @enum {string} */
-        Action: "invitation.created" | "invitation.scheduled" | "invitation.email_sent" | "invitation.email_failed" | "invitation.reminded" | "invitation.resent" | "invitation.cancelled" | "invitation.expired" | "invitation.accepted" | "invitation.renewal_requested" | "invitation.link_copied" | "invitation.updated" | "import.uploaded" | "import.sent" | "member.deactivated" | "member.reactivated" | "member.updated" | "member.created" | "group.created" | "group.updated" | "group.deleted" | "organization.settings_changed" | "sso.settings_changed" | "api_token.created" | "api_token.revoked" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.test" | "scim_token.created" | "scim_token.revoked";
+        Action: "invitation.created" | "invitation.scheduled" | "invitation.email_sent" | "invitation.email_failed" | "invitation.reminded" | "invitation.resent" | "invitation.cancelled" | "invitation.expired" | "invitation.accepted" | "invitation.renewal_requested" | "invitation.link_copied" | "invitation.updated" | "import.uploaded" | "import.sent" | "member.deactivated" | "member.reactivated" | "member.updated" | "member.created" | "group.created" | "group.updated" | "group.deleted" | "department.created" | "department.updated" | "department.deleted" | "course.created" | "course.updated" | "organization.settings_changed" | "sso.settings_changed" | "api_token.created" | "api_token.revoked" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.test" | "scim_token.created" | "scim_token.revoked";
         /** @description Rows by what they do. */
         ActionCounts: {
             /** Format: int64 */
@@ -2042,7 +2042,7 @@ export interface components {
             summary: components["schemas"]["ImportSummary"];
         };
         /** @enum {string} */
-        TargetType: "invitation" | "member" | "import" | "organization" | "api_token" | "webhook" | "scim_token" | "group";
+        TargetType: "invitation" | "member" | "import" | "organization" | "api_token" | "webhook" | "scim_token" | "group" | "department" | "course";
         /** @description A test event was queued. */
         TestQueued: {
             /**

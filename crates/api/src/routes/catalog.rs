@@ -2,30 +2,18 @@
 //! exactly. Both behave the same, so the handlers of `departments` and `groups` share these.
 
 use crate::auth::Admin;
-use crate::db::catalog::{self as store, EntryRow};
-use crate::db::{from_db, is_unique_violation, write_transaction, StoreError};
-use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::db::catalog::EntryRow;
+use crate::db::from_db;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use skillstream_app::catalog;
 use skillstream_domain::OrganizationId;
 use utoipa::ToSchema;
 
 pub use crate::db::catalog::Kind;
-
-trait Label {
-    fn label(self) -> &'static str;
-}
-
-impl Label for Kind {
-    fn label(self) -> &'static str {
-        match self {
-            Kind::Department => "Department",
-            Kind::Group => "Group",
-        }
-    }
-}
 
 /// A department or user group.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -82,31 +70,11 @@ fn entry((id, name, created_at): EntryRow) -> CatalogEntry {
     }
 }
 
-fn taken(kind: Kind, name: &str) -> ApiError {
-    ApiError::of(
-        match kind {
-            Kind::Department => ErrorCode::DepartmentNameTaken,
-            Kind::Group => ErrorCode::GroupNameTaken,
-        },
-        format!("{} \"{name}\" already exists.", kind.label()),
-    )
-}
-
-fn map_unique(kind: Kind, name: &str) -> impl FnOnce(StoreError) -> ApiError + '_ {
-    move |e| {
-        if is_unique_violation(&e) {
-            taken(kind, name)
-        } else {
-            ApiError::from(e)
-        }
-    }
-}
-
 pub async fn list(admin: &Admin, state: &AppState, kind: Kind) -> ApiResult<HttpResponse> {
     let org = OrganizationId(admin.organization_id);
     let entries: Vec<CatalogEntry> = state
         .db(move |conn| {
-            Ok(store::list(conn, kind, org)?
+            Ok(catalog::list_entries(conn, org, kind)?
                 .into_iter()
                 .map(entry)
                 .collect())
@@ -122,15 +90,11 @@ pub async fn create(
     body: NameBody,
 ) -> ApiResult<HttpResponse> {
     let name = body.parse()?;
-    let org = OrganizationId(admin.organization_id);
+    let ctx = admin.ctx(state);
     let created = state
-        .db(move |conn| {
-            store::insert(conn, kind, org, &name, Utc::now())
-                .map(entry)
-                .map_err(map_unique(kind, &name))
-        })
+        .db(move |conn| Ok(catalog::create_entry(conn, &ctx, kind, &name)?))
         .await?;
-    Ok(HttpResponse::Created().json(created))
+    Ok(HttpResponse::Created().json(entry(created)))
 }
 
 pub async fn rename(
@@ -141,18 +105,11 @@ pub async fn rename(
     body: NameBody,
 ) -> ApiResult<HttpResponse> {
     let name = body.parse()?;
-    let org = OrganizationId(admin.organization_id);
+    let ctx = admin.ctx(state);
     let renamed = state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                store::rename(conn, kind, org, id, &name)
-                    .map_err(map_unique(kind, &name))?
-                    .map(entry)
-                    .ok_or_else(|| ApiError::not_found(kind.label()))
-            })
-        })
+        .db(move |conn| Ok(catalog::rename_entry(conn, &ctx, kind, id, &name)?))
         .await?;
-    Ok(HttpResponse::Ok().json(renamed))
+    Ok(HttpResponse::Ok().json(entry(renamed)))
 }
 
 /// Deletes the entry; members and invitations that named it keep no department / group.
@@ -162,18 +119,9 @@ pub async fn delete(
     kind: Kind,
     id: i64,
 ) -> ApiResult<HttpResponse> {
-    let org = OrganizationId(admin.organization_id);
+    let ctx = admin.ctx(state);
     state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                // A miss rolls back the clearing too: another organization's id changes nothing.
-                if store::delete(conn, kind, org, id)? {
-                    Ok(())
-                } else {
-                    Err(ApiError::not_found(kind.label()))
-                }
-            })
-        })
+        .db(move |conn| Ok(catalog::delete_entry(conn, &ctx, kind, id)?))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

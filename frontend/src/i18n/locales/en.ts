@@ -381,6 +381,15 @@ const en = {
       updated: "Group updated",
       deleted: "Group deleted",
     },
+    department: {
+      created: "Department created",
+      updated: "Department renamed",
+      deleted: "Department deleted",
+    },
+    course: {
+      created: "Course created",
+      updated: "Course changed",
+    },
     organization: {
       settings_changed: "Organization settings changed",
     },
@@ -437,6 +446,9 @@ const en = {
       invitations_other: "{{formatted}} invitations",
       uploaded: "{{rows}}, {{invalid}} with errors",
       sent: "{{created}} created, {{skipped}} skipped",
+      renamed: "“{{from}}” → “{{to}}”",
+      archived: "archived",
+      restored: "restored",
     },
   },
   accept: {

@@ -22,7 +22,7 @@ const EVENTS = [
   event(1, "invitation.created", "ada@example.com", { type: "api_token", id: 3, name: "HR sync" }, { role: "learner" }),
 ];
 
-function answer() {
+function answer(events = EVENTS) {
   const queries: URLSearchParams[] = [];
   fetchMock.mockImplementation(async (input: unknown) => {
     if (!(input instanceof Request)) return json(404, {});
@@ -30,7 +30,7 @@ function answer() {
     if (url.pathname !== "/api/v1/audit-events") return json(404, {});
     queries.push(url.searchParams);
     const action = url.searchParams.get("action");
-    const items = EVENTS.filter((e) => !action || e.action === action);
+    const items = events.filter((e) => !action || e.action === action);
     return json(200, { items, page: 1, per_page: 50, total: items.length, total_pages: 1 });
   });
   return queries;
@@ -65,6 +65,21 @@ describe("the activity page", () => {
     expect(within(table).queryByText("Invitation accepted")).not.toBeInTheDocument();
     expect(queries.at(-1)?.get("action")).toBe("invitation.created");
     expect(screen.getByRole("link", { name: "Download CSV" })).toHaveAttribute("href", "/api/v1/audit-events.csv?action=invitation.created");
+  });
+
+  it("says what a catalog change was: the name, a rename, an archived course", async () => {
+    const admin = { type: "member", id: 1, name: "Grace Hopper" };
+    answer([
+      event(3, "course.updated", "", admin, { title: { from: "Onboarding", to: "Onboarding 2027" }, archived: true }),
+      event(2, "department.updated", "", admin, { name: { from: "Sales", to: "Sales EMEA" } }),
+      event(1, "group.created", "", admin, { name: "Mentors" }),
+    ]);
+    renderPage();
+    const table = await screen.findByRole("table", { name: "Activity" });
+    expect(await within(table).findByText("Department renamed")).toBeInTheDocument();
+    expect(within(table).getByText("“Sales” → “Sales EMEA”")).toBeInTheDocument();
+    expect(within(table).getByText("“Onboarding” → “Onboarding 2027”, archived")).toBeInTheDocument();
+    expect(within(table).getByText("“Mentors”")).toBeInTheDocument();
   });
 
   it("sends the person and the days as the API's filters", async () => {

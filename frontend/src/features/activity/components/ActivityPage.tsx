@@ -11,6 +11,16 @@ import { activityCsvUrl, useActivity, type ActivityFilters, type AuditEvent } fr
 
 const num = (v: unknown) => (typeof v === "number" ? v : 0);
 
+/** A name as events write it: the name, or `{from, to}` when it changed. */
+function named(t: TFunction, value: unknown): string {
+  if (typeof value === "string") return `“${value}”`;
+  if (value && typeof value === "object") {
+    const { from, to } = value as Record<string, unknown>;
+    if (typeof from === "string" && typeof to === "string") return t("activity.summary.renamed", { from, to });
+  }
+  return "";
+}
+
 /** A short sentence of what an event's details say, when they say something people need. */
 function summary(t: TFunction, event: AuditEvent): string {
   const d = (event.details ?? {}) as Record<string, unknown>;
@@ -33,7 +43,19 @@ function summary(t: TFunction, event: AuditEvent): string {
       });
     case "api_token.created":
     case "api_token.revoked":
-      return typeof d.name === "string" ? `“${d.name}”` : "";
+    case "group.created":
+    case "group.updated":
+    case "group.deleted":
+    case "department.created":
+    case "department.updated":
+    case "department.deleted":
+      return named(t, d.name);
+    case "course.created":
+      return named(t, d.title);
+    case "course.updated": {
+      const archived = typeof d.archived === "boolean" ? t(d.archived ? "activity.summary.archived" : "activity.summary.restored") : "";
+      return [named(t, d.title), archived].filter(Boolean).join(", ");
+    }
     default:
       return "";
   }
