@@ -690,3 +690,41 @@ async fn rate_limits_hold_across_instances_on_postgresql() {
         assert!(limited.headers.contains_key("retry-after"));
     }
 }
+
+#[tokio::test]
+async fn signing_out_everywhere_is_in_the_activity_log_with_who_did_it() {
+    let app = spawn_app().await;
+    let admin = app.admin_of("Acme").await;
+    let learner = app
+        .member_of(admin.organization_id, "lea@acme.example.com", "learner")
+        .await;
+    let path = format!("/api/v1/users/{}/sign-out-everywhere", learner.user_id);
+    let ended = app.post(&path, &admin.token, json!({})).await;
+    assert_eq!(ended.status, StatusCode::NO_CONTENT);
+    let learner = app.login(&learner.email, ADMIN_PASSWORD).await;
+    let own = app
+        .request(
+            Method::POST,
+            "/api/v1/auth/logout-everywhere",
+            learner.body["access_token"].as_str(),
+            None,
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::NO_CONTENT);
+
+    let log = app
+        .get(
+            "/api/v1/audit-events?action=member.signed_out_everywhere",
+            &admin.token,
+        )
+        .await;
+    let items = log.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{}", log.text);
+    // Newest first: the learner's own, then the admin's.
+    for item in items {
+        assert_eq!(item["target"]["email"], "lea@acme.example.com");
+        assert_eq!(item["details"]["sessions_ended"], 1, "{item}");
+    }
+    assert_eq!(items[0]["actor"]["name"], "lea@acme.example.com");
+    assert_eq!(items[1]["actor"]["id"], admin.user_id);
+}

@@ -56,7 +56,8 @@ pub fn change_status(
 use skillstream_store::{sessions, write_transaction, DbConnection};
 
 /// Ends every session of a member of the caller's organization (a lost laptop, a shared
-/// device); answers how many ended. Another organization's member is "not found".
+/// device), with its event; answers how many ended. Another organization's member is "not
+/// found".
 pub fn sign_out_everywhere(
     conn: &mut DbConnection,
     ctx: &Ctx,
@@ -64,15 +65,12 @@ pub fn sign_out_everywhere(
 ) -> AppResult<usize> {
     let org = ctx.org()?;
     write_transaction(conn, |conn| {
-        if !members::exists(conn, org, member)? {
-            return Err(AppError::not_found("User"));
-        }
-        Ok(sessions::revoke_member(
-            conn,
-            org.get(),
-            member.get(),
-            ctx.now,
-        )?)
+        let member = find(conn, org, member)?;
+        let ended = sessions::revoke_member(conn, org.get(), member.id.get(), ctx.now)?;
+        let event = member_event(ctx, org, Action::MemberSignedOutEverywhere, &member)
+            .details(details! { "sessions_ended": ended });
+        skillstream_store::events::append(conn, vec![event.into_row()])?;
+        Ok(ended)
     })
 }
 

@@ -23,6 +23,8 @@ stored_names!(
         MemberDeactivated => "member.deactivated",
         MemberReactivated => "member.reactivated",
         MemberUpdated => "member.updated",
+        /// Every session of a member ended, by the member or by an admin.
+        MemberSignedOutEverywhere => "member.signed_out_everywhere",
         /// A member created at once by SCIM provisioning (`scim_provisioning: activate`).
         MemberCreated => "member.created",
         /// User groups created, changed (name, members) and deleted, by an admin or by SCIM

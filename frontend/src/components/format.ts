@@ -35,6 +35,7 @@ export const ACTIONS: Schemas["Action"][] = [
   "member.deactivated",
   "member.reactivated",
   "member.updated",
+  "member.signed_out_everywhere",
   "member.created",
   "group.created",
   "group.updated",

@@ -196,8 +196,15 @@ pub async fn logout_everywhere(
     caller: Caller,
 ) -> ApiResult<HttpResponse> {
     let (org, user) = (caller.organization_id, caller.user_id);
+    let ctx = caller.ctx(&state);
     let ended = state
-        .db(move |conn| session::revoke_member(conn, org, user, Utc::now()))
+        .db(move |conn| {
+            Ok(skillstream_app::members::sign_out_everywhere(
+                conn,
+                &ctx,
+                skillstream_domain::MemberId(user),
+            )?)
+        })
         .await?;
     tracing::info!(org, user, ended, "signed out everywhere");
     let mut response = HttpResponse::NoContent();

@@ -375,6 +375,7 @@ const en = {
       deactivated: "Member deactivated",
       reactivated: "Member reactivated",
       updated: "Member updated",
+      signed_out_everywhere: "Member signed out everywhere",
     },
     group: {
       created: "Group created",
@@ -447,6 +448,8 @@ const en = {
       uploaded: "{{rows}}, {{invalid}} with errors",
       sent: "{{created}} created, {{skipped}} skipped",
       renamed: "“{{from}}” → “{{to}}”",
+      sessionsEnded_one: "{{formatted}} session ended",
+      sessionsEnded_other: "{{formatted}} sessions ended",
       archived: "archived",
       restored: "restored",
     },

@@ -67,12 +67,13 @@ describe("the activity page", () => {
     expect(screen.getByRole("link", { name: "Download CSV" })).toHaveAttribute("href", "/api/v1/audit-events.csv?action=invitation.created");
   });
 
-  it("says what a catalog change was: the name, a rename, an archived course", async () => {
+  it("says what a change was: a name, a rename, an archived course, sessions ended", async () => {
     const admin = { type: "member", id: 1, name: "Grace Hopper" };
     answer([
       event(3, "course.updated", "", admin, { title: { from: "Onboarding", to: "Onboarding 2027" }, archived: true }),
       event(2, "department.updated", "", admin, { name: { from: "Sales", to: "Sales EMEA" } }),
       event(1, "group.created", "", admin, { name: "Mentors" }),
+      event(0, "member.signed_out_everywhere", "lea@example.com", admin, { sessions_ended: 2 }),
     ]);
     renderPage();
     const table = await screen.findByRole("table", { name: "Activity" });
@@ -80,6 +81,7 @@ describe("the activity page", () => {
     expect(within(table).getByText("“Sales” → “Sales EMEA”")).toBeInTheDocument();
     expect(within(table).getByText("“Onboarding” → “Onboarding 2027”, archived")).toBeInTheDocument();
     expect(within(table).getByText("“Mentors”")).toBeInTheDocument();
+    expect(within(table).getByText("2 sessions ended")).toBeInTheDocument();
   });
 
   it("sends the person and the days as the API's filters", async () => {

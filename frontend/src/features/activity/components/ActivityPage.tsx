@@ -50,6 +50,8 @@ function summary(t: TFunction, event: AuditEvent): string {
     case "department.updated":
     case "department.deleted":
       return named(t, d.name);
+    case "member.signed_out_everywhere":
+      return t("activity.summary.sessionsEnded", { count: num(d.sessions_ended), formatted: formatNumber(num(d.sessions_ended)) });
     case "course.created":
       return named(t, d.title);
     case "course.updated": {
