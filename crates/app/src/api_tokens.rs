@@ -7,7 +7,8 @@ use crate::error::{AppError, AppResult};
 use crate::events::Event;
 use crate::tokens::{hash_token, new_api_token};
 use skillstream_domain::{Action, TargetType};
-use skillstream_store::api_tokens::{self as store, ApiTokenRow, NewApiToken};
+pub use skillstream_store::api_tokens::ApiTokenRow;
+use skillstream_store::api_tokens::{self as store, NewApiToken};
 use skillstream_store::{write_transaction, DbConnection};
 
 /// What an admin asks for, checked by the caller (name length, expiry range).
@@ -15,6 +16,11 @@ pub struct TokenInput {
     pub name: String,
     pub expires_in_days: Option<i64>,
     pub read_only: bool,
+}
+
+/// The caller's organization's tokens, newest first (never their secrets).
+pub fn list(conn: &mut DbConnection, ctx: &Ctx) -> AppResult<Vec<ApiTokenRow>> {
+    Ok(store::list(conn, ctx.org()?.get())?)
 }
 
 /// Creates a token acting as the caller; answers it with its secret (never stored).

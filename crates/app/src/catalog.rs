@@ -6,8 +6,18 @@ use crate::details;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::events::Event;
 use skillstream_domain::{Action, TargetType};
-use skillstream_store::catalog::{self, CourseChanges, CourseRow, EntryRow, Kind};
+use skillstream_store::catalog::{self, CourseChanges};
+pub use skillstream_store::catalog::{CourseRow, EntryRow, Kind};
 use skillstream_store::{is_unique_violation, to_db, write_transaction, DbConnection, StoreError};
+
+/// The caller's organization's courses, by title; archived ones only when asked for.
+pub fn courses(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    include_archived: bool,
+) -> AppResult<Vec<CourseRow>> {
+    Ok(catalog::courses(conn, ctx.org()?, include_archived)?)
+}
 
 /// Adds a course to the caller's organization, with its event; the title and description are
 /// checked by the caller (trimmed, within their lengths).

@@ -20,6 +20,14 @@ pub fn view(conn: &mut DbConnection, id: MemberId) -> AppResult<Option<MemberVie
     Ok(members::find_view(conn, id)?)
 }
 
+/// The courses on a member's dashboard, by title.
+pub fn enrollments(
+    conn: &mut DbConnection,
+    id: MemberId,
+) -> AppResult<Vec<members::EnrollmentRow>> {
+    Ok(members::enrollments(conn, id)?)
+}
+
 /// A page of the caller's organization's members, newest first, and how many match; `q` is
 /// found in the email or names, case-insensitively.
 pub fn list(

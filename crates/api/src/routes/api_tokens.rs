@@ -2,14 +2,13 @@
 //! and revocable. A token acts as the admin who created it.
 
 use crate::auth::Admin;
-use crate::db::api_tokens::ApiTokenRow;
 use crate::db::from_db;
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use skillstream_app::api_tokens::{self, TokenInput};
+use skillstream_app::api_tokens::{self, ApiTokenRow, TokenInput};
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -80,9 +79,9 @@ fn token(row: ApiTokenRow) -> ApiToken {
     responses((status = 200, body = [ApiToken]), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list_api_tokens(admin: Admin, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
-    let org = admin.organization_id;
+    let ctx = admin.ctx(&state);
     let rows = state
-        .db(move |conn| Ok(crate::db::api_tokens::list(conn, org)?))
+        .db(move |conn| Ok(api_tokens::list(conn, &ctx)?))
         .await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(token).collect::<Vec<_>>()))
 }

@@ -2,7 +2,6 @@
 //! exactly. Both behave the same, so the handlers of `departments` and `groups` share these.
 
 use crate::auth::Admin;
-use crate::db::catalog::EntryRow;
 use crate::db::from_db;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -10,10 +9,11 @@ use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use skillstream_app::catalog;
+use skillstream_app::catalog::EntryRow;
 use skillstream_domain::OrganizationId;
 use utoipa::ToSchema;
 
-pub use crate::db::catalog::Kind;
+pub use skillstream_app::catalog::Kind;
 
 /// A department or user group.
 #[derive(Debug, Clone, Serialize, ToSchema)]

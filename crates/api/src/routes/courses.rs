@@ -3,14 +3,13 @@
 //! and dashboards that have it and is no longer offered for new invitations.
 
 use crate::auth::Admin;
-use crate::db::catalog::{self, CourseRow};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use skillstream_app::catalog::CourseEdit;
-use skillstream_domain::OrganizationId;
+use skillstream_app::catalog::CourseRow;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -91,10 +90,16 @@ pub async fn list_courses(
     state: web::Data<AppState>,
     filters: web::Query<CourseFilters>,
 ) -> ApiResult<HttpResponse> {
-    let org = OrganizationId(admin.organization_id);
     let include_archived = filters.include_archived.unwrap_or(false);
+    let ctx = admin.ctx(&state);
     let rows = state
-        .db(move |conn| Ok(catalog::courses(conn, org, include_archived)?))
+        .db(move |conn| {
+            Ok(skillstream_app::catalog::courses(
+                conn,
+                &ctx,
+                include_archived,
+            )?)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(rows.into_iter().map(course).collect::<Vec<_>>()))
 }

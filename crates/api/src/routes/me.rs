@@ -1,7 +1,7 @@
 //! The signed-in user: who they are and the courses on their dashboard.
 
 use crate::auth::Caller;
-use crate::db::{from_db, members};
+use crate::db::from_db;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::routes::users::User;
 use crate::state::AppState;
@@ -46,7 +46,7 @@ pub struct Enrollment {
 pub async fn my_enrollments(caller: Caller, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let id = caller.user_id;
     let rows = state
-        .db(move |conn| Ok(members::enrollments(conn, MemberId(id))?))
+        .db(move |conn| Ok(skillstream_app::members::enrollments(conn, MemberId(id))?))
         .await?;
     let items: Vec<Enrollment> = rows
         .into_iter()

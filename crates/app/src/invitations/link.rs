@@ -88,3 +88,52 @@ fn contact(conn: &mut DbConnection, inviter: Option<i64>) -> AppResult<Option<Co
         .remove(&id)
         .map(|(email, name)| Contact { name, email }))
 }
+
+/// What the landing page of a usable link shows: the invitation and what it names.
+#[derive(Debug)]
+pub struct Landing {
+    pub invitation: InvitationRow,
+    pub organization_name: String,
+    /// The invitee signs in with the organization's identity provider, not a password.
+    pub sso_enforced: bool,
+    /// The organization has an identity provider ("Continue with SSO").
+    pub sso_available: bool,
+    pub department: Option<String>,
+    pub group: Option<String>,
+    /// The pre-assigned courses: id and title.
+    pub courses: Vec<(i64, String)>,
+}
+
+/// The landing page of the invitation a link opens, if it is still usable at `now`. Reads
+/// only: mail scanners open links too.
+pub fn landing(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Landing> {
+    use skillstream_store::catalog::{name_of, Kind};
+    let invitation = usable(conn, token_hash, now)?;
+    // The organization, and whether it has an identity provider, in one query.
+    let (organization_name, sso_enforced, sso_available) =
+        skillstream_store::organizations::landing(conn, invitation.organization_id)?;
+    let department = match invitation.department_id {
+        Some(id) => name_of(conn, Kind::Department, id)?,
+        None => None,
+    };
+    let group = match invitation.group_id {
+        Some(id) => name_of(conn, Kind::Group, id)?,
+        None => None,
+    };
+    let courses = store::courses_of(conn, &[invitation.id])?
+        .remove(&invitation.id)
+        .unwrap_or_default();
+    Ok(Landing {
+        invitation,
+        organization_name,
+        sso_enforced,
+        sso_available,
+        department,
+        group,
+        courses,
+    })
+}

@@ -17,7 +17,7 @@ pub use bulk::{bulk, BulkAction, BulkFilter, BulkOutcome, Idempotency, Skipped, 
 pub(crate) use change::cancel_pending_for;
 pub use change::{cancel, resend};
 pub use expire::{expire, expire_due};
-pub use link::{link_not_found, usable};
+pub use link::{landing, link_not_found, usable, Landing};
 pub use renew::{renew, Renewal};
 pub use schedule::{copy_link, remind_due, send_due, send_now, update, InvitationChange};
 pub use validate::{email_warnings, validate, InvitationInput, ValidInvitation};

@@ -1,8 +1,7 @@
 //! What the landing page shows. Never consumes or changes anything: mail scanners open links.
 
-use super::lookup::{checked_token_hash, usable_invitation};
+use super::lookup::checked_token_hash;
 use crate::auth::password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
-use crate::db::catalog::{self, Kind};
 use crate::db::from_db;
 use crate::error::{ApiResult, ErrorBody};
 use crate::routes::invitations::view::CourseRef;
@@ -64,48 +63,34 @@ pub async fn show_invitation(
 ) -> ApiResult<HttpResponse> {
     let hash = checked_token_hash(&state, &req, &token).await?;
     let now = Utc::now();
-    let view = state
-        .db(move |conn| {
-            let row = usable_invitation(conn, &hash, now)?;
-            // The organization, and whether it has an identity provider, in one query.
-            let (org_name, sso_enforced, sso_available) =
-                crate::db::organizations::landing(conn, row.organization_id)?;
-            let department = match row.department_id {
-                Some(id) => catalog::name_of(conn, Kind::Department, id)?,
-                None => None,
-            };
-            let group = match row.group_id {
-                Some(id) => catalog::name_of(conn, Kind::Group, id)?,
-                None => None,
-            };
-            let courses = crate::db::invitations::courses_of(conn, &[row.id])?
-                .remove(&row.id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(id, title)| CourseRef { id, title })
-                .collect();
-            Ok(PublicInvitation {
-                organization: OrganizationRef {
-                    id: row.organization_id.get(),
-                    name: org_name,
-                },
-                role: row.role,
-                first_name: row.first_name,
-                last_name: row.last_name,
-                department,
-                group,
-                courses,
-                expires_at: from_db(row.expires_at),
-                sso_enforced,
-                sso_available,
-                password_policy: PasswordPolicy {
-                    min_length: MIN_PASSWORD_CHARS,
-                    max_length: MAX_PASSWORD_CHARS,
-                },
-                email: row.email,
-            })
-        })
+    let landing = state
+        .db(move |conn| Ok(skillstream_app::invitations::landing(conn, &hash, now)?))
         .await?;
+    let row = landing.invitation;
+    let view = PublicInvitation {
+        organization: OrganizationRef {
+            id: row.organization_id.get(),
+            name: landing.organization_name,
+        },
+        role: row.role,
+        first_name: row.first_name,
+        last_name: row.last_name,
+        department: landing.department,
+        group: landing.group,
+        courses: landing
+            .courses
+            .into_iter()
+            .map(|(id, title)| CourseRef { id, title })
+            .collect(),
+        expires_at: from_db(row.expires_at),
+        sso_enforced: landing.sso_enforced,
+        sso_available: landing.sso_available,
+        password_policy: PasswordPolicy {
+            min_length: MIN_PASSWORD_CHARS,
+            max_length: MAX_PASSWORD_CHARS,
+        },
+        email: row.email,
+    };
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(view))
