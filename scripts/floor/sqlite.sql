@@ -8,8 +8,8 @@ VALUES (1, 1, 'csv', 'floor.csv', '[]', 100000, 95000, 5000, 'previewed', '2026-
 .print 'upload: the import rows (ROWS), then commit'
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000)
-INSERT INTO invitation_import_rows (import_id, line, email, first_name, last_name, role, department, group_name, valid, errors, send_at, status, action, changes)
-SELECT 1, i + 1, 'employee.number' || i || '@bigcorp.example.com', 'Firstname' || i, 'Lastname ' || i, 'learner', 'Sales', 'Managers', 1, '[]', '', '', 'invite', '' FROM n;
+INSERT INTO invitation_import_rows (organization_id, import_id, line, email, first_name, last_name, role, department, group_name, valid, errors, send_at, status, action, changes)
+SELECT 1, 1, i + 1, 'employee.number' || i || '@bigcorp.example.com', 'Firstname' || i, 'Lastname ' || i, 'learner', 'Sales', 'Managers', 1, '[]', '', '', 'invite', '' FROM n;
 COMMIT;
 .print 'send: the invitations (95 % of ROWS), their outbox rows, their events, then commit'
 BEGIN;

@@ -124,3 +124,88 @@ async fn an_api_token_of_one_organization_cannot_revoke_another_s() {
         json!([])
     );
 }
+
+/// The child tables that reach their organization through a parent carry it themselves, and
+/// every path that writes them writes the right one.
+#[tokio::test]
+async fn child_rows_carry_their_parent_s_organization() {
+    use crate::scim::{accept, Idp};
+    use reqwest::Method;
+    let app = spawn_app().await;
+    app.admin_of("Acme").await;
+    let globex = app.admin_of("Globex").await;
+    let course = app.create_course(&globex, "Safety").await;
+    // A pre-assigned course, a resent link, an acceptance that enrolls.
+    let invited = app
+        .invite(
+            &globex,
+            json!({ "email": "ada@globex.example.com", "course_ids": [course] }),
+        )
+        .await;
+    let resent = app
+        .post(
+            &format!("/api/v1/invitations/{}/resend", invited["id"]),
+            &globex.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(resent.status, StatusCode::OK, "{}", resent.text);
+    accept(&app, &globex, "ada@globex.example.com").await;
+    // An import's rows.
+    let upload = app
+        .client
+        .post(format!("{}/api/v1/invitation-imports", app.address))
+        .bearer_auth(&globex.token)
+        .header("content-type", "text/csv")
+        .body("email\nbob@globex.example.com\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(upload.status(), StatusCode::CREATED);
+    // A provisioned person put in a group before accepting.
+    let idp = Idp::of(&app, &globex).await;
+    let pat = idp.provision("pat@globex.example.com").await;
+    let group = idp
+        .send(
+            Method::POST,
+            "/scim/v2/Groups",
+            Some(&json!({ "displayName": "Pilots", "members": [{ "value": pat }] })),
+        )
+        .await;
+    assert_eq!(group.status, StatusCode::CREATED, "{}", group.text);
+
+    let checks = app
+        .with_db(|conn| {
+            use diesel::RunQueryDsl;
+            let count = |conn: &mut skillstream_api::db::DbConnection, sql: &str| -> i64 {
+                diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+                    "({sql})"
+                )))
+                .get_result(conn)
+                .unwrap()
+            };
+            [
+                ("invitation_import_rows", "invitation_imports", "import_id"),
+                ("enrollments", "users", "user_id"),
+                ("invitation_courses", "invitations", "invitation_id"),
+                ("invitation_retired_tokens", "invitations", "invitation_id"),
+                ("scim_group_invitees", "user_groups", "group_id"),
+            ]
+            .map(|(child, parent, key)| {
+                let rows = count(conn, &format!("SELECT COUNT(*) FROM {child}"));
+                let wrong = count(
+                    conn,
+                    &format!(
+                        "SELECT COUNT(*) FROM {child} c JOIN {parent} p ON p.id = c.{key} \
+                         WHERE c.organization_id <> p.organization_id"
+                    ),
+                );
+                (child, rows, wrong)
+            })
+        })
+        .await;
+    for (table, rows, wrong) in checks {
+        assert!(rows > 0, "the journey wrote no row of {table}");
+        assert_eq!(wrong, 0, "{table}: rows with another organization");
+    }
+}

@@ -180,6 +180,7 @@ pub fn groups_of(
 /// Enrolls a member in courses (active).
 pub fn enroll(
     conn: &mut DbConnection,
+    org: OrganizationId,
     member: MemberId,
     course_ids: &[i64],
     now: DateTime<Utc>,
@@ -187,6 +188,7 @@ pub fn enroll(
     for course_id in course_ids {
         diesel::insert_into(enrollments::table)
             .values((
+                enrollments::organization_id.eq(org),
                 enrollments::user_id.eq(member),
                 enrollments::course_id.eq(course_id),
                 enrollments::status.eq(EnrollmentStatus::Active),

@@ -74,6 +74,7 @@ diesel::table! {
         course_id -> BigInt,
         status -> Text,
         created_at -> Timestamp,
+        organization_id -> BigInt,
     }
 }
 
@@ -114,6 +115,7 @@ diesel::table! {
     invitation_courses (invitation_id, course_id) {
         invitation_id -> BigInt,
         course_id -> BigInt,
+        organization_id -> BigInt,
     }
 }
 
@@ -199,6 +201,7 @@ diesel::table! {
         invitation_id -> BigInt,
         retired_at -> Timestamp,
         usable_until -> Nullable<Timestamp>,
+        organization_id -> BigInt,
     }
 }
 
@@ -261,6 +264,7 @@ diesel::table! {
         status -> Text,
         action -> Text,
         changes -> Text,
+        organization_id -> BigInt,
     }
 }
 
@@ -452,6 +456,7 @@ diesel::table! {
     scim_group_invitees (group_id, scim_user_id) {
         group_id -> BigInt,
         scim_user_id -> BigInt,
+        organization_id -> BigInt,
     }
 }
 

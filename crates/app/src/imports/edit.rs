@@ -107,7 +107,8 @@ pub fn edit_row(
 ) -> AppResult<Edited> {
     write_transaction(conn, |conn| {
         let record = editable(conn, ctx, id)?;
-        let row = edits::find_row(conn, id, line)?.ok_or_else(|| AppError::not_found("Row"))?;
+        let row = edits::find_row(conn, record.organization_id, id, line)?
+            .ok_or_else(|| AppError::not_found("Row"))?;
         let mut raw = row.raw();
         for (column, value) in &patch.cells {
             raw.set(*column, value.trim().to_string());
@@ -118,17 +119,18 @@ pub fn edit_row(
         let rows = if !addresses_changed {
             vec![edited]
         } else {
-            let mut rows: Vec<RowRecord> = edits::rows_with_addresses(conn, id, &[old, new])?
-                .into_iter()
-                .filter(|r| r.line != line)
-                .collect();
+            let mut rows: Vec<RowRecord> =
+                edits::rows_with_addresses(conn, record.organization_id, id, &[old, new])?
+                    .into_iter()
+                    .filter(|r| r.line != line)
+                    .collect();
             rows.push(edited);
             rows
         };
         let mut rechecked = recheck(conn, ctx, &record, rows, addresses_changed)?;
         // The edited row first.
         rechecked.sort_by_key(|r| (r.line != line, r.line));
-        let (valid, invalid) = edits::recount(conn, id)?;
+        let (valid, invalid) = edits::recount(conn, record.organization_id, id)?;
         Ok(Edited {
             rows: rechecked,
             fixed: 1,
@@ -150,10 +152,10 @@ pub fn apply_suggestion(
     write_transaction(conn, |conn| {
         let record = editable(conn, ctx, id)?;
         let to = to.trim();
-        let matching = edits::rows_where(conn, id, column, from)?;
+        let matching = edits::rows_where(conn, record.organization_id, id, column, from)?;
         let fixed = i64::try_from(matching.len()).unwrap_or(i64::MAX);
         if fixed == 0 || from == to {
-            let (valid, invalid) = edits::recount(conn, id)?;
+            let (valid, invalid) = edits::recount(conn, record.organization_id, id)?;
             return Ok(Edited {
                 rows: Vec::new(),
                 fixed: 0,
@@ -172,18 +174,22 @@ pub fn apply_suggestion(
         let addresses_changed = column == Column::Email && folded(from) != folded(to);
         let rows = if addresses_changed {
             let lines: std::collections::HashSet<i64> = changed.iter().map(|r| r.line).collect();
-            let mut rows: Vec<RowRecord> =
-                edits::rows_with_addresses(conn, id, &[folded(from), folded(to)])?
-                    .into_iter()
-                    .filter(|r| !lines.contains(&r.line))
-                    .collect();
+            let mut rows: Vec<RowRecord> = edits::rows_with_addresses(
+                conn,
+                record.organization_id,
+                id,
+                &[folded(from), folded(to)],
+            )?
+            .into_iter()
+            .filter(|r| !lines.contains(&r.line))
+            .collect();
             rows.extend(changed);
             rows
         } else {
             changed
         };
         let rechecked = recheck(conn, ctx, &record, rows, addresses_changed)?;
-        let (valid, invalid) = edits::recount(conn, id)?;
+        let (valid, invalid) = edits::recount(conn, record.organization_id, id)?;
         Ok(Edited {
             rows: rechecked,
             fixed,

@@ -5,6 +5,7 @@
 mod apply;
 mod edit;
 mod history;
+pub mod rows;
 mod send;
 mod upload;
 
@@ -28,7 +29,8 @@ use skillstream_domain::{
     TargetType,
 };
 use skillstream_store::catalog::{self, Kind};
-use skillstream_store::imports::{self as store, ImportRecord};
+use skillstream_store::imports::{self as store};
+pub use skillstream_store::imports::{ImportRecord, RowRecord};
 use skillstream_store::invitations::LapsedScope;
 use skillstream_store::{from_db, DbConnection};
 use std::collections::HashMap;
@@ -134,7 +136,7 @@ pub fn stored_result(
         return Ok(None);
     }
     let skipped_lines = if record.skip_invalid == Some(true) {
-        store::invalid_lines(conn, record.id)?
+        store::invalid_lines(conn, record.organization_id, record.id)?
     } else {
         Vec::new()
     };

@@ -9,7 +9,7 @@ use crate::events::Event;
 use crate::invitations;
 use skillstream_domain::bulk::{CheckedRow, Directory, RowChecker};
 use skillstream_domain::csv_import::RawRow;
-use skillstream_domain::{Action, ImportId, ImportMode, RowAction, TargetType};
+use skillstream_domain::{Action, ImportId, ImportMode, OrganizationId, RowAction, TargetType};
 use skillstream_store::imports::{self as store, ImportRecord, RowRecord, SentCounts};
 use skillstream_store::{from_db, to_db, DbConnection};
 
@@ -64,15 +64,15 @@ pub fn send_in(
         Ok(pass) => pass,
         Err(Halt::Failed(error)) => return Err(error),
         Err(Halt::Refused) => {
-            let (total, invalid) = recheck(conn, import_id, &directory, expected)?;
-            store::set_counts(conn, import_id, total - invalid, invalid)?;
+            let (total, invalid) = recheck(conn, org, import_id, &directory, expected)?;
+            store::set_counts(conn, org, import_id, total - invalid, invalid)?;
             return Ok(SendOutcome::Refused {
                 invalid: i64::try_from(invalid).unwrap_or(i64::MAX),
             });
         }
     };
     let (invalid, skipped_lines, counts) = (pass.invalid, pass.skipped_lines, pass.counts);
-    store::set_counts(conn, import_id, pass.total - invalid, invalid)?;
+    store::set_counts(conn, org, import_id, pass.total - invalid, invalid)?;
     apply::guard_mass_change(pass.deactivations, members, options.allow_mass_change)?;
     let created = counts.created;
     tracing::info!(
@@ -82,7 +82,7 @@ pub fn send_in(
         send_ms = clock.elapsed().as_millis() as u64,
         "import sent"
     );
-    store::mark_sent(conn, import_id, skip_invalid, &counts, ctx.now)?;
+    store::mark_sent(conn, org, import_id, skip_invalid, &counts, ctx.now)?;
     let event = Event::new(ctx, org, Action::ImportSent)
         .target(TargetType::Import, import_id.get())
         .import(Some(import_id))
@@ -152,7 +152,7 @@ fn write_pass(
         counts: SentCounts::default(),
     };
     let mut refused = false;
-    for_each_page(conn, record.id, |conn, rows| {
+    for_each_page(conn, org, record.id, |conn, rows| {
         if refused {
             return Ok(());
         }
@@ -193,13 +193,14 @@ fn write_pass(
 /// verdict changed since the preview; answers (rows, rows with errors).
 fn recheck(
     conn: &mut DbConnection,
+    org: OrganizationId,
     import_id: ImportId,
     directory: &Directory,
     expected: usize,
 ) -> AppResult<(usize, usize)> {
     let mut checker = RowChecker::new(directory, expected);
     let (mut total, mut invalid) = (0usize, 0usize);
-    for_each_page(conn, import_id, |conn, rows| {
+    for_each_page(conn, org, import_id, |conn, rows| {
         let mut changed = Vec::new();
         for row in rows {
             let checked = checker.check(&row.raw());
@@ -245,12 +246,13 @@ const SEND_PAGE: i64 = 10_000;
 
 fn for_each_page(
     conn: &mut DbConnection,
+    org: OrganizationId,
     import_id: ImportId,
     mut each: impl FnMut(&mut DbConnection, &[RowRecord]) -> AppResult<()>,
 ) -> AppResult<()> {
     let mut after = 0;
     loop {
-        let rows = store::rows_after(conn, import_id, after, SEND_PAGE)?;
+        let rows = store::rows_after(conn, org, import_id, after, SEND_PAGE)?;
         let Some(last) = rows.last() else {
             return Ok(());
         };

@@ -106,7 +106,7 @@ pub fn start_upload(
             store::save_column_map(conn, org, key, map, ctx.member_id.map(|m| m.get()), ctx.now)?;
         }
         let writer = ImportWriter::start(conn, &new_import(ctx, input)?)?;
-        store::set_checking(conn, writer.id(), 0)?;
+        store::set_checking(conn, org, writer.id(), 0)?;
         let record = find(conn, org, writer.id())?;
         let started = StartedUpload {
             writer,
@@ -205,7 +205,7 @@ pub fn check_upload(
                             writer.push(conn, row)?;
                         }
                         writer.flush(conn)?;
-                        store::set_checking(conn, id, writer.rows())?;
+                        store::set_checking(conn, org, id, writer.rows())?;
                         Ok(())
                     });
                     if let Err(error) = step {
@@ -228,8 +228,8 @@ pub fn check_upload(
     if let Some(error) = written? {
         write_transaction(conn, |conn| -> AppResult<()> {
             match on_failure {
-                OnFailure::Delete => store::delete(conn, id)?,
-                OnFailure::Keep => store::set_failed(conn, id, &error.to_string())?,
+                OnFailure::Delete => store::delete(conn, org, id)?,
+                OnFailure::Keep => store::set_failed(conn, org, id, &error.to_string())?,
             }
             Ok(())
         })?;

@@ -124,8 +124,8 @@ fn accept_in(
     store::set_accepted_member(conn, row.id, member)?;
     // Groups an identity provider put the person in before they accepted.
     skillstream_store::scim::groups::join_on_acceptance(conn, org, &row.email_folded, member)?;
-    let courses = store::course_ids(conn, row.id)?;
-    members::enroll(conn, member, &courses, ctx.now)?;
+    let courses = store::course_ids(conn, org, row.id)?;
+    members::enroll(conn, org, member, &courses, ctx.now)?;
     outbox::supersede_unsent(conn, row.id, ctx.now)?;
     let invitee = skillstream_domain::Actor {
         kind: skillstream_domain::ActorType::Invitee,

@@ -74,7 +74,7 @@ pub(crate) fn resend_row(
     store::end_grace(conn, id, ctx.now)?;
     let grace = settings.resend_grace_hours;
     let usable_until = (grace > 0).then(|| ctx.now + chrono::Duration::hours(grace));
-    store::retire_token(conn, id, &row.token_hash, ctx.now, usable_until)?;
+    store::retire_token(conn, org, id, &row.token_hash, ctx.now, usable_until)?;
     outbox::supersede_unsent(conn, id, ctx.now)?;
     outbox::enqueue(
         conn,
@@ -145,6 +145,7 @@ pub(crate) fn resend_many(
                 invitation_id: row.id,
                 retired_at: Stamp::of(ctx.now),
                 usable_until,
+                organization_id: row.organization_id,
             })
             .collect(),
     )?;

@@ -124,7 +124,7 @@ pub fn landing(
         Some(id) => name_of(conn, Kind::Group, id)?,
         None => None,
     };
-    let courses = store::courses_of(conn, &[invitation.id])?
+    let courses = store::courses_of(conn, invitation.organization_id, &[invitation.id])?
         .remove(&invitation.id)
         .unwrap_or_default();
     Ok(Landing {

@@ -175,7 +175,7 @@ pub(crate) fn write_under(
     let inserted = clock.elapsed();
     for (row, id) in rows.iter().zip(&ids) {
         if !row.course_ids.is_empty() {
-            store::add_courses(conn, *id, &row.course_ids)?;
+            store::add_courses(conn, org, *id, &row.course_ids)?;
         }
     }
     let plain = rows.iter().all(|r| r.send_email && r.send_at.is_none());

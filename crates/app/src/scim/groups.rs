@@ -32,7 +32,7 @@ pub struct ScimGroup {
 }
 
 fn resource(conn: &mut DbConnection, org: OrganizationId, row: GroupRow) -> AppResult<ScimGroup> {
-    let ids = store::member_ids(conn, row.id)?;
+    let ids = store::member_ids(conn, org, row.id)?;
     // Deleted records are no longer anyone's members.
     let members = people::addresses(conn, org, &ids)?
         .into_iter()
@@ -91,13 +91,13 @@ fn apply_members(
             };
             match (users::member_of(conn, org, &row)?, adding) {
                 (Some(member), true) => store::add_member(conn, org, group, member)?,
-                (None, true) => store::add_invitee(conn, group, row.id)?,
+                (None, true) => store::add_invitee(conn, org, group, row.id)?,
                 (Some(member), false) => {
                     store::remove_member(conn, group, member)?;
-                    store::remove_invitee(conn, group, row.id)?;
+                    store::remove_invitee(conn, org, group, row.id)?;
                 }
                 (None, false) => {
-                    store::remove_invitee(conn, group, row.id)?;
+                    store::remove_invitee(conn, org, group, row.id)?;
                 }
             }
             if adding {

@@ -282,7 +282,7 @@ fn resend_to(
             .last_name
             .as_deref()
             .and_then(|n| PersonName::parse_optional(Some(n)).ok().flatten()),
-        course_ids: invitation_store::course_ids(conn, invitation.id)?,
+        course_ids: invitation_store::course_ids(conn, org, invitation.id)?,
         send_at: None,
         send_email: true,
     };

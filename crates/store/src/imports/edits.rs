@@ -6,15 +6,17 @@ use crate::schema::{invitation_import_rows as rows, invitation_imports};
 use crate::{lower, DbConnection, StoreResult};
 use diesel::prelude::*;
 use skillstream_domain::csv_import::Column;
-use skillstream_domain::ImportId;
+use skillstream_domain::{ImportId, OrganizationId};
 
 pub fn find_row(
     conn: &mut DbConnection,
+    org: OrganizationId,
     import: ImportId,
     line: i64,
 ) -> StoreResult<Option<RowRecord>> {
     rows::table
         .find((import.get(), line))
+        .filter(rows::organization_id.eq(org.get()))
         .select(RowRecord::as_select())
         .first(conn)
         .optional()
@@ -24,11 +26,13 @@ pub fn find_row(
 /// duplicate check an edited address can change.
 pub fn rows_with_addresses(
     conn: &mut DbConnection,
+    org: OrganizationId,
     import: ImportId,
     folded: &[String],
 ) -> StoreResult<Vec<RowRecord>> {
     rows::table
         .filter(rows::import_id.eq(import.get()))
+        .filter(rows::organization_id.eq(org.get()))
         .filter(lower(rows::email.nullable()).eq_any(folded.iter().map(|f| Some(f.as_str()))))
         .order(rows::line.asc())
         .select(RowRecord::as_select())
@@ -38,12 +42,14 @@ pub fn rows_with_addresses(
 /// The rows whose cell in `column` is exactly `value`, in file order.
 pub fn rows_where(
     conn: &mut DbConnection,
+    org: OrganizationId,
     import: ImportId,
     column: Column,
     value: &str,
 ) -> StoreResult<Vec<RowRecord>> {
     let query = rows::table
         .filter(rows::import_id.eq(import.get()))
+        .filter(rows::organization_id.eq(org.get()))
         .order(rows::line.asc())
         .select(RowRecord::as_select())
         .into_boxed();
@@ -63,30 +69,39 @@ pub fn rows_where(
 /// Writes rows back whole: their cells and their verdicts.
 pub fn write_rows(conn: &mut DbConnection, records: &[RowRecord]) -> StoreResult<()> {
     for row in records {
-        diesel::update(rows::table.find((row.import_id, row.line)))
-            .set((
-                rows::email.eq(&row.email),
-                rows::first_name.eq(&row.first_name),
-                rows::last_name.eq(&row.last_name),
-                rows::role.eq(&row.role),
-                rows::department.eq(&row.department),
-                rows::group_name.eq(&row.group_name),
-                rows::send_at.eq(&row.send_at),
-                rows::status.eq(&row.status),
-                rows::valid.eq(row.valid),
-                rows::errors.eq(&row.errors),
-                rows::action.eq(row.action),
-                rows::changes.eq(&row.changes),
-            ))
-            .execute(conn)?;
+        diesel::update(
+            rows::table
+                .find((row.import_id, row.line))
+                .filter(rows::organization_id.eq(row.organization_id)),
+        )
+        .set((
+            rows::email.eq(&row.email),
+            rows::first_name.eq(&row.first_name),
+            rows::last_name.eq(&row.last_name),
+            rows::role.eq(&row.role),
+            rows::department.eq(&row.department),
+            rows::group_name.eq(&row.group_name),
+            rows::send_at.eq(&row.send_at),
+            rows::status.eq(&row.status),
+            rows::valid.eq(row.valid),
+            rows::errors.eq(&row.errors),
+            rows::action.eq(row.action),
+            rows::changes.eq(&row.changes),
+        ))
+        .execute(conn)?;
     }
     Ok(())
 }
 
 /// Counts the valid and invalid rows afresh and records them on the import.
-pub fn recount(conn: &mut DbConnection, import: ImportId) -> StoreResult<(i64, i64)> {
+pub fn recount(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    import: ImportId,
+) -> StoreResult<(i64, i64)> {
     let counts: Vec<(bool, i64)> = rows::table
         .filter(rows::import_id.eq(import.get()))
+        .filter(rows::organization_id.eq(org.get()))
         .group_by(rows::valid)
         .select((rows::valid, diesel::dsl::count_star()))
         .load(conn)?;
@@ -98,13 +113,17 @@ pub fn recount(conn: &mut DbConnection, import: ImportId) -> StoreResult<(i64, i
     };
     let (valid, invalid) = (of(true), of(false));
     let count = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
-    diesel::update(invitation_imports::table.find(import))
-        .set((
-            invitation_imports::total.eq(count(valid + invalid)),
-            invitation_imports::valid.eq(count(valid)),
-            invitation_imports::invalid.eq(count(invalid)),
-        ))
-        .execute(conn)?;
+    diesel::update(
+        invitation_imports::table
+            .find(import)
+            .filter(invitation_imports::organization_id.eq(org)),
+    )
+    .set((
+        invitation_imports::total.eq(count(valid + invalid)),
+        invitation_imports::valid.eq(count(valid)),
+        invitation_imports::invalid.eq(count(invalid)),
+    ))
+    .execute(conn)?;
     Ok((valid, invalid))
 }
 
@@ -113,6 +132,7 @@ pub fn recount(conn: &mut DbConnection, import: ImportId) -> StoreResult<(i64, i
 /// Only the columns whose rows can carry a suggestion: department, group, status.
 pub fn suggestion_groups(
     conn: &mut DbConnection,
+    org: OrganizationId,
     import: ImportId,
 ) -> StoreResult<Vec<(Column, String, String, i64)>> {
     let mut out = Vec::new();
@@ -120,6 +140,7 @@ pub fn suggestion_groups(
         let marker = format!("%\"column\":\"{}\"%\"suggestion\"%", column.name());
         let base = rows::table
             .filter(rows::import_id.eq(import.get()))
+            .filter(rows::organization_id.eq(org.get()))
             .filter(rows::valid.eq(false))
             .filter(rows::errors.like(marker));
         let groups: Vec<(String, Option<String>, i64)> = match column {

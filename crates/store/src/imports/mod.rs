@@ -73,6 +73,8 @@ pub struct RowRecord {
     pub action: RowAction,
     /// `{"field": [old, new]}` of an update; empty when none.
     pub changes: String,
+    /// The import's organization, like `import_id` set by the writer.
+    pub organization_id: i64,
 }
 
 impl RowRecord {
@@ -93,6 +95,7 @@ impl RowRecord {
             status: raw.status,
             action: checked.action,
             changes: encode_changes(checked.changes()),
+            organization_id: 0,
         }
     }
 
@@ -263,9 +266,15 @@ pub struct NewImport<'a> {
 pub const IMPORT_LIFETIME_HOURS: i64 = 24;
 
 /// How many rows of an import carry an error with this code.
-pub fn rows_with_error(conn: &mut DbConnection, import: ImportId, code: &str) -> StoreResult<i64> {
+pub fn rows_with_error(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    import: ImportId,
+    code: &str,
+) -> StoreResult<i64> {
     invitation_import_rows::table
         .filter(invitation_import_rows::import_id.eq(import.get()))
+        .filter(invitation_import_rows::organization_id.eq(org.get()))
         .filter(invitation_import_rows::valid.eq(false))
         .filter(invitation_import_rows::errors.like(format!("%\"code\":\"{code}\"%")))
         .count()
@@ -300,45 +309,77 @@ pub fn by_idempotency_key(
 }
 
 /// Marks an import as being read: its preview is not whole yet.
-pub fn set_checking(conn: &mut DbConnection, id: ImportId, checked: usize) -> StoreResult<()> {
-    diesel::update(invitation_imports::table.find(id))
-        .set((
-            invitation_imports::check_state.eq(Some(CheckState::Checking)),
-            invitation_imports::checked_rows.eq(count(checked)),
-        ))
-        .execute(conn)
-        .map(|_| ())
+pub fn set_checking(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    id: ImportId,
+    checked: usize,
+) -> StoreResult<()> {
+    diesel::update(
+        invitation_imports::table
+            .find(id)
+            .filter(invitation_imports::organization_id.eq(org)),
+    )
+    .set((
+        invitation_imports::check_state.eq(Some(CheckState::Checking)),
+        invitation_imports::checked_rows.eq(count(checked)),
+    ))
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// An import whose file turned out unreadable part way: its rows go, the reason stays.
-pub fn set_failed(conn: &mut DbConnection, id: ImportId, reason: &str) -> StoreResult<()> {
+pub fn set_failed(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    id: ImportId,
+    reason: &str,
+) -> StoreResult<()> {
     diesel::delete(
-        invitation_import_rows::table.filter(invitation_import_rows::import_id.eq(id.get())),
+        invitation_import_rows::table
+            .filter(invitation_import_rows::import_id.eq(id.get()))
+            .filter(invitation_import_rows::organization_id.eq(org.get())),
     )
     .execute(conn)?;
-    diesel::update(invitation_imports::table.find(id))
-        .set((
-            invitation_imports::check_state.eq(Some(CheckState::Failed)),
-            invitation_imports::check_error.eq(reason),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    diesel::update(
+        invitation_imports::table
+            .find(id)
+            .filter(invitation_imports::organization_id.eq(org)),
+    )
+    .set((
+        invitation_imports::check_state.eq(Some(CheckState::Failed)),
+        invitation_imports::check_error.eq(reason),
+    ))
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// Deletes an import and its rows (a synchronous upload that failed part way).
-pub fn delete(conn: &mut DbConnection, id: ImportId) -> StoreResult<()> {
+pub fn delete(conn: &mut DbConnection, org: OrganizationId, id: ImportId) -> StoreResult<()> {
     diesel::delete(
-        invitation_import_rows::table.filter(invitation_import_rows::import_id.eq(id.get())),
+        invitation_import_rows::table
+            .filter(invitation_import_rows::import_id.eq(id.get()))
+            .filter(invitation_import_rows::organization_id.eq(org.get())),
     )
     .execute(conn)?;
-    diesel::delete(invitation_imports::table.find(id)).execute(conn)?;
+    diesel::delete(
+        invitation_imports::table
+            .find(id)
+            .filter(invitation_imports::organization_id.eq(org)),
+    )
+    .execute(conn)?;
     Ok(())
 }
 
 /// The lines of the rows with errors, in order.
-pub fn invalid_lines(conn: &mut DbConnection, id: ImportId) -> StoreResult<Vec<i64>> {
+pub fn invalid_lines(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    id: ImportId,
+) -> StoreResult<Vec<i64>> {
     invitation_import_rows::table
         .filter(invitation_import_rows::import_id.eq(id.get()))
+        .filter(invitation_import_rows::organization_id.eq(org.get()))
         .filter(invitation_import_rows::valid.eq(false))
         .order(invitation_import_rows::line.asc())
         .select(invitation_import_rows::line)
@@ -352,17 +393,22 @@ fn count(n: usize) -> i32 {
 /// The counts after a re-check.
 pub fn set_counts(
     conn: &mut DbConnection,
+    org: OrganizationId,
     id: ImportId,
     valid: usize,
     invalid: usize,
 ) -> StoreResult<()> {
-    diesel::update(invitation_imports::table.find(id))
-        .set((
-            invitation_imports::valid.eq(count(valid)),
-            invitation_imports::invalid.eq(count(invalid)),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    diesel::update(
+        invitation_imports::table
+            .find(id)
+            .filter(invitation_imports::organization_id.eq(org)),
+    )
+    .set((
+        invitation_imports::valid.eq(count(valid)),
+        invitation_imports::invalid.eq(count(invalid)),
+    ))
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// What a send did, row by row.
@@ -378,33 +424,40 @@ pub struct SentCounts {
 /// Records the send: sent once, with what it did.
 pub fn mark_sent(
     conn: &mut DbConnection,
+    org: OrganizationId,
     id: ImportId,
     skip_invalid: bool,
     counts: &SentCounts,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    diesel::update(invitation_imports::table.find(id))
-        .set((
-            invitation_imports::status.eq(ImportStatus::Sent),
-            invitation_imports::skip_invalid.eq(skip_invalid),
-            invitation_imports::created_count.eq(count(counts.created)),
-            invitation_imports::updated_count.eq(count(counts.updated)),
-            invitation_imports::deactivated_count.eq(count(counts.deactivated)),
-            invitation_imports::reactivated_count.eq(count(counts.reactivated)),
-            invitation_imports::skipped_count.eq(count(counts.skipped)),
-            invitation_imports::sent_at.eq(to_db(now)),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    diesel::update(
+        invitation_imports::table
+            .find(id)
+            .filter(invitation_imports::organization_id.eq(org)),
+    )
+    .set((
+        invitation_imports::status.eq(ImportStatus::Sent),
+        invitation_imports::skip_invalid.eq(skip_invalid),
+        invitation_imports::created_count.eq(count(counts.created)),
+        invitation_imports::updated_count.eq(count(counts.updated)),
+        invitation_imports::deactivated_count.eq(count(counts.deactivated)),
+        invitation_imports::reactivated_count.eq(count(counts.reactivated)),
+        invitation_imports::skipped_count.eq(count(counts.skipped)),
+        invitation_imports::sent_at.eq(to_db(now)),
+    ))
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// How many rows of the import do each thing.
 pub fn action_counts(
     conn: &mut DbConnection,
+    org: OrganizationId,
     id: ImportId,
 ) -> StoreResult<HashMap<RowAction, i64>> {
     Ok(invitation_import_rows::table
         .filter(invitation_import_rows::import_id.eq(id.get()))
+        .filter(invitation_import_rows::organization_id.eq(org.get()))
         .group_by(invitation_import_rows::action)
         .select((invitation_import_rows::action, diesel::dsl::count_star()))
         .load::<(RowAction, i64)>(conn)?
@@ -471,6 +524,7 @@ pub fn lock(conn: &mut DbConnection, org: OrganizationId, id: ImportId) -> Store
 /// and how many match.
 pub fn page_of_rows(
     conn: &mut DbConnection,
+    org: OrganizationId,
     import_id: ImportId,
     errors_only: bool,
     errors_first: bool,
@@ -479,9 +533,11 @@ pub fn page_of_rows(
 ) -> StoreResult<(Vec<RowRecord>, i64)> {
     let mut count = invitation_import_rows::table
         .filter(invitation_import_rows::import_id.eq(import_id.get()))
+        .filter(invitation_import_rows::organization_id.eq(org.get()))
         .into_boxed();
     let mut page = invitation_import_rows::table
         .filter(invitation_import_rows::import_id.eq(import_id.get()))
+        .filter(invitation_import_rows::organization_id.eq(org.get()))
         .into_boxed();
     if errors_only {
         count = count.filter(invitation_import_rows::valid.eq(false));
@@ -507,12 +563,14 @@ pub fn page_of_rows(
 /// Up to `limit` rows after line `after`, in file order (a send reads an import page by page).
 pub fn rows_after(
     conn: &mut DbConnection,
+    org: OrganizationId,
     import_id: ImportId,
     after: i64,
     limit: i64,
 ) -> StoreResult<Vec<RowRecord>> {
     invitation_import_rows::table
         .filter(invitation_import_rows::import_id.eq(import_id.get()))
+        .filter(invitation_import_rows::organization_id.eq(org.get()))
         .filter(invitation_import_rows::line.gt(after))
         .order(invitation_import_rows::line.asc())
         .limit(limit)
@@ -520,9 +578,14 @@ pub fn rows_after(
         .load(conn)
 }
 
-pub fn all_rows(conn: &mut DbConnection, import_id: ImportId) -> StoreResult<Vec<RowRecord>> {
+pub fn all_rows(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    import_id: ImportId,
+) -> StoreResult<Vec<RowRecord>> {
     invitation_import_rows::table
         .filter(invitation_import_rows::import_id.eq(import_id.get()))
+        .filter(invitation_import_rows::organization_id.eq(org.get()))
         .order(invitation_import_rows::line.asc())
         .select(RowRecord::as_select())
         .load(conn)
@@ -531,22 +594,31 @@ pub fn all_rows(conn: &mut DbConnection, import_id: ImportId) -> StoreResult<Vec
 /// Rewrites the rows whose verdict changed since the preview.
 pub fn update_rows(conn: &mut DbConnection, changed: &[RowRecord]) -> StoreResult<()> {
     for row in changed {
-        diesel::update(invitation_import_rows::table.find((row.import_id, row.line)))
-            .set((
-                invitation_import_rows::valid.eq(row.valid),
-                invitation_import_rows::errors.eq(&row.errors),
-                invitation_import_rows::action.eq(row.action),
-                invitation_import_rows::changes.eq(&row.changes),
-            ))
-            .execute(conn)?;
+        diesel::update(
+            invitation_import_rows::table
+                .find((row.import_id, row.line))
+                .filter(invitation_import_rows::organization_id.eq(row.organization_id)),
+        )
+        .set((
+            invitation_import_rows::valid.eq(row.valid),
+            invitation_import_rows::errors.eq(&row.errors),
+            invitation_import_rows::action.eq(row.action),
+            invitation_import_rows::changes.eq(&row.changes),
+        ))
+        .execute(conn)?;
     }
     Ok(())
 }
 
 /// The rows with errors, in order (for the error report).
-pub fn invalid_rows(conn: &mut DbConnection, id: ImportId) -> StoreResult<Vec<RowRecord>> {
+pub fn invalid_rows(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    id: ImportId,
+) -> StoreResult<Vec<RowRecord>> {
     invitation_import_rows::table
         .filter(invitation_import_rows::import_id.eq(id.get()))
+        .filter(invitation_import_rows::organization_id.eq(org.get()))
         .filter(invitation_import_rows::valid.eq(false))
         .order(invitation_import_rows::line.asc())
         .select(RowRecord::as_select())

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use skillstream_domain::{CheckState, ImportId, ImportStatus};
 
 /// Columns of an import row, for the bulk writer's chunks.
-const ROW_COLUMNS: usize = 14;
+const ROW_COLUMNS: usize = 15;
 
 /// Rows written at once by [`ImportWriter`]: a batch insert on SQLite, a `COPY` on PostgreSQL.
 const WRITE_ROWS: usize = 5_000;
@@ -18,6 +18,7 @@ const WRITE_ROWS: usize = 5_000;
 /// three times over. The caller owns the transaction; `finish` sets the counts.
 pub struct ImportWriter {
     id: ImportId,
+    organization_id: i64,
     total: usize,
     invalid: usize,
     pending: Vec<RowRecord>,
@@ -49,6 +50,7 @@ impl ImportWriter {
             .get_result(conn)?;
         Ok(Self {
             id,
+            organization_id: new.organization_id.get(),
             total: 0,
             invalid: 0,
             pending: Vec::with_capacity(WRITE_ROWS),
@@ -61,6 +63,7 @@ impl ImportWriter {
 
     pub fn push(&mut self, conn: &mut DbConnection, mut record: RowRecord) -> StoreResult<()> {
         record.import_id = self.id.get();
+        record.organization_id = self.organization_id;
         self.total += 1;
         self.invalid += usize::from(!record.valid);
         self.pending.push(record);

@@ -183,11 +183,13 @@ pub fn find_named(
 /// The courses of each invitation, by title.
 pub fn courses_of(
     conn: &mut DbConnection,
+    org: OrganizationId,
     ids: &[InvitationId],
 ) -> StoreResult<HashMap<InvitationId, Vec<(i64, String)>>> {
     let mut by_invitation: HashMap<InvitationId, Vec<(i64, String)>> = HashMap::new();
     for (invitation_id, id, title) in invitation_courses::table
         .inner_join(courses::table)
+        .filter(invitation_courses::organization_id.eq(org))
         .filter(invitation_courses::invitation_id.eq_any(ids))
         .order((courses::title.asc(), courses::id.asc()))
         .select((

@@ -314,12 +314,14 @@ pub fn reserve_ids(conn: &mut DbConnection, n: usize) -> StoreResult<Vec<Invitat
 /// Pre-assigns courses to a new invitation.
 pub fn add_courses(
     conn: &mut DbConnection,
+    org: OrganizationId,
     id: InvitationId,
     course_ids: &[i64],
 ) -> StoreResult<()> {
     for course_id in course_ids {
         diesel::insert_into(invitation_courses::table)
             .values((
+                invitation_courses::organization_id.eq(org),
                 invitation_courses::invitation_id.eq(id),
                 invitation_courses::course_id.eq(course_id),
             ))
@@ -328,9 +330,14 @@ pub fn add_courses(
     Ok(())
 }
 
-pub fn course_ids(conn: &mut DbConnection, id: InvitationId) -> StoreResult<Vec<i64>> {
+pub fn course_ids(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    id: InvitationId,
+) -> StoreResult<Vec<i64>> {
     invitation_courses::table
         .filter(invitation_courses::invitation_id.eq(id))
+        .filter(invitation_courses::organization_id.eq(org))
         .select(invitation_courses::course_id)
         .load(conn)
 }
@@ -427,11 +434,12 @@ pub struct RetiredToken {
     pub invitation_id: InvitationId,
     pub retired_at: crate::stamp::Stamp,
     pub usable_until: Option<crate::stamp::Stamp>,
+    pub organization_id: OrganizationId,
 }
 
 /// Keeps many replaced links through the bulk writer.
 pub fn retire_tokens(conn: &mut DbConnection, tokens: Vec<RetiredToken>) -> StoreResult<usize> {
-    crate::bulk_write!(conn, invitation_retired_tokens::table, tokens, 4)
+    crate::bulk_write!(conn, invitation_retired_tokens::table, tokens, 5)
 }
 
 /// Cancels many invitations at once (their rules were checked by the caller).
@@ -463,6 +471,7 @@ pub const CHUNK: usize = 5_000;
 /// `usable_until` (the resend grace) it still opens its invitation.
 pub fn retire_token(
     conn: &mut DbConnection,
+    org: OrganizationId,
     id: InvitationId,
     token_hash: &str,
     now: DateTime<Utc>,
@@ -470,6 +479,7 @@ pub fn retire_token(
 ) -> StoreResult<()> {
     diesel::insert_into(invitation_retired_tokens::table)
         .values((
+            invitation_retired_tokens::organization_id.eq(org),
             invitation_retired_tokens::token_hash.eq(token_hash),
             invitation_retired_tokens::invitation_id.eq(id),
             invitation_retired_tokens::retired_at.eq(to_db(now)),

@@ -111,7 +111,11 @@ pub fn update(
 
 /// The SCIM ids of a group's members: provisioned people who are members of the group, and
 /// those who will join it on acceptance.
-pub fn member_ids(conn: &mut DbConnection, group: i64) -> StoreResult<Vec<i64>> {
+pub fn member_ids(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    group: i64,
+) -> StoreResult<Vec<i64>> {
     let mut ids: Vec<i64> = member_groups::table
         .filter(member_groups::group_id.eq(group))
         .inner_join(users::table)
@@ -125,6 +129,7 @@ pub fn member_ids(conn: &mut DbConnection, group: i64) -> StoreResult<Vec<i64>> 
         .load(conn)?;
     ids.extend(
         scim_group_invitees::table
+            .filter(scim_group_invitees::organization_id.eq(org.get()))
             .filter(scim_group_invitees::group_id.eq(group))
             .select(scim_group_invitees::scim_user_id)
             .load::<i64>(conn)?,
@@ -169,8 +174,14 @@ pub fn remove_member(conn: &mut DbConnection, group: i64, member: MemberId) -> S
 }
 
 /// Records that a provisioned person who has not accepted yet belongs to a group.
-pub fn add_invitee(conn: &mut DbConnection, group: i64, scim_user: i64) -> StoreResult<()> {
+pub fn add_invitee(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    group: i64,
+    scim_user: i64,
+) -> StoreResult<()> {
     let present = scim_group_invitees::table
+        .filter(scim_group_invitees::organization_id.eq(org.get()))
         .filter(scim_group_invitees::group_id.eq(group))
         .filter(scim_group_invitees::scim_user_id.eq(scim_user))
         .count()
@@ -178,6 +189,7 @@ pub fn add_invitee(conn: &mut DbConnection, group: i64, scim_user: i64) -> Store
     if present == 0 {
         diesel::insert_into(scim_group_invitees::table)
             .values((
+                scim_group_invitees::organization_id.eq(org.get()),
                 scim_group_invitees::group_id.eq(group),
                 scim_group_invitees::scim_user_id.eq(scim_user),
             ))
@@ -186,9 +198,15 @@ pub fn add_invitee(conn: &mut DbConnection, group: i64, scim_user: i64) -> Store
     Ok(())
 }
 
-pub fn remove_invitee(conn: &mut DbConnection, group: i64, scim_user: i64) -> StoreResult<bool> {
+pub fn remove_invitee(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    group: i64,
+    scim_user: i64,
+) -> StoreResult<bool> {
     Ok(diesel::delete(
         scim_group_invitees::table
+            .filter(scim_group_invitees::organization_id.eq(org.get()))
             .filter(scim_group_invitees::group_id.eq(group))
             .filter(scim_group_invitees::scim_user_id.eq(scim_user)),
     )
@@ -214,6 +232,7 @@ pub fn join_on_acceptance(
         return Ok(0);
     };
     let groups: Vec<i64> = scim_group_invitees::table
+        .filter(scim_group_invitees::organization_id.eq(org.get()))
         .filter(scim_group_invitees::scim_user_id.eq(scim_user))
         .select(scim_group_invitees::group_id)
         .load(conn)?;
@@ -221,7 +240,9 @@ pub fn join_on_acceptance(
         add_member(conn, org, *group, member)?;
     }
     diesel::delete(
-        scim_group_invitees::table.filter(scim_group_invitees::scim_user_id.eq(scim_user)),
+        scim_group_invitees::table
+            .filter(scim_group_invitees::organization_id.eq(org.get()))
+            .filter(scim_group_invitees::scim_user_id.eq(scim_user)),
     )
     .execute(conn)?;
     Ok(groups.len())

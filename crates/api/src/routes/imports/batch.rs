@@ -507,7 +507,7 @@ fn previous_answer(
         return Ok(None);
     };
     let record = imports::find(conn, org, id)?;
-    let rows: Vec<ImportRow> = store::all_rows(conn, id)?
+    let rows: Vec<ImportRow> = imports::rows::all(conn, org, id)?
         .iter()
         .map(ImportRow::from)
         .collect();

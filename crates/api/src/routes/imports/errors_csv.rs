@@ -2,11 +2,11 @@
 //! `errors`. Cells that a spreadsheet would run as a formula are neutralised.
 
 use crate::auth::Admin;
-use crate::db::imports::{invalid_rows, RowRecord};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
+use skillstream_app::imports::RowRecord;
 use skillstream_domain::csv_import::Column;
 use skillstream_domain::import_columns::{self, ColumnMap, Target};
 use skillstream_domain::{ImportId, OrganizationId};
@@ -88,7 +88,7 @@ pub async fn error_report(
                 .as_deref()
                 .and_then(|text| ColumnMap::parse(text).ok())
                 .unwrap_or_default();
-            let rows: Vec<RowRecord> = invalid_rows(conn, id)?;
+            let rows: Vec<RowRecord> = skillstream_app::imports::rows::invalid(conn, org, id)?;
             report(&header, &map, &rows)
         })
         .await?;

@@ -1,9 +1,9 @@
 use super::view::{Import, ImportRow, RowsQuery};
 use crate::auth::Admin;
-use crate::db::imports::page_of_rows;
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
+use skillstream_app::imports::rows;
 use skillstream_app::imports::{find, stored_result};
 use skillstream_domain::{ImportId, OrganizationId};
 
@@ -25,13 +25,13 @@ pub async fn show_import(
     let import = state
         .db(move |conn| {
             let record = find(conn, org, id)?;
-            let (rows, total) = page_of_rows(
+            let (rows, total) = rows::page(
                 conn,
+                org,
                 id,
                 query.errors_only(),
                 query.errors_first(),
-                query.offset(),
-                query.per_page(),
+                (query.offset(), query.per_page()),
             )?;
             let result = stored_result(conn, &record)?.map(Into::into);
             Import::new(
@@ -44,7 +44,7 @@ pub async fn show_import(
             .with_sso(conn, org.get())?
             .with_seats(conn, org)?
             .with_actions(conn, org, None)?
-            .with_suggestions(conn)
+            .with_suggestions(conn, org)
         })
         .await?;
     Ok(HttpResponse::Ok().json(import))

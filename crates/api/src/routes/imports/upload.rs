@@ -398,7 +398,7 @@ pub async fn upload_import(
                 .with_sso(conn, org.get())?
                 .with_seats(conn, org)?
                 .with_actions(conn, org, Some(actions))?
-                .with_suggestions(conn);
+                .with_suggestions(conn, org);
             tracing::info!(
                 import_id = record.id.get(),
                 rows = record.total,

@@ -1,9 +1,10 @@
 //! The import as the API shows it: summary, rows with their errors, and the send's result.
 
 use crate::db::from_db;
-use crate::db::imports::{ImportRecord, RowRecord};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use skillstream_app::imports::rows;
+use skillstream_app::imports::{ImportRecord, RowRecord};
 use skillstream_domain::bulk::RowError;
 use skillstream_domain::{ImportMode, ImportSource, ImportStatus, RowAction};
 use std::collections::HashMap;
@@ -344,16 +345,12 @@ impl Import {
         if self.status != skillstream_domain::ImportStatus::Previewed {
             return Ok(self);
         }
-        let Some(limit) = crate::db::organizations::settings(conn, org)?.seat_limit else {
-            return Ok(self);
-        };
         let id = skillstream_domain::ImportId(self.id);
-        let over = crate::db::imports::rows_with_error(conn, id, "seat_limit_reached")?;
-        let taken = crate::db::invitations::seats_taken(conn, org, chrono::Utc::now())?;
-        self.seats = Some(SeatCount {
-            limit,
-            needed: self.summary.valid + over,
-            free: (limit - taken).max(0),
+        let seats = rows::seats(conn, org, id, self.summary.valid, chrono::Utc::now())?;
+        self.seats = seats.map(|s| SeatCount {
+            limit: s.limit,
+            needed: s.needed,
+            free: s.free,
         });
         Ok(self)
     }
@@ -415,28 +412,18 @@ impl Import {
     pub fn with_suggestions(
         mut self,
         conn: &mut crate::db::DbConnection,
+        org: skillstream_domain::OrganizationId,
     ) -> crate::error::ApiResult<Self> {
         if self.status != ImportStatus::Previewed || self.summary.invalid == 0 {
             return Ok(self);
         }
-        let groups = crate::db::imports::edits::suggestion_groups(
-            conn,
-            skillstream_domain::ImportId(self.id),
-        )?;
-        self.suggestions = groups
+        self.suggestions = rows::suggestions(conn, org, skillstream_domain::ImportId(self.id))?
             .into_iter()
-            .filter_map(|(column, from, errors, cells)| {
-                let errors: Vec<RowError> = serde_json::from_str(&errors).ok()?;
-                let to = errors
-                    .into_iter()
-                    .find(|e| e.column == column.name())
-                    .and_then(|e| e.suggestion)?;
-                Some(Suggestion {
-                    column: column.name().to_string(),
-                    from,
-                    to,
-                    cells,
-                })
+            .map(|s| Suggestion {
+                column: s.column.name().to_string(),
+                from: s.from,
+                to: s.to,
+                cells: s.cells,
             })
             .collect();
         Ok(self)
@@ -452,14 +439,15 @@ impl Import {
     ) -> crate::error::ApiResult<Self> {
         let actions = match counted {
             Some(actions) => actions,
-            None => ActionCounts::from_map(&crate::db::imports::action_counts(
+            None => ActionCounts::from_map(&rows::action_counts(
                 conn,
+                org,
                 skillstream_domain::ImportId(self.id),
             )?),
         };
         self.actions = actions;
         if actions.deactivate > 0 {
-            let members = crate::db::members::active_count(conn, org)?;
+            let members = rows::active_members(conn, org)?;
             self.mass_change = Some(MassChangeView {
                 deactivations: actions.deactivate,
                 members,

@@ -113,7 +113,12 @@ pub async fn list_invitations(
                 params.offset(),
                 params.per_page(),
             )?;
-            Ok((views(conn, rows, now)?, total, key, cached))
+            Ok((
+                views(conn, OrganizationId(org), rows, now)?,
+                total,
+                key,
+                cached,
+            ))
         })
         .await?;
     match cached {

@@ -109,7 +109,7 @@ pub fn load_one(
     now: DateTime<Utc>,
 ) -> AppResult<Invitation> {
     let row = store::find_named(conn, org, id)?.ok_or_else(|| AppError::not_found("Invitation"))?;
-    views(conn, vec![row], now)?
+    views(conn, org, vec![row], now)?
         .pop()
         .ok_or_else(|| AppError::not_found("Invitation"))
 }
@@ -126,11 +126,13 @@ fn inviter(columns: Option<InviterColumns>) -> Option<Inviter> {
 /// number of rows.
 pub fn views(
     conn: &mut DbConnection,
+    org: OrganizationId,
     rows: Vec<PageRow>,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<Invitation>> {
     let ids: Vec<InvitationId> = rows.iter().map(|(r, ..)| r.id).collect();
-    let mut courses: HashMap<InvitationId, Vec<(i64, String)>> = store::courses_of(conn, &ids)?;
+    let mut courses: HashMap<InvitationId, Vec<(i64, String)>> =
+        store::courses_of(conn, org, &ids)?;
     let mut emails = store::latest_emails(conn, &ids)?;
     Ok(rows
         .into_iter()
