@@ -267,6 +267,7 @@ fn change(
         {
             store::update(
                 conn,
+                org,
                 group_id,
                 &wanted.display_name,
                 wanted.external_id.as_deref(),
@@ -307,7 +308,7 @@ pub fn delete(conn: &mut DbConnection, ctx: &Ctx, id: &str) -> ScimResult<()> {
             ))
             .into());
         }
-        store::delete(conn, row.id)?;
+        store::delete(conn, org, row.id)?;
         let event = Event::new(ctx, org, Action::GroupDeleted)
             .target(TargetType::Group, row.id)
             .details(details! { "name": row.name });

@@ -78,7 +78,7 @@ pub fn create(conn: &mut DbConnection, ctx: &Ctx, body: &Value) -> ScimResult<Sc
         let provisioned = reconcile(conn, ctx, org, &address, &wanted)?;
         let row = match existing {
             Some(row) => {
-                store::update(conn, row.id, &values(&address, &wanted, ctx))?;
+                store::update(conn, org, row.id, &values(&address, &wanted, ctx))?;
                 store::find(conn, org, row.id)?
                     .ok_or_else(|| AppError::internal(anyhow::anyhow!("record vanished")))?
             }
@@ -210,7 +210,7 @@ fn change(
             move_address(conn, ctx, org, &row, &address)?;
         }
         reconcile(conn, ctx, org, &address, &wanted)?;
-        store::update(conn, row.id, &values(&address, &wanted, ctx))?;
+        store::update(conn, org, row.id, &values(&address, &wanted, ctx))?;
         let row = find(conn, org, id)?;
         Ok(resource(conn, org, &row)?)
     })
@@ -231,7 +231,7 @@ fn move_address(
             return Err(taken(address, other.id));
         }
         // A record deleted before: the address now belongs to this one.
-        store::delete(conn, other.id)?;
+        store::delete(conn, org, other.id)?;
     }
     if !matches!(person(conn, org, address.folded())?, Person::Nobody) {
         return Err(ScimError::uniqueness(format!(
@@ -306,7 +306,7 @@ pub fn delete(conn: &mut DbConnection, ctx: &Ctx, id: &str) -> ScimResult<()> {
         reconcile(conn, ctx, org, &address, &gone)?;
         let mut values = values(&address, &gone, ctx);
         values.deleted_at = Some(to_db(ctx.now));
-        store::update(conn, row.id, &values)?;
+        store::update(conn, org, row.id, &values)?;
         Ok(())
     })
 }

@@ -95,15 +95,19 @@ impl ImportWriter {
             self.flush(conn)?;
         }
         let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
-        diesel::update(invitation_imports::table.find(self.id))
-            .set((
-                invitation_imports::total.eq(count(self.total)),
-                invitation_imports::valid.eq(count(self.total - self.invalid)),
-                invitation_imports::invalid.eq(count(self.invalid)),
-                invitation_imports::check_state.eq(None::<CheckState>),
-                invitation_imports::checked_rows.eq(count(self.total)),
-            ))
-            .execute(conn)?;
+        diesel::update(
+            invitation_imports::table
+                .find(self.id)
+                .filter(invitation_imports::organization_id.eq(self.organization_id)),
+        )
+        .set((
+            invitation_imports::total.eq(count(self.total)),
+            invitation_imports::valid.eq(count(self.total - self.invalid)),
+            invitation_imports::invalid.eq(count(self.invalid)),
+            invitation_imports::check_state.eq(None::<CheckState>),
+            invitation_imports::checked_rows.eq(count(self.total)),
+        ))
+        .execute(conn)?;
         Ok(self.id)
     }
 }

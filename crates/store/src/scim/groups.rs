@@ -96,17 +96,22 @@ pub fn insert(
 
 pub fn update(
     conn: &mut DbConnection,
+    org: OrganizationId,
     id: i64,
     name: &str,
     external_id: Option<&str>,
 ) -> StoreResult<()> {
-    diesel::update(user_groups::table.find(id))
-        .set((
-            user_groups::name.eq(name),
-            user_groups::external_id.eq(external_id),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    diesel::update(
+        user_groups::table
+            .find(id)
+            .filter(user_groups::organization_id.eq(org.get())),
+    )
+    .set((
+        user_groups::name.eq(name),
+        user_groups::external_id.eq(external_id),
+    ))
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// The SCIM ids of a group's members: provisioned people who are members of the group, and
@@ -249,8 +254,12 @@ pub fn join_on_acceptance(
 }
 
 /// Deletes a group; its memberships go with it.
-pub fn delete(conn: &mut DbConnection, id: i64) -> StoreResult<()> {
-    diesel::delete(user_groups::table.find(id))
-        .execute(conn)
-        .map(|_| ())
+pub fn delete(conn: &mut DbConnection, org: OrganizationId, id: i64) -> StoreResult<()> {
+    diesel::delete(
+        user_groups::table
+            .find(id)
+            .filter(user_groups::organization_id.eq(org.get())),
+    )
+    .execute(conn)
+    .map(|_| ())
 }

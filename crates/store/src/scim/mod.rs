@@ -78,11 +78,20 @@ pub fn insert(
         })
 }
 
-pub fn update(conn: &mut DbConnection, id: i64, values: &ScimUserValues<'_>) -> StoreResult<()> {
-    diesel::update(scim_users::table.find(id))
-        .set(values)
-        .execute(conn)
-        .map(|_| ())
+pub fn update(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    id: i64,
+    values: &ScimUserValues<'_>,
+) -> StoreResult<()> {
+    diesel::update(
+        scim_users::table
+            .find(id)
+            .filter(scim_users::organization_id.eq(org.get())),
+    )
+    .set(values)
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// A provisioned person of the organization, not deleted.
@@ -184,10 +193,14 @@ pub fn address_taken(
 }
 
 /// Removes a provisioned person's record (the address moves to another person's record).
-pub fn delete(conn: &mut DbConnection, id: i64) -> StoreResult<()> {
-    diesel::delete(scim_users::table.find(id))
-        .execute(conn)
-        .map(|_| ())
+pub fn delete(conn: &mut DbConnection, org: OrganizationId, id: i64) -> StoreResult<()> {
+    diesel::delete(
+        scim_users::table
+            .find(id)
+            .filter(scim_users::organization_id.eq(org.get())),
+    )
+    .execute(conn)
+    .map(|_| ())
 }
 
 /// The addresses of these provisioned people of the organization, by id.
