@@ -1,7 +1,7 @@
 //! Rows of a preview edited in place: one row, or every cell of a column with one value
 //! (a suggestion applied to all), read and written back with their new verdicts.
 
-use super::RowRecord;
+use super::{import_of, rows_of, RowRecord};
 use crate::schema::{invitation_import_rows as rows, invitation_imports};
 use crate::{lower, DbConnection, StoreResult};
 use diesel::prelude::*;
@@ -30,9 +30,7 @@ pub fn rows_with_addresses(
     import: ImportId,
     folded: &[String],
 ) -> StoreResult<Vec<RowRecord>> {
-    rows::table
-        .filter(rows::import_id.eq(import.get()))
-        .filter(rows::organization_id.eq(org.get()))
+    rows_of(org, import)
         .filter(lower(rows::email.nullable()).eq_any(folded.iter().map(|f| Some(f.as_str()))))
         .order(rows::line.asc())
         .select(RowRecord::as_select())
@@ -47,9 +45,7 @@ pub fn rows_where(
     column: Column,
     value: &str,
 ) -> StoreResult<Vec<RowRecord>> {
-    let query = rows::table
-        .filter(rows::import_id.eq(import.get()))
-        .filter(rows::organization_id.eq(org.get()))
+    let query = rows_of(org, import)
         .order(rows::line.asc())
         .select(RowRecord::as_select())
         .into_boxed();
@@ -99,9 +95,7 @@ pub fn recount(
     org: OrganizationId,
     import: ImportId,
 ) -> StoreResult<(i64, i64)> {
-    let counts: Vec<(bool, i64)> = rows::table
-        .filter(rows::import_id.eq(import.get()))
-        .filter(rows::organization_id.eq(org.get()))
+    let counts: Vec<(bool, i64)> = rows_of(org, import)
         .group_by(rows::valid)
         .select((rows::valid, diesel::dsl::count_star()))
         .load(conn)?;
@@ -113,17 +107,13 @@ pub fn recount(
     };
     let (valid, invalid) = (of(true), of(false));
     let count = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
-    diesel::update(
-        invitation_imports::table
-            .find(import)
-            .filter(invitation_imports::organization_id.eq(org)),
-    )
-    .set((
-        invitation_imports::total.eq(count(valid + invalid)),
-        invitation_imports::valid.eq(count(valid)),
-        invitation_imports::invalid.eq(count(invalid)),
-    ))
-    .execute(conn)?;
+    diesel::update(import_of(org, import))
+        .set((
+            invitation_imports::total.eq(count(valid + invalid)),
+            invitation_imports::valid.eq(count(valid)),
+            invitation_imports::invalid.eq(count(invalid)),
+        ))
+        .execute(conn)?;
     Ok((valid, invalid))
 }
 
@@ -138,9 +128,7 @@ pub fn suggestion_groups(
     let mut out = Vec::new();
     for column in [Column::Department, Column::Group, Column::Status] {
         let marker = format!("%\"column\":\"{}\"%\"suggestion\"%", column.name());
-        let base = rows::table
-            .filter(rows::import_id.eq(import.get()))
-            .filter(rows::organization_id.eq(org.get()))
+        let base = rows_of(org, import)
             .filter(rows::valid.eq(false))
             .filter(rows::errors.like(marker));
         let groups: Vec<(String, Option<String>, i64)> = match column {

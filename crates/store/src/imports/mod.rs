@@ -265,6 +265,25 @@ pub struct NewImport<'a> {
 /// Imports can be sent for a day after the preview.
 pub const IMPORT_LIFETIME_HOURS: i64 = 24;
 
+/// One import of one organization.
+#[diesel::dsl::auto_type(no_type_alias)]
+pub(crate) fn import_of(org: OrganizationId, id: ImportId) -> _ {
+    let organization: OrganizationId = org;
+    invitation_imports::table
+        .find(id)
+        .filter(invitation_imports::organization_id.eq(organization))
+}
+
+/// The rows of one import of one organization.
+#[diesel::dsl::auto_type(no_type_alias)]
+pub(crate) fn rows_of(org: OrganizationId, id: ImportId) -> _ {
+    let import: i64 = id.get();
+    let organization: i64 = org.get();
+    invitation_import_rows::table
+        .filter(invitation_import_rows::import_id.eq(import))
+        .filter(invitation_import_rows::organization_id.eq(organization))
+}
+
 /// How many rows of an import carry an error with this code.
 pub fn rows_with_error(
     conn: &mut DbConnection,
@@ -272,9 +291,7 @@ pub fn rows_with_error(
     import: ImportId,
     code: &str,
 ) -> StoreResult<i64> {
-    invitation_import_rows::table
-        .filter(invitation_import_rows::import_id.eq(import.get()))
-        .filter(invitation_import_rows::organization_id.eq(org.get()))
+    rows_of(org, import)
         .filter(invitation_import_rows::valid.eq(false))
         .filter(invitation_import_rows::errors.like(format!("%\"code\":\"{code}\"%")))
         .count()
@@ -315,17 +332,13 @@ pub fn set_checking(
     id: ImportId,
     checked: usize,
 ) -> StoreResult<()> {
-    diesel::update(
-        invitation_imports::table
-            .find(id)
-            .filter(invitation_imports::organization_id.eq(org)),
-    )
-    .set((
-        invitation_imports::check_state.eq(Some(CheckState::Checking)),
-        invitation_imports::checked_rows.eq(count(checked)),
-    ))
-    .execute(conn)
-    .map(|_| ())
+    diesel::update(import_of(org, id))
+        .set((
+            invitation_imports::check_state.eq(Some(CheckState::Checking)),
+            invitation_imports::checked_rows.eq(count(checked)),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// An import whose file turned out unreadable part way: its rows go, the reason stays.
@@ -335,39 +348,20 @@ pub fn set_failed(
     id: ImportId,
     reason: &str,
 ) -> StoreResult<()> {
-    diesel::delete(
-        invitation_import_rows::table
-            .filter(invitation_import_rows::import_id.eq(id.get()))
-            .filter(invitation_import_rows::organization_id.eq(org.get())),
-    )
-    .execute(conn)?;
-    diesel::update(
-        invitation_imports::table
-            .find(id)
-            .filter(invitation_imports::organization_id.eq(org)),
-    )
-    .set((
-        invitation_imports::check_state.eq(Some(CheckState::Failed)),
-        invitation_imports::check_error.eq(reason),
-    ))
-    .execute(conn)
-    .map(|_| ())
+    diesel::delete(rows_of(org, id)).execute(conn)?;
+    diesel::update(import_of(org, id))
+        .set((
+            invitation_imports::check_state.eq(Some(CheckState::Failed)),
+            invitation_imports::check_error.eq(reason),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Deletes an import and its rows (a synchronous upload that failed part way).
 pub fn delete(conn: &mut DbConnection, org: OrganizationId, id: ImportId) -> StoreResult<()> {
-    diesel::delete(
-        invitation_import_rows::table
-            .filter(invitation_import_rows::import_id.eq(id.get()))
-            .filter(invitation_import_rows::organization_id.eq(org.get())),
-    )
-    .execute(conn)?;
-    diesel::delete(
-        invitation_imports::table
-            .find(id)
-            .filter(invitation_imports::organization_id.eq(org)),
-    )
-    .execute(conn)?;
+    diesel::delete(rows_of(org, id)).execute(conn)?;
+    diesel::delete(import_of(org, id)).execute(conn)?;
     Ok(())
 }
 
@@ -377,9 +371,7 @@ pub fn invalid_lines(
     org: OrganizationId,
     id: ImportId,
 ) -> StoreResult<Vec<i64>> {
-    invitation_import_rows::table
-        .filter(invitation_import_rows::import_id.eq(id.get()))
-        .filter(invitation_import_rows::organization_id.eq(org.get()))
+    rows_of(org, id)
         .filter(invitation_import_rows::valid.eq(false))
         .order(invitation_import_rows::line.asc())
         .select(invitation_import_rows::line)
@@ -398,17 +390,13 @@ pub fn set_counts(
     valid: usize,
     invalid: usize,
 ) -> StoreResult<()> {
-    diesel::update(
-        invitation_imports::table
-            .find(id)
-            .filter(invitation_imports::organization_id.eq(org)),
-    )
-    .set((
-        invitation_imports::valid.eq(count(valid)),
-        invitation_imports::invalid.eq(count(invalid)),
-    ))
-    .execute(conn)
-    .map(|_| ())
+    diesel::update(import_of(org, id))
+        .set((
+            invitation_imports::valid.eq(count(valid)),
+            invitation_imports::invalid.eq(count(invalid)),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// What a send did, row by row.
@@ -430,23 +418,19 @@ pub fn mark_sent(
     counts: &SentCounts,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    diesel::update(
-        invitation_imports::table
-            .find(id)
-            .filter(invitation_imports::organization_id.eq(org)),
-    )
-    .set((
-        invitation_imports::status.eq(ImportStatus::Sent),
-        invitation_imports::skip_invalid.eq(skip_invalid),
-        invitation_imports::created_count.eq(count(counts.created)),
-        invitation_imports::updated_count.eq(count(counts.updated)),
-        invitation_imports::deactivated_count.eq(count(counts.deactivated)),
-        invitation_imports::reactivated_count.eq(count(counts.reactivated)),
-        invitation_imports::skipped_count.eq(count(counts.skipped)),
-        invitation_imports::sent_at.eq(to_db(now)),
-    ))
-    .execute(conn)
-    .map(|_| ())
+    diesel::update(import_of(org, id))
+        .set((
+            invitation_imports::status.eq(ImportStatus::Sent),
+            invitation_imports::skip_invalid.eq(skip_invalid),
+            invitation_imports::created_count.eq(count(counts.created)),
+            invitation_imports::updated_count.eq(count(counts.updated)),
+            invitation_imports::deactivated_count.eq(count(counts.deactivated)),
+            invitation_imports::reactivated_count.eq(count(counts.reactivated)),
+            invitation_imports::skipped_count.eq(count(counts.skipped)),
+            invitation_imports::sent_at.eq(to_db(now)),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// How many rows of the import do each thing.
@@ -455,9 +439,7 @@ pub fn action_counts(
     org: OrganizationId,
     id: ImportId,
 ) -> StoreResult<HashMap<RowAction, i64>> {
-    Ok(invitation_import_rows::table
-        .filter(invitation_import_rows::import_id.eq(id.get()))
-        .filter(invitation_import_rows::organization_id.eq(org.get()))
+    Ok(rows_of(org, id)
         .group_by(invitation_import_rows::action)
         .select((invitation_import_rows::action, diesel::dsl::count_star()))
         .load::<(RowAction, i64)>(conn)?
@@ -531,14 +513,8 @@ pub fn page_of_rows(
     offset: i64,
     limit: i64,
 ) -> StoreResult<(Vec<RowRecord>, i64)> {
-    let mut count = invitation_import_rows::table
-        .filter(invitation_import_rows::import_id.eq(import_id.get()))
-        .filter(invitation_import_rows::organization_id.eq(org.get()))
-        .into_boxed();
-    let mut page = invitation_import_rows::table
-        .filter(invitation_import_rows::import_id.eq(import_id.get()))
-        .filter(invitation_import_rows::organization_id.eq(org.get()))
-        .into_boxed();
+    let mut count = rows_of(org, import_id).into_boxed();
+    let mut page = rows_of(org, import_id).into_boxed();
     if errors_only {
         count = count.filter(invitation_import_rows::valid.eq(false));
         page = page.filter(invitation_import_rows::valid.eq(false));
@@ -568,9 +544,7 @@ pub fn rows_after(
     after: i64,
     limit: i64,
 ) -> StoreResult<Vec<RowRecord>> {
-    invitation_import_rows::table
-        .filter(invitation_import_rows::import_id.eq(import_id.get()))
-        .filter(invitation_import_rows::organization_id.eq(org.get()))
+    rows_of(org, import_id)
         .filter(invitation_import_rows::line.gt(after))
         .order(invitation_import_rows::line.asc())
         .limit(limit)
@@ -583,9 +557,7 @@ pub fn all_rows(
     org: OrganizationId,
     import_id: ImportId,
 ) -> StoreResult<Vec<RowRecord>> {
-    invitation_import_rows::table
-        .filter(invitation_import_rows::import_id.eq(import_id.get()))
-        .filter(invitation_import_rows::organization_id.eq(org.get()))
+    rows_of(org, import_id)
         .order(invitation_import_rows::line.asc())
         .select(RowRecord::as_select())
         .load(conn)
@@ -616,9 +588,7 @@ pub fn invalid_rows(
     org: OrganizationId,
     id: ImportId,
 ) -> StoreResult<Vec<RowRecord>> {
-    invitation_import_rows::table
-        .filter(invitation_import_rows::import_id.eq(id.get()))
-        .filter(invitation_import_rows::organization_id.eq(org.get()))
+    rows_of(org, id)
         .filter(invitation_import_rows::valid.eq(false))
         .order(invitation_import_rows::line.asc())
         .select(RowRecord::as_select())
