@@ -141,6 +141,17 @@ fn or_taken(kind: Kind, name: &str) -> impl FnOnce(StoreError) -> AppError + '_ 
     }
 }
 
+/// A department and a group of the organization (the first by name), for an example row.
+pub fn example_names(
+    conn: &mut DbConnection,
+    org: skillstream_domain::OrganizationId,
+) -> AppResult<(Option<String>, Option<String>)> {
+    Ok((
+        catalog::first_name(conn, Kind::Department, org)?,
+        catalog::first_name(conn, Kind::Group, org)?,
+    ))
+}
+
 /// The organization's departments or groups, by name.
 pub fn list_entries(
     conn: &mut DbConnection,

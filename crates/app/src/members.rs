@@ -20,6 +20,16 @@ pub fn view(conn: &mut DbConnection, id: MemberId) -> AppResult<Option<MemberVie
     Ok(members::find_view(conn, id)?)
 }
 
+/// The accounts an address signs in to (in one organization, or all), each with its password
+/// hash and whether its organization enforces single sign-on.
+pub fn sign_in_candidates(
+    conn: &mut DbConnection,
+    folded: &str,
+    org_filter: Option<i64>,
+) -> AppResult<Vec<members::Candidate>> {
+    Ok(members::sign_in_candidates(conn, folded, org_filter)?)
+}
+
 /// The courses on a member's dashboard, by title.
 pub fn enrollments(
     conn: &mut DbConnection,

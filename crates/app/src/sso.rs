@@ -6,9 +6,46 @@ use crate::details;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::events::Event;
 use chrono::{DateTime, Utc};
+use skillstream_domain::OrganizationId;
 use skillstream_domain::{Action, TargetType};
-use skillstream_store::sso::{self as store, SignInRequest, StoredProvider};
+use skillstream_store::sso::{self as store};
+pub use skillstream_store::sso::{NewRequest, SignInRequest, StoredProvider};
 use skillstream_store::{from_db, sessions, write_transaction, DbConnection};
+
+/// The organization's identity provider, if it has one (its client secret still sealed).
+pub fn provider(conn: &mut DbConnection, org: OrganizationId) -> AppResult<Option<StoredProvider>> {
+    Ok(store::provider(conn, org.get())?)
+}
+
+/// Whether the organization has an identity provider set up.
+pub fn uses_sso(conn: &mut DbConnection, org: OrganizationId) -> AppResult<bool> {
+    Ok(provider(conn, org)?.is_some())
+}
+
+/// Whether the organization's members must sign in with its identity provider.
+pub fn enforced(conn: &mut DbConnection, org: OrganizationId) -> AppResult<bool> {
+    Ok(skillstream_store::organizations::sso_enforced(conn, org)?)
+}
+
+/// Organizations with an identity provider that have active members at `domain` (a plain host
+/// name); the answer depends on the domain only, never on one address.
+pub fn organizations_at_domain(
+    conn: &mut DbConnection,
+    domain: &str,
+    org_filter: Option<i64>,
+) -> AppResult<Vec<(i64, StoredProvider)>> {
+    Ok(store::organizations_at_domain(conn, domain, org_filter)?)
+}
+
+/// Records a sign-in sent to the identity provider, until its callback takes it (or the
+/// scheduler's hourly sweep clears it).
+pub fn record_request(
+    conn: &mut DbConnection,
+    request: NewRequest,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    Ok(store::insert_request(conn, request, now)?)
+}
 
 pub fn save(
     conn: &mut DbConnection,

@@ -4,7 +4,6 @@ use crate::auth::cookie::{clear_session, set_session};
 use crate::auth::password::{burn_verification_time, verify_password};
 use crate::auth::session::{self, SignInMethod};
 use crate::auth::Caller;
-use crate::db::members;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::routes::users::User;
 use crate::state::AppState;
@@ -91,7 +90,11 @@ pub async fn login(
         .await?;
     // Each candidate with whether their organization enforces single sign-on.
     let candidates = state
-        .db(move |conn| Ok(members::sign_in_candidates(conn, &folded, org_filter)?))
+        .db(move |conn| {
+            Ok(skillstream_app::members::sign_in_candidates(
+                conn, &folded, org_filter,
+            )?)
+        })
         .await?;
     let matched = web::block(move || {
         // Every path does the work of one verification at least: an unknown address and a

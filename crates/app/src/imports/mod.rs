@@ -73,6 +73,15 @@ pub fn refused(invalid: i64) -> AppError {
     .with_invalid_rows(invalid)
 }
 
+/// The import an earlier batch call made with this `Idempotency-Key`.
+pub fn by_idempotency_key(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    key: &str,
+) -> AppResult<Option<ImportId>> {
+    Ok(store::by_idempotency_key(conn, org, key)?)
+}
+
 pub fn find(conn: &mut DbConnection, org: OrganizationId, id: ImportId) -> AppResult<ImportRecord> {
     store::find(conn, org, id)?.ok_or_else(|| AppError::not_found("Import"))
 }

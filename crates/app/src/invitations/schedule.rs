@@ -206,7 +206,7 @@ pub fn remind_due(conn: &mut DbConnection, now: DateTime<Utc>, limit: i64) -> Ap
             .into_iter()
             .map(|(id, sent, expires, enabled, status)| (id, (sent, expires, enabled, status)))
             .collect();
-        let latest = store::latest_emails(conn, &ids)?;
+        let latest = store::latest_emails_of_any(conn, &ids)?;
         let mut settings = SettingsCache::default();
         let (mut emails, mut events) = (Vec::new(), Vec::<NewEvent>::new());
         for item in &due {

@@ -219,12 +219,35 @@ pub struct LatestEmail {
     pub created_at: NaiveDateTime,
 }
 
+/// The latest email of each of these invitations of the organization.
 pub fn latest_emails(
+    conn: &mut DbConnection,
+    org: OrganizationId,
+    ids: &[InvitationId],
+) -> StoreResult<HashMap<InvitationId, LatestEmail>> {
+    latest_emails_in(conn, Some(org), ids)
+}
+
+/// The latest email of each of these invitations, of whichever organizations (the scheduler,
+/// which serves them all).
+pub fn latest_emails_of_any(
     conn: &mut DbConnection,
     ids: &[InvitationId],
 ) -> StoreResult<HashMap<InvitationId, LatestEmail>> {
+    latest_emails_in(conn, None, ids)
+}
+
+fn latest_emails_in(
+    conn: &mut DbConnection,
+    org: Option<OrganizationId>,
+    ids: &[InvitationId],
+) -> StoreResult<HashMap<InvitationId, LatestEmail>> {
+    let mut query = email_outbox::table.into_boxed();
+    if let Some(org) = org {
+        query = query.filter(email_outbox::organization_id.eq(org));
+    }
     let mut latest: HashMap<InvitationId, LatestEmail> = HashMap::new();
-    for email in email_outbox::table
+    for email in query
         .filter(email_outbox::invitation_id.eq_any(ids))
         .filter(email_outbox::kind.ne(EmailKind::RenewalRequest))
         // In the order of the (invitation_id, id) index: one short index range per invitation.

@@ -3,7 +3,6 @@
 
 use super::view::{ImportRow, ImportSummary, SendResult};
 use crate::auth::Admin;
-use crate::db::imports as store;
 use crate::error::{ApiError, ApiResult, AppError, AppResult, ErrorBody, ErrorCode, FieldError};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -503,7 +502,7 @@ fn previous_answer(
     org: OrganizationId,
     key: &str,
 ) -> ApiResult<Option<BatchResponse>> {
-    let Some(id) = store::by_idempotency_key(conn, org, key)? else {
+    let Some(id) = imports::by_idempotency_key(conn, org, key)? else {
         return Ok(None);
     };
     let record = imports::find(conn, org, id)?;

@@ -1,7 +1,6 @@
 //! The CSV template: the header row and an example row.
 
 use crate::auth::Admin;
-use crate::db::catalog::{first_name, Kind};
 use crate::error::{ApiResult, ErrorBody};
 use crate::state::AppState;
 use actix_web::http::header;
@@ -18,12 +17,7 @@ use skillstream_domain::OrganizationId;
 pub async fn csv_template(admin: Admin, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let org = OrganizationId(admin.organization_id);
     let (department, group) = state
-        .db(move |conn| {
-            Ok((
-                first_name(conn, Kind::Department, org)?,
-                first_name(conn, Kind::Group, org)?,
-            ))
-        })
+        .db(move |conn| Ok(skillstream_app::catalog::example_names(conn, org)?))
         .await?;
     let example = RawRow {
         line: 2,

@@ -361,7 +361,8 @@ impl Import {
         conn: &mut crate::db::DbConnection,
         org: i64,
     ) -> crate::error::ApiResult<Self> {
-        self.names_from_sso = crate::routes::sso::settings::uses_sso(conn, org)?;
+        self.names_from_sso =
+            skillstream_app::sso::uses_sso(conn, skillstream_domain::OrganizationId(org))?;
         Ok(self)
     }
 

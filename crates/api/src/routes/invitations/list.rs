@@ -1,7 +1,6 @@
 use super::view::{views, Invitation};
 use crate::auth::AdminRequest;
 use crate::count_cache::{Key, Lookup};
-use crate::db::invitations::{self as store, ListFilter};
 use crate::db::{like_contains, DbConnection};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::routes::pagination::{Page, PageParams};
@@ -9,6 +8,7 @@ use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use skillstream_app::invitations::query::{self, ListFilter};
 use skillstream_domain::{InvitationStatus, OrganizationId};
 use utoipa::IntoParams;
 
@@ -41,8 +41,8 @@ fn count_matching(
     conn: &mut DbConnection,
     key: &Key,
     now: DateTime<Utc>,
-) -> crate::db::StoreResult<i64> {
-    store::count(conn, OrganizationId(key.0), &filter_of(key), now)
+) -> skillstream_app::AppResult<i64> {
+    query::count(conn, OrganizationId(key.0), &filter_of(key), now)
 }
 
 /// Newest first.
@@ -98,20 +98,19 @@ pub async fn list_invitations(
             // One import's invitations are counted as they are (the cache holds the lists
             // without that filter).
             let cached = match import {
-                Some(_) => Lookup::Fresh(store::count(conn, OrganizationId(org), &filter, now)?),
+                Some(_) => Lookup::Fresh(query::count(conn, OrganizationId(org), &filter, now)?),
                 None => counts.counts.get(&key),
             };
             let total = match cached {
                 Lookup::Fresh(total) | Lookup::Refresh(total) => total,
                 Lookup::Missing => count_matching(conn, &key, now)?,
             };
-            let rows = store::page(
+            let rows = query::page(
                 conn,
                 OrganizationId(org),
                 &filter,
                 now,
-                params.offset(),
-                params.per_page(),
+                (params.offset(), params.per_page()),
             )?;
             Ok((
                 views(conn, OrganizationId(org), rows, now)?,

@@ -1,12 +1,11 @@
 //! The invitation as admins see it, with its courses and the state of its email.
 
-use crate::db::invitations::{self as store, InviterColumns, PageRow};
 use crate::db::{from_db, DbConnection};
 use crate::error::{AppError, AppResult, FieldError};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use skillstream_app::invitations::query::{self, InviterColumns, PageRow};
 use skillstream_domain::{EmailStatus, InvitationId, InvitationStatus, OrganizationId, Role};
-use std::collections::HashMap;
 use utoipa::ToSchema;
 
 /// An invitation to join the organization.
@@ -108,7 +107,7 @@ pub fn load_one(
     id: InvitationId,
     now: DateTime<Utc>,
 ) -> AppResult<Invitation> {
-    let row = store::find_named(conn, org, id)?.ok_or_else(|| AppError::not_found("Invitation"))?;
+    let row = query::find(conn, org, id)?.ok_or_else(|| AppError::not_found("Invitation"))?;
     views(conn, org, vec![row], now)?
         .pop()
         .ok_or_else(|| AppError::not_found("Invitation"))
@@ -131,9 +130,7 @@ pub fn views(
     now: DateTime<Utc>,
 ) -> AppResult<Vec<Invitation>> {
     let ids: Vec<InvitationId> = rows.iter().map(|(r, ..)| r.id).collect();
-    let mut courses: HashMap<InvitationId, Vec<(i64, String)>> =
-        store::courses_of(conn, org, &ids)?;
-    let mut emails = store::latest_emails(conn, &ids)?;
+    let (mut courses, mut emails) = query::extras(conn, org, &ids)?;
     Ok(rows
         .into_iter()
         .map(|(row, department, group, invited_by)| {

@@ -1,12 +1,12 @@
 //! Finding an invitation by the token in its link, and why a link no longer works.
 
-use crate::db::invitations::InvitationRow;
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::tokens::hash_token;
 use actix_web::HttpRequest;
 use chrono::{DateTime, Utc};
+use skillstream_app::invitations::InvitationRow;
 
 pub fn not_found() -> ApiError {
     skillstream_app::invitations::link_not_found().into()

@@ -30,7 +30,7 @@ pub struct SsoCallback {
     pub error: Option<String>,
 }
 
-use crate::db::sso::SignInRequest;
+use skillstream_app::sso::SignInRequest;
 
 fn state_invalid() -> ApiError {
     ApiError::new(

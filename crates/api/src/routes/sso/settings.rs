@@ -55,15 +55,10 @@ pub struct UpdateSsoSettings {
     pub enforced: bool,
 }
 
-pub use crate::db::sso::StoredProvider;
+pub use skillstream_app::sso::StoredProvider;
 
 pub fn stored_provider(conn: &mut DbConnection, org: i64) -> ApiResult<Option<StoredProvider>> {
-    Ok(crate::db::sso::provider(conn, org)?)
-}
-
-/// Whether the organization has an identity provider set up.
-pub fn uses_sso(conn: &mut DbConnection, org: i64) -> ApiResult<bool> {
-    Ok(stored_provider(conn, org)?.is_some())
+    Ok(skillstream_app::sso::provider(conn, OrganizationId(org))?)
 }
 
 /// The key client secrets are sealed under: derived from the server secret, apart from the
@@ -93,7 +88,7 @@ fn view(state: &AppState, provider: Option<StoredProvider>, enforced: bool) -> S
 async fn load(state: &AppState, org: i64) -> ApiResult<(Option<StoredProvider>, bool)> {
     state
         .db(move |conn| {
-            let enforced = crate::db::organizations::sso_enforced(conn, OrganizationId(org))?;
+            let enforced = skillstream_app::sso::enforced(conn, OrganizationId(org))?;
             Ok((stored_provider(conn, org)?, enforced))
         })
         .await

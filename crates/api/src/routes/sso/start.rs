@@ -155,7 +155,7 @@ fn sso_organizations(
     domain: &str,
     org_filter: Option<i64>,
 ) -> ApiResult<Vec<(i64, StoredProvider)>> {
-    Ok(crate::db::sso::organizations_at_domain(
+    Ok(skillstream_app::sso::organizations_at_domain(
         conn, domain, org_filter,
     )?)
 }
@@ -196,7 +196,7 @@ async fn redirect(
         .db(move |conn| {
             // Requests nobody came back for are cleared by the scheduler's hourly sweep.
             let now = Utc::now();
-            let request = crate::db::sso::NewRequest {
+            let request = skillstream_app::sso::NewRequest {
                 state_hash,
                 organization_id: org,
                 invitation_token_hash: invitation,
@@ -205,7 +205,7 @@ async fn redirect(
                 code_verifier: verifier,
                 expires_at: now + Duration::minutes(REQUEST_TTL_MINUTES),
             };
-            Ok(crate::db::sso::insert_request(conn, request, now)?)
+            Ok(skillstream_app::sso::record_request(conn, request, now)?)
         })
         .await?;
     let secure = state.settings.public_url.starts_with("https://");
