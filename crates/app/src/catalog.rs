@@ -153,12 +153,8 @@ pub fn example_names(
 }
 
 /// The organization's departments or groups, by name.
-pub fn list_entries(
-    conn: &mut DbConnection,
-    org: skillstream_domain::OrganizationId,
-    kind: Kind,
-) -> AppResult<Vec<EntryRow>> {
-    Ok(catalog::list(conn, kind, org)?)
+pub fn list_entries(conn: &mut DbConnection, ctx: &Ctx, kind: Kind) -> AppResult<Vec<EntryRow>> {
+    Ok(catalog::list(conn, kind, ctx.org()?)?)
 }
 
 /// Adds a department or group, named as checked by the caller (trimmed, 1–100 characters),

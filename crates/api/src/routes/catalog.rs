@@ -10,7 +10,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use skillstream_app::catalog;
 use skillstream_app::catalog::EntryRow;
-use skillstream_domain::OrganizationId;
 use utoipa::ToSchema;
 
 pub use skillstream_app::catalog::Kind;
@@ -71,10 +70,10 @@ fn entry((id, name, created_at): EntryRow) -> CatalogEntry {
 }
 
 pub async fn list(admin: &Admin, state: &AppState, kind: Kind) -> ApiResult<HttpResponse> {
-    let org = OrganizationId(admin.organization_id);
+    let ctx = admin.ctx(state);
     let entries: Vec<CatalogEntry> = state
         .db(move |conn| {
-            Ok(catalog::list_entries(conn, org, kind)?
+            Ok(catalog::list_entries(conn, &ctx, kind)?
                 .into_iter()
                 .map(entry)
                 .collect())

@@ -3,7 +3,7 @@
 //! checked. Then either the invitation is accepted, with names left empty taken from the
 //! claims, or the member is signed in.
 
-use super::settings::{secret_key, stored_provider};
+use super::settings::secret_key;
 use super::start::{not_configured, provider_error, BROWSER_KEY_COOKIE};
 use crate::auth::session::SignInMethod;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -128,7 +128,12 @@ async fn verified_claims(
 ) -> ApiResult<IdClaims> {
     let org = request.organization_id;
     let stored = state
-        .db(move |conn| stored_provider(conn, org))
+        .db(move |conn| {
+            Ok(skillstream_app::sso::provider(
+                conn,
+                skillstream_domain::OrganizationId(org),
+            )?)
+        })
         .await?
         .ok_or_else(not_configured)?;
     let secret = unseal(&secret_key(state), &stored.client_secret_sealed).ok_or_else(|| {

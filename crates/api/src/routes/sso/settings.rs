@@ -4,7 +4,6 @@
 
 use crate::auth::Admin;
 
-use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult, ErrorBody, FieldError};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -57,10 +56,6 @@ pub struct UpdateSsoSettings {
 
 pub use skillstream_app::sso::StoredProvider;
 
-pub fn stored_provider(conn: &mut DbConnection, org: i64) -> ApiResult<Option<StoredProvider>> {
-    Ok(skillstream_app::sso::provider(conn, OrganizationId(org))?)
-}
-
 /// The key client secrets are sealed under: derived from the server secret, apart from the
 /// one that seals link tokens.
 pub fn secret_key(state: &AppState) -> String {
@@ -89,7 +84,10 @@ async fn load(state: &AppState, org: i64) -> ApiResult<(Option<StoredProvider>, 
     state
         .db(move |conn| {
             let enforced = skillstream_app::sso::enforced(conn, OrganizationId(org))?;
-            Ok((stored_provider(conn, org)?, enforced))
+            Ok((
+                skillstream_app::sso::provider(conn, OrganizationId(org))?,
+                enforced,
+            ))
         })
         .await
 }
@@ -118,7 +116,9 @@ pub async fn update_sso_settings(
 ) -> ApiResult<web::Json<SsoSettings>> {
     let body = body.into_inner();
     let org = admin.organization_id;
-    let existing = state.db(move |conn| stored_provider(conn, org)).await?;
+    let existing = state
+        .db(move |conn| Ok(skillstream_app::sso::provider(conn, OrganizationId(org))?))
+        .await?;
     let mut errors = Vec::new();
     let issuer = match state
         .oidc

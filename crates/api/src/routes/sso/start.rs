@@ -2,7 +2,7 @@
 //! key kept in this browser's cookie) is stored, and the answer is the URL to send the browser
 //! to. Two doors lead there: an invitation link, and the sign-in page.
 
-use super::settings::{redirect_uri, stored_provider, StoredProvider};
+use super::settings::{redirect_uri, StoredProvider};
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::oidc::{pkce, AuthorizationRequest, OidcError};
@@ -85,7 +85,7 @@ pub async fn start_invitation_sso(
     let (org, email, provider) = state
         .db(move |conn| {
             let row = usable_invitation(conn, &probe, Utc::now())?;
-            let provider = stored_provider(conn, row.organization_id.get())?;
+            let provider = skillstream_app::sso::provider(conn, row.organization_id)?;
             Ok((row.organization_id.get(), row.email, provider))
         })
         .await?;
